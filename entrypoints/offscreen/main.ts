@@ -1,0 +1,3 @@
+import { startOffscreen } from '../../src/offscreen/main';
+
+startOffscreen();

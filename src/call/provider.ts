@@ -1,0 +1,65 @@
+// The interface every call provider implements; the offscreen call session drives exactly one of them.
+import type { CallError, EndReason, ErrorCode, ProviderStatus } from './state';
+import type { Target } from './target';
+import type { Settings } from '../settings/schema';
+
+export type ProviderName = 'builtin' | 'vonage' | 'clevertap';
+
+export type ProviderEvent =
+  | { type: 'ringing'; callId: string }
+  | { type: 'answered'; callId: string }
+  | { type: 'ended'; callId: string; reason: EndReason; error?: CallError }
+  | { type: 'incoming'; callId: string; from: Target; displayName?: string }
+  /** Media or signalling is re-establishing during a call; `connected` when it is back. */
+  | { type: 'media'; callId: string; state: 'reconnecting' | 'connected' }
+  | { type: 'muted'; callId: string; muted: boolean }
+  | { type: 'status'; status: ProviderStatus };
+
+export interface ProviderContext {
+  backendUrl: string;
+  /** The agent's backend session token (Bearer). */
+  token: string;
+  settings: Settings;
+  emit(event: ProviderEvent): void;
+  /** The shared microphone stream; throws CallFailure('mic-denied' | 'mic-unavailable' …). */
+  getMicrophone(): Promise<MediaStream>;
+}
+
+export interface CallProvider {
+  readonly name: ProviderName;
+  /** Opens the provider's session (vendor sign-in, signalling socket). Idempotent. */
+  connect(ctx: ProviderContext): Promise<void>;
+  /** Ends every call and closes the session (sign-out, provider switch). */
+  disconnect(): Promise<void>;
+  /** Resolves once the provider has placed the call; progress arrives as events. */
+  startCall(callId: string, target: Target, displayName?: string): Promise<void>;
+  answer(callId: string): Promise<void>;
+  decline(callId: string): Promise<void>;
+  hangup(callId: string): Promise<void>;
+  setMuted(callId: string, muted: boolean): Promise<void>;
+  sendDtmf(callId: string, digits: string): Promise<void>;
+}
+
+/** A failure with a stable code the UI can explain; `detail` is for diagnostics only. */
+export class CallFailure extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail?: string,
+  ) {
+    super(detail ? `${code}: ${detail}` : code);
+    this.name = 'CallFailure';
+  }
+
+  toCallError(): CallError {
+    return this.detail
+      ? { code: this.code, detail: this.detail.slice(0, 500) }
+      : { code: this.code };
+  }
+
+  static from(error: unknown, fallback: ErrorCode = 'internal'): CallFailure {
+    if (error instanceof CallFailure) return error;
+    return new CallFailure(fallback, error instanceof Error ? error.message : String(error));
+  }
+}
+
+export const DTMF_DIGITS = /^[0-9*#]{1,32}$/;

@@ -1,0 +1,2 @@
+// Offscreen document: hosts the live call.
+export function startOffscreen(): void {}

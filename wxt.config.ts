@@ -1,0 +1,61 @@
+import { defineConfig } from 'wxt';
+import preact from '@preact/preset-vite';
+import { EXTENSION_PUBLIC_KEY } from './src/extensionKey';
+import { CRM_MATCHES, DEMO_MATCHES } from './src/settings/sites';
+import { mergeAll } from './src/locales/merge';
+
+// `--mode demo` and `--mode test` builds also run on the local demo CRM page.
+export default defineConfig({
+  srcDir: '.',
+  entrypointsDir: 'entrypoints',
+  publicDir: 'public',
+  imports: false,
+  modules: ['@wxt-dev/webextension-polyfill'],
+  vite: () => ({
+    plugins: [preact()],
+    build: { target: 'chrome120' },
+  }),
+  manifest: ({ mode }) => ({
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
+    key: EXTENSION_PUBLIC_KEY,
+    minimum_chrome_version: '116',
+    permissions: ['storage', 'offscreen', 'notifications', 'contextMenus', 'scripting', 'alarms'],
+    host_permissions: mode === 'production' ? [] : DEMO_MATCHES,
+    optional_host_permissions: ['https://*/*', 'http://*/*'],
+    storage: { managed_schema: 'managed_schema.json' },
+    commands: {
+      'hang-up': {
+        description: '__MSG_commandHangUp__',
+        suggested_key: { default: 'Alt+Shift+H' },
+      },
+      'toggle-mute': {
+        description: '__MSG_commandToggleMute__',
+        suggested_key: { default: 'Alt+Shift+M' },
+      },
+      answer: { description: '__MSG_commandAnswer__', suggested_key: { default: 'Alt+Shift+A' } },
+    },
+    web_accessible_resources: [],
+    content_security_policy: {
+      extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",
+    },
+  }),
+  hooks: {
+    'build:publicAssets': (_wxt, files) => {
+      for (const [lang, messages] of Object.entries(mergeAll('src/locales'))) {
+        files.push({
+          relativeDest: `_locales/${lang}/messages.json`,
+          contents: JSON.stringify(messages, null, 1),
+        });
+      }
+    },
+    'build:manifestGenerated': (wxt, manifest) => {
+      // Content-script matches depend on the build mode: only demo/test builds touch localhost.
+      const demo = wxt.config.mode !== 'production';
+      for (const cs of manifest.content_scripts ?? []) {
+        cs.matches = demo ? [...CRM_MATCHES, ...DEMO_MATCHES] : [...CRM_MATCHES];
+      }
+    },
+  },
+});
