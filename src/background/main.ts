@@ -1,2 +1,92 @@
-// Background service worker: routes messages, owns the offscreen document, badge and notifications.
-export function startBackground(): void {}
+// Background service worker wiring: the controller plus badge, notifications, commands and install.
+import { browser } from 'wxt/browser';
+import type { AppState } from '../messaging/protocol';
+import { describeTarget } from '../call/target';
+import { t } from '../ui/i18n';
+import { BackgroundController, openOnboarding } from './BackgroundController';
+
+const INCOMING_NOTIFICATION = 'incoming-call';
+
+export function startBackground(): void {
+  let notifiedCallId: string | null = null;
+
+  const controller = new BackgroundController({
+    onState: (state) => {
+      void updateBadge(state);
+      updateIncomingNotification(state, notifiedCallId);
+      notifiedCallId = incomingCallId(state);
+    },
+  });
+  controller.start();
+  const handlers = controller.handlers();
+  const noData = {} as Record<string, never>;
+  const none = { id: browser.runtime.id } as const;
+
+  browser.runtime.onInstalled.addListener(({ reason }) => {
+    if (reason === 'install') void openOnboarding();
+  });
+
+  // After a browser restart, reconnect a signed-in agent so incoming calls ring.
+  browser.runtime.onStartup.addListener(() => void controller.warmUp());
+
+  browser.commands.onCommand.addListener((command) => {
+    const run = async () => {
+      const state = await handlers.getState(noData, none);
+      if (command === 'hang-up') await handlers.hangup(noData, none);
+      if (command === 'toggle-mute' && state.call)
+        await handlers.setMuted({ muted: !state.call.muted }, none);
+      if (command === 'answer') await handlers.answer(noData, none);
+    };
+    void run().catch(() => undefined);
+  });
+
+  browser.notifications.onButtonClicked.addListener((id, index) => {
+    if (id !== INCOMING_NOTIFICATION) return;
+    void Promise.resolve()
+      .then(() => (index === 0 ? handlers.answer(noData, none) : handlers.decline(noData, none)))
+      .catch(() => undefined);
+    void browser.notifications.clear(id);
+  });
+}
+
+function incomingCallId(state: AppState): string | null {
+  const incoming = state.waiting ?? (state.call?.phase === 'incoming' ? state.call : null);
+  return incoming?.callId ?? null;
+}
+
+function updateIncomingNotification(state: AppState, shownFor: string | null): void {
+  const callId = incomingCallId(state);
+  if (callId === shownFor) return;
+  if (!callId) {
+    void browser.notifications.clear(INCOMING_NOTIFICATION);
+    return;
+  }
+  const call = state.waiting ?? state.call;
+  if (!call) return;
+  void browser.notifications.create(INCOMING_NOTIFICATION, {
+    type: 'basic',
+    iconUrl: browser.runtime.getURL('/icon/128.png'),
+    title: t('notifyIncomingTitle'),
+    message: call.displayName ?? describeTarget(call.target),
+    buttons: [{ title: t('answer') }, { title: t('decline') }],
+    requireInteraction: true,
+    priority: 2,
+  } as never);
+}
+
+async function updateBadge(state: AppState): Promise<void> {
+  const phase = state.waiting ? 'incoming' : state.call?.phase;
+  const [text, color] =
+    phase === 'incoming'
+      ? ['•••', '#dc2626']
+      : phase === 'active' ||
+          phase === 'reconnecting' ||
+          phase === 'ringing' ||
+          phase === 'connecting'
+        ? ['●', '#16a34a']
+        : state.provider.state === 'error'
+          ? ['!', '#d97706']
+          : ['', '#16a34a'];
+  await browser.action.setBadgeBackgroundColor({ color });
+  await browser.action.setBadgeText({ text });
+}

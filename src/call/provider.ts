@@ -38,6 +38,19 @@ export interface CallProvider {
   hangup(callId: string): Promise<void>;
   setMuted(callId: string, muted: boolean): Promise<void>;
   sendDtmf(callId: string, digits: string): Promise<void>;
+  /** Media statistics of a live call, for diagnostics and the self-test (optional). */
+  getStats?(callId: string): Promise<CallStats | null>;
+  /** Round-trip time to the provider's signalling, in ms (optional). */
+  measureRtt?(): Promise<number | null>;
+}
+
+export interface CallStats {
+  connectionState: string;
+  bytesSent: number;
+  bytesReceived: number;
+  packetsLost: number;
+  jitterMs: number | null;
+  roundTripMs: number | null;
 }
 
 /** A failure with a stable code the UI can explain; `detail` is for diagnostics only. */

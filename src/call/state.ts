@@ -34,6 +34,7 @@ export const errorCodes = [
   'receiver-offline',
   'invalid-credentials',
   'connection-lost',
+  'bad-request',
   'internal',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

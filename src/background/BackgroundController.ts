@@ -1,0 +1,320 @@
+// The service worker's logic: routes UI requests to the offscreen call session, mirrors its state
+// for every UI, and survives being stopped (state in storage.session, truth in the offscreen document).
+import { browser } from 'wxt/browser';
+import { CallFailure } from '../call/provider';
+import type { CallError } from '../call/state';
+import {
+  backgroundChannel,
+  CONTENT_SCRIPT_METHODS,
+  offscreenChannel,
+  offscreenEventsChannel,
+  offscreenStateSchema,
+  APP_STATE_KEY,
+  type AppState,
+  type BackgroundProtocol,
+  type OffscreenConfig,
+  type OffscreenState,
+} from '../messaging/protocol';
+import type { Handlers, MessageSender } from '../messaging/channel';
+import { loadSettings, SETTINGS_KEY } from '../settings/storage';
+import { endSession, requestSession, type SignedIn } from './backendApi';
+import {
+  closeOffscreenDocument,
+  ensureOffscreenDocument,
+  hasOffscreenDocument,
+} from './offscreenDocument';
+
+const AUTH_KEY = 'auth';
+const MIRROR_KEY = 'offscreenState';
+const IDLE_PROVIDER = { provider: 'builtin', state: 'idle' } as const;
+
+export class BackgroundController {
+  private offscreenState: OffscreenState | null = null;
+  private lastError: CallError | null = null;
+  private readonly restored: Promise<void>;
+  private readonly offscreen = offscreenChannel((m) => chrome.runtime.sendMessage(m));
+  private cachedConfig: OffscreenConfig | null = null;
+  private readonly extensionOrigin = new URL(browser.runtime.getURL('/')).origin;
+
+  constructor(private readonly hooks: { onState?(state: AppState): void } = {}) {
+    this.restored = this.restore();
+  }
+
+  /** Registers every listener synchronously, as MV3 requires for events to wake the worker. */
+  start(): void {
+    const send = (m: unknown) => browser.runtime.sendMessage(m);
+    const requests = backgroundChannel(send).listener(this.handlers(), (type, sender) =>
+      this.allow(type, sender),
+    );
+    const events = offscreenEventsChannel(send).listener(
+      {
+        stateChanged: async ({ state, reason }) => {
+          await this.restored;
+          this.setOffscreenState(state, reason ?? 'event');
+          return null;
+        },
+      },
+      (_t, sender) =>
+        sender.id === browser.runtime.id &&
+        sender.url === browser.runtime.getURL('/offscreen.html'),
+    );
+    browser.runtime.onMessage.addListener(
+      ((message: unknown, sender: MessageSender) =>
+        requests(message, sender) ?? events(message, sender)) as never,
+    );
+
+    // UIs (content scripts included) watch the published state in storage.session: it outlives the
+    // worker, so a stopped worker costs them nothing and they need no reconnect loop.
+    void browser.storage.session.setAccessLevel?.({
+      accessLevel: 'TRUSTED_AND_UNTRUSTED_CONTEXTS',
+    });
+
+    browser.storage.onChanged.addListener((changes, area) => {
+      if (
+        (area === 'local' && (SETTINGS_KEY in changes || AUTH_KEY in changes)) ||
+        area === 'managed'
+      ) {
+        this.cachedConfig = null;
+        void this.reconfigureIfRunning();
+      }
+    });
+  }
+
+  /** Starts the call host for a signed-in agent, so inbound calls ring and the first click is warm. */
+  async warmUp(): Promise<void> {
+    await this.restored;
+    if (!(await this.auth())) return;
+    await this.withOffscreen(async () => undefined).catch(() => undefined);
+  }
+
+  handlers(): Handlers<BackgroundProtocol> {
+    return {
+      startCall: async ({ target, displayName }) => {
+        await this.restored;
+        const callId = crypto.randomUUID();
+        try {
+          await this.withOffscreen((o) =>
+            o.send('startCall', { callId, target, ...(displayName ? { displayName } : {}) }),
+          );
+          this.lastError = null;
+        } catch (error) {
+          const failure = CallFailure.from(error);
+          await this.onFailure(failure);
+          throw failure;
+        }
+        return { callId };
+      },
+      hangup: () => this.onCurrentCall('hangup'),
+      answer: () => this.onCurrentCall('answer', true),
+      decline: () => this.onCurrentCall('decline', true),
+      setMuted: async ({ muted }) => {
+        const call = await this.liveCall();
+        await this.withOffscreen((o) => o.send('setMuted', { callId: call.callId, muted }));
+        return null;
+      },
+      sendDtmf: async ({ digits }) => {
+        const call = await this.liveCall();
+        await this.withOffscreen((o) => o.send('sendDtmf', { callId: call.callId, digits }));
+        return null;
+      },
+      getState: async () => {
+        await this.restored;
+        return this.appState();
+      },
+      signIn: async ({ backendUrl, accessKey }) => {
+        const { settings, locked } = await loadSettings();
+        const url = backendUrl && !locked.includes('backendUrl') ? backendUrl : settings.backendUrl;
+        try {
+          const auth = await requestSession(url, accessKey);
+          await browser.storage.local.set({ [AUTH_KEY]: auth });
+          if (url !== settings.backendUrl) {
+            const stored = (await browser.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY] ?? {};
+            await browser.storage.local.set({ [SETTINGS_KEY]: { ...stored, backendUrl: url } });
+          }
+          this.lastError = null;
+          this.cachedConfig = null;
+          await this.warmUp();
+          await this.broadcast();
+          return auth.agent;
+        } catch (error) {
+          const failure = CallFailure.from(error);
+          this.lastError = failure.toCallError();
+          await this.broadcast();
+          throw failure;
+        }
+      },
+      signOut: async () => {
+        const auth = await this.auth();
+        await browser.storage.local.remove(AUTH_KEY);
+        this.cachedConfig = null;
+        if (await hasOffscreenDocument()) {
+          await this.offscreen.send('configure', { config: null }).catch(() => undefined);
+          await closeOffscreenDocument();
+        }
+        this.setOffscreenState(null, 'signed-out');
+        if (auth) await endSession(auth);
+        return null;
+      },
+      getDiagnostics: async () => {
+        const version = browser.runtime.getManifest().version;
+        if (!(await hasOffscreenDocument())) {
+          return {
+            extensionVersion: version,
+            provider: IDLE_PROVIDER,
+            signallingRttMs: null,
+            call: null,
+            microphone: 'unknown',
+          };
+        }
+        return { extensionVersion: version, ...(await this.offscreen.send('getDiagnostics', {})) };
+      },
+    };
+  }
+
+  /** Which contexts may call what: CRM pages only the call controls; everything only from our extension. */
+  allow(type: keyof BackgroundProtocol, sender: MessageSender): boolean {
+    if (sender.id !== browser.runtime.id) return false;
+    const fromExtensionPage = !sender.tab && sender.url?.startsWith(this.extensionOrigin + '/');
+    const fromOurPageInTab = sender.tab && sender.url?.startsWith(this.extensionOrigin + '/');
+    if (fromExtensionPage || fromOurPageInTab) return true;
+    // A content script in a web page.
+    return Boolean(sender.tab) && CONTENT_SCRIPT_METHODS.has(type);
+  }
+
+  /** Ensures the offscreen document runs with the current sign-in and settings, then calls it. */
+  private async withOffscreen<T>(fn: (o: typeof this.offscreen) => Promise<T>): Promise<T> {
+    const config = await this.config();
+    const created = await ensureOffscreenDocument();
+    if (created || this.offscreenState?.configVersion !== config.version) {
+      this.setOffscreenState(await this.offscreen.send('configure', { config }), 'configured');
+    }
+    return fn(this.offscreen);
+  }
+
+  private async reconfigureIfRunning(): Promise<void> {
+    if (!(await hasOffscreenDocument())) return;
+    const config = await this.config().catch(() => null);
+    this.setOffscreenState(await this.offscreen.send('configure', { config }), 'reconfigured');
+  }
+
+  private async config(): Promise<OffscreenConfig> {
+    if (this.cachedConfig) return this.cachedConfig;
+    const auth = await this.auth();
+    if (!auth) throw new CallFailure('not-signed-in', 'sign in from the toolbar button first');
+    if (auth.expiresAt <= Date.now()) throw new CallFailure('session-expired', 'sign in again');
+    const { settings } = await loadSettings();
+    const body = JSON.stringify({ backendUrl: auth.backendUrl, token: auth.token, settings });
+    this.cachedConfig = {
+      version: hash(body),
+      backendUrl: auth.backendUrl,
+      token: auth.token,
+      settings,
+    };
+    return this.cachedConfig;
+  }
+
+  private async auth(): Promise<SignedIn | null> {
+    return ((await browser.storage.local.get(AUTH_KEY))[AUTH_KEY] as SignedIn | undefined) ?? null;
+  }
+
+  private async onCurrentCall(
+    method: 'hangup' | 'answer' | 'decline',
+    preferWaiting = false,
+  ): Promise<null> {
+    await this.restored;
+    const state = this.offscreenState;
+    const call = (preferWaiting && state?.waiting) || state?.call;
+    if (!call || call.phase === 'ended') throw new CallFailure('internal', 'there is no call');
+    await this.withOffscreen((o) => o.send(method, { callId: call.callId }));
+    return null;
+  }
+
+  private async liveCall() {
+    await this.restored;
+    const call = this.offscreenState?.call;
+    if (!call || call.phase === 'ended') throw new CallFailure('internal', 'there is no call');
+    return call;
+  }
+
+  private async onFailure(failure: CallFailure): Promise<void> {
+    this.lastError = failure.toCallError();
+    if (
+      failure.code === 'mic-denied' ||
+      failure.code === 'mic-dismissed' ||
+      failure.code === 'mic-unavailable'
+    ) {
+      await openOnboarding(failure.code);
+    }
+    await this.broadcast();
+  }
+
+  private setOffscreenState(state: OffscreenState | null, reason: string): void {
+    const before = this.offscreenState;
+    this.offscreenState = state;
+    void browser.storage.session.set({ [MIRROR_KEY]: state }).catch(() => undefined);
+    const error = state?.call?.phase === 'ended' ? state.call.error : undefined;
+    if (error && before?.call?.phase !== 'ended')
+      void this.onFailure(new CallFailure(error.code, error.detail));
+    if (reason !== 'configure') void this.broadcast();
+  }
+
+  /** After a restart of the worker: the mirror first (fast), then the offscreen document (truth). */
+  private async restore(): Promise<void> {
+    const mirror = await browser.storage.session
+      .get(MIRROR_KEY)
+      .catch(() => ({}) as Record<string, unknown>);
+    const parsed = offscreenStateSchema.nullable().safeParse(mirror[MIRROR_KEY] ?? null);
+    if (parsed.success) this.offscreenState = parsed.data;
+    if (await hasOffscreenDocument()) {
+      try {
+        this.offscreenState = await this.offscreen.send('getState', {});
+      } catch {
+        // The document is still loading; its first stateChanged message will bring the truth.
+      }
+    } else {
+      this.offscreenState = null;
+    }
+  }
+
+  async appState(): Promise<AppState> {
+    const auth = await this.auth();
+    const { settings } = await loadSettings();
+    return {
+      agent: auth?.agent ?? null,
+      backendUrl: auth?.backendUrl ?? settings.backendUrl,
+      provider: this.offscreenState?.provider ?? { provider: settings.provider, state: 'idle' },
+      call: this.offscreenState?.call ?? null,
+      waiting: this.offscreenState?.waiting ?? null,
+      lastError: this.lastError,
+    };
+  }
+
+  private async broadcast(): Promise<void> {
+    const state = await this.appState();
+    this.hooks.onState?.(state);
+    await browser.storage.session.set({ [APP_STATE_KEY]: state });
+  }
+}
+
+export async function openOnboarding(reason?: string): Promise<void> {
+  const url = browser.runtime.getURL(
+    `/onboarding.html${reason ? `?reason=${encodeURIComponent(reason)}` : ''}`,
+  );
+  const base = browser.runtime.getURL('/onboarding.html');
+  const [existing] = await browser.tabs.query({ url: `${base}*` });
+  if (existing?.id !== undefined) {
+    await browser.tabs.update(existing.id, { active: true, url });
+    return;
+  }
+  await browser.tabs.create({ url });
+}
+
+/** FNV-1a: a cheap change detector for the offscreen configuration (not security). */
+function hash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36) + text.length.toString(36);
+}

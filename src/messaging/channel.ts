@@ -1,0 +1,122 @@
+// A typed request/response channel over runtime messaging: one protocol map per channel, every request
+// validated at the receiver with the channel's schemas, every sender checked.
+import { z } from 'zod';
+import { callErrorSchema, type CallError } from '../call/state';
+import { CallFailure } from '../call/provider';
+
+/** `{ method(data): result }` — one data argument, typed result. */
+export type Protocol<P> = { [K in keyof P]: (data: never) => unknown };
+export type Schemas<P extends Protocol<P>> = { [K in keyof P]: z.ZodType<Parameters<P[K]>[0]> };
+export type Handlers<P extends Protocol<P>> = {
+  [K in keyof P]: (
+    data: Parameters<P[K]>[0],
+    sender: MessageSender,
+  ) => Promise<ReturnType<P[K]>> | ReturnType<P[K]>;
+};
+
+/** The parts of runtime.MessageSender we check (shared by chrome and the polyfill types). */
+export interface MessageSender {
+  id?: string;
+  url?: string;
+  origin?: string;
+  tab?: { id?: number; url?: string };
+  frameId?: number;
+}
+
+export interface Envelope {
+  channel: string;
+  type: string;
+  data: unknown;
+}
+
+export type Reply = { ok: true; result: unknown } | { ok: false; error: CallError };
+
+const envelopeSchema = z.object({ channel: z.string(), type: z.string(), data: z.unknown() });
+const replySchema = z.union([
+  z.object({ ok: z.literal(true), result: z.unknown() }),
+  z.object({ ok: z.literal(false), error: callErrorSchema }),
+]);
+
+type SendMessage = (message: Envelope) => Promise<unknown>;
+
+export interface Channel<P extends Protocol<P>> {
+  readonly name: string;
+  /** Sends a request and resolves with the handler's result; rejects with CallFailure. */
+  send<K extends keyof P & string>(
+    type: K,
+    data: Parameters<P[K]>[0],
+  ): Promise<Awaited<ReturnType<P[K]>>>;
+  /**
+   * Builds a runtime.onMessage listener. Returns `undefined` (not ours, let others answer) or a
+   * Promise of the reply. `allow` decides per message whether this sender may call this method.
+   */
+  listener(
+    handlers: Handlers<P>,
+    allow: (type: keyof P & string, sender: MessageSender) => boolean,
+  ): (message: unknown, sender: MessageSender) => Promise<Reply> | undefined;
+}
+
+export function defineChannel<P extends Protocol<P>>(
+  name: string,
+  schemas: Schemas<P>,
+  sendMessage: SendMessage,
+): Channel<P> {
+  return {
+    name,
+    async send(type, data) {
+      let raw: unknown;
+      try {
+        raw = await sendMessage({ channel: name, type, data });
+      } catch (error) {
+        // "Receiving end does not exist" and friends: the other side is not running.
+        throw new CallFailure(
+          'internal',
+          `${name}.${type}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+      const reply = replySchema.safeParse(raw);
+      if (!reply.success) throw new CallFailure('internal', `${name}.${type}: no valid reply`);
+      if (!reply.data.ok) throw new CallFailure(reply.data.error.code, reply.data.error.detail);
+      return reply.data.result as never;
+    },
+    listener(handlers, allow) {
+      return (message, sender) => {
+        const envelope = envelopeSchema.safeParse(message);
+        if (!envelope.success || envelope.data.channel !== name) return undefined;
+        const { type, data } = envelope.data;
+        if (!Object.hasOwn(schemas, type)) {
+          return Promise.resolve(fail('bad-request', `unknown method ${name}.${type}`));
+        }
+        const method = type as keyof P & string;
+        if (!allow(method, sender)) {
+          return Promise.resolve(fail('bad-request', `sender not allowed for ${name}.${type}`));
+        }
+        const parsed = schemas[method].safeParse(data);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          return Promise.resolve(
+            fail(
+              'bad-request',
+              `${name}.${type}: ${issue?.path.join('.') || 'data'} ${issue?.message ?? 'invalid'}`,
+            ),
+          );
+        }
+        return (async (): Promise<Reply> => {
+          try {
+            const result = await handlers[method](
+              parsed.data as Parameters<P[typeof method]>[0],
+              sender,
+            );
+            return { ok: true, result: result ?? null };
+          } catch (error) {
+            return { ok: false, error: CallFailure.from(error).toCallError() };
+          }
+        })();
+      };
+    },
+  };
+}
+
+function fail(code: CallError['code'], detail: string): Reply {
+  return { ok: false, error: { code, detail } };
+}
