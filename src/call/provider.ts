@@ -58,15 +58,19 @@ export class CallFailure extends Error {
   constructor(
     readonly code: ErrorCode,
     readonly detail?: string,
+    /** The vendor's own code (CallError.vendorCode), when a vendor SDK reported the failure. */
+    readonly vendorCode?: string,
   ) {
     super(detail ? `${code}: ${detail}` : code);
     this.name = 'CallFailure';
   }
 
   toCallError(): CallError {
-    return this.detail
-      ? { code: this.code, detail: this.detail.slice(0, 500) }
-      : { code: this.code };
+    return {
+      code: this.code,
+      ...(this.detail ? { detail: this.detail.slice(0, 500) } : {}),
+      ...(this.vendorCode ? { vendorCode: this.vendorCode.slice(0, 64) } : {}),
+    };
   }
 
   static from(error: unknown, fallback: ErrorCode = 'internal'): CallFailure {
