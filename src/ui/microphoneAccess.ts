@@ -1,0 +1,30 @@
+// Asking for the microphone from a visible extension page: the grant then covers the offscreen document.
+export type MicState = 'granted' | 'prompt' | 'denied' | 'unavailable';
+
+export async function queryMicrophone(nav: Navigator = navigator): Promise<MicState> {
+  try {
+    const status = await nav.permissions.query({ name: 'microphone' as PermissionName });
+    return status.state;
+  } catch {
+    return 'prompt';
+  }
+}
+
+/** Opens and closes the microphone once, which shows Chrome's prompt; returns the resulting state. */
+export async function requestMicrophone(nav: Navigator = navigator): Promise<MicState> {
+  try {
+    const stream = await nav.mediaDevices.getUserMedia({ audio: true });
+    stream.getTracks().forEach((track) => track.stop());
+    return 'granted';
+  } catch (error) {
+    const name = error instanceof DOMException ? error.name : '';
+    if (name === 'NotFoundError' || name === 'NotReadableError') return 'unavailable';
+    // Dismissed prompts leave the state at `prompt`; "Never allow" makes it `denied`.
+    return queryMicrophone(nav);
+  }
+}
+
+/** Chrome's site-settings page for this extension, where a "Never allow" is undone. */
+export function siteSettingsUrl(extensionOrigin: string): string {
+  return `chrome://settings/content/siteDetails?site=${encodeURIComponent(extensionOrigin)}`;
+}

@@ -1,0 +1,26 @@
+// Shared CSS for our UI, used inside shadow roots (call bar) and on extension pages. Light and dark
+// follow the system setting.
+export const BASE_CSS = `
+:host, :root { color-scheme: light dark; --c2c-bg: #ffffff; --c2c-fg: #111827; --c2c-muted: #4b5563;
+  --c2c-border: #d1d5db; --c2c-accent: #16a34a; --c2c-danger: #dc2626; --c2c-focus: #2563eb;
+  font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK JP", sans-serif; }
+@media (prefers-color-scheme: dark) {
+  :host, :root { --c2c-bg: #1f2937; --c2c-fg: #f9fafb; --c2c-muted: #d1d5db; --c2c-border: #4b5563; }
+}
+button { font: inherit; border: 1px solid var(--c2c-border); background: var(--c2c-bg); color: var(--c2c-fg);
+  border-radius: 6px; padding: 4px 10px; cursor: pointer; }
+button:disabled { opacity: .5; cursor: default; }
+button:focus-visible, input:focus-visible, select:focus-visible, textarea:focus-visible {
+  outline: 2px solid var(--c2c-focus); outline-offset: 2px; }
+.c2c-panel { display: grid; gap: 6px; color: var(--c2c-fg); }
+.c2c-who { display: flex; flex-direction: column; }
+.c2c-number { color: var(--c2c-muted); font-variant-numeric: tabular-nums; }
+.c2c-status { display: flex; gap: 8px; align-items: baseline; }
+.c2c-phase { font-weight: 600; }
+.c2c-timer { font-variant-numeric: tabular-nums; }
+.c2c-actions, .c2c-waiting { display: flex; gap: 6px; flex-wrap: wrap; align-items: center; }
+.c2c-hangup { background: var(--c2c-danger); border-color: var(--c2c-danger); color: #fff; }
+.c2c-answer { background: var(--c2c-accent); border-color: var(--c2c-accent); color: #fff; }
+.c2c-keypad { display: grid; grid-template-columns: repeat(3, 3em); gap: 4px; }
+.c2c-error { color: var(--c2c-danger); margin: 0; }
+`;
