@@ -1,4 +1,61 @@
 // Serves the softphone page: a browser line for the built-in provider (the demo's "customer phone").
+// Its Preact app is bundled once, in memory, from backend/softphone/ the first time it is asked for.
 import { Hono } from 'hono';
+import { fileURLToPath } from 'node:url';
+
+const ENTRY = fileURLToPath(new URL('../softphone/main.tsx', import.meta.url));
+
+let bundle: Promise<string> | null = null;
+
+/** Builds the page script with esbuild (a devDependency-free path would prebuild; this keeps one source). */
+export function softphoneBundle(): Promise<string> {
+  bundle ??= (async () => {
+    const { build } = await import('esbuild');
+    const result = await build({
+      entryPoints: [ENTRY],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'chrome120',
+      jsx: 'automatic',
+      jsxImportSource: 'preact',
+      minify: true,
+      write: false,
+      legalComments: 'none',
+    });
+    return result.outputFiles[0]!.text;
+  })().catch((error: unknown) => {
+    bundle = null;
+    throw error;
+  });
+  return bundle;
+}
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8" />
+<meta name="viewport" content="width=device-width, initial-scale=1" />
+<title>Softphone</title>
+<style>
+  :root { color-scheme: light dark; font: 15px/1.45 system-ui, sans-serif; }
+  main { max-width: 460px; margin: 32px auto; padding: 0 16px; display: grid; gap: 12px; }
+  form, label { display: grid; gap: 6px; }
+  input, button { font: inherit; padding: 6px 10px; border-radius: 6px; border: 1px solid #9ca3af; }
+  button { cursor: pointer; } .row { display: flex; gap: 8px; align-items: end; flex-wrap: wrap; }
+  .answer { background: #16a34a; color: #fff; border-color: #16a34a; }
+  .hangup { background: #dc2626; color: #fff; border-color: #dc2626; }
+  .muted { color: #6b7280; }
+</style>
+</head>
+<body><div id="app"></div><script type="module" src="/softphone/app.js"></script></body>
+</html>`;
 
 export const softphoneRoutes = new Hono();
+
+softphoneRoutes.get('/', (c) => c.html(PAGE));
+softphoneRoutes.get('/app.js', async (c) => {
+  c.header('content-type', 'text/javascript; charset=utf-8');
+  c.header('cache-control', 'no-cache');
+  return c.body(await softphoneBundle());
+});

@@ -13,6 +13,8 @@ export type ProviderEvent =
   /** Media or signalling is re-establishing during a call; `connected` when it is back. */
   | { type: 'media'; callId: string; state: 'reconnecting' | 'connected' }
   | { type: 'muted'; callId: string; muted: boolean }
+  /** Keys the far end pressed (out-of-band), for UIs that show them. */
+  | { type: 'dtmf'; callId: string; digits: string }
   | { type: 'status'; status: ProviderStatus };
 
 export interface ProviderContext {

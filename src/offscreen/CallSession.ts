@@ -237,6 +237,8 @@ export class CallSession {
           'media',
         );
         return;
+      case 'dtmf':
+        return;
       case 'muted':
         this.patchCall(event.callId, () => ({ muted: event.muted }), 'muted');
         return;

@@ -293,6 +293,7 @@ export class BuiltinProvider implements CallProvider {
         break;
       }
       case 'dtmf':
+        ctx.emit({ type: 'dtmf', callId: message.callId, digits: message.digits });
         break;
     }
   }
