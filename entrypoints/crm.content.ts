@@ -5,5 +5,5 @@ export default defineContentScript({
   // Replaced per build mode in wxt.config.ts (`build:manifestGenerated`).
   matches: ['https://*.lightning.force.com/*'],
   runAt: 'document_start',
-  main: (ctx) => startContentScript(ctx.signal),
+  main: (ctx) => void startContentScript(ctx.signal),
 });

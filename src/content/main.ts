@@ -1,2 +1,45 @@
-// Content script wiring: decorates numbers with call buttons and shows the call bar.
-export function startContentScript(_signal: AbortSignal): void {}
+// Content script wiring: call buttons on numbers and contact ids, and the call bar.
+import { CallFailure } from '../call/provider';
+import { loadSettings } from '../settings/storage';
+import { background } from '../ui/appState';
+import { t } from '../ui/i18n';
+import { mountCallBar } from './callBar';
+import { startDecorating } from './decorate';
+
+export async function startContentScript(signal: AbortSignal): Promise<void> {
+  const { settings } = await loadSettings();
+  if (signal.aborted) return;
+  await bodyReady(signal);
+  const callBar = mountCallBar(signal);
+  startDecorating({
+    settings,
+    signal,
+    labels: { call: (formatted) => t('callButtonLabel', formatted) },
+    onCall: (target, info) => {
+      // Only reached for trusted activations (checked by the decorator); the background validates again.
+      background
+        .send('startCall', {
+          target,
+          ...(info.displayName ? { displayName: info.displayName.slice(0, 200) } : {}),
+          clickedAt: performance.timeOrigin + performance.now(),
+        })
+        .catch((error: unknown) => callBar.showError(CallFailure.from(error).toCallError()));
+    },
+  });
+  // Settings changes (default country, contact rules) apply on the next page load; the extension
+  // reloading or updating aborts `signal` and everything above stops.
+}
+
+function bodyReady(signal: AbortSignal): Promise<void> {
+  if (document.body) return Promise.resolve();
+  return new Promise((resolve) => {
+    const observer = new MutationObserver(() => {
+      if (document.body) {
+        observer.disconnect();
+        resolve();
+      }
+    });
+    observer.observe(document.documentElement, { childList: true });
+    signal.addEventListener('abort', () => observer.disconnect());
+  });
+}

@@ -50,7 +50,10 @@ export class CallSession {
       config &&
       previous.settings.provider === config.settings.provider &&
       previous.token === config.token &&
-      previous.backendUrl === config.backendUrl;
+      previous.backendUrl === config.backendUrl &&
+      // Providers read their own settings when they connect (region, telemetry, call context).
+      JSON.stringify([previous.settings.vonage, previous.settings.clevertap]) ===
+        JSON.stringify([config.settings.vonage, config.settings.clevertap]);
     if (!sameSession) {
       const old = this.provider;
       this.provider = null;

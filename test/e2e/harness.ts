@@ -1,0 +1,203 @@
+// The e2e harness: the real backend in-process on a temp database, Chromium with the built test
+// extension and a fake microphone, and helpers to sign in, open the softphone and read call state.
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { EXTENSION_ID } from '../../src/extensionKey';
+import type { AppState, Diagnostics } from '../../src/messaging/protocol';
+
+const run = promisify(execFile);
+export const EXTENSION_PATH = resolve('.output/chrome-mv3-test');
+export const EXTENSION_ORIGIN = `chrome-extension://${EXTENSION_ID}`;
+export const SOFTPHONE_LINE = 'tel:+14155552671';
+
+export interface Backend {
+  url: string;
+  port: number;
+  dataDir: string;
+  close(): Promise<void>;
+  /** Starts it again on the same port and database (after `close`). */
+  restart(): Promise<void>;
+  /** Creates an agent with the admin CLI and returns its one-time access key. */
+  addAgent(name: string, ...flags: string[]): Promise<string>;
+}
+
+export async function startBackend(env: Record<string, string> = {}): Promise<Backend> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'c2c-e2e-'));
+  const { startServer } = await import('../../backend/server');
+  let server = await startServer({ port: 0, dataDir, demo: true, ...env });
+  const port = server.port;
+  const backend: Backend = {
+    url: server.url,
+    port,
+    dataDir,
+    close: () => server.close(),
+    restart: async () => {
+      server = await startServer({ port, dataDir, demo: true, ...env });
+    },
+    addAgent: async (name, ...flags) => {
+      const { stdout } = await run(
+        'npx',
+        ['tsx', 'backend/admin.ts', 'agent', 'add', name, ...flags],
+        {
+          env: { ...process.env, DATA_DIR: dataDir },
+        },
+      );
+      const key = stdout.trim().split('\n').at(-1)?.trim();
+      if (!key) throw new Error(`admin CLI printed no key: ${stdout}`);
+      return key;
+    },
+  };
+  const close = backend.close;
+  backend.close = async () => {
+    await close().catch(() => undefined);
+  };
+  return Object.assign(backend, {
+    dispose: async () => {
+      await backend.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  });
+}
+
+export interface Browser {
+  context: BrowserContext;
+  serviceWorker(): Promise<Worker>;
+  /** An extension page (popup.html in a tab), for calling the background like the UI does. */
+  extensionPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(
+  options: { microphone?: 'granted' | 'not-granted'; lang?: string; args?: string[] } = {},
+): Promise<Browser> {
+  const userDataDir = await mkdtemp(join(tmpdir(), 'c2c-profile-'));
+  const args = [
+    `--disable-extensions-except=${EXTENSION_PATH}`,
+    `--load-extension=${EXTENSION_PATH}`,
+    '--use-fake-device-for-media-stream',
+    ...(options.microphone === 'not-granted' ? [] : ['--use-fake-ui-for-media-stream']),
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+    '--autoplay-policy=no-user-gesture-required',
+    ...(options.lang ? [`--lang=${options.lang}`] : []),
+    ...(options.args ?? []),
+  ];
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args,
+    ignoreDefaultArgs: ['--disable-extensions', '--mute-audio'],
+    ...(options.lang ? { locale: options.lang } : {}),
+  });
+  let extensionPage: Page | null = null;
+  return {
+    context,
+    async serviceWorker() {
+      const existing = context.serviceWorkers().find((w) => w.url().startsWith(EXTENSION_ORIGIN));
+      return existing ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+    },
+    async extensionPage() {
+      if (extensionPage && !extensionPage.isClosed()) return extensionPage;
+      extensionPage = await context.newPage();
+      await extensionPage.goto(`${EXTENSION_ORIGIN}/popup.html`);
+      return extensionPage;
+    },
+    async close() {
+      await context.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Sends one background request from an extension page, exactly as our UIs do. */
+export async function backgroundRequest<T = unknown>(
+  page: Page,
+  type: string,
+  data: unknown = {},
+): Promise<T> {
+  const reply = (await page.evaluate(
+    ([type, data]) => chrome.runtime.sendMessage({ channel: 'c2c/background', type, data }),
+    [type, data] as const,
+  )) as { ok: boolean; result?: T; error?: { code: string; detail?: string } };
+  if (!reply?.ok) throw new Error(`${type} failed: ${JSON.stringify(reply?.error ?? reply)}`);
+  return reply.result as T;
+}
+
+export const appState = (page: Page) => backgroundRequest<AppState>(page, 'getState');
+export const diagnostics = (page: Page) => backgroundRequest<Diagnostics>(page, 'getDiagnostics');
+
+/** Signs in through the popup's form, the way an agent does. */
+export async function signIn(
+  browser: Browser,
+  backendUrl: string,
+  accessKey: string,
+): Promise<Page> {
+  const page = await browser.extensionPage();
+  await page.reload();
+  await page.locator('input[name=backendUrl]').fill(backendUrl);
+  await page.locator('input[name=accessKey]').fill(accessKey);
+  await page.getByRole('button', { name: /sign in/i }).click();
+  await page.locator('[data-testid=provider-state][data-state=ready]').waitFor({ timeout: 15_000 });
+  return page;
+}
+
+export async function openSoftphone(
+  browser: Browser,
+  backendUrl: string,
+  key: string,
+  line = SOFTPHONE_LINE,
+) {
+  const page = await browser.context.newPage();
+  await page.goto(
+    `${backendUrl}/softphone#key=${encodeURIComponent(key)}&line=${encodeURIComponent(line)}`,
+  );
+  await page.locator('[data-testid=softphone][data-phase=idle]').waitFor({ timeout: 15_000 });
+  return page;
+}
+
+export async function softphoneBytesReceived(page: Page): Promise<number> {
+  const stats = page.locator('[data-testid=stats]');
+  await stats.waitFor();
+  return Number(await stats.getAttribute('data-bytes-received'));
+}
+
+/** Polls until `check` returns a truthy value (or throws after `timeoutMs`). */
+export async function waitFor<T>(
+  check: () => Promise<T>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** Stops the extension's service worker the way Chrome does when it is idle (DevTools protocol). */
+export async function stopServiceWorker(browser: Browser): Promise<void> {
+  const page = await browser.extensionPage();
+  const cdp = await browser.context.newCDPSession(page);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await cdp.detach();
+  await waitFor(
+    async () => !browser.context.serviceWorkers().some((w) => w.url().startsWith(EXTENSION_ORIGIN)),
+    10_000,
+    'the service worker to stop',
+  );
+}
