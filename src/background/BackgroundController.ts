@@ -89,12 +89,17 @@ export class BackgroundController {
 
   handlers(): Handlers<BackgroundProtocol> {
     return {
-      startCall: async ({ target, displayName }) => {
+      startCall: async ({ target, displayName, clickedAt }) => {
         await this.restored;
         const callId = crypto.randomUUID();
         try {
           await this.withOffscreen((o) =>
-            o.send('startCall', { callId, target, ...(displayName ? { displayName } : {}) }),
+            o.send('startCall', {
+              callId,
+              target,
+              ...(displayName ? { displayName } : {}),
+              ...(clickedAt !== undefined ? { clickedAt } : {}),
+            }),
           );
           this.lastError = null;
         } catch (error) {
@@ -164,6 +169,7 @@ export class BackgroundController {
             signallingRttMs: null,
             call: null,
             microphone: 'unknown',
+            lastCallTiming: null,
           };
         }
         return { extensionVersion: version, ...(await this.offscreen.send('getDiagnostics', {})) };

@@ -51,6 +51,15 @@ export interface Diagnostics {
     roundTripMs: number | null;
   } | null;
   microphone: 'granted' | 'denied' | 'prompt' | 'unknown';
+  /** Latency of the last outbound call, from the agent's click (epoch ms with sub-ms precision). */
+  lastCallTiming: CallTiming | null;
+}
+
+export interface CallTiming {
+  /** Click → the provider's startCall invoked (the number this product promises). */
+  clickToProviderMs: number;
+  /** Click → the provider reported the call placed (e.g. the invite sent, serverCall returned). */
+  clickToPlacedMs: number;
 }
 
 const empty = z.object({}).strict();
@@ -132,7 +141,12 @@ const callRef = z.object({ callId: z.string().min(1).max(100) }).strict();
 
 export interface OffscreenProtocol {
   configure(data: { config: OffscreenConfig | null }): OffscreenState;
-  startCall(data: { callId: string; target: Target; displayName?: string }): null;
+  startCall(data: {
+    callId: string;
+    target: Target;
+    displayName?: string;
+    clickedAt?: number;
+  }): null;
   hangup(data: { callId: string }): null;
   answer(data: { callId: string }): null;
   decline(data: { callId: string }): null;

@@ -49,7 +49,7 @@ const config = (settings: Partial<Settings> = {}, token = 't1'): OffscreenConfig
 describe('CallSession', () => {
   let provider: FakeProvider;
   let states: OffscreenState[];
-  let ringtone: { start: ReturnType<typeof vi.fn>; stop: ReturnType<typeof vi.fn> };
+  let ringtone: { start: () => void; stop: () => void };
   let mics: ReturnType<typeof fakeStream>[];
   let session: CallSession;
 
@@ -152,9 +152,9 @@ describe('CallSession', () => {
       from: { kind: 'phone', e164: '+14155552671' },
     });
     expect(session.getState().call).toMatchObject({ phase: 'incoming', direction: 'inbound' });
-    expect(ringtone.start).toHaveBeenCalledOnce();
+    expect(vi.mocked(ringtone.start)).toHaveBeenCalledOnce();
     await session.answer('in-00001');
-    expect(ringtone.stop).toHaveBeenCalled();
+    expect(vi.mocked(ringtone.stop)).toHaveBeenCalled();
     expect(session.getState().call?.phase).toBe('active');
   });
 

@@ -8,7 +8,12 @@ import {
 } from '../call/provider';
 import type { CallSnapshot, EndReason, ProviderStatus } from '../call/state';
 import type { Target } from '../call/target';
-import type { Diagnostics, OffscreenConfig, OffscreenState } from '../messaging/protocol';
+import type {
+  CallTiming,
+  Diagnostics,
+  OffscreenConfig,
+  OffscreenState,
+} from '../messaging/protocol';
 
 /** How long an ended call stays on screen with its reason before the UI returns to idle. */
 export const ENDED_LINGER_MS = 4000;
@@ -28,6 +33,7 @@ export class CallSession {
   private connecting: Promise<void> | null = null;
   private streams: MediaStream[] = [];
   private lingerTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastCallTiming: CallTiming | null = null;
   private state: OffscreenState = {
     configVersion: null,
     provider: { provider: 'builtin', state: 'idle' },
@@ -72,7 +78,12 @@ export class CallSession {
     return this.state;
   }
 
-  async startCall(callId: string, target: Target, displayName?: string): Promise<void> {
+  async startCall(
+    callId: string,
+    target: Target,
+    displayName?: string,
+    clickedAt?: number,
+  ): Promise<void> {
     const current = this.state.call;
     if (current && current.phase !== 'ended') throw new CallFailure('call-in-progress');
     if (!this.config) throw new CallFailure('not-signed-in');
@@ -90,7 +101,14 @@ export class CallSession {
     this.update({ call: snapshot }, 'start');
     try {
       const provider = await this.ensureConnected();
+      const invokedAt = preciseNow();
       await provider.startCall(callId, target, displayName);
+      if (clickedAt !== undefined) {
+        this.lastCallTiming = {
+          clickToProviderMs: invokedAt - clickedAt,
+          clickToPlacedMs: preciseNow() - clickedAt,
+        };
+      }
     } catch (error) {
       const failure = CallFailure.from(error);
       this.endCall(
@@ -148,6 +166,7 @@ export class CallSession {
       signallingRttMs: rtt,
       call: stats && callId ? { callId, ...stats } : null,
       microphone,
+      lastCallTiming: this.lastCallTiming,
     };
   }
 
@@ -336,4 +355,9 @@ export class CallSession {
   private now(): number {
     return this.deps.now?.() ?? Date.now();
   }
+}
+
+/** Epoch milliseconds with sub-millisecond precision, comparable across the extension's processes. */
+function preciseNow(): number {
+  return performance.timeOrigin + performance.now();
 }

@@ -25,8 +25,8 @@ export function startOffscreen(): void {
   const listener = offscreenChannel(send).listener(
     {
       configure: ({ config }) => session.configure(config),
-      startCall: async ({ callId, target, displayName }) => {
-        await session.startCall(callId, target, displayName);
+      startCall: async ({ callId, target, displayName, clickedAt }) => {
+        await session.startCall(callId, target, displayName, clickedAt);
         return null;
       },
       hangup: async ({ callId }) => (await session.hangup(callId), null),

@@ -23,20 +23,29 @@ export interface Backend {
   restart(): Promise<void>;
   /** Creates an agent with the admin CLI and returns its one-time access key. */
   addAgent(name: string, ...flags: string[]): Promise<string>;
+  /** Stops it and deletes its database. */
+  dispose(): Promise<void>;
 }
 
 export async function startBackend(env: Record<string, string> = {}): Promise<Backend> {
   const dataDir = await mkdtemp(join(tmpdir(), 'c2c-e2e-'));
   const { startServer } = await import('../../backend/server');
   let server = await startServer({ port: 0, dataDir, demo: true, ...env });
-  const port = server.port;
-  const backend: Backend = {
-    url: server.url,
+  const { port, url } = server;
+  let running = true;
+  const close = async () => {
+    if (!running) return;
+    running = false;
+    await server.close();
+  };
+  return {
+    url,
     port,
     dataDir,
-    close: () => server.close(),
+    close,
     restart: async () => {
       server = await startServer({ port, dataDir, demo: true, ...env });
+      running = true;
     },
     addAgent: async (name, ...flags) => {
       const { stdout } = await run(
@@ -50,17 +59,11 @@ export async function startBackend(env: Record<string, string> = {}): Promise<Ba
       if (!key) throw new Error(`admin CLI printed no key: ${stdout}`);
       return key;
     },
-  };
-  const close = backend.close;
-  backend.close = async () => {
-    await close().catch(() => undefined);
-  };
-  return Object.assign(backend, {
     dispose: async () => {
-      await backend.close();
+      await close();
       await rm(dataDir, { recursive: true, force: true });
     },
-  });
+  };
 }
 
 export interface Browser {

@@ -55,7 +55,11 @@ export class SignallingClient {
     const promise = new Promise<Address>((resolve, reject) =>
       this.readyWaiters.push({ resolve, reject }),
     );
-    if (!this.socket) this.open('connecting');
+    if (!this.socket) {
+      // Between reconnect attempts: someone needs the connection now, so try at once.
+      clearTimeout(this.retryTimer);
+      this.open('connecting');
+    }
     return promise;
   }
 

@@ -1,0 +1,106 @@
+// Trusted click → provider call started, warm (offscreen document and session ready) and cold
+// (no worker, no offscreen document), measured in headless Chromium with the built test extension.
+import type { Page } from 'playwright-core';
+import {
+  appState,
+  backgroundRequest,
+  diagnostics,
+  EXTENSION_ORIGIN,
+  launchBrowser,
+  openSoftphone,
+  signIn,
+  startBackend,
+  stopServiceWorker,
+  waitFor,
+  SOFTPHONE_LINE,
+  type Browser,
+} from '../e2e/harness';
+import type { CallTiming } from '../../src/messaging/protocol';
+
+const WARM_RUNS = 25;
+const COLD_RUNS = 6;
+
+async function oneCall(browser: Browser, crm: Page, softphone: Page): Promise<CallTiming> {
+  const ext = await browser.extensionPage();
+  const previous = (await appState(ext)).call?.callId;
+  await crm.locator(`[data-c2c-target="${SOFTPHONE_LINE}"]`).first().click();
+  await softphone
+    .locator('[data-testid=softphone][data-phase=incoming]')
+    .waitFor({ timeout: 15_000 });
+  const state = await waitFor(async () => {
+    const s = await appState(ext);
+    return s.call && s.call.callId !== previous ? s : null;
+  });
+  const timing = (await diagnostics(ext)).lastCallTiming!;
+  await backgroundRequest(ext, 'hangup');
+  await softphone.locator('[data-testid=softphone][data-phase=idle]').waitFor({ timeout: 10_000 });
+  void state;
+  return timing;
+}
+
+function summary(label: string, values: number[], target: number): void {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  console.log(
+    `${label}: median ${at(0.5).toFixed(1)} ms, p90 ${at(0.9).toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms ` +
+      `(n=${values.length}, target ≤ ${target} ms: ${at(0.5) <= target ? 'met' : 'NOT met'} at the median)`,
+  );
+}
+
+export default async function run(): Promise<void> {
+  const backend = await startBackend();
+  const browser = await launchBrowser();
+  try {
+    await signIn(browser, backend.url, await backend.addAgent('bench-agent'));
+    const softphone = await openSoftphone(
+      browser,
+      backend.url,
+      await backend.addAgent('bench-line'),
+    );
+    const crm = await browser.context.newPage();
+    await crm.goto(`${backend.url}/demo/`);
+    await crm.locator(`[data-c2c-target="${SOFTPHONE_LINE}"]`).first().waitFor();
+
+    await oneCall(browser, crm, softphone); // the first call loads code paths once
+    const warm: CallTiming[] = [];
+    for (let i = 0; i < WARM_RUNS; i++) warm.push(await oneCall(browser, crm, softphone));
+
+    const cold: CallTiming[] = [];
+    for (let i = 0; i < COLD_RUNS; i++) {
+      const worker = await browser.serviceWorker();
+      await worker.evaluate(() => chrome.offscreen.closeDocument());
+      await stopServiceWorker(browser);
+      // Close the extension page too, so nothing of ours is running when the agent clicks.
+      await (await browser.extensionPage()).close();
+      const running = browser.context.pages().filter((p) => p.url().startsWith(EXTENSION_ORIGIN));
+      if (running.length) throw new Error('an extension page is still open');
+      cold.push(await oneCall(browser, crm, softphone));
+    }
+
+    console.log('Trusted click → provider.startCall invoked (built-in provider):');
+    summary(
+      '  warm',
+      warm.map((t) => t.clickToProviderMs),
+      50,
+    );
+    summary(
+      '  cold',
+      cold.map((t) => t.clickToProviderMs),
+      500,
+    );
+    console.log('Trusted click → call placed (invite on the wire):');
+    summary(
+      '  warm',
+      warm.map((t) => t.clickToPlacedMs),
+      50,
+    );
+    summary(
+      '  cold',
+      cold.map((t) => t.clickToPlacedMs),
+      500,
+    );
+  } finally {
+    await browser.close();
+    await backend.dispose();
+  }
+}

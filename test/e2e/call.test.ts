@@ -1,0 +1,378 @@
+// The whole call path in headless Chromium: CRM page → content script → background → offscreen
+// document → built-in WebRTC provider → backend relay → softphone page, with real audio both ways.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import {
+  appState,
+  backgroundRequest,
+  diagnostics,
+  launchBrowser,
+  openSoftphone,
+  signIn,
+  softphoneBytesReceived,
+  startBackend,
+  stopServiceWorker,
+  waitFor,
+  SOFTPHONE_LINE,
+  type Backend,
+  type Browser,
+} from './harness';
+
+const BUTTON = `[data-c2c-target="${SOFTPHONE_LINE}"]`;
+
+let backend: Backend;
+let agentKey: string;
+let lineKey: string;
+
+beforeAll(async () => {
+  backend = await startBackend();
+  agentKey = await backend.addAgent('agent1');
+  lineKey = await backend.addAgent('line1');
+});
+afterAll(async () => {
+  await backend?.dispose();
+});
+
+async function crmPage(browser: Browser): Promise<Page> {
+  const page = await browser.context.newPage();
+  await page.goto(`${backend.url}/demo/`);
+  await page.locator(BUTTON).first().waitFor({ timeout: 15_000 });
+  return page;
+}
+
+async function agentBytesReceived(browser: Browser): Promise<number> {
+  const d = await diagnostics(await browser.extensionPage());
+  return d.call?.bytesReceived ?? 0;
+}
+
+/** Both sides connected and inbound audio growing on both. */
+async function expectAudioBothWays(browser: Browser, softphone: Page): Promise<void> {
+  await waitFor(
+    async () =>
+      (await diagnostics(await browser.extensionPage())).call?.connectionState === 'connected',
+    15_000,
+    'agent peer connection connected',
+  );
+  await softphone
+    .locator('[data-testid=stats][data-connection=connected]')
+    .waitFor({ timeout: 15_000 });
+  const agentBefore = await agentBytesReceived(browser);
+  const softBefore = await softphoneBytesReceived(softphone);
+  await waitFor(
+    async () => (await agentBytesReceived(browser)) > agentBefore + 1000,
+    10_000,
+    'agent inbound audio',
+  );
+  await waitFor(
+    async () => (await softphoneBytesReceived(softphone)) > softBefore + 1000,
+    10_000,
+    'softphone inbound audio',
+  );
+}
+
+async function callsOf(token: string) {
+  const response = await fetch(`${backend.url}/api/calls?limit=20`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(response.status).toBe(200);
+  return (
+    (await response.json()) as { items: { uuid: string; status: string; direction: string }[] }
+  ).items;
+}
+
+async function agentToken(): Promise<string> {
+  const response = await fetch(`${backend.url}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ accessKey: agentKey }),
+  });
+  return ((await response.json()) as { token: string }).token;
+}
+
+describe('call path on the built-in provider', () => {
+  let browser: Browser;
+  let softphone: Page;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    await signIn(browser, backend.url, agentKey);
+    softphone = await openSoftphone(browser, backend.url, lineKey);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    // Leave no call behind for the next scenario.
+    const ext = await browser.extensionPage();
+    await waitFor(
+      async () => {
+        const state = await appState(ext);
+        if (state.call && state.call.phase !== 'ended')
+          await backgroundRequest(ext, 'hangup').catch(() => undefined);
+        return !state.call || state.call.phase === 'ended';
+      },
+      10_000,
+      'no live call',
+    );
+    await softphone
+      .locator('[data-testid=softphone][data-phase=idle]')
+      .waitFor({ timeout: 10_000 });
+  });
+
+  it('1. outbound: click → softphone rings and answers → audio both ways → agent hangs up → recorded', async () => {
+    const crm = await crmPage(browser);
+    await crm.locator(BUTTON).first().click();
+    await softphone
+      .locator('[data-testid=softphone][data-phase=incoming]')
+      .waitFor({ timeout: 15_000 });
+    await expect(crm.locator('[data-testid=call-phase]').textContent()).resolves.toMatch(
+      /ringing|connecting/i,
+    );
+    await softphone.getByRole('button', { name: 'Answer' }).click();
+    await crm.locator('c2c-call-bar [data-phase=active]').waitFor({ timeout: 15_000 });
+    await expectAudioBothWays(browser, softphone);
+    const { call } = await appState(await browser.extensionPage());
+    expect(call).toMatchObject({
+      direction: 'outbound',
+      phase: 'active',
+      target: { e164: '+14155552671' },
+    });
+    // The row's name travels with the call.
+    expect(call?.displayName).toBe('Ava Thompson');
+
+    await crm.locator('c2c-call-bar').getByRole('button', { name: 'Hang up' }).click();
+    await softphone
+      .locator('[data-testid=softphone][data-phase=idle]')
+      .waitFor({ timeout: 10_000 });
+    await expect(softphone.locator('[data-testid=message]').textContent()).resolves.toContain(
+      'remote-hangup',
+    );
+    await waitFor(
+      async () => (await appState(await browser.extensionPage())).call === null,
+      10_000,
+      'agent idle',
+    );
+    await crm.locator('c2c-call-bar [data-phase]').waitFor({ state: 'detached' });
+
+    const record = await waitFor(
+      async () => (await callsOf(await agentToken())).find((c) => c.uuid === call!.callId),
+      10_000,
+      'the call record',
+    );
+    expect(record).toMatchObject({ direction: 'outbound', status: 'completed' });
+    await crm.close();
+  });
+
+  it('2. inbound: the softphone calls the agent, the agent answers, the remote side hangs up', async () => {
+    const crm = await crmPage(browser);
+    await softphone.getByRole('button', { name: 'Call agent' }).click();
+    const bar = crm.locator('c2c-call-bar');
+    await bar.locator('[data-phase=incoming]').waitFor({ timeout: 15_000 });
+    await expect(bar.textContent()).resolves.toContain('+1 415 555 2671');
+    await bar.getByRole('button', { name: 'Answer' }).click();
+    await bar.locator('[data-phase=active]').waitFor({ timeout: 15_000 });
+    await expectAudioBothWays(browser, softphone);
+    await softphone.getByRole('button', { name: 'Hang up' }).click();
+    await bar.locator('[data-phase=ended]').waitFor({ timeout: 10_000 });
+    await expect(bar.textContent()).resolves.toContain('The other party hung up');
+    const { call } = await appState(await browser.extensionPage());
+    expect(call).toMatchObject({ direction: 'inbound', endReason: 'remote-hangup' });
+    await crm.close();
+  });
+
+  it('3. the CRM tab closes mid-call: the call goes on and is hung up from the popup', async () => {
+    const crm = await crmPage(browser);
+    await crm.locator(BUTTON).first().click();
+    await softphone
+      .locator('[data-testid=softphone][data-phase=incoming]')
+      .waitFor({ timeout: 15_000 });
+    await softphone.getByRole('button', { name: 'Answer' }).click();
+    await crm.locator('c2c-call-bar [data-phase=active]').waitFor({ timeout: 15_000 });
+    await crm.close();
+
+    await expectAudioBothWays(browser, softphone);
+    const popup = await browser.extensionPage();
+    await popup.reload();
+    const panel = popup.locator('[data-testid=popup-call]');
+    await panel.locator('[data-phase=active]').waitFor();
+    await panel.getByRole('button', { name: 'Hang up' }).click();
+    await softphone
+      .locator('[data-testid=softphone][data-phase=idle]')
+      .waitFor({ timeout: 10_000 });
+  });
+
+  it('4. the service worker is stopped mid-call: the call goes on and the UI is right after it wakes', async () => {
+    const crm = await crmPage(browser);
+    await crm.locator(BUTTON).first().click();
+    await softphone
+      .locator('[data-testid=softphone][data-phase=incoming]')
+      .waitFor({ timeout: 15_000 });
+    await softphone.getByRole('button', { name: 'Answer' }).click();
+    await crm.locator('c2c-call-bar [data-phase=active]').waitFor({ timeout: 15_000 });
+    const before = await appState(await browser.extensionPage());
+
+    await stopServiceWorker(browser);
+    // Audio keeps flowing while no worker runs.
+    const soft = await softphoneBytesReceived(softphone);
+    await waitFor(
+      async () => (await softphoneBytesReceived(softphone)) > soft + 1000,
+      10_000,
+      'audio without worker',
+    );
+    await expect(crm.locator('c2c-call-bar [data-phase=active]').count()).resolves.toBe(1);
+
+    // Any request wakes it; it restores the call from the offscreen document.
+    const after = await appState(await browser.extensionPage());
+    expect(after.call).toMatchObject({ callId: before.call!.callId, phase: 'active' });
+    await crm.locator('c2c-call-bar').getByRole('button', { name: 'Mute' }).click();
+    await crm.locator('c2c-call-bar').getByRole('button', { name: 'Unmute' }).waitFor();
+    await crm.locator('c2c-call-bar').getByRole('button', { name: 'Hang up' }).click();
+    await softphone
+      .locator('[data-testid=softphone][data-phase=idle]')
+      .waitFor({ timeout: 10_000 });
+    await crm.close();
+  });
+
+  it('6a. a synthetic click by page script places no call', async () => {
+    const crm = await crmPage(browser);
+    await crm.evaluate((selector) => {
+      const button = document.querySelector<HTMLElement>(selector)!;
+      button.click();
+      button.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
+      const inner = button.shadowRoot?.querySelector('button');
+      inner?.click();
+      button.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    }, BUTTON);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await appState(await browser.extensionPage())).call).toBeNull();
+    await expect(
+      softphone.locator('[data-testid=softphone]').getAttribute('data-phase'),
+    ).resolves.toBe('idle');
+    await crm.close();
+  });
+
+  it('6b. malformed or foreign messages are rejected without breaking anything', async () => {
+    const ext = await browser.extensionPage();
+    const send = (message: unknown) =>
+      ext.evaluate((m) => chrome.runtime.sendMessage(m).catch((e: Error) => e.message), message);
+    await expect(
+      send({
+        channel: 'c2c/background',
+        type: 'startCall',
+        data: { target: { kind: 'phone', e164: '12' } },
+      }),
+    ).resolves.toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    await expect(
+      send({ channel: 'c2c/background', type: 'rm -rf', data: {} }),
+    ).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'bad-request' },
+    });
+    await expect(
+      send({ channel: 'c2c/background', type: 'sendDtmf', data: { digits: '1; DROP TABLE' } }),
+    ).resolves.toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    // Only the service worker may drive the offscreen document.
+    await expect(
+      send({
+        channel: 'c2c/offscreen',
+        type: 'startCall',
+        data: { callId: 'aaaaaaaa-bbbb', target: { kind: 'phone', e164: '+14155552671' } },
+      }),
+    ).resolves.toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    // Only the offscreen document may report call state.
+    await expect(
+      send({ channel: 'c2c/offscreen-events', type: 'stateChanged', data: { state: {} } }),
+    ).resolves.toMatchObject({ ok: false });
+    // A web page cannot talk to the extension at all.
+    const crm = await crmPage(browser);
+    await expect(
+      crm.evaluate(() => typeof (globalThis as { chrome?: { runtime?: unknown } }).chrome?.runtime),
+    ).resolves.toBe('undefined');
+    await crm.close();
+    // Everything still works.
+    expect((await appState(ext)).provider.state).toBe('ready');
+    expect((await appState(ext)).call).toBeNull();
+  });
+
+  it('6c. backend unreachable: a clear error and a working retry, not a hang', async () => {
+    const crm = await crmPage(browser);
+    await backend.close();
+    const started = Date.now();
+    await crm.locator(BUTTON).first().click();
+    const bar = crm.locator('c2c-call-bar');
+    await bar.getByText('Cannot reach the calling server').waitFor({ timeout: 10_000 });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect((await appState(await browser.extensionPage())).call?.phase ?? 'none').not.toMatch(
+      /connecting|ringing/,
+    );
+
+    await backend.restart();
+    softphone = await openSoftphone(browser, backend.url, lineKey);
+    await waitFor(
+      async () => {
+        const state = await appState(await browser.extensionPage());
+        return state.call === null || state.call.phase === 'ended';
+      },
+      10_000,
+      'the failed call to clear',
+    );
+    await waitFor(
+      async () => {
+        await crm.locator(BUTTON).first().click();
+        await softphone
+          .locator('[data-testid=softphone][data-phase=incoming]')
+          .waitFor({ timeout: 3000 });
+        return true;
+      },
+      20_000,
+      'the retry to ring the softphone',
+    );
+    await softphone.getByRole('button', { name: 'Decline' }).click();
+    await crm.locator('c2c-call-bar').getByText('Declined').waitFor({ timeout: 10_000 });
+    await crm.close();
+  });
+});
+
+describe('microphone not granted', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser({ microphone: 'not-granted' });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('5. places no call, explains, and opens the onboarding page', async () => {
+    const key = await backend.addAgent('agent-nomic');
+    await signIn(browser, backend.url, key);
+    const softphoneHost = await launchBrowser();
+    try {
+      const softphone = await openSoftphone(
+        softphoneHost,
+        backend.url,
+        await backend.addAgent('line-nomic'),
+      );
+      const crm = await crmPage(browser);
+      const onboarding = browser.context.waitForEvent('page', {
+        predicate: (p) => p.url().includes('/onboarding.html'),
+        timeout: 15_000,
+      });
+      await crm.locator(BUTTON).first().click();
+      const page = await onboarding;
+      expect(page.url()).toMatch(/reason=mic-(dismissed|denied)/);
+      await page.locator('[data-testid=onboarding-reason]').waitFor();
+      await crm
+        .locator('c2c-call-bar')
+        .getByText(/Microphone/)
+        .waitFor({ timeout: 10_000 });
+      await new Promise((r) => setTimeout(r, 1000));
+      await expect(
+        softphone.locator('[data-testid=softphone]').getAttribute('data-phase'),
+      ).resolves.toBe('idle');
+      const state = await appState(await browser.extensionPage());
+      expect(state.call?.phase ?? null).not.toMatch(/connecting|ringing|active/);
+    } finally {
+      await softphoneHost.close();
+    }
+  });
+});
