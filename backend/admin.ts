@@ -1,0 +1,122 @@
+// Admin CLI: `npm run admin -- agent add|list|disable|enable|rotate-key …`.
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import {
+  AgentError,
+  addAgent,
+  disableAgent,
+  enableAgent,
+  listAgents,
+  rotateAgentKey,
+} from './agents';
+import { Bus } from './bus';
+import { ConfigError, loadConfig } from './config';
+import { openDatabase } from './db/connect';
+import { Store } from './db/store';
+
+const USAGE = `Usage:
+  npm run admin -- agent add <name> [--vonage-user <user>] [--cuid <cuid>] [--admin]
+  npm run admin -- agent list
+  npm run admin -- agent disable <name>
+  npm run admin -- agent enable <name>
+  npm run admin -- agent rotate-key <name>
+The database is the backend's: DATABASE_URL, else SQLite in DATA_DIR (default ./data).`;
+
+export class UsageError extends Error {}
+
+function parseFlags(args: string[]): { positional: string[]; flags: Map<string, string | true> } {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--admin') flags.set('admin', true);
+    else if (arg === '--vonage-user' || arg === '--cuid') {
+      const value = args[++i];
+      if (!value || value.startsWith('--')) throw new UsageError(`${arg} needs a value`);
+      flags.set(arg.slice(2), value);
+    } else if (arg.startsWith('--')) throw new UsageError(`Unknown option ${arg}`);
+    else positional.push(arg);
+  }
+  return { positional, flags };
+}
+
+/** Runs one CLI command against a store; returns the lines to print (the access key last). */
+export async function runAdmin(store: Store, argv: string[]): Promise<string[]> {
+  const [group, command, ...rest] = argv;
+  if (group !== 'agent' || !command) throw new UsageError(USAGE);
+  const { positional, flags } = parseFlags(rest);
+  const name = positional[0];
+  const needName = () => {
+    if (!name || positional.length > 1)
+      throw new UsageError(`agent ${command} needs exactly one <name>\n\n${USAGE}`);
+    return name;
+  };
+  switch (command) {
+    case 'add': {
+      const agentName = needName();
+      const vonageUser = flags.get('vonage-user');
+      const cuid = flags.get('cuid');
+      const { agent, accessKey } = await addAgent(store, agentName, {
+        ...(typeof vonageUser === 'string' ? { vonageUser } : {}),
+        ...(typeof cuid === 'string' ? { cuid } : {}),
+        admin: flags.get('admin') === true,
+      });
+      return [
+        `Added agent ${agent.name}${agent.admin ? ' (admin)' : ''}.`,
+        'Access key (shown once; the agent pastes it into the extension):',
+        accessKey,
+      ];
+    }
+    case 'list': {
+      const agents = await listAgents(store);
+      if (agents.length === 0) return ['No agents yet: npm run admin -- agent add <name>'];
+      return agents.map(
+        (a) =>
+          `${a.name}\t${a.disabled ? 'disabled' : 'active'}${a.admin ? '\tadmin' : ''}` +
+          `${a.vonageUser ? `\tvonage-user=${a.vonageUser}` : ''}${a.cuid ? `\tcuid=${a.cuid}` : ''}`,
+      );
+    }
+    case 'disable':
+      await disableAgent(store, needName());
+      return [`Disabled agent ${name}; their sessions are signed out.`];
+    case 'enable':
+      await enableAgent(store, needName());
+      return [`Enabled agent ${name}.`];
+    case 'rotate-key': {
+      const { accessKey } = await rotateAgentKey(store, needName());
+      return [
+        `New access key for ${name} (the old key and its sessions no longer work):`,
+        accessKey,
+      ];
+    }
+    default:
+      throw new UsageError(`Unknown command "agent ${command}"\n\n${USAGE}`);
+  }
+}
+
+async function main() {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  try {
+    const config = loadConfig();
+    const handle = await openDatabase(config);
+    try {
+      const lines = await runAdmin(new Store(handle, new Bus()), process.argv.slice(2));
+      for (const line of lines) console.log(line);
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    if (
+      error instanceof UsageError ||
+      error instanceof AgentError ||
+      error instanceof ConfigError
+    ) {
+      console.error(error.message);
+      process.exit(error instanceof UsageError ? 2 : 1);
+    }
+    console.error(`admin: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main();

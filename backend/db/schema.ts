@@ -1,0 +1,80 @@
+// Table types shared by both engines (SQLite and PostgreSQL). Times are epoch milliseconds.
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+export interface AgentTable {
+  id: Generated<number>;
+  name: string;
+  key_id: string;
+  key_hash: string;
+  admin: number;
+  disabled: number;
+  vonage_user: string | null;
+  cuid: string | null;
+  created_at: number;
+  /** Last time the agent was offered an inbound call (round robin). */
+  last_offered_at: number;
+}
+
+export interface SessionTable {
+  token_hash: string;
+  agent_id: number;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface VonageEventTable {
+  id: Generated<number>;
+  dedupe_key: string;
+  uuid: string | null;
+  conversation_uuid: string | null;
+  status: string | null;
+  received_at: number;
+  body: string;
+}
+
+export type CallDirection = 'inbound' | 'outbound';
+export type CallProvider = 'vonage' | 'builtin';
+
+export interface CallTable {
+  uuid: string;
+  provider: CallProvider;
+  agent: string | null;
+  direction: CallDirection;
+  from_addr: string | null;
+  to_addr: string | null;
+  status: string;
+  reason: string | null;
+  conversation_uuid: string | null;
+  /** The leg this one belongs to (the call as the agent sees it), for Vonage's second leg. */
+  parent_uuid: string | null;
+  created_at: number;
+  started_at: number | null;
+  answered_at: number | null;
+  ended_at: number | null;
+  duration: number | null;
+  price: string | null;
+  rate: string | null;
+  network: string | null;
+  updated_at: number;
+}
+
+export interface CallUpdateTable {
+  id: Generated<number>;
+  agent: string;
+  call_uuid: string;
+  data: string;
+  created_at: number;
+}
+
+export interface Database {
+  agents: AgentTable;
+  sessions: SessionTable;
+  vonage_events: VonageEventTable;
+  calls: CallTable;
+  call_updates: CallUpdateTable;
+}
+
+export type AgentRow = Selectable<AgentTable>;
+export type CallRow = Selectable<CallTable>;
+export type NewCall = Insertable<CallTable>;

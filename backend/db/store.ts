@@ -1,0 +1,484 @@
+// The query layer: agents, sessions, call records, the Vonage event log and per-agent call updates.
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Bus } from '../bus';
+import { NOTIFY_CHANNEL } from '../bus';
+import type { Db } from './connect';
+import type { AgentRow, CallRow, Database, NewCall } from './schema';
+
+/** What clients see of a call (history items and live updates). */
+export interface CallView {
+  uuid: string;
+  provider: string;
+  direction: string;
+  status: string;
+  reason: string | null;
+  agent: string | null;
+  from: string | null;
+  to: string | null;
+  conversationUuid: string | null;
+  parentUuid: string | null;
+  createdAt: number;
+  startedAt: number | null;
+  answeredAt: number | null;
+  endedAt: number | null;
+  duration: number | null;
+  price: string | null;
+  rate: string | null;
+  network: string | null;
+}
+
+export function toCallView(row: CallRow | NewCall): CallView {
+  return {
+    uuid: row.uuid,
+    provider: row.provider,
+    direction: row.direction,
+    status: row.status,
+    reason: row.reason ?? null,
+    agent: row.agent ?? null,
+    from: row.from_addr ?? null,
+    to: row.to_addr ?? null,
+    conversationUuid: row.conversation_uuid ?? null,
+    parentUuid: row.parent_uuid ?? null,
+    createdAt: row.created_at,
+    startedAt: row.started_at ?? null,
+    answeredAt: row.answered_at ?? null,
+    endedAt: row.ended_at ?? null,
+    duration: row.duration ?? null,
+    price: row.price ?? null,
+    rate: row.rate ?? null,
+    network: row.network ?? null,
+  };
+}
+
+/** Statuses after which a call record never changes status again. */
+export const FINAL_STATUSES = new Set([
+  'completed',
+  'busy',
+  'cancelled',
+  'unanswered',
+  'rejected',
+  'failed',
+  'timeout',
+  'refused',
+  'missed',
+]);
+export const ACTIVE_STATUSES = ['started', 'ringing', 'answered'] as const;
+const RANK: Record<string, number> = { started: 0, ringing: 1, answered: 2, disconnected: 2 };
+
+/** Whether `next` may replace `prev`: events arrive out of order and repeat; never move backwards. */
+export function statusAdvances(prev: string, next: string): boolean {
+  if (FINAL_STATUSES.has(prev)) return false;
+  if (FINAL_STATUSES.has(next)) return true;
+  return (RANK[next] ?? -1) >= (RANK[prev] ?? 0) && next !== prev;
+}
+
+/** A stored Vonage event as the webhook parsed it. */
+export interface VonageEvent {
+  dedupeKey: string;
+  receivedAt: number;
+  body: Record<string, unknown>;
+  raw: string;
+}
+
+export interface AgentSession {
+  agent: AgentRow;
+  expiresAt: number;
+}
+
+type Trx = Transaction<Database>;
+/** A call record older than this with an active status is considered stale (lost final event). */
+const STALE_ACTIVE_MS = 4 * 3600_000;
+const ORDER_LOCK = 0x63326331;
+
+function str(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return null;
+}
+
+function time(value: unknown): number | null {
+  if (typeof value !== 'string' && typeof value !== 'number') return null;
+  const ms = typeof value === 'number' ? value : Date.parse(value);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+function encodeCursor(row: { created_at: number; uuid: string }): string {
+  return Buffer.from(JSON.stringify([row.created_at, row.uuid])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { createdAt: number; uuid: string } | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'number' &&
+      typeof value[1] === 'string'
+    ) {
+      return { createdAt: value[0], uuid: value[1] };
+    }
+  } catch {
+    // fall through
+  }
+  return null;
+}
+
+export class Store {
+  readonly db: Kysely<Database>;
+
+  constructor(
+    readonly handle: Db,
+    readonly bus: Bus,
+  ) {
+    this.db = handle.db;
+  }
+
+  /**
+   * A write transaction whose call updates become visible in commit order. On PostgreSQL an advisory
+   * lock orders writers (so an SSE reader never skips an id that commits later) and NOTIFY tells
+   * the other instances; local streams are woken after commit.
+   */
+  async tx<T>(fn: (trx: Trx, notify: Set<string>) => Promise<T>): Promise<T> {
+    const notify = new Set<string>();
+    const result = await this.db.transaction().execute(async (trx) => {
+      if (this.handle.dialect === 'pg')
+        await sql`select pg_advisory_xact_lock(${ORDER_LOCK})`.execute(trx);
+      const value = await fn(trx, notify);
+      if (this.handle.dialect === 'pg') {
+        for (const agent of notify)
+          await sql`select pg_notify(${NOTIFY_CHANNEL}, ${agent})`.execute(trx);
+      }
+      return value;
+    });
+    for (const agent of notify) this.bus.wake(agent);
+    return result;
+  }
+
+  // ---- agents ----
+
+  async insertAgent(agent: Omit<AgentRow, 'id' | 'last_offered_at'>): Promise<AgentRow> {
+    return this.db
+      .insertInto('agents')
+      .values({ ...agent, last_offered_at: 0 })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  getAgentByName(name: string): Promise<AgentRow | undefined> {
+    return this.db.selectFrom('agents').selectAll().where('name', '=', name).executeTakeFirst();
+  }
+
+  getAgentByKeyId(keyId: string): Promise<AgentRow | undefined> {
+    return this.db.selectFrom('agents').selectAll().where('key_id', '=', keyId).executeTakeFirst();
+  }
+
+  getAgentByVonageUser(user: string): Promise<AgentRow | undefined> {
+    return this.db
+      .selectFrom('agents')
+      .selectAll()
+      .where('vonage_user', '=', user)
+      .executeTakeFirst();
+  }
+
+  listAgents(): Promise<AgentRow[]> {
+    return this.db.selectFrom('agents').selectAll().orderBy('name').execute();
+  }
+
+  async updateAgent(
+    name: string,
+    change: Partial<Pick<AgentRow, 'disabled' | 'key_id' | 'key_hash'>>,
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('agents')
+      .set(change)
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  // ---- sessions ----
+
+  async createSession(
+    agentId: number,
+    tokenHash: string,
+    now: number,
+    expiresAt: number,
+  ): Promise<void> {
+    await this.db
+      .insertInto('sessions')
+      .values({
+        token_hash: tokenHash,
+        agent_id: agentId,
+        created_at: now,
+        expires_at: expiresAt,
+        revoked_at: null,
+      })
+      .execute();
+    // Expired sessions are useless: prune them on the way.
+    await this.db
+      .deleteFrom('sessions')
+      .where('expires_at', '<', now - 86_400_000)
+      .execute();
+  }
+
+  async getSession(tokenHash: string, now: number): Promise<AgentSession | undefined> {
+    const row = await this.db
+      .selectFrom('sessions')
+      .innerJoin('agents', 'agents.id', 'sessions.agent_id')
+      .selectAll('agents')
+      .select(['sessions.expires_at as session_expires_at'])
+      .where('sessions.token_hash', '=', tokenHash)
+      .where('sessions.revoked_at', 'is', null)
+      .where('sessions.expires_at', '>', now)
+      .where('agents.disabled', '=', 0)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const { session_expires_at, ...agent } = row;
+    return { agent, expiresAt: session_expires_at };
+  }
+
+  async revokeSession(tokenHash: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('sessions')
+      .set({ revoked_at: now })
+      .where('token_hash', '=', tokenHash)
+      .execute();
+  }
+
+  async revokeAgentSessions(agentId: number, now: number): Promise<void> {
+    await this.db
+      .updateTable('sessions')
+      .set({ revoked_at: now })
+      .where('agent_id', '=', agentId)
+      .where('revoked_at', 'is', null)
+      .execute();
+  }
+
+  // ---- calls ----
+
+  getCall(uuid: string): Promise<CallRow | undefined> {
+    return this.db.selectFrom('calls').selectAll().where('uuid', '=', uuid).executeTakeFirst();
+  }
+
+  /**
+   * Reads a call record, lets `change` compute the next one, writes it, and appends a call update for
+   * every interested agent when what they see changed. `change` returns null to leave it as is.
+   */
+  async changeCall(
+    trx: Trx,
+    notify: Set<string>,
+    uuid: string,
+    change: (prev: CallRow | undefined) => NewCall | null,
+    alsoNotify: (string | null | undefined)[] = [],
+  ): Promise<NewCall | CallRow | undefined> {
+    const prev = await trx
+      .selectFrom('calls')
+      .selectAll()
+      .where('uuid', '=', uuid)
+      .executeTakeFirst();
+    const next = change(prev);
+    if (!next) return prev;
+    if (prev) {
+      const { uuid: _uuid, ...rest } = next;
+      await trx.updateTable('calls').set(rest).where('uuid', '=', uuid).execute();
+    } else {
+      await trx.insertInto('calls').values(next).execute();
+    }
+    const view = toCallView(next);
+    if (prev && JSON.stringify(toCallView(prev)) === JSON.stringify(view)) return next;
+    const data = JSON.stringify(view);
+    for (const agent of new Set([next.agent, ...alsoNotify])) {
+      if (!agent) continue;
+      await trx
+        .insertInto('call_updates')
+        .values({ agent, call_uuid: uuid, data, created_at: next.updated_at })
+        .execute();
+      notify.add(agent);
+    }
+    return next;
+  }
+
+  async listCalls(opts: {
+    agent: string | null;
+    limit: number;
+    cursor?: { createdAt: number; uuid: string };
+  }): Promise<{ items: CallView[]; nextCursor: string | null }> {
+    let query = this.db.selectFrom('calls').selectAll().where('parent_uuid', 'is', null);
+    if (opts.agent !== null) query = query.where('agent', '=', opts.agent);
+    const cursor = opts.cursor;
+    if (cursor) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('created_at', '<', cursor.createdAt),
+          eb.and([eb('created_at', '=', cursor.createdAt), eb('uuid', '<', cursor.uuid)]),
+        ]),
+      );
+    }
+    const rows = await query
+      .orderBy('created_at', 'desc')
+      .orderBy('uuid', 'desc')
+      .limit(opts.limit + 1)
+      .execute();
+    const page = rows.slice(0, opts.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toCallView),
+      nextCursor: rows.length > opts.limit && last ? encodeCursor(last) : null,
+    };
+  }
+
+  /** Picks an available agent for an inbound Vonage call (signed in, not on a call, round robin). */
+  async pickInboundAgent(trx: Trx, now: number): Promise<AgentRow | undefined> {
+    const agent = await trx
+      .selectFrom('agents')
+      .selectAll()
+      .where('disabled', '=', 0)
+      .where('vonage_user', 'is not', null)
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('sessions')
+            .select('sessions.token_hash')
+            .whereRef('sessions.agent_id', '=', 'agents.id')
+            .where('sessions.expires_at', '>', now)
+            .where('sessions.revoked_at', 'is', null),
+        ),
+      )
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('calls')
+              .select('calls.uuid')
+              .whereRef('calls.agent', '=', 'agents.name')
+              .where('calls.status', 'in', [...ACTIVE_STATUSES])
+              .where('calls.updated_at', '>', now - STALE_ACTIVE_MS),
+          ),
+        ),
+      )
+      .orderBy('last_offered_at')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
+    if (agent) {
+      await trx
+        .updateTable('agents')
+        .set({ last_offered_at: now })
+        .where('id', '=', agent.id)
+        .execute();
+    }
+    return agent;
+  }
+
+  // ---- call updates (live status) ----
+
+  updatesSince(agent: string, afterId: number, limit = 500) {
+    return this.db
+      .selectFrom('call_updates')
+      .select(['id', 'data'])
+      .where('agent', '=', agent)
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+
+  // ---- Vonage events ----
+
+  /** Stores a batch of events in one transaction (group commit); a repeated delivery is stored once. */
+  async ingestEvents(events: VonageEvent[]): Promise<void> {
+    await this.tx(async (trx, notify) => {
+      for (const event of events) {
+        const body = event.body;
+        const inserted = await trx
+          .insertInto('vonage_events')
+          .values({
+            dedupe_key: event.dedupeKey,
+            uuid: str(body.uuid),
+            conversation_uuid: str(body.conversation_uuid),
+            status: str(body.status),
+            received_at: event.receivedAt,
+            body: event.raw,
+          })
+          .onConflict((oc) => oc.column('dedupe_key').doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (inserted) await this.applyVonageEvent(trx, notify, event);
+      }
+    });
+  }
+
+  private async applyVonageEvent(trx: Trx, notify: Set<string>, event: VonageEvent): Promise<void> {
+    const body = event.body;
+    const uuid = str(body.uuid);
+    const status = str(body.status);
+    if (!uuid || !status) return; // record/input/transfer events: stored, no call change
+    const conversation = str(body.conversation_uuid);
+    let parent: CallRow | undefined;
+    const existing = await trx
+      .selectFrom('calls')
+      .select('uuid')
+      .where('uuid', '=', uuid)
+      .executeTakeFirst();
+    if (!existing && conversation) {
+      parent = await trx
+        .selectFrom('calls')
+        .selectAll()
+        .where('conversation_uuid', '=', conversation)
+        .where('parent_uuid', 'is', null)
+        .orderBy('created_at')
+        .limit(1)
+        .executeTakeFirst();
+    }
+    const at = time(body.timestamp) ?? event.receivedAt;
+    await this.changeCall(trx, notify, uuid, (prev) => {
+      const vonageDirection = body.direction === 'inbound' ? 'inbound' : 'outbound';
+      const base: NewCall = prev ?? {
+        uuid,
+        provider: 'vonage',
+        agent: parent?.agent ?? null,
+        direction: parent?.direction ?? vonageDirection,
+        from_addr: str(body.from),
+        to_addr: str(body.to),
+        status: 'started',
+        reason: null,
+        conversation_uuid: conversation,
+        parent_uuid: parent?.uuid ?? null,
+        created_at: at,
+        started_at: null,
+        answered_at: null,
+        ended_at: null,
+        duration: null,
+        price: null,
+        rate: null,
+        network: null,
+        updated_at: event.receivedAt,
+      };
+      const next: NewCall = { ...base, updated_at: Math.max(base.updated_at, event.receivedAt) };
+      if (!prev || statusAdvances(prev.status, status)) next.status = status;
+      if (!next.conversation_uuid && conversation) next.conversation_uuid = conversation;
+      const startTime = time(body.start_time);
+      if (status === 'started' || status === 'ringing') next.started_at ??= startTime ?? at;
+      if (status === 'answered') next.answered_at ??= startTime ?? at;
+      if (FINAL_STATUSES.has(status)) {
+        next.ended_at ??= time(body.end_time) ?? at;
+        if (startTime !== null) next.started_at ??= startTime;
+      }
+      const duration = str(body.duration);
+      if (duration !== null && /^\d+$/.test(duration)) next.duration = Number(duration);
+      next.price = str(body.price) ?? next.price ?? null;
+      next.rate = str(body.rate) ?? next.rate ?? null;
+      next.network = str(body.network) ?? next.network ?? null;
+      if (status !== 'answered' && FINAL_STATUSES.has(status) && !next.reason) {
+        next.reason = str(body.reason) ?? str(body.detail) ?? null;
+      }
+      return next;
+    });
+  }
+
+  countEvents(): Promise<number> {
+    return this.db
+      .selectFrom('vonage_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+      .then((r) => Number(r.n));
+  }
+}

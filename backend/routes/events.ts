@@ -1,0 +1,69 @@
+// Live call status for the signed-in agent as Server-Sent Events, resumable with Last-Event-ID.
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { hashToken } from '../agents';
+import { bearerToken } from '../auth';
+import type { AppDeps, AppEnv } from '../context';
+
+const HEARTBEAT_MS = 15_000;
+
+export function eventsRoutes(deps: AppDeps) {
+  return new Hono<AppEnv>().get('/', async (c) => {
+    // EventSource cannot send headers, so the token may also come as ?access_token= (never logged).
+    const token =
+      bearerToken(c.req.header('authorization')) ??
+      bearerToken(`Bearer ${c.req.query('access_token') ?? ''}`);
+    const session = token ? await deps.store.getSession(hashToken(token), Date.now()) : undefined;
+    if (!session)
+      return c.json({ error: 'Sign in first: missing, expired or revoked session token' }, 401);
+    const agent = session.agent.name;
+    const lastId = c.req.header('last-event-id') ?? c.req.query('lastEventId') ?? '0';
+    let cursor = /^\d{1,15}$/.test(lastId) ? Number(lastId) : 0;
+    c.header('Cache-Control', 'no-store');
+    c.header('X-Accel-Buffering', 'no');
+    return streamSSE(c, async (stream) => {
+      let wake: (() => void) | undefined;
+      let pending = true; // read once at start
+      const unsubscribe = deps.store.bus.subscribe(agent, () => {
+        pending = true;
+        wake?.();
+      });
+      const stop = () => wake?.();
+      deps.shutdown?.addEventListener('abort', stop);
+      stream.onAbort(stop);
+      try {
+        await stream.writeSSE({ event: 'hello', data: JSON.stringify({ agent }), retry: 2000 });
+        while (!stream.aborted && !stream.closed && !deps.shutdown?.aborted) {
+          if (Date.now() > session.expiresAt) {
+            await stream.writeSSE({ event: 'expired', data: '{}' });
+            break;
+          }
+          if (pending) {
+            pending = false;
+            for (;;) {
+              const rows = await deps.store.updatesSince(agent, cursor);
+              for (const row of rows) {
+                await stream.writeSSE({ id: String(row.id), event: 'call', data: row.data });
+                cursor = row.id;
+              }
+              if (rows.length < 500) break;
+            }
+            continue;
+          }
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, HEARTBEAT_MS);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          wake = undefined;
+          if (!pending && !stream.aborted) await stream.write(': keep-alive\n\n');
+        }
+      } finally {
+        unsubscribe();
+        deps.shutdown?.removeEventListener('abort', stop);
+      }
+    });
+  });
+}

@@ -1,0 +1,478 @@
+// The built-in provider's signalling relay: authenticates sockets, routes invites to line addresses
+// and agents, relays call messages between the two parties of a call, and records every call.
+import { randomUUID } from 'node:crypto';
+import {
+  CLOSE_REPLACED,
+  CLOSE_UNAUTHORIZED,
+  clientMessageSchema,
+  type Address,
+  type ClientMessage,
+  type ServerMessage,
+} from '../../src/call/signalling';
+import { hashToken } from '../agents';
+import type { NewCall } from '../db/schema';
+import { FINAL_STATUSES, type Store } from '../db/store';
+import type { Logger } from '../log';
+import { RateLimiter } from '../rateLimit';
+
+export const AUTH_TIMEOUT_MS = 10_000;
+/** An invite nobody answers is ended by the relay after this long. */
+export const RING_TIMEOUT_MS = 60_000;
+
+/** The transport the relay needs from a WebSocket. */
+export interface SignalSocket {
+  send(data: string): void;
+  close(code: number, reason: string): void;
+}
+
+interface Conn {
+  id: string;
+  socket: SignalSocket;
+  agent?: string;
+  identity?: Address;
+  tokenHash?: string;
+  expiresAt?: number;
+  lines: Set<Address>;
+  calls: Set<string>;
+  closed: boolean;
+  authTimer?: NodeJS.Timeout;
+}
+
+interface Call {
+  id: string;
+  caller: Conn;
+  callee: Conn;
+  from: Address;
+  to: Address;
+  answered: boolean;
+  record: NewCall;
+  /** Serialises the call's record writes. */
+  writes: Promise<void>;
+  ringTimer?: NodeJS.Timeout;
+}
+
+export interface SignalConnection {
+  onMessage(data: string): void;
+  onClose(): void;
+}
+
+export class SignalRelay {
+  private readonly addresses = new Map<Address, Conn>();
+  private readonly calls = new Map<string, Call>();
+  private readonly conns = new Set<Conn>();
+  private readonly invites = new RateLimiter(30, 60_000);
+  private roundRobin = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly log: Logger,
+  ) {}
+
+  /** Called for every accepted WebSocket; returns the handlers for its messages and close. */
+  connect(socket: SignalSocket): SignalConnection {
+    const conn: Conn = {
+      id: randomUUID(),
+      socket,
+      lines: new Set(),
+      calls: new Set(),
+      closed: false,
+    };
+    this.conns.add(conn);
+    conn.authTimer = setTimeout(() => {
+      if (!conn.identity) this.kick(conn, CLOSE_UNAUTHORIZED, 'auth timeout');
+    }, AUTH_TIMEOUT_MS);
+    let queue = Promise.resolve();
+    return {
+      // Messages are handled in order even though authentication is asynchronous.
+      onMessage: (data) => {
+        queue = queue
+          .then(() => this.handle(conn, data))
+          .catch((error) => {
+            this.log.error('signalling handler failed', { error, conn: conn.id });
+          });
+      },
+      onClose: () => {
+        queue = queue.then(() => this.drop(conn));
+      },
+    };
+  }
+
+  /** Closes every socket signed in with this session (sign-out). */
+  revokeSession(tokenHash: string): void {
+    for (const conn of this.conns)
+      if (conn.tokenHash === tokenHash) this.kick(conn, CLOSE_UNAUTHORIZED, 'signed out');
+  }
+
+  /** Ends every call and closes every socket (shutdown). Resolves when call records are written. */
+  async close(): Promise<void> {
+    for (const conn of [...this.conns]) {
+      try {
+        conn.socket.close(1001, 'server shutting down');
+      } catch {
+        // already closed
+      }
+      this.drop(conn);
+    }
+    await Promise.all([...this.pendingWrites]);
+  }
+
+  /** Whether an agent is connected and free (for tests and diagnostics). */
+  isAvailable(agent: string): boolean {
+    const conn = this.addresses.get(`agent:${agent}` as Address);
+    return !!conn && conn.calls.size === 0;
+  }
+
+  private readonly pendingWrites = new Set<Promise<void>>();
+
+  private send(conn: Conn, message: ServerMessage): void {
+    if (conn.closed) return;
+    try {
+      conn.socket.send(JSON.stringify(message));
+    } catch {
+      // the close handler cleans up
+    }
+  }
+
+  private error(
+    conn: Conn,
+    code: Extract<ServerMessage, { t: 'error' }>['code'],
+    message: string,
+    callId?: string,
+  ) {
+    this.send(conn, callId ? { t: 'error', callId, code, message } : { t: 'error', code, message });
+  }
+
+  private kick(conn: Conn, code: number, reason: string) {
+    try {
+      conn.socket.close(code, reason);
+    } catch {
+      // already closed
+    }
+    this.drop(conn);
+  }
+
+  private async handle(conn: Conn, data: string): Promise<void> {
+    if (conn.closed) return;
+    let message: ClientMessage;
+    try {
+      const parsed = clientMessageSchema.safeParse(JSON.parse(data));
+      if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'invalid');
+      message = parsed.data;
+    } catch (error) {
+      if (!conn.identity) {
+        this.error(conn, 'unauthorized', 'The first message must be {"t":"auth","token":…}');
+        this.kick(conn, CLOSE_UNAUTHORIZED, 'auth required');
+        return;
+      }
+      const callId = safeCallId(data);
+      this.error(
+        conn,
+        'bad-message',
+        `Bad message: ${(error as Error).message}`.slice(0, 500),
+        callId,
+      );
+      return;
+    }
+    if (!conn.identity) {
+      if (message.t !== 'auth') {
+        this.error(conn, 'unauthorized', 'The first message must be {"t":"auth","token":…}');
+        this.kick(conn, CLOSE_UNAUTHORIZED, 'auth required');
+        return;
+      }
+      await this.auth(conn, message.token);
+      return;
+    }
+    if (conn.expiresAt !== undefined && Date.now() > conn.expiresAt) {
+      this.error(conn, 'unauthorized', 'Session expired: sign in again');
+      this.kick(conn, CLOSE_UNAUTHORIZED, 'session expired');
+      return;
+    }
+    switch (message.t) {
+      case 'auth':
+        this.error(conn, 'bad-message', 'Already authenticated');
+        return;
+      case 'ping':
+        this.send(conn, { t: 'pong', id: message.id });
+        return;
+      case 'register':
+        this.register(conn, message.address);
+        return;
+      case 'invite':
+        this.invite(conn, message);
+        return;
+      default:
+        this.relay(conn, message);
+    }
+  }
+
+  private async auth(conn: Conn, token: string): Promise<void> {
+    const tokenHash = hashToken(token);
+    const session = await this.store.getSession(tokenHash, Date.now());
+    if (conn.closed) return;
+    if (!session) {
+      this.error(conn, 'unauthorized', 'Invalid, expired or revoked session token');
+      this.kick(conn, CLOSE_UNAUTHORIZED, 'invalid token');
+      return;
+    }
+    clearTimeout(conn.authTimer);
+    const identity = `agent:${session.agent.name}` as Address;
+    const older = this.addresses.get(identity);
+    if (older && older !== conn) this.kick(older, CLOSE_REPLACED, 'replaced by a newer connection');
+    conn.agent = session.agent.name;
+    conn.identity = identity;
+    conn.tokenHash = tokenHash;
+    conn.expiresAt = session.expiresAt;
+    this.addresses.set(identity, conn);
+    this.send(conn, { t: 'ready', identity });
+  }
+
+  private register(conn: Conn, address: Address): void {
+    if (address.startsWith('agent:')) {
+      this.error(conn, 'bad-message', 'Only tel: and contact: addresses can be registered');
+      return;
+    }
+    const older = this.addresses.get(address);
+    if (older && older !== conn)
+      this.kick(older, CLOSE_REPLACED, `${address} registered by a newer connection`);
+    conn.lines.add(address);
+    this.addresses.set(address, conn);
+    this.send(conn, { t: 'registered', address });
+  }
+
+  /** The sender's own address: its first registered line, else its agent identity. */
+  private addressOf(conn: Conn): Address {
+    const [line] = conn.lines;
+    return line ?? conn.identity!;
+  }
+
+  private pickAgent(exclude: Conn): Conn | undefined {
+    const candidates = [...this.addresses.entries()]
+      .filter(
+        ([address, c]) =>
+          address.startsWith('agent:') && c !== exclude && c.lines.size === 0 && c.calls.size === 0,
+      )
+      .map(([, c]) => c)
+      .sort((a, b) => (a.agent! < b.agent! ? -1 : 1));
+    if (candidates.length === 0) return undefined;
+    const chosen = candidates[this.roundRobin % candidates.length];
+    this.roundRobin += 1;
+    return chosen;
+  }
+
+  private invite(conn: Conn, message: Extract<ClientMessage, { t: 'invite' }>): void {
+    const { callId } = message;
+    if (this.invites.hit(conn.agent!) > 0) {
+      this.error(conn, 'rate-limited', 'Too many calls: wait a minute', callId);
+      return;
+    }
+    if (this.calls.has(callId)) {
+      this.error(conn, 'bad-message', 'callId already in use', callId);
+      return;
+    }
+    const from = this.addressOf(conn);
+    const callee = message.to === 'agent:*' ? this.pickAgent(conn) : this.addresses.get(message.to);
+    const to = callee ? (message.to === 'agent:*' ? callee.identity! : message.to) : message.to;
+    const record = this.newRecord(callId, conn, callee, from, to);
+    if (!callee || callee === conn) {
+      this.error(conn, 'unreachable', `${message.to} is not connected`, callId);
+      this.write(record, { ...record, status: 'failed', reason: 'unreachable' }, [conn.agent]);
+      return;
+    }
+    if (callee.calls.size > 0) {
+      this.error(conn, 'busy', `${to} is on another call`, callId);
+      this.write(record, { ...record, status: 'busy', reason: 'busy' }, [conn.agent, callee.agent]);
+      return;
+    }
+    const call: Call = {
+      id: callId,
+      caller: conn,
+      callee,
+      from,
+      to,
+      answered: false,
+      record,
+      writes: Promise.resolve(),
+    };
+    this.calls.set(callId, call);
+    conn.calls.add(callId);
+    callee.calls.add(callId);
+    call.ringTimer = setTimeout(() => this.end(call, undefined, 'no-answer'), RING_TIMEOUT_MS);
+    this.persist(call, record);
+    const invite: ServerMessage = { t: 'invite', callId, from, to, sdp: message.sdp };
+    if (message.displayName !== undefined) invite.displayName = message.displayName;
+    this.send(callee, invite);
+  }
+
+  private newRecord(
+    callId: string,
+    caller: Conn,
+    callee: Conn | undefined,
+    from: Address,
+    to: Address,
+  ): NewCall {
+    const now = Date.now();
+    // Direction is relative to the agent: a call from a softphone line to an agent is inbound.
+    const inbound = caller.lines.size > 0 && !!callee && callee.lines.size === 0;
+    return {
+      uuid: callId,
+      provider: 'builtin',
+      agent: inbound ? callee!.agent! : caller.agent!,
+      direction: inbound ? 'inbound' : 'outbound',
+      from_addr: from,
+      to_addr: to,
+      status: 'ringing',
+      reason: null,
+      conversation_uuid: null,
+      parent_uuid: null,
+      created_at: now,
+      started_at: now,
+      answered_at: null,
+      ended_at: null,
+      duration: null,
+      price: null,
+      rate: null,
+      network: null,
+      updated_at: now,
+    };
+  }
+
+  private relay(
+    conn: Conn,
+    message: Exclude<ClientMessage, { t: 'auth' | 'register' | 'invite' | 'ping' }>,
+  ): void {
+    const call = this.calls.get(message.callId);
+    if (!call || (call.caller !== conn && call.callee !== conn)) {
+      this.error(conn, 'unknown-call', 'No such call on this connection', message.callId);
+      return;
+    }
+    const other = call.caller === conn ? call.callee : call.caller;
+    const from = call.caller === conn ? call.from : call.to;
+    switch (message.t) {
+      case 'ringing':
+        if (conn !== call.callee)
+          return this.error(conn, 'bad-message', 'Only the callee rings', call.id);
+        this.send(other, { t: 'ringing', callId: call.id, from });
+        return;
+      case 'answer': {
+        if (conn !== call.callee)
+          return this.error(conn, 'bad-message', 'Only the callee answers', call.id);
+        if (call.answered) return this.error(conn, 'bad-message', 'Already answered', call.id);
+        call.answered = true;
+        clearTimeout(call.ringTimer);
+        const now = Date.now();
+        call.record = { ...call.record, status: 'answered', answered_at: now, updated_at: now };
+        this.persist(call, call.record);
+        this.send(other, { t: 'answer', callId: call.id, from, sdp: message.sdp });
+        return;
+      }
+      case 'ice':
+        this.send(other, { t: 'ice', callId: call.id, from, candidate: message.candidate });
+        return;
+      case 'dtmf':
+        this.send(other, { t: 'dtmf', callId: call.id, from, digits: message.digits });
+        return;
+      case 'hangup':
+        this.end(call, conn, message.reason);
+        return;
+    }
+  }
+
+  /** Ends a call: tells the other party (or both, when the relay ends it) and finalises the record. */
+  private end(
+    call: Call,
+    by: Conn | undefined,
+    reason: Extract<ClientMessage, { t: 'hangup' }>['reason'],
+  ): void {
+    if (!this.calls.has(call.id)) return;
+    this.calls.delete(call.id);
+    clearTimeout(call.ringTimer);
+    call.caller.calls.delete(call.id);
+    call.callee.calls.delete(call.id);
+    if (by) {
+      const other = by === call.caller ? call.callee : call.caller;
+      this.send(other, {
+        t: 'hangup',
+        callId: call.id,
+        from: by === call.caller ? call.from : call.to,
+        reason,
+      });
+    } else {
+      this.send(call.caller, { t: 'hangup', callId: call.id, from: call.to, reason });
+      this.send(call.callee, { t: 'hangup', callId: call.id, from: call.from, reason });
+    }
+    const now = Date.now();
+    let status: string;
+    if (call.answered) status = 'completed';
+    else if (reason === 'declined') status = 'rejected';
+    else if (reason === 'busy') status = 'busy';
+    else if (reason === 'disconnected') status = 'failed';
+    else if (reason === 'hangup' && by === call.callee) status = 'rejected';
+    else status = 'unanswered';
+    const answeredAt = call.record.answered_at ?? null;
+    call.record = {
+      ...call.record,
+      status,
+      reason: call.answered && reason === 'hangup' ? null : reason,
+      ended_at: now,
+      duration: answeredAt !== null ? Math.round((now - answeredAt) / 1000) : 0,
+      updated_at: now,
+    };
+    this.persist(call, call.record);
+  }
+
+  private persist(call: Call, record: NewCall): void {
+    call.writes = call.writes.then(() => this.save(record, [call.caller.agent, call.callee.agent]));
+    this.track(call.writes);
+  }
+
+  private write(_initial: NewCall, record: NewCall, agents: (string | undefined)[]): void {
+    this.track(this.save(record, agents));
+  }
+
+  private track(p: Promise<void>) {
+    this.pendingWrites.add(p);
+    void p.finally(() => this.pendingWrites.delete(p));
+  }
+
+  private async save(record: NewCall, agents: (string | undefined)[]): Promise<void> {
+    try {
+      await this.store.tx(async (trx, notify) => {
+        await this.store.changeCall(
+          trx,
+          notify,
+          record.uuid,
+          (prev) => (prev && FINAL_STATUSES.has(prev.status) ? null : record),
+          agents,
+        );
+      });
+    } catch (error) {
+      this.log.error('call record write failed', { error, uuid: record.uuid });
+    }
+  }
+
+  /** Forgets a socket: its calls end with `disconnected`, its addresses are freed. */
+  private drop(conn: Conn): void {
+    if (conn.closed) return;
+    conn.closed = true;
+    clearTimeout(conn.authTimer);
+    this.conns.delete(conn);
+    for (const callId of [...conn.calls]) {
+      const call = this.calls.get(callId);
+      if (call) this.end(call, conn, 'disconnected');
+    }
+    if (conn.identity && this.addresses.get(conn.identity) === conn)
+      this.addresses.delete(conn.identity);
+    for (const line of conn.lines)
+      if (this.addresses.get(line) === conn) this.addresses.delete(line);
+  }
+}
+
+function safeCallId(data: string): string | undefined {
+  try {
+    const value: unknown = JSON.parse(data);
+    const callId = (value as { callId?: unknown } | null)?.callId;
+    return typeof callId === 'string' && /^[A-Za-z0-9-]{8,64}$/.test(callId) ? callId : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,101 @@
+// Vonage signed-webhook verification and the answer webhook's decisions (toll-fraud guard, NCCOs).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { jwtVerify } from 'jose';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { VonageConfig } from './config';
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+export type SignatureCheck = { ok: true } | { ok: false; reason: string };
+
+/** Checks `Authorization: Bearer <HS256 JWT>`: signature, issuer, age, api key, application and body hash. */
+export async function verifySignedWebhook(
+  vonage: VonageConfig,
+  authorization: string | undefined,
+  rawBody: string,
+  now = Date.now(),
+): Promise<SignatureCheck> {
+  const match = /^Bearer ([A-Za-z0-9_.-]{10,4000})$/.exec(authorization ?? '');
+  if (!match) return { ok: false, reason: 'missing signature' };
+  let claims: Record<string, unknown>;
+  try {
+    const result = await jwtVerify(match[1]!, new TextEncoder().encode(vonage.signatureSecret), {
+      algorithms: ['HS256'],
+      maxTokenAge: vonage.webhookMaxAgeSec,
+      requiredClaims: ['iat'],
+      clockTolerance: 30,
+      currentDate: new Date(now),
+    });
+    claims = result.payload as Record<string, unknown>;
+  } catch (error) {
+    return { ok: false, reason: `bad signature: ${(error as Error).message}` };
+  }
+  if (claims.iss !== undefined && claims.iss !== 'Vonage')
+    return { ok: false, reason: 'wrong issuer' };
+  if (vonage.apiKey && claims.api_key !== vonage.apiKey)
+    return { ok: false, reason: 'wrong api_key' };
+  if (claims.application_id !== undefined && claims.application_id !== vonage.applicationId) {
+    return { ok: false, reason: 'wrong application_id' };
+  }
+  const hash = claims.payload_hash;
+  if (rawBody.length > 0 || hash !== undefined) {
+    if (typeof hash !== 'string' || !/^[0-9a-fA-F]{64}$/.test(hash)) {
+      return { ok: false, reason: 'missing payload_hash' };
+    }
+    const expected = Buffer.from(sha256Hex(rawBody), 'hex');
+    if (!timingSafeEqual(expected, Buffer.from(hash, 'hex')))
+      return { ok: false, reason: 'payload_hash mismatch' };
+  }
+  return { ok: true };
+}
+
+export type NccoAction = Record<string, unknown>;
+
+export type DestinationCheck =
+  { ok: true; number: string; country: string } | { ok: false; code: string; spoken: string };
+
+/** The server-side toll-fraud guard for an outbound phone destination (digits, country code first). */
+export function checkDestination(digits: string, allowedCountries: string[]): DestinationCheck {
+  const cleaned = digits.replace(/^\+/, '');
+  const phone = /^[1-9]\d{6,14}$/.test(cleaned)
+    ? parsePhoneNumberFromString(`+${cleaned}`)
+    : undefined;
+  if (!phone || !phone.isValid()) {
+    return {
+      ok: false,
+      code: 'invalid-number',
+      spoken: 'This call cannot be placed: the number is not valid.',
+    };
+  }
+  const country = phone.country ?? '';
+  if (!allowedCountries.includes('*') && !allowedCountries.includes(country)) {
+    return {
+      ok: false,
+      code: 'country-not-allowed',
+      spoken: 'This call cannot be placed: calls to this country are not allowed.',
+    };
+  }
+  const type = phone.getType();
+  if (type === 'PREMIUM_RATE' || type === 'SHARED_COST') {
+    return {
+      ok: false,
+      code: 'premium-rate',
+      spoken: 'This call cannot be placed: premium rate and shared cost numbers are blocked.',
+    };
+  }
+  return { ok: true, number: cleaned, country };
+}
+
+/** Stable JSON (sorted keys), so a repeated delivery hashes the same whatever its key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
