@@ -18,11 +18,7 @@ import {
 import type { Handlers, MessageSender } from '../messaging/channel';
 import { loadSettings, SETTINGS_KEY } from '../settings/storage';
 import { endSession, requestSession, type SignedIn } from './backendApi';
-import {
-  closeOffscreenDocument,
-  ensureOffscreenDocument,
-  hasOffscreenDocument,
-} from './offscreenDocument';
+import { offscreenCallHost, type CallHost } from './callHost';
 
 const AUTH_KEY = 'auth';
 const MIRROR_KEY = 'offscreenState';
@@ -36,7 +32,10 @@ export class BackgroundController {
   private cachedConfig: OffscreenConfig | null = null;
   private readonly extensionOrigin = new URL(browser.runtime.getURL('/')).origin;
 
-  constructor(private readonly hooks: { onState?(state: AppState): void } = {}) {
+  constructor(
+    private readonly hooks: { onState?(state: AppState): void } = {},
+    private readonly host: CallHost = offscreenCallHost,
+  ) {
     this.restored = this.restore();
   }
 
@@ -55,8 +54,7 @@ export class BackgroundController {
         },
       },
       (_t, sender) =>
-        sender.id === browser.runtime.id &&
-        sender.url === browser.runtime.getURL('/offscreen.html'),
+        sender.id === browser.runtime.id && sender.url === browser.runtime.getURL(this.host.path),
     );
     browser.runtime.onMessage.addListener(
       ((message: unknown, sender: MessageSender) =>
@@ -152,9 +150,9 @@ export class BackgroundController {
         const auth = await this.auth();
         await browser.storage.local.remove(AUTH_KEY);
         this.cachedConfig = null;
-        if (await hasOffscreenDocument()) {
+        if (await this.host.isRunning()) {
           await this.offscreen.send('configure', { config: null }).catch(() => undefined);
-          await closeOffscreenDocument();
+          await this.host.close();
         }
         this.setOffscreenState(null, 'signed-out');
         if (auth) await endSession(auth);
@@ -162,7 +160,7 @@ export class BackgroundController {
       },
       getDiagnostics: async () => {
         const version = browser.runtime.getManifest().version;
-        if (!(await hasOffscreenDocument())) {
+        if (!(await this.host.isRunning())) {
           return {
             extensionVersion: version,
             provider: IDLE_PROVIDER,
@@ -190,7 +188,7 @@ export class BackgroundController {
   /** Ensures the offscreen document runs with the current sign-in and settings, then calls it. */
   private async withOffscreen<T>(fn: (o: typeof this.offscreen) => Promise<T>): Promise<T> {
     const config = await this.config();
-    const created = await ensureOffscreenDocument();
+    const created = await this.host.ensure();
     if (created || this.offscreenState?.configVersion !== config.version) {
       this.setOffscreenState(await this.offscreen.send('configure', { config }), 'configured');
     }
@@ -198,7 +196,7 @@ export class BackgroundController {
   }
 
   private async reconfigureIfRunning(): Promise<void> {
-    if (!(await hasOffscreenDocument())) return;
+    if (!(await this.host.isRunning())) return;
     const config = await this.config().catch(() => null);
     this.setOffscreenState(await this.offscreen.send('configure', { config }), 'reconfigured');
   }
@@ -271,7 +269,7 @@ export class BackgroundController {
       .catch(() => ({}) as Record<string, unknown>);
     const parsed = offscreenStateSchema.nullable().safeParse(mirror[MIRROR_KEY] ?? null);
     if (parsed.success) this.offscreenState = parsed.data;
-    if (await hasOffscreenDocument()) {
+    if (await this.host.isRunning()) {
       try {
         this.offscreenState = await this.offscreen.send('getState', {});
       } catch {
