@@ -28,14 +28,23 @@ export class BackgroundController {
   private offscreenState: OffscreenState | null = null;
   private lastError: CallError | null = null;
   private readonly restored: Promise<void>;
-  private readonly offscreen = offscreenChannel((m) => chrome.runtime.sendMessage(m));
   private cachedConfig: OffscreenConfig | null = null;
-  private readonly extensionOrigin = new URL(browser.runtime.getURL('/')).origin;
+  /** `chrome-extension://<id>/`: every page of ours starts with it. */
+  private readonly extensionBase = browser.runtime.getURL('/');
+
+  private readonly host: CallHost;
+  private readonly offscreen: ReturnType<typeof offscreenChannel>;
 
   constructor(
-    private readonly hooks: { onState?(state: AppState): void } = {},
-    private readonly host: CallHost = offscreenCallHost,
+    private readonly options: {
+      onState?(state: AppState): void;
+      host?: CallHost;
+      /** How messages reach the call host (tests inject the session directly). */
+      sendToHost?(message: unknown): Promise<unknown>;
+    } = {},
   ) {
+    this.host = options.host ?? offscreenCallHost;
+    this.offscreen = offscreenChannel(options.sendToHost ?? ((m) => chrome.runtime.sendMessage(m)));
     this.restored = this.restore();
   }
 
@@ -48,8 +57,7 @@ export class BackgroundController {
     const events = offscreenEventsChannel(send).listener(
       {
         stateChanged: async ({ state, reason }) => {
-          await this.restored;
-          this.setOffscreenState(state, reason ?? 'event');
+          await this.onHostState(state, reason ?? 'event');
           return null;
         },
       },
@@ -76,6 +84,12 @@ export class BackgroundController {
         void this.reconfigureIfRunning();
       }
     });
+  }
+
+  /** A state change reported by the call host (the offscreen document). */
+  async onHostState(state: OffscreenState, reason: string): Promise<void> {
+    await this.restored;
+    this.setOffscreenState(state, reason);
   }
 
   /** Starts the call host for a signed-in agent, so inbound calls ring and the first click is warm. */
@@ -178,9 +192,8 @@ export class BackgroundController {
   /** Which contexts may call what: CRM pages only the call controls; everything only from our extension. */
   allow(type: keyof BackgroundProtocol, sender: MessageSender): boolean {
     if (sender.id !== browser.runtime.id) return false;
-    const fromExtensionPage = !sender.tab && sender.url?.startsWith(this.extensionOrigin + '/');
-    const fromOurPageInTab = sender.tab && sender.url?.startsWith(this.extensionOrigin + '/');
-    if (fromExtensionPage || fromOurPageInTab) return true;
+    // Our own pages (popup, options, onboarding), whether in a popup or a tab.
+    if (sender.url?.startsWith(this.extensionBase)) return true;
     // A content script in a web page.
     return Boolean(sender.tab) && CONTENT_SCRIPT_METHODS.has(type);
   }
@@ -295,7 +308,7 @@ export class BackgroundController {
 
   private async broadcast(): Promise<void> {
     const state = await this.appState();
-    this.hooks.onState?.(state);
+    this.options.onState?.(state);
     await browser.storage.session.set({ [APP_STATE_KEY]: state });
   }
 }

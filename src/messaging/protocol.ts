@@ -158,7 +158,12 @@ export interface OffscreenProtocol {
 const offscreenSchemas: Schemas<OffscreenProtocol> = {
   configure: z.object({ config: offscreenConfigSchema.nullable() }).strict(),
   startCall: z
-    .object({ callId: z.string().min(8).max(100), target: targetSchema, displayName })
+    .object({
+      callId: z.string().min(8).max(100),
+      target: targetSchema,
+      displayName,
+      clickedAt: z.number().optional(),
+    })
     .strict(),
   hangup: callRef,
   answer: callRef,

@@ -1,0 +1,210 @@
+// The background against a real CallSession (fake provider) wired through the real channels.
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { CallFailure, type CallProvider, type ProviderContext } from '../call/provider';
+import { offscreenChannel, type AppState } from '../messaging/protocol';
+import { CallSession } from '../offscreen/CallSession';
+import { BackgroundController } from './BackgroundController';
+import type { CallHost } from './callHost';
+
+class FakeProvider implements CallProvider {
+  readonly name = 'builtin' as const;
+  ctx: ProviderContext | null = null;
+  micError: CallFailure | null = null;
+  connect = vi.fn(async (ctx: ProviderContext) => void (this.ctx = ctx));
+  disconnect = vi.fn(async () => undefined);
+  startCall = vi.fn(async () => {
+    if (this.micError) throw this.micError;
+  });
+  answer = vi.fn(async () => undefined);
+  decline = vi.fn(async () => undefined);
+  hangup = vi.fn(async (callId: string) =>
+    this.ctx?.emit({ type: 'ended', callId, reason: 'local-hangup' }),
+  );
+  setMuted = vi.fn(async () => undefined);
+  sendDtmf = vi.fn(async () => undefined);
+}
+
+const EXTENSION_ID = fakeBrowser.runtime.id;
+const page = { id: EXTENSION_ID, url: fakeBrowser.runtime.getURL('/popup.html') };
+const contentScript = {
+  id: EXTENSION_ID,
+  url: 'https://acme.lightning.force.com/x',
+  tab: { id: 7 },
+};
+
+function setup() {
+  const provider = new FakeProvider();
+  let session: CallSession;
+  let running = false;
+  let current: BackgroundController | null = null;
+  const makeSession = () =>
+    new CallSession({
+      loadProvider: async () => provider,
+      getMicrophone: async () => ({ getTracks: () => [] }) as unknown as MediaStream,
+      microphonePermission: async () => 'granted',
+      // As in the extension: the host reports every change to whichever worker is running.
+      onChange: (state, reason) => void current?.onHostState(state, reason),
+      ringtone: { start: () => undefined, stop: () => undefined },
+    });
+  session = makeSession();
+  const host: CallHost = {
+    path: '/offscreen.html',
+    ensure: vi.fn(async () => {
+      const created = !running;
+      if (created) session = makeSession();
+      running = true;
+      return created;
+    }),
+    isRunning: async () => running,
+    close: vi.fn(async () => void (running = false)),
+  };
+  const sendToHost = async (message: unknown) => {
+    const listener = offscreenChannel(async () => undefined).listener(
+      {
+        configure: ({ config }) => session.configure(config),
+        startCall: async ({ callId, target, displayName, clickedAt }) => (
+          await session.startCall(callId, target, displayName, clickedAt),
+          null
+        ),
+        hangup: async ({ callId }) => (await session.hangup(callId), null),
+        answer: async ({ callId }) => (await session.answer(callId), null),
+        decline: async ({ callId }) => (await session.decline(callId), null),
+        setMuted: async ({ callId, muted }) => (await session.setMuted(callId, muted), null),
+        sendDtmf: async ({ callId, digits }) => (await session.sendDtmf(callId, digits), null),
+        getState: () => session.getState(),
+        getDiagnostics: () => session.diagnostics(),
+      },
+      () => true,
+    );
+    return listener(message, { id: EXTENSION_ID });
+  };
+  const states: AppState[] = [];
+  const make = () =>
+    (current = new BackgroundController({ host, sendToHost, onState: (s) => states.push(s) }));
+  return { provider, host, make, states };
+}
+
+function mockSessionEndpoint(status = 200) {
+  const fetchMock = vi.fn(async (_url: URL | string, _init?: RequestInit) =>
+    Response.json(
+      status === 200
+        ? {
+            token: 'tok-1',
+            expiresAt: Date.now() + 3_600_000,
+            agent: { name: 'ava', admin: false },
+          }
+        : { error: 'nope' },
+      { status },
+    ),
+  );
+  vi.stubGlobal('fetch', fetchMock);
+  return fetchMock;
+}
+
+describe('BackgroundController', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+    vi.unstubAllGlobals();
+  });
+
+  it.each([
+    ['a content script may start a call', contentScript, 'startCall', true],
+    ['a content script may not sign in', contentScript, 'signIn', false],
+    ['a content script may not read diagnostics', contentScript, 'getDiagnostics', false],
+    ['an extension page may sign in', page, 'signIn', true],
+    ['another extension may do nothing', { ...page, id: 'someone-else' }, 'startCall', false],
+    ['a sender without id may do nothing', { url: page.url }, 'getState', false],
+  ] as const)('%s', (_name, sender, method, allowed) => {
+    expect(setup().make().allow(method, sender)).toBe(allowed);
+  });
+
+  it('refuses to call before sign-in, with a clear code', async () => {
+    const bg = setup().make();
+    await expect(
+      bg.handlers().startCall({ target: { kind: 'phone', e164: '+14155552671' } }, contentScript),
+    ).rejects.toMatchObject({ code: 'not-signed-in' });
+    expect((await bg.appState()).lastError?.code).toBe('not-signed-in');
+  });
+
+  it('signs in, starts the call host and connects the provider, then calls', async () => {
+    const fetchMock = mockSessionEndpoint();
+    const { provider, host, make } = setup();
+    const bg = make();
+    const agent = await bg
+      .handlers()
+      .signIn({ backendUrl: 'http://localhost:9999', accessKey: 'k'.repeat(20) }, page);
+    expect(agent.name).toBe('ava');
+    expect(String(fetchMock.mock.calls[0]![0])).toBe('http://localhost:9999/api/session');
+    expect(host.ensure).toHaveBeenCalled();
+    expect(provider.connect).toHaveBeenCalledOnce();
+    expect(provider.ctx?.token).toBe('tok-1');
+
+    const { callId } = await bg
+      .handlers()
+      .startCall(
+        { target: { kind: 'phone', e164: '+14155552671' }, displayName: 'Ava', clickedAt: 1 },
+        contentScript,
+      );
+    expect(provider.startCall).toHaveBeenCalledWith(
+      callId,
+      { kind: 'phone', e164: '+14155552671' },
+      'Ava',
+    );
+    expect((await bg.appState()).call).toMatchObject({ callId, phase: 'connecting' });
+  });
+
+  it('reports a refused access key clearly', async () => {
+    mockSessionEndpoint(401);
+    const bg = setup().make();
+    await expect(bg.handlers().signIn({ accessKey: 'wrong-key-123' }, page)).rejects.toMatchObject({
+      code: 'invalid-credentials',
+    });
+  });
+
+  it('a restarted worker restores the live call from the call host', async () => {
+    mockSessionEndpoint();
+    const { make } = setup();
+    const first = make();
+    await first.handlers().signIn({ accessKey: 'k'.repeat(20) }, page);
+    const { callId } = await first
+      .handlers()
+      .startCall({ target: { kind: 'phone', e164: '+14155552671' } }, contentScript);
+
+    const second = make(); // the worker was stopped and woken
+    const state = await second.handlers().getState({} as Record<string, never>, page);
+    expect(state.call?.callId).toBe(callId);
+    await second.handlers().hangup({} as Record<string, never>, contentScript);
+    expect((await second.appState()).call).toMatchObject({
+      phase: 'ended',
+      endReason: 'local-hangup',
+    });
+  });
+
+  it('opens the onboarding page when the microphone is not granted', async () => {
+    mockSessionEndpoint();
+    const { provider, make } = setup();
+    const bg = make();
+    await bg.handlers().signIn({ accessKey: 'k'.repeat(20) }, page);
+    provider.micError = new CallFailure('mic-dismissed', 'NotAllowedError');
+    const create = vi.spyOn(fakeBrowser.tabs, 'create');
+    await expect(
+      bg.handlers().startCall({ target: { kind: 'phone', e164: '+14155552671' } }, contentScript),
+    ).rejects.toMatchObject({ code: 'mic-dismissed' });
+    expect(create).toHaveBeenCalledWith({
+      url: expect.stringContaining('/onboarding.html?reason=mic-dismissed'),
+    });
+  });
+
+  it('signs out: ends the session and closes the call host', async () => {
+    const fetchMock = mockSessionEndpoint();
+    const { provider, host, make } = setup();
+    const bg = make();
+    await bg.handlers().signIn({ accessKey: 'k'.repeat(20) }, page);
+    await bg.handlers().signOut({} as Record<string, never>, page);
+    expect(provider.disconnect).toHaveBeenCalled();
+    expect(host.close).toHaveBeenCalled();
+    expect(fetchMock.mock.calls.at(-1)![1]).toMatchObject({ method: 'DELETE' });
+    expect((await bg.appState()).agent).toBeNull();
+  });
+});
