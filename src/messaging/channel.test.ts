@@ -19,11 +19,13 @@ function pair(allow = () => true) {
       throw new CallFailure('busy', 'line busy');
     }),
   };
-  let listener: ReturnType<ReturnType<typeof defineChannel<TestProtocol>>['listener']>;
+  // The channel's transport calls straight into its own listener, as runtime messaging would.
+  const transport: { listener?: (message: unknown, sender: { id: string }) => unknown } = {};
   const channel = defineChannel<TestProtocol>('test', schemas, async (message: Envelope) =>
-    listener(message, { id: 'ext' }),
+    transport.listener!(message, { id: 'ext' }),
   );
-  listener = channel.listener(handlers, allow);
+  const listener = channel.listener(handlers, allow);
+  transport.listener = listener;
   return { channel, handlers, listener };
 }
 
