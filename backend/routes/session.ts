@@ -19,7 +19,8 @@ export function clientIp(c: Context): string {
 }
 
 export function sessionRoutes(deps: AppDeps) {
-  const perIp = new RateLimiter(20, 60_000);
+  // Offices share one address behind NAT: generous per IP, strict per key (keys are 192-bit random).
+  const perIp = new RateLimiter(100, 60_000);
   const perKey = new RateLimiter(5, 60_000);
   return new Hono<AppEnv>()
     .post(

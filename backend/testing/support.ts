@@ -1,13 +1,22 @@
 // Test support: temp dirs, in-process servers on both engines, signed-in agents, signalling clients.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SignJWT } from 'jose';
 import pg from 'pg';
+import { describe } from 'vitest';
 import WebSocket from 'ws';
 import { addAgent, type AddAgentOptions } from '../agents';
-import type { Config } from '../config';
+import { createApp } from '../app';
+import { Bus } from '../bus';
+import { defaultConfig, loadPrivateKey, type Config, type VonageConfig } from '../config';
+import type { AppDeps } from '../context';
+import { openDatabase } from '../db/connect';
+import { Store } from '../db/store';
+import { Ingestor } from '../ingest';
+import { createLogger } from '../log';
 import { startServer, type RunningServer } from '../server';
-import type { Store } from '../db/store';
 import { EXTENSION_ID } from '../../src/extensionKey';
 
 export const EXTENSION_ORIGIN = `chrome-extension://${EXTENSION_ID}`;
@@ -225,4 +234,98 @@ export async function eventually<T>(
       throw new Error(`condition not met in time${last ? `: ${String(last)}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+// ---- in-memory app (route tests with app.request()) and Vonage fixtures ----
+
+export function forEachEngine(fn: (engine: 'sqlite' | 'pg') => void): void {
+  for (const e of engines()) describe.skipIf(!e.available)(`on ${e.name}`, () => fn(e.name));
+}
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  deps: AppDeps;
+  store: Store;
+  close(): Promise<void>;
+}
+
+/** Builds the app over a real database (temp SQLite or a fresh PostgreSQL database), no network. */
+export async function makeTestApp(
+  engine: 'sqlite' | 'pg' = 'sqlite',
+  overrides: Partial<Config> = {},
+): Promise<TestApp> {
+  const dir = tempDir();
+  const pgDb = engine === 'pg' ? await freshPgDatabase() : undefined;
+  const config: Config = { ...defaultConfig, dataDir: dir.path, logLevel: 'silent', ...overrides };
+  if (pgDb) config.databaseUrl = pgDb.url;
+  const handle = await openDatabase(config);
+  const store = new Store(handle, new Bus());
+  const log = createLogger('silent');
+  const deps: AppDeps = {
+    config,
+    store,
+    log,
+    ingestor: new Ingestor(store, log),
+    ...(config.vonage ? { vonageKey: loadPrivateKey(config.vonage.privateKeyPath) } : {}),
+  };
+  return {
+    app: createApp(deps),
+    deps,
+    store,
+    async close() {
+      await deps.ingestor.flush();
+      await handle.close();
+      await pgDb?.drop();
+      dir.remove();
+    },
+  };
+}
+
+export const TEST_SIGNATURE_SECRET = 'test-signature-secret-0123456789abcdef';
+
+/** A Vonage configuration with a freshly generated RSA key written to `dir`. */
+export function testVonageConfig(
+  dir: string,
+  change: Partial<VonageConfig> = {},
+): { vonage: VonageConfig; publicKeyPem: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const privateKeyPath = join(dir, 'vonage-test.key');
+  writeFileSync(privateKeyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  return {
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    vonage: {
+      applicationId: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
+      privateKeyPath,
+      signatureSecret: TEST_SIGNATURE_SECRET,
+      apiKey: 'abcd1234',
+      number: '447700900000',
+      jwtTtlSec: 3600,
+      talkText: 'Thank you for calling. Transferring you now.',
+      connectTimeoutSec: 45,
+      callLimitSec: 3600,
+      callsPerMinute: 6,
+      webhookMaxAgeSec: 300,
+      ...change,
+    },
+  };
+}
+
+/** The `Authorization` header Vonage sends with a signed webhook. */
+export async function signWebhook(
+  body: string,
+  claims: Record<string, unknown> = {},
+  secret = TEST_SIGNATURE_SECRET,
+): Promise<string> {
+  const jwt = await new SignJWT({
+    iss: 'Vonage',
+    api_key: 'abcd1234',
+    application_id: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
+    payload_hash: createHash('sha256').update(body).digest('hex'),
+    jti: randomUUID(),
+    ...claims,
+  })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuedAt(typeof claims.iat === 'number' ? claims.iat : Math.floor(Date.now() / 1000))
+    .sign(new TextEncoder().encode(secret));
+  return `Bearer ${jwt}`;
 }
