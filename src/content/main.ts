@@ -1,13 +1,13 @@
 // Content script wiring: call buttons on numbers and contact ids, and the call bar.
 import { CallFailure } from '../call/provider';
-import { loadSettings } from '../settings/storage';
+import { readSettings } from '../settings/read';
 import { background } from '../ui/appState';
 import { t } from '../ui/i18n';
 import { mountCallBar } from './callBar';
 import { startDecorating } from './decorate';
 
 export async function startContentScript(signal: AbortSignal): Promise<void> {
-  const { settings } = await loadSettings();
+  const settings = await readSettings();
   if (signal.aborted) return;
   await bodyReady(signal);
   const callBar = mountCallBar(signal);

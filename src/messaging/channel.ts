@@ -1,8 +1,11 @@
 // A typed request/response channel over runtime messaging: one protocol map per channel, every request
 // validated at the receiver with the channel's schemas, every sender checked.
 import { z } from 'zod';
-import { callErrorSchema, type CallError } from '../call/state';
+import type { CallError } from '../call/state';
 import { CallFailure } from '../call/provider';
+import { createClient, type Client, type Envelope } from './client';
+
+export type { Envelope } from './client';
 
 /** `{ method(data): result }` — one data argument, typed result. */
 export type Protocol<P> = { [K in keyof P]: (data: never) => unknown };
@@ -23,19 +26,9 @@ export interface MessageSender {
   frameId?: number;
 }
 
-export interface Envelope {
-  channel: string;
-  type: string;
-  data: unknown;
-}
-
 export type Reply = { ok: true; result: unknown } | { ok: false; error: CallError };
 
 const envelopeSchema = z.object({ channel: z.string(), type: z.string(), data: z.unknown() });
-const replySchema = z.union([
-  z.object({ ok: z.literal(true), result: z.unknown() }),
-  z.object({ ok: z.literal(false), error: callErrorSchema }),
-]);
 
 type SendMessage = (message: Envelope) => Promise<unknown>;
 
@@ -63,22 +56,7 @@ export function defineChannel<P extends Protocol<P>>(
 ): Channel<P> {
   return {
     name,
-    async send(type, data) {
-      let raw: unknown;
-      try {
-        raw = await sendMessage({ channel: name, type, data });
-      } catch (error) {
-        // "Receiving end does not exist" and friends: the other side is not running.
-        throw new CallFailure(
-          'internal',
-          `${name}.${type}: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      }
-      const reply = replySchema.safeParse(raw);
-      if (!reply.success) throw new CallFailure('internal', `${name}.${type}: no valid reply`);
-      if (!reply.data.ok) throw new CallFailure(reply.data.error.code, reply.data.error.detail);
-      return reply.data.result as never;
-    },
+    send: createClient<P>(name, sendMessage).send,
     listener(handlers, allow) {
       return (message, sender) => {
         const envelope = envelopeSchema.safeParse(message);

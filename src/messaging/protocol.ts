@@ -11,6 +11,7 @@ import { targetSchema, type Target } from '../call/target';
 import { settingsSchema, type Settings } from '../settings/schema';
 import { DTMF_DIGITS } from '../call/provider';
 import { defineChannel, type Envelope, type Schemas } from './channel';
+import { BACKGROUND_CHANNEL, OFFSCREEN_CHANNEL, OFFSCREEN_EVENTS_CHANNEL } from './client';
 
 export interface AgentInfo {
   name: string;
@@ -192,5 +193,4 @@ export const offscreenChannel = (send: Send) =>
 export const offscreenEventsChannel = (send: Send) =>
   defineChannel<OffscreenEventsProtocol>('c2c/offscreen-events', offscreenEventSchemas, send);
 
-/** storage.session key of the published AppState (no secrets in it: content scripts read it). */
-export const APP_STATE_KEY = 'appState';
+export { APP_STATE_KEY } from './client';

@@ -50,3 +50,10 @@ describe('settings', () => {
     expect(problems).toHaveLength(1);
   });
 });
+
+describe('content-script defaults', () => {
+  it('match the schema defaults', async () => {
+    const { DEFAULTS } = await import('./read');
+    expect(DEFAULTS).toEqual(DEFAULT_SETTINGS);
+  });
+});

@@ -1,9 +1,11 @@
 // The published AppState (storage.session), for every UI: read once, then follow changes.
 import { browser } from 'wxt/browser';
 import { useEffect, useState } from 'preact/hooks';
-import { APP_STATE_KEY, backgroundChannel, type AppState } from '../messaging/protocol';
+import { APP_STATE_KEY, backgroundClient } from '../messaging/client';
+import type { AppState } from '../messaging/protocol';
 
-export const background = backgroundChannel((m) => browser.runtime.sendMessage(m));
+// The zod-free client: this module is part of the content script.
+export const background = backgroundClient((m) => browser.runtime.sendMessage(m));
 
 export function watchAppState(
   onState: (state: AppState | null) => void,
