@@ -264,6 +264,7 @@ describe('session', () => {
     [401, 'session-expired'],
     [503, 'provider-not-configured'],
     [403, 'provider-not-configured'],
+    [409, 'provider-not-configured'],
     [500, 'backend-unreachable'],
     ['network' as const, 'backend-unreachable'],
   ])('maps a token response %s to %s', async (status, code) => {

@@ -55,7 +55,8 @@ export async function fetchVonageToken(
   }
   if (response.status === 401)
     throw new CallFailure('session-expired', 'the backend refused our session token');
-  if (response.status === 403 || response.status === 404 || response.status === 503) {
+  if ([403, 404, 409, 503].includes(response.status)) {
+    // Vonage off on this backend, or this agent has no Vonage user: the admin's move.
     const text = await response.text().catch(() => '');
     throw new CallFailure(
       'provider-not-configured',
