@@ -1,211 +1,235 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CLOSE_REPLACED, CLOSE_UNAUTHORIZED } from '../../src/call/signalling';
-import { SignalClient, eventually, startTestBackend, type TestBackend } from '../testing/support';
+import {
+  SignalClient,
+  eventually,
+  forEachEngine,
+  startTestBackend,
+  type TestBackend,
+} from '../testing/support';
 
 const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n';
 let n = 0;
 const newCallId = () => `call-${Date.now()}-${++n}`;
 
-describe('signalling relay', () => {
-  let backend: TestBackend;
-  let alice: string;
-  let bob: string;
-  let phone: string;
+forEachEngine((engine) =>
+  describe('signalling relay', () => {
+    let backend: TestBackend;
+    let alice: string;
+    let bob: string;
+    let phone: string;
 
+    beforeAll(async () => {
+      backend = await startTestBackend(engine);
+      alice = (await backend.agent('alice')).token;
+      bob = (await backend.agent('bob')).token;
+      phone = (await backend.agent('softphone')).token;
+    });
+    afterAll(() => backend.close());
+
+    it('closes a socket whose first message is not a valid auth', async () => {
+      const c1 = await SignalClient.open(backend.url);
+      c1.send({ t: 'ping', id: 1 });
+      expect(await c1.closed()).toBe(CLOSE_UNAUTHORIZED);
+      const c2 = await SignalClient.open(backend.url);
+      c2.send({ t: 'auth', token: 'not-a-real-token-xxxxxxxxxxxx' });
+      expect(await c2.closed()).toBe(CLOSE_UNAUTHORIZED);
+      const c3 = await SignalClient.open(backend.url);
+      c3.send('{not json');
+      expect(await c3.closed()).toBe(CLOSE_UNAUTHORIZED);
+    });
+
+    it('refuses foreign origins and accepts the extension and its own origin', async () => {
+      await expect(SignalClient.open(backend.url, 'https://evil.example')).rejects.toThrow(/403/);
+      const own = await SignalClient.open(backend.url, backend.url);
+      own.close();
+    });
+
+    it('answers ready, pong, and bad-message without closing', async () => {
+      const c = await SignalClient.signedIn(backend.url, alice);
+      c.send({ t: 'ping', id: 42 });
+      expect(await c.next()).toEqual({ t: 'pong', id: 42 });
+      c.send({ t: 'invite', callId: 'x' });
+      expect(await c.next()).toMatchObject({ t: 'error', code: 'bad-message' });
+      c.send('garbage');
+      expect(await c.next()).toMatchObject({ t: 'error', code: 'bad-message' });
+      c.ws.send(Buffer.from([0xff, 0x00]), { binary: true });
+      expect(await c.next()).toMatchObject({ t: 'error', code: 'bad-message' });
+      c.send({ t: 'ringing', callId: 'unknown-call-1' });
+      expect(await c.next()).toMatchObject({
+        t: 'error',
+        code: 'unknown-call',
+        callId: 'unknown-call-1',
+      });
+      c.send({ t: 'ping', id: 43 });
+      expect(await c.next()).toEqual({ t: 'pong', id: 43 });
+      c.close();
+    });
+
+    it('relays a full call between an agent and a softphone line and records it', async () => {
+      const agent = await SignalClient.signedIn(backend.url, alice);
+      const line = await SignalClient.signedIn(backend.url, phone);
+      line.send({ t: 'register', address: 'tel:+14155552671' });
+      expect(await line.next()).toEqual({ t: 'registered', address: 'tel:+14155552671' });
+      const callId = newCallId();
+      agent.send({ t: 'invite', callId, to: 'tel:+14155552671', sdp: SDP, displayName: 'Alice' });
+      expect(await line.next()).toEqual({
+        t: 'invite',
+        callId,
+        from: 'agent:alice',
+        to: 'tel:+14155552671',
+        sdp: SDP,
+        displayName: 'Alice',
+      });
+      line.send({ t: 'ringing', callId });
+      expect(await agent.next()).toEqual({ t: 'ringing', callId, from: 'tel:+14155552671' });
+      const candidate = {
+        candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host',
+        sdpMid: '0',
+        sdpMLineIndex: 0,
+      };
+      agent.send({ t: 'ice', callId, candidate });
+      expect(await line.next()).toEqual({ t: 'ice', callId, from: 'agent:alice', candidate });
+      line.send({ t: 'answer', callId, sdp: SDP });
+      expect(await agent.next()).toEqual({
+        t: 'answer',
+        callId,
+        from: 'tel:+14155552671',
+        sdp: SDP,
+      });
+      await eventually(async () => (await backend.store.getCall(callId))?.status === 'answered');
+      agent.send({ t: 'dtmf', callId, digits: '12#' });
+      expect(await line.next()).toEqual({ t: 'dtmf', callId, from: 'agent:alice', digits: '12#' });
+      // A third party cannot touch the call.
+      const intruder = await SignalClient.signedIn(backend.url, bob);
+      intruder.send({ t: 'hangup', callId, reason: 'hangup' });
+      expect(await intruder.next()).toMatchObject({ t: 'error', code: 'unknown-call', callId });
+      agent.send({ t: 'hangup', callId, reason: 'hangup' });
+      expect(await line.next()).toEqual({
+        t: 'hangup',
+        callId,
+        from: 'agent:alice',
+        reason: 'hangup',
+      });
+      const record = await eventually(async () => {
+        const call = await backend.store.getCall(callId);
+        return call?.status === 'completed' ? call : undefined;
+      });
+      expect(record).toMatchObject({
+        provider: 'builtin',
+        agent: 'alice',
+        direction: 'outbound',
+        from_addr: 'agent:alice',
+        to_addr: 'tel:+14155552671',
+      });
+      expect(record.answered_at).toBeGreaterThan(0);
+      expect(record.ended_at).toBeGreaterThanOrEqual(record.answered_at!);
+      expect(record.duration).toBeGreaterThanOrEqual(0);
+      for (const c of [agent, line, intruder]) c.close();
+    });
+
+    it('routes agent:* round robin to free agents, records inbound, and reports busy and unreachable', async () => {
+      const a = await SignalClient.signedIn(backend.url, alice);
+      const b = await SignalClient.signedIn(backend.url, bob);
+      const line = await SignalClient.signedIn(backend.url, phone);
+      line.send({ t: 'register', address: 'contact:cust-7' });
+      await line.next((m) => m.t === 'registered');
+      const first = newCallId();
+      line.send({ t: 'invite', callId: first, to: 'agent:*', sdp: SDP });
+      const ringing = await eventually(() =>
+        [a, b].find((c) => c.messages.some((m) => m.t === 'invite' && m.callId === first)),
+      );
+      await ringing.next((m) => m.t === 'invite');
+      const other = ringing === a ? b : a;
+      ringing.send({ t: 'answer', callId: first, sdp: SDP });
+      await line.next((m) => m.t === 'answer');
+      const rec = await eventually(async () => {
+        const call = await backend.store.getCall(first);
+        return call?.status === 'answered' ? call : undefined;
+      });
+      expect(rec.direction).toBe('inbound');
+      expect(rec.from_addr).toBe('contact:cust-7');
+      // The busy agent is skipped: the next agent:* call goes to the other one.
+      const second = newCallId();
+      const line2 = await SignalClient.signedIn(
+        backend.url,
+        (await backend.agent('softphone2')).token,
+      );
+      line2.send({ t: 'register', address: 'tel:+442079460000' });
+      await line2.next((m) => m.t === 'registered');
+      line2.send({ t: 'invite', callId: second, to: 'agent:*', sdp: SDP });
+      const inv = await other.next((m) => m.t === 'invite');
+      expect(inv).toMatchObject({ callId: second, from: 'tel:+442079460000' });
+      // Calling an agent who is on a call: busy.
+      const third = newCallId();
+      const busyTarget = ringing === a ? 'agent:alice' : 'agent:bob';
+      const line3 = await SignalClient.signedIn(
+        backend.url,
+        (await backend.agent('softphone3')).token,
+      );
+      line3.send({ t: 'invite', callId: third, to: busyTarget, sdp: SDP });
+      expect(await line3.next()).toMatchObject({ t: 'error', callId: third, code: 'busy' });
+      await eventually(async () => (await backend.store.getCall(third))?.status === 'busy');
+      line3.send({ t: 'invite', callId: newCallId(), to: 'tel:+15555550100', sdp: SDP });
+      expect(await line3.next()).toMatchObject({ t: 'error', code: 'unreachable' });
+      // The callee declines the second call.
+      other.send({ t: 'hangup', callId: second, reason: 'declined' });
+      expect(await line2.next((m) => m.t === 'hangup')).toMatchObject({
+        callId: second,
+        reason: 'declined',
+      });
+      await eventually(async () => (await backend.store.getCall(second))?.status === 'rejected');
+      // A socket closing mid-call: the other party gets hangup/disconnected.
+      line.close();
+      expect(await ringing.next((m) => m.t === 'hangup')).toMatchObject({
+        callId: first,
+        reason: 'disconnected',
+      });
+      await eventually(async () => (await backend.store.getCall(first))?.status === 'completed');
+      for (const c of [a, b, line2, line3]) c.close();
+    });
+
+    it('replaces an older socket of the same agent or address', async () => {
+      const old = await SignalClient.signedIn(backend.url, alice);
+      const fresh = await SignalClient.signedIn(backend.url, alice);
+      expect(await old.closed()).toBe(CLOSE_REPLACED);
+      const l1 = await SignalClient.signedIn(backend.url, phone);
+      l1.send({ t: 'register', address: 'tel:+14155550000' });
+      await l1.next((m) => m.t === 'registered');
+      const l2 = await SignalClient.signedIn(
+        backend.url,
+        (await backend.agent('softphone4')).token,
+      );
+      l2.send({ t: 'register', address: 'tel:+14155550000' });
+      await l2.next((m) => m.t === 'registered');
+      expect(await l1.closed()).toBe(CLOSE_REPLACED);
+      const callId = newCallId();
+      fresh.send({ t: 'invite', callId, to: 'tel:+14155550000', sdp: SDP });
+      expect(await l2.next((m) => m.t === 'invite')).toMatchObject({ callId });
+      fresh.close();
+      l2.close();
+    });
+
+    it('closes sockets of a session that signs out', async () => {
+      const { token } = await backend.agent('leaver');
+      const c = await SignalClient.signedIn(backend.url, token);
+      const res = await fetch(`${backend.url}/api/session`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(res.status).toBe(204);
+      expect(await c.closed()).toBe(CLOSE_UNAUTHORIZED);
+    });
+  }),
+);
+
+describe('signalling auth timeout', () => {
+  let backend: TestBackend;
   beforeAll(async () => {
     backend = await startTestBackend();
-    alice = (await backend.agent('alice')).token;
-    bob = (await backend.agent('bob')).token;
-    phone = (await backend.agent('softphone')).token;
   });
   afterAll(() => backend.close());
-
-  it('closes a socket whose first message is not a valid auth', async () => {
-    const c1 = await SignalClient.open(backend.url);
-    c1.send({ t: 'ping', id: 1 });
-    expect(await c1.closed()).toBe(CLOSE_UNAUTHORIZED);
-    const c2 = await SignalClient.open(backend.url);
-    c2.send({ t: 'auth', token: 'not-a-real-token-xxxxxxxxxxxx' });
-    expect(await c2.closed()).toBe(CLOSE_UNAUTHORIZED);
-    const c3 = await SignalClient.open(backend.url);
-    c3.send('{not json');
-    expect(await c3.closed()).toBe(CLOSE_UNAUTHORIZED);
-  });
-
-  it('refuses foreign origins and accepts the extension and its own origin', async () => {
-    await expect(SignalClient.open(backend.url, 'https://evil.example')).rejects.toThrow(/403/);
-    const own = await SignalClient.open(backend.url, backend.url);
-    own.close();
-  });
-
-  it('answers ready, pong, and bad-message without closing', async () => {
-    const c = await SignalClient.signedIn(backend.url, alice);
-    c.send({ t: 'ping', id: 42 });
-    expect(await c.next()).toEqual({ t: 'pong', id: 42 });
-    c.send({ t: 'invite', callId: 'x' });
-    expect(await c.next()).toMatchObject({ t: 'error', code: 'bad-message' });
-    c.send('garbage');
-    expect(await c.next()).toMatchObject({ t: 'error', code: 'bad-message' });
-    c.ws.send(Buffer.from([0xff, 0x00]), { binary: true });
-    expect(await c.next()).toMatchObject({ t: 'error', code: 'bad-message' });
-    c.send({ t: 'ringing', callId: 'unknown-call-1' });
-    expect(await c.next()).toMatchObject({
-      t: 'error',
-      code: 'unknown-call',
-      callId: 'unknown-call-1',
-    });
-    c.send({ t: 'ping', id: 43 });
-    expect(await c.next()).toEqual({ t: 'pong', id: 43 });
-    c.close();
-  });
-
-  it('relays a full call between an agent and a softphone line and records it', async () => {
-    const agent = await SignalClient.signedIn(backend.url, alice);
-    const line = await SignalClient.signedIn(backend.url, phone);
-    line.send({ t: 'register', address: 'tel:+14155552671' });
-    expect(await line.next()).toEqual({ t: 'registered', address: 'tel:+14155552671' });
-    const callId = newCallId();
-    agent.send({ t: 'invite', callId, to: 'tel:+14155552671', sdp: SDP, displayName: 'Alice' });
-    expect(await line.next()).toEqual({
-      t: 'invite',
-      callId,
-      from: 'agent:alice',
-      to: 'tel:+14155552671',
-      sdp: SDP,
-      displayName: 'Alice',
-    });
-    line.send({ t: 'ringing', callId });
-    expect(await agent.next()).toEqual({ t: 'ringing', callId, from: 'tel:+14155552671' });
-    const candidate = {
-      candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host',
-      sdpMid: '0',
-      sdpMLineIndex: 0,
-    };
-    agent.send({ t: 'ice', callId, candidate });
-    expect(await line.next()).toEqual({ t: 'ice', callId, from: 'agent:alice', candidate });
-    line.send({ t: 'answer', callId, sdp: SDP });
-    expect(await agent.next()).toEqual({ t: 'answer', callId, from: 'tel:+14155552671', sdp: SDP });
-    await eventually(async () => (await backend.store.getCall(callId))?.status === 'answered');
-    agent.send({ t: 'dtmf', callId, digits: '12#' });
-    expect(await line.next()).toEqual({ t: 'dtmf', callId, from: 'agent:alice', digits: '12#' });
-    // A third party cannot touch the call.
-    const intruder = await SignalClient.signedIn(backend.url, bob);
-    intruder.send({ t: 'hangup', callId, reason: 'hangup' });
-    expect(await intruder.next()).toMatchObject({ t: 'error', code: 'unknown-call', callId });
-    agent.send({ t: 'hangup', callId, reason: 'hangup' });
-    expect(await line.next()).toEqual({
-      t: 'hangup',
-      callId,
-      from: 'agent:alice',
-      reason: 'hangup',
-    });
-    const record = await eventually(async () => {
-      const call = await backend.store.getCall(callId);
-      return call?.status === 'completed' ? call : undefined;
-    });
-    expect(record).toMatchObject({
-      provider: 'builtin',
-      agent: 'alice',
-      direction: 'outbound',
-      from_addr: 'agent:alice',
-      to_addr: 'tel:+14155552671',
-    });
-    expect(record.answered_at).toBeGreaterThan(0);
-    expect(record.ended_at).toBeGreaterThanOrEqual(record.answered_at!);
-    expect(record.duration).toBeGreaterThanOrEqual(0);
-    for (const c of [agent, line, intruder]) c.close();
-  });
-
-  it('routes agent:* round robin to free agents, records inbound, and reports busy and unreachable', async () => {
-    const a = await SignalClient.signedIn(backend.url, alice);
-    const b = await SignalClient.signedIn(backend.url, bob);
-    const line = await SignalClient.signedIn(backend.url, phone);
-    line.send({ t: 'register', address: 'contact:cust-7' });
-    await line.next((m) => m.t === 'registered');
-    const first = newCallId();
-    line.send({ t: 'invite', callId: first, to: 'agent:*', sdp: SDP });
-    const ringing = await eventually(() =>
-      [a, b].find((c) => c.messages.some((m) => m.t === 'invite' && m.callId === first)),
-    );
-    await ringing.next((m) => m.t === 'invite');
-    const other = ringing === a ? b : a;
-    ringing.send({ t: 'answer', callId: first, sdp: SDP });
-    await line.next((m) => m.t === 'answer');
-    const rec = await eventually(async () => {
-      const call = await backend.store.getCall(first);
-      return call?.status === 'answered' ? call : undefined;
-    });
-    expect(rec.direction).toBe('inbound');
-    expect(rec.from_addr).toBe('contact:cust-7');
-    // The busy agent is skipped: the next agent:* call goes to the other one.
-    const second = newCallId();
-    const line2 = await SignalClient.signedIn(
-      backend.url,
-      (await backend.agent('softphone2')).token,
-    );
-    line2.send({ t: 'register', address: 'tel:+442079460000' });
-    await line2.next((m) => m.t === 'registered');
-    line2.send({ t: 'invite', callId: second, to: 'agent:*', sdp: SDP });
-    const inv = await other.next((m) => m.t === 'invite');
-    expect(inv).toMatchObject({ callId: second, from: 'tel:+442079460000' });
-    // Calling an agent who is on a call: busy.
-    const third = newCallId();
-    const busyTarget = ringing === a ? 'agent:alice' : 'agent:bob';
-    const line3 = await SignalClient.signedIn(
-      backend.url,
-      (await backend.agent('softphone3')).token,
-    );
-    line3.send({ t: 'invite', callId: third, to: busyTarget, sdp: SDP });
-    expect(await line3.next()).toMatchObject({ t: 'error', callId: third, code: 'busy' });
-    await eventually(async () => (await backend.store.getCall(third))?.status === 'busy');
-    line3.send({ t: 'invite', callId: newCallId(), to: 'tel:+15555550100', sdp: SDP });
-    expect(await line3.next()).toMatchObject({ t: 'error', code: 'unreachable' });
-    // The callee declines the second call.
-    other.send({ t: 'hangup', callId: second, reason: 'declined' });
-    expect(await line2.next((m) => m.t === 'hangup')).toMatchObject({
-      callId: second,
-      reason: 'declined',
-    });
-    await eventually(async () => (await backend.store.getCall(second))?.status === 'rejected');
-    // A socket closing mid-call: the other party gets hangup/disconnected.
-    line.close();
-    expect(await ringing.next((m) => m.t === 'hangup')).toMatchObject({
-      callId: first,
-      reason: 'disconnected',
-    });
-    await eventually(async () => (await backend.store.getCall(first))?.status === 'completed');
-    for (const c of [a, b, line2, line3]) c.close();
-  });
-
-  it('replaces an older socket of the same agent or address', async () => {
-    const old = await SignalClient.signedIn(backend.url, alice);
-    const fresh = await SignalClient.signedIn(backend.url, alice);
-    expect(await old.closed()).toBe(CLOSE_REPLACED);
-    const l1 = await SignalClient.signedIn(backend.url, phone);
-    l1.send({ t: 'register', address: 'tel:+14155550000' });
-    await l1.next((m) => m.t === 'registered');
-    const l2 = await SignalClient.signedIn(backend.url, (await backend.agent('softphone4')).token);
-    l2.send({ t: 'register', address: 'tel:+14155550000' });
-    await l2.next((m) => m.t === 'registered');
-    expect(await l1.closed()).toBe(CLOSE_REPLACED);
-    const callId = newCallId();
-    fresh.send({ t: 'invite', callId, to: 'tel:+14155550000', sdp: SDP });
-    expect(await l2.next((m) => m.t === 'invite')).toMatchObject({ callId });
-    fresh.close();
-    l2.close();
-  });
-
-  it('closes sockets of a session that signs out', async () => {
-    const { token } = await backend.agent('leaver');
-    const c = await SignalClient.signedIn(backend.url, token);
-    const res = await fetch(`${backend.url}/api/session`, {
-      method: 'DELETE',
-      headers: { authorization: `Bearer ${token}` },
-    });
-    expect(res.status).toBe(204);
-    expect(await c.closed()).toBe(CLOSE_UNAUTHORIZED);
-  });
 
   it('closes a socket that never authenticates', async () => {
     const c = await SignalClient.open(backend.url);

@@ -329,3 +329,103 @@ export async function signWebhook(
     .sign(new TextEncoder().encode(secret));
   return `Bearer ${jwt}`;
 }
+
+export interface SseEvent {
+  id?: string;
+  event?: string;
+  data: string;
+}
+
+/** A minimal SSE client over fetch (headers allowed, unlike EventSource). */
+export class SseClient {
+  readonly events: SseEvent[] = [];
+  private readonly controller = new AbortController();
+  private waiters: (() => void)[] = [];
+  status = 0;
+  done = false;
+
+  static async open(url: string, token: string, lastEventId?: string): Promise<SseClient> {
+    const client = new SseClient();
+    const res = await fetch(`${url}/api/events`, {
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+      },
+      signal: client.controller.signal,
+    });
+    client.status = res.status;
+    if (res.status !== 200 || !res.body) return client;
+    void client.read(res.body);
+    return client;
+  }
+
+  private async read(body: ReadableStream<Uint8Array>) {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of body) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event: SseEvent = { data: '' };
+          const data: string[] = [];
+          for (const line of block.split('\n')) {
+            if (line.startsWith(':')) continue;
+            const [field, ...rest] = line.split(':');
+            const value = rest.join(':').replace(/^ /, '');
+            if (field === 'id') event.id = value;
+            else if (field === 'event') event.event = value;
+            else if (field === 'data') data.push(value);
+          }
+          if (data.length === 0 && !event.event) continue;
+          event.data = data.join('\n');
+          this.events.push(event);
+          this.notify();
+        }
+      }
+    } catch {
+      // aborted
+    }
+    this.done = true;
+    this.notify();
+  }
+
+  private notify() {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Waits until `count` call events have arrived; returns their parsed data. */
+  async calls(
+    count: number,
+    timeoutMs = 5000,
+  ): Promise<{ id: string; call: Record<string, unknown> }[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const calls = this.events.filter((e) => e.event === 'call');
+      if (calls.length >= count) {
+        return calls.map((e) => ({
+          id: e.id!,
+          call: JSON.parse(e.data) as Record<string, unknown>,
+        }));
+      }
+      if (this.done) throw new Error(`stream ended after ${calls.length} call events`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`got ${calls.length} of ${count} call events`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  close(): void {
+    this.controller.abort();
+  }
+}

@@ -1,0 +1,94 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkAccessKey } from './agents';
+import { runAdmin, UsageError } from './admin';
+import { Bus } from './bus';
+import { openDatabase, type Db } from './db/connect';
+import { Store } from './db/store';
+import { forEachEngine, freshPgDatabase, tempDir } from './testing/support';
+
+const run = promisify(execFile);
+
+forEachEngine((engine) => {
+  describe('admin commands', () => {
+    const dir = tempDir();
+    let handle: Db;
+    let store: Store;
+    let drop: (() => Promise<void>) | undefined;
+
+    beforeAll(async () => {
+      const pg = engine === 'pg' ? await freshPgDatabase() : undefined;
+      drop = pg?.drop;
+      handle = await openDatabase({ dataDir: dir.path, ...(pg ? { databaseUrl: pg.url } : {}) });
+      store = new Store(handle, new Bus());
+    });
+    afterAll(async () => {
+      await handle.close();
+      await drop?.();
+      dir.remove();
+    });
+
+    it('adds, lists, disables and rotates; the key is the last line and works once stored hashed', async () => {
+      const added = await runAdmin(store, [
+        'agent',
+        'add',
+        'alice',
+        '--vonage-user',
+        'alice-v',
+        '--cuid',
+        'c1',
+        '--admin',
+      ]);
+      const key = added[added.length - 1]!;
+      expect(key).toMatch(/^c2c_[0-9a-f]{12}_[A-Za-z0-9_-]{32}$/);
+      const row = await store.getAgentByName('alice');
+      expect(row?.key_hash).toMatch(/^scrypt\$/);
+      expect(row?.key_hash).not.toContain(key.split('_')[2]);
+      expect((await checkAccessKey(store, key))?.name).toBe('alice');
+      expect(await runAdmin(store, ['agent', 'list'])).toEqual([
+        'alice\tactive\tadmin\tvonage-user=alice-v\tcuid=c1',
+      ]);
+      const rotated = await runAdmin(store, ['agent', 'rotate-key', 'alice']);
+      const newKey = rotated[rotated.length - 1]!;
+      expect(await checkAccessKey(store, key)).toBeUndefined();
+      expect((await checkAccessKey(store, newKey))?.name).toBe('alice');
+      await runAdmin(store, ['agent', 'disable', 'alice']);
+      expect((await runAdmin(store, ['agent', 'list']))[0]).toContain('disabled');
+      await expect(runAdmin(store, ['agent', 'add', 'alice'])).rejects.toThrow(/already exists/);
+      await expect(runAdmin(store, ['agent', 'disable', 'nobody'])).rejects.toThrow(
+        /No agent named/,
+      );
+      await expect(runAdmin(store, ['agent', 'add'])).rejects.toBeInstanceOf(UsageError);
+      await expect(runAdmin(store, ['agent', 'add', 'x', '--vonage-user'])).rejects.toThrow(
+        /needs a value/,
+      );
+      await expect(runAdmin(store, ['agent', 'fly'])).rejects.toThrow(/Unknown command/);
+    });
+  });
+});
+
+describe('npm run admin (the real CLI)', () => {
+  const dir = tempDir();
+  afterAll(() => dir.remove());
+
+  it('prints the one-time access key as the last line and exits non-zero on errors', async () => {
+    const env = { ...process.env, DATA_DIR: dir.path, DATABASE_URL: '' };
+    const tsx = ['--import', 'tsx', 'backend/admin.ts'];
+    const added = await run(process.execPath, [...tsx, 'agent', 'add', 'cli-agent', '--admin'], {
+      env,
+    });
+    const lines = added.stdout.trim().split('\n');
+    expect(lines[lines.length - 1]).toMatch(/^c2c_[0-9a-f]{12}_[A-Za-z0-9_-]{32}$/);
+    const listed = await run(process.execPath, [...tsx, 'agent', 'list'], { env });
+    expect(listed.stdout).toContain('cli-agent\tactive\tadmin');
+    const failed = await run(process.execPath, [...tsx, 'agent', 'add', 'cli-agent'], {
+      env,
+    }).catch((e: { code: number; stderr: string }) => e);
+    expect(failed).toMatchObject({ code: 1, stderr: expect.stringContaining('already exists') });
+    const usage = await run(process.execPath, [...tsx, 'nonsense'], { env }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(usage).toMatchObject({ code: 2, stderr: expect.stringContaining('Usage:') });
+  }, 30_000);
+});

@@ -1,0 +1,119 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+import { tempDir } from './testing/support';
+
+const dir = tempDir();
+afterAll(() => dir.remove());
+const rsa = join(dir.path, 'rsa.pem');
+writeFileSync(
+  rsa,
+  generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+    type: 'pkcs8',
+    format: 'pem',
+  }),
+);
+const ec = join(dir.path, 'ec.pem');
+writeFileSync(
+  ec,
+  generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+    type: 'pkcs8',
+    format: 'pem',
+  }),
+);
+const junk = join(dir.path, 'junk.pem');
+writeFileSync(junk, 'hello');
+
+const vonage = {
+  VONAGE_APPLICATION_ID: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
+  VONAGE_PRIVATE_KEY_PATH: rsa,
+  VONAGE_SIGNATURE_SECRET: 'x'.repeat(32),
+  VONAGE_NUMBER: '+447700900000',
+};
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+}
+
+describe('loadConfig', () => {
+  it('has working defaults with an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 8787,
+      dataDir: './data',
+      demo: false,
+      sessionTtlSec: 43_200,
+    });
+    expect(config.vonage).toBeUndefined();
+    expect(config.databaseUrl).toBeUndefined();
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      ...vonage,
+      PORT: '9000',
+      DATA_DIR: '/tmp/x',
+      DATABASE_URL: 'postgres://u:p@db:5432/c2c',
+      ALLOWED_COUNTRIES: 'gb, us',
+      CLEVERTAP_ACCOUNT_ID: 'acc',
+      CLEVERTAP_API_KEY: 'key',
+      DEMO: '1',
+      ALLOWED_ORIGINS: 'https://crm.example.com',
+      SESSION_TTL: '3600',
+      VONAGE_JWT_TTL: '600',
+    });
+    expect(config).toMatchObject({
+      port: 9000,
+      dataDir: '/tmp/x',
+      databaseUrl: 'postgres://u:p@db:5432/c2c',
+      allowedCountries: ['GB', 'US'],
+      clevertap: { accountId: 'acc', apiKey: 'key' },
+      demo: true,
+      allowedOrigins: ['https://crm.example.com'],
+      sessionTtlSec: 3600,
+      vonage: { number: '447700900000', jwtTtlSec: 600, privateKeyPath: rsa },
+    });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT must be a whole number/],
+    [{ PORT: '70000' }, /PORT must be between/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres: or postgresql: URL/],
+    [{ DATABASE_URL: 'not a url' }, /DATABASE_URL is not a valid URL/],
+    [{ ALLOWED_COUNTRIES: 'GBR' }, /not a two-letter country code/],
+    [{ ALLOWED_ORIGINS: 'https://x.com/path' }, /is not an origin/],
+    [{ SESSION_TTL: '5' }, /SESSION_TTL must be between/],
+    [{ CLEVERTAP_API_KEY: 'k' }, /CLEVERTAP_ACCOUNT_ID is required/],
+    [{ VONAGE_NUMBER: '447700900000' }, /VONAGE_APPLICATION_ID is required/],
+    [{ ...vonage, VONAGE_PRIVATE_KEY_PATH: '/nope.pem' }, /file not found: \/nope.pem/],
+    [{ ...vonage, VONAGE_PRIVATE_KEY_PATH: junk }, /is not a PEM private key/],
+    [{ ...vonage, VONAGE_PRIVATE_KEY_PATH: ec }, /is not an RSA key/],
+    [
+      { ...vonage, VONAGE_NUMBER: '07700 900000' },
+      /VONAGE_NUMBER must be digits with the country code/,
+    ],
+    [{ ...vonage, VONAGE_JWT_TTL: '90000' }, /VONAGE_JWT_TTL must be between 60 and 86400/],
+    [{ ...vonage, VONAGE_CALL_LIMIT: '9000' }, /VONAGE_CALL_LIMIT must be between/],
+  ])('reports %o', (env, message) => {
+    const found = problems(env as Record<string, string>);
+    expect(found).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
+  });
+
+  it('lists every problem at once', () => {
+    const found = problems({ PORT: 'x', DATABASE_URL: 'y', VONAGE_NUMBER: '1' });
+    expect(found.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('never puts secrets into error messages', () => {
+    const found = problems({ ...vonage, VONAGE_SIGNATURE_SECRET: 'short-secret', PORT: 'x' });
+    expect(found.join('\n')).not.toContain('short-secret');
+  });
+});

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  SignalClient,
+  SseClient,
+  engines,
+  forEachEngine,
+  signWebhook,
+  startTestBackend,
+  tempDir,
+  testVonageConfig,
+  type TestBackend,
+} from '../testing/support';
+
+const SDP = 'v=0\r\n';
+
+forEachEngine((engine) => {
+  describe('live call status (SSE)', () => {
+    let backend: TestBackend;
+    let alice: string;
+    let phone: string;
+
+    beforeAll(async () => {
+      backend = await startTestBackend(engine);
+      alice = (await backend.agent('alice')).token;
+      phone = (await backend.agent('phone')).token;
+    });
+    afterAll(() => backend.close());
+
+    it('needs a session', async () => {
+      expect((await SseClient.open(backend.url, 'x'.repeat(43))).status).toBe(401);
+    });
+
+    it('streams the agent’s call status changes in order and resumes with Last-Event-ID', async () => {
+      const sse = await SseClient.open(backend.url, alice);
+      expect(sse.status).toBe(200);
+      const agent = await SignalClient.signedIn(backend.url, alice);
+      const line = await SignalClient.signedIn(backend.url, phone);
+      line.send({ t: 'register', address: 'tel:+14155552671' });
+      await line.next((m) => m.t === 'registered');
+      const callId = `sse-${engine}-${Date.now()}`;
+      agent.send({ t: 'invite', callId, to: 'tel:+14155552671', sdp: SDP });
+      await line.next((m) => m.t === 'invite');
+      line.send({ t: 'answer', callId, sdp: SDP });
+      await agent.next((m) => m.t === 'answer');
+      line.send({ t: 'hangup', callId, reason: 'hangup' });
+      await agent.next((m) => m.t === 'hangup');
+      const updates = await sse.calls(3);
+      expect(updates.map((u) => u.call.status)).toEqual(['ringing', 'answered', 'completed']);
+      expect(updates[0]!.call).toMatchObject({
+        uuid: callId,
+        provider: 'builtin',
+        direction: 'outbound',
+      });
+      const ids = updates.map((u) => Number(u.id));
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      sse.close();
+
+      // Resume after the first update: exactly the two later ones come again.
+      const resumed = await SseClient.open(backend.url, alice, updates[0]!.id);
+      const again = await resumed.calls(2);
+      expect(again.map((u) => u.call.status)).toEqual(['answered', 'completed']);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(resumed.events.filter((e) => e.event === 'call')).toHaveLength(2);
+      resumed.close();
+
+      // The softphone's agent sees the call too, but another agent sees nothing.
+      const bob = (await backend.agent('bob')).token;
+      const bobStream = await SseClient.open(backend.url, bob);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(bobStream.events.filter((e) => e.event === 'call')).toHaveLength(0);
+      bobStream.close();
+      agent.close();
+      line.close();
+    });
+  });
+});
+
+const pg = engines().find((e) => e.name === 'pg')!;
+describe.skipIf(!pg.available)('two backend instances on one PostgreSQL', () => {
+  let a: TestBackend;
+  let b: TestBackend;
+  const dir = tempDir();
+
+  beforeAll(async () => {
+    const { vonage } = testVonageConfig(dir.path);
+    a = await startTestBackend('pg', { vonage, allowedCountries: ['GB'] });
+    b = await startTestBackend(
+      'pg',
+      { vonage, allowedCountries: ['GB'] },
+      { databaseUrl: a.databaseUrl!, dataDir: dir.path },
+    );
+  });
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+    dir.remove();
+  });
+
+  it('delivers an event received by one instance to the agent streaming from the other', async () => {
+    const { accessKey } = await a.agent('alice', { vonageUser: 'alice-v' });
+    const token = (await (
+      await fetch(`${b.url}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ accessKey }),
+      })
+    ).json()) as { token: string };
+    const sse = await SseClient.open(b.url, token.token);
+    expect(sse.status).toBe(200);
+    // The answer webhook hits instance A…
+    const leg = `two-${Date.now()}`;
+    const answer = await fetch(
+      `${a.url}/webhooks/answer?${new URLSearchParams({ uuid: leg, conversation_uuid: `CON-${leg}`, from_user: 'alice-v', to: '447400123456' })}`,
+      { headers: { authorization: await signWebhook('') } },
+    );
+    expect(answer.status).toBe(200);
+    // …and the events arrive at A and B alternately.
+    for (const [i, status] of ['ringing', 'answered', 'completed'].entries()) {
+      const body = JSON.stringify({
+        uuid: leg,
+        conversation_uuid: `CON-${leg}`,
+        status,
+        timestamp: new Date().toISOString(),
+      });
+      const res = await fetch(`${(i % 2 ? b : a).url}/webhooks/event`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: await signWebhook(body) },
+        body,
+      });
+      expect(res.status).toBe(200);
+    }
+    const updates = await sse.calls(4);
+    expect(updates.map((u) => u.call.status)).toEqual([
+      'started',
+      'ringing',
+      'answered',
+      'completed',
+    ]);
+    sse.close();
+  });
+});
