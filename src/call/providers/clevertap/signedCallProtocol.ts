@@ -99,7 +99,7 @@ export const hostEventSchema = z.discriminatedUnion('type', [
 ]);
 export type HostEvent = z.infer<typeof hostEventSchema>;
 
-export const hostMessageSchema = z.discriminatedUnion('kind', [
+export const hostMessageSchema = z.union([
   z.object({ protocol: z.literal(PROTOCOL), kind: z.literal('ready') }),
   z.object({
     protocol: z.literal(PROTOCOL),

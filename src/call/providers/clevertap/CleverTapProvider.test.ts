@@ -1,0 +1,520 @@
+// CleverTapProvider and the host it drives, with both CleverTap SDK modules replaced by typed fakes.
+// The frame is replaced by a direct pipe into a real SignedCallHost, through the real protocol schemas.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CallFailure, type ProviderContext, type ProviderEvent } from '../../provider';
+import { DEFAULT_SETTINGS } from '../../../settings/schema';
+import { CleverTapProvider, type FrameLike } from './CleverTapProvider';
+import { SignedCallHost } from './host/SignedCallHost';
+import { fakeSdk, type FakeSdk } from './host/testing/FakeSignedCall';
+import {
+  PROTOCOL,
+  hostMessageSchema,
+  hostRequestSchema,
+  resultSchemas,
+  type HostMessage,
+} from './signedCallProtocol';
+import { signedCallError } from './signedCallErrors';
+
+const RINGTONE = 'chrome-extension://test/ringtone.wav';
+
+const SETTINGS_BODY = {
+  accountId: 'sc-account',
+  apiKey: 'sc-key',
+  cuid: 'agent_alice',
+  displayName: 'Alice Agent',
+  clevertapAccountId: 'TEST-123-456',
+  region: 'in1',
+};
+
+/** A frame whose messages go straight to a SignedCallHost, validated as on the wire. */
+function pipeFrame(sdk: FakeSdk, onEvent: (event: never) => void) {
+  let host: SignedCallHost | null = null;
+  const deliver = (message: HostMessage) => {
+    const parsed = hostMessageSchema.parse(JSON.parse(JSON.stringify(message)));
+    if (parsed.kind === 'event') onEvent(parsed.event as never);
+    return parsed;
+  };
+  const frame: FrameLike & { host(): SignedCallHost } = {
+    running: false,
+    async open() {
+      host = new SignedCallHost({
+        post: (m) => void deliver(m),
+        loadSdk: async () => sdk,
+        guidTimeoutMs: 300,
+      });
+      (frame as { running: boolean }).running = true;
+    },
+    async request(method, params) {
+      const request = hostRequestSchema.parse({
+        protocol: PROTOCOL,
+        kind: 'request',
+        id: 1,
+        method,
+        params,
+      });
+      try {
+        const result = await host!.handle(request);
+        return resultSchemas[method].parse(result) as never;
+      } catch (error) {
+        const e = signedCallError(error);
+        throw new CallFailure(e.code, e.detail, e.vendorCode);
+      }
+    },
+    close: vi.fn(() => {
+      (frame as { running: boolean }).running = false;
+    }),
+    host: () => host!,
+  };
+  return frame;
+}
+
+async function setup(
+  options: { body?: object; status?: number; configure?: (sdk: FakeSdk) => void } = {},
+) {
+  const sdk = fakeSdk();
+  options.configure?.(sdk);
+  const events: ProviderEvent[] = [];
+  let frame!: ReturnType<typeof pipeFrame>;
+  const provider = new CleverTapProvider({
+    ringtoneUrl: RINGTONE,
+    fetch: async (input, init) => {
+      expect(String(input)).toBe('http://backend.test/api/token/clevertap');
+      expect(new Headers(init?.headers).get('authorization')).toBe('Bearer session-token');
+      return options.status
+        ? new Response('{"error":"x"}', { status: options.status })
+        : Response.json(options.body ?? SETTINGS_BODY);
+    },
+    createFrame: ({ onEvent }) => (frame = pipeFrame(sdk, onEvent as never)),
+  });
+  const getMicrophone = vi.fn(async () => ({}) as MediaStream);
+  const ctx: ProviderContext = {
+    backendUrl: 'http://backend.test',
+    token: 'session-token',
+    settings: { ...DEFAULT_SETTINGS, clevertap: { callContext: 'Acme Sales is calling' } },
+    emit: (event) => events.push(event),
+    getMicrophone,
+  };
+  return { sdk, events, provider, ctx, getMicrophone, frame: () => frame };
+}
+
+async function connected(options: Parameters<typeof setup>[0] = {}) {
+  const s = await setup(options);
+  await s.provider.connect(s.ctx);
+  return { ...s, client: s.sdk.client(), socket: s.sdk.client().sigsock.socket };
+}
+
+const flush = async () => {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+};
+const last = (events: ProviderEvent[]) => events.at(-1);
+
+beforeEach(() => vi.useRealTimers());
+afterEach(() => vi.useRealTimers());
+
+describe('sign-in', () => {
+  it('inits the Web SDK in fetch mode and Signed Call with the backend settings and our ringtone', async () => {
+    const { sdk } = await connected();
+    expect(sdk.clevertap.initArgs).toEqual([
+      'TEST-123-456',
+      'in1',
+      undefined,
+      undefined,
+      { enableFetchApi: true },
+    ]);
+    expect(sdk.initSignedCall).toHaveBeenCalledWith(
+      expect.objectContaining({
+        accountId: 'sc-account',
+        apikey: 'sc-key',
+        cuid: 'agent_alice',
+        name: 'Alice Agent',
+        ringtone: RINGTONE,
+        clevertap: sdk.clevertap,
+      }),
+    );
+  });
+
+  it('fails clearly, and drops the host document, when sign-in does not succeed (unreachable hosts)', async () => {
+    const s = await setup({ configure: (sdk) => (sdk.signInFails = true) });
+    const failure = await s.provider.connect(s.ctx).catch((e: unknown) => e);
+    expect((failure as CallFailure).toCallError()).toMatchObject({
+      code: 'provider-unreachable',
+      vendorCode: 'ERR_CONNECTION_NOT_ESTABLISHED',
+    });
+    expect(s.frame().close).toHaveBeenCalled();
+    await expect(
+      s.provider.startCall('c-x-00001', { kind: 'contact', id: 'bob_1' }),
+    ).rejects.toMatchObject({
+      code: 'provider-unreachable',
+    });
+  });
+
+  it('reports a missing CleverTap ID (Web SDK never reached CleverTap) within the guid timeout', async () => {
+    const s = await setup({ configure: (sdk) => (sdk.clevertap.guid = null) });
+    const started = Date.now();
+    const failure = (await s.provider.connect(s.ctx).catch((e: unknown) => e)) as CallFailure;
+    expect(failure.toCallError()).toMatchObject({
+      code: 'provider-unreachable',
+      vendorCode: 'ERR_MISSING_CT_ID',
+    });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it.each([
+    [
+      { ...SETTINGS_BODY, cuid: '91_8899555' },
+      'provider-not-configured',
+      'ERR_INVALID_INITPARAMETERS',
+    ],
+    [
+      { ...SETTINGS_BODY, clevertapAccountId: undefined },
+      'provider-not-configured',
+      'ERR_MISSING_CT_ACCOUNTID',
+    ],
+  ])('refuses bad settings before the SDK sees them %#', async (body, code, vendorCode) => {
+    const s = await setup({ body });
+    const failure = (await s.provider.connect(s.ctx).catch((e: unknown) => e)) as CallFailure;
+    expect(failure.toCallError()).toMatchObject({ code, vendorCode });
+  });
+
+  it.each([
+    [401, 'session-expired'],
+    [409, 'provider-not-configured'],
+    [503, 'provider-not-configured'],
+    [502, 'backend-unreachable'],
+  ])('maps the settings response %s to %s', async (status, code) => {
+    const s = await setup({ status });
+    await expect(s.provider.connect(s.ctx)).rejects.toMatchObject({ code });
+  });
+
+  it('connects once per sign-in and logs out on disconnect', async () => {
+    const { provider, ctx, sdk, client, frame } = await connected();
+    await provider.connect(ctx);
+    expect(sdk.initSignedCall).toHaveBeenCalledTimes(1);
+    await provider.disconnect();
+    expect(client.logout).toHaveBeenCalled();
+    expect(frame().close).toHaveBeenCalled();
+  });
+
+  it('keeps the SDK from asking for notification permission itself', async () => {
+    const requestPermission = vi.fn(async () => 'granted' as NotificationPermission);
+    const listeners: ((e: MessageEvent) => void)[] = [];
+    const posted: unknown[] = [];
+    const parent = { postMessage: (m: unknown) => posted.push(m) };
+    const win = {
+      location: { origin: 'chrome-extension://abc' },
+      parent,
+      document: undefined,
+      Notification: { requestPermission },
+      addEventListener: (type: string, l: (e: MessageEvent) => void) =>
+        type === 'message' && listeners.push(l),
+    };
+    const { startSignedCallHost } = await import('./host/SignedCallHost');
+    startSignedCallHost(win as unknown as Window, async () => fakeSdk());
+    expect(await win.Notification.requestPermission()).toBe('default');
+    expect(requestPermission).not.toHaveBeenCalled();
+    expect(posted).toEqual([{ protocol: PROTOCOL, kind: 'ready' }]);
+    // Requests from anyone but the parent, or another origin, or malformed, are ignored.
+    const request = { protocol: PROTOCOL, kind: 'request', id: 7, method: 'logout', params: {} };
+    listeners[0]!({
+      source: {},
+      origin: 'chrome-extension://abc',
+      data: request,
+    } as unknown as MessageEvent);
+    listeners[0]!({
+      source: parent,
+      origin: 'https://evil.example',
+      data: request,
+    } as unknown as MessageEvent);
+    listeners[0]!({
+      source: parent,
+      origin: 'chrome-extension://abc',
+      data: { ...request, method: 'eval' },
+    } as unknown as MessageEvent);
+    await flush();
+    expect(posted).toHaveLength(1);
+    listeners[0]!({
+      source: parent,
+      origin: 'chrome-extension://abc',
+      data: request,
+    } as unknown as MessageEvent);
+    await flush();
+    expect(posted[1]).toEqual({
+      protocol: PROTOCOL,
+      kind: 'response',
+      id: 7,
+      ok: true,
+      result: null,
+    });
+  });
+});
+
+describe('outgoing calls', () => {
+  async function placed() {
+    const s = await connected();
+    const started = s.provider.startCall(
+      'c-out-0001',
+      { kind: 'contact', id: 'bob_smith' },
+      'Bob Smith',
+    );
+    await flush();
+    s.client.place('sc-call-1');
+    await started;
+    return s;
+  }
+
+  it('checks the microphone, calls the cuid with the admin context, and reports ringing when placed', async () => {
+    const { client, events, getMicrophone } = await placed();
+    expect(getMicrophone).toHaveBeenCalled();
+    expect(client.call).toHaveBeenCalledWith('bob_smith', 'Acme Sales is calling');
+    expect(events).toEqual([{ type: 'ringing', callId: 'c-out-0001' }]);
+  });
+
+  it('answered then over (remote hang-up)', async () => {
+    const { client, socket, events } = await placed();
+    client.connectMedia();
+    socket.receive('answer', { callId: 'sc-call-1' });
+    client.settle({ resolve: 'over' });
+    await flush();
+    expect(events.slice(1)).toEqual([
+      { type: 'answered', callId: 'c-out-0001' },
+      { type: 'ended', callId: 'c-out-0001', reason: 'remote-hangup' },
+    ]);
+  });
+
+  it('our hang-up of an answered call ends it as local', async () => {
+    const { provider, client, socket, events } = await placed();
+    client.connectMedia();
+    socket.receive('answer', { callId: 'sc-call-1' });
+    await provider.hangup('c-out-0001');
+    await flush();
+    expect(client.hangup).toHaveBeenCalled();
+    expect(last(events)).toEqual({ type: 'ended', callId: 'c-out-0001', reason: 'local-hangup' });
+  });
+
+  it('our hang-up while ringing cancels the call', async () => {
+    const { provider, client, events } = await placed();
+    await provider.hangup('c-out-0001');
+    await flush();
+    expect(client.dialCancel).toHaveBeenCalled();
+    expect(last(events)).toEqual({ type: 'ended', callId: 'c-out-0001', reason: 'local-hangup' });
+  });
+
+  it.each([
+    [{ reject: 'declined' }, 'declined', undefined],
+    [{ reject: 'missed' }, 'no-answer', undefined],
+    // The SDK's own cancel after 35 s without answer: no answer, not our hang-up.
+    [{ reject: 'cancelled' }, 'no-answer', undefined],
+    [
+      { reject: 'The user you are trying to reach is busy on another call' },
+      'busy',
+      { code: 'busy', vendorCode: 'ERR_USER_BUSY' },
+    ],
+    [
+      { reject: { code: 'ERR_INTERNET_LOST', message: 'lost' } },
+      'unavailable',
+      { code: 'receiver-offline' },
+    ],
+    [{ reject: new Error('sip exploded') }, 'failed', { code: 'internal' }],
+  ])('outcome %j ends as %s', async (outcome, reason, error) => {
+    const { client, events } = await placed();
+    client.settle(outcome);
+    await flush();
+    expect(last(events)).toEqual({
+      type: 'ended',
+      callId: 'c-out-0001',
+      reason,
+      ...(error ? { error: expect.objectContaining(error) } : {}),
+    });
+  });
+
+  it('cancels automatically after 35 s without answer (SDK timer) and shows no answer', async () => {
+    vi.useFakeTimers();
+    const { client, events } = await placed();
+    // What setupCancelTimer does in the SDK: dialCancel() after 35 s.
+    setTimeout(() => client.dialCancel(), 35_000);
+    await vi.advanceTimersByTimeAsync(35_000);
+    expect(last(events)).toEqual({ type: 'ended', callId: 'c-out-0001', reason: 'no-answer' });
+  });
+
+  it.each([
+    ['ERR_USER_BUSY', 'busy'],
+    ['404', 'unavailable'],
+    ['ERR_INTERNET_LOST', 'unavailable'],
+  ])('a callee-side %s before placement ends the call as %s', async (code, reason) => {
+    const s = await connected();
+    const started = s.provider.startCall('c-out-0002', { kind: 'contact', id: 'bob_smith' });
+    await flush();
+    s.client.settle({ reject: { code: code === '404' ? 404 : code, message: 'x' } });
+    await started;
+    expect(s.events).toEqual([
+      {
+        type: 'ended',
+        callId: 'c-out-0002',
+        reason,
+        error: expect.objectContaining({ vendorCode: code }),
+      },
+    ]);
+  });
+
+  it.each([
+    ['ERR_CONNECTION_NOT_ESTABLISHED', 'provider-unreachable'],
+    ['ERR_OUTGOING_CALL_IN_PROGRESS', 'call-in-progress'],
+    ['ERR_INVALID_CALL_PARAMETERS', 'invalid-target'],
+    ['ERR_MIC_UNAVAILABLE', 'mic-denied'],
+  ])('a placement failure %s rejects startCall with %s', async (vendorCode, code) => {
+    const s = await connected();
+    const started = s.provider.startCall('c-out-0003', { kind: 'contact', id: 'bob_smith' });
+    await flush();
+    s.client.settle({ reject: { code: vendorCode, message: 'x' } });
+    const failure = (await started.catch((e: unknown) => e)) as CallFailure;
+    expect(failure.toCallError()).toMatchObject({ code, vendorCode });
+  });
+
+  it('treats call() returning nothing (SDK not ready after the last call) as call in progress', async () => {
+    const s = await connected();
+    s.client.call.mockResolvedValueOnce(undefined);
+    await expect(
+      s.provider.startCall('c-out-0004', { kind: 'contact', id: 'bob_smith' }),
+    ).rejects.toMatchObject({
+      code: 'call-in-progress',
+      vendorCode: 'ERR_OUTGOING_CALL_IN_PROGRESS',
+    });
+  });
+
+  it.each([
+    [{ kind: 'phone', e164: '+14155552671' }, 'invalid-target'],
+    [{ kind: 'contact', id: '91_8899555' }, 'invalid-target'],
+    [{ kind: 'contact', id: 'agent_alice' }, 'invalid-target'],
+  ] as const)('refuses %j before the SDK', async (target, code) => {
+    const s = await connected();
+    await expect(s.provider.startCall('c-out-0005', target)).rejects.toMatchObject({ code });
+    expect(s.client.call).not.toHaveBeenCalled();
+  });
+
+  it('checks isEnabled() before every call', async () => {
+    const s = await connected();
+    s.client.enabled = false;
+    await expect(
+      s.provider.startCall('c-out-0006', { kind: 'contact', id: 'bob_smith' }),
+    ).rejects.toMatchObject({
+      code: 'provider-unreachable',
+      vendorCode: 'ERR_CONNECTION_NOT_ESTABLISHED',
+    });
+    expect(s.client.call).not.toHaveBeenCalled();
+  });
+
+  it('mutes and unmutes the live call, and has no DTMF', async () => {
+    const { provider, client, socket, events } = await placed();
+    client.connectMedia();
+    socket.receive('answer', { callId: 'sc-call-1' });
+    await provider.setMuted('c-out-0001', true);
+    expect(client.stateLogger('isMuted')).toBe(2);
+    await provider.setMuted('c-out-0001', true); // already muted: no toggle
+    await provider.setMuted('c-out-0001', false);
+    expect(client.toggleMuteUnmute).toHaveBeenCalledTimes(2);
+    expect(events.filter((e) => e.type === 'muted')).toEqual([
+      { type: 'muted', callId: 'c-out-0001', muted: true },
+      { type: 'muted', callId: 'c-out-0001', muted: true },
+      { type: 'muted', callId: 'c-out-0001', muted: false },
+    ]);
+    await expect(provider.sendDtmf()).rejects.toMatchObject({ code: 'bad-request' });
+  });
+
+  it('shows a network drop as reconnecting (status and media), not an error', async () => {
+    const { client, socket, events } = await placed();
+    client.connectMedia();
+    socket.receive('answer', { callId: 'sc-call-1' });
+    socket.receive('disconnect', 'transport close');
+    socket.receive('connect');
+    expect(events.slice(2)).toEqual([
+      { type: 'status', status: { provider: 'clevertap', state: 'reconnecting' } },
+      { type: 'media', callId: 'c-out-0001', state: 'reconnecting' },
+      { type: 'status', status: { provider: 'clevertap', state: 'ready' } },
+      { type: 'media', callId: 'c-out-0001', state: 'connected' },
+    ]);
+  });
+});
+
+describe('incoming calls', () => {
+  const invite = {
+    call: 'sc-in-1',
+    context: 'Acme support',
+    from: { cuid: 'customer_42', name: 'Carol' },
+  };
+
+  it('detects an incoming Signed Call and answers it through the client', async () => {
+    const { provider, client, socket, events, getMicrophone } = await connected();
+    socket.receive('incoming_call', invite, () => undefined);
+    expect(events).toEqual([
+      {
+        type: 'incoming',
+        callId: 'sc-in-1',
+        from: { kind: 'contact', id: 'customer_42', label: 'Carol' },
+        displayName: 'Carol',
+      },
+    ]);
+    await provider.answer('sc-in-1');
+    expect(getMicrophone).toHaveBeenCalled();
+    expect(client.answer).toHaveBeenCalled();
+    expect(last(events)).toEqual({ type: 'answered', callId: 'sc-in-1' });
+    // The caller hangs up: the SDK runs hangup() and reports SCEnd "over".
+    client.hangup();
+    expect(last(events)).toEqual({ type: 'ended', callId: 'sc-in-1', reason: 'remote-hangup' });
+  });
+
+  it('declines through the client', async () => {
+    const { provider, client, socket, events } = await connected();
+    socket.receive('incoming_call', invite, () => undefined);
+    await provider.decline('sc-in-1');
+    expect(client.decline).toHaveBeenCalled();
+    expect(last(events)).toEqual({ type: 'ended', callId: 'sc-in-1', reason: 'declined' });
+  });
+
+  it('closes on the caller cancelling, and on the SDK miss timer', async () => {
+    const { client, socket, events } = await connected();
+    socket.receive('incoming_call', invite, () => undefined);
+    socket.receive('cancel', 'sc-in-1', () => undefined);
+    expect(last(events)).toEqual({ type: 'ended', callId: 'sc-in-1', reason: 'cancelled' });
+    socket.receive('incoming_call', { ...invite, call: 'sc-in-2' }, () => undefined);
+    client.miss();
+    expect(last(events)).toEqual({ type: 'ended', callId: 'sc-in-2', reason: 'no-answer' });
+  });
+
+  it('reports an answer the SDK refused for the microphone', async () => {
+    const { provider, client, socket, events } = await connected();
+    socket.receive('incoming_call', invite, () => undefined);
+    client.micDenied = true;
+    await expect(provider.answer('sc-in-1')).rejects.toMatchObject({
+      code: 'mic-denied',
+      vendorCode: 'ERR_MIC_UNAVAILABLE',
+    });
+    expect(last(events)).toMatchObject({
+      type: 'ended',
+      callId: 'sc-in-1',
+      reason: 'failed',
+      error: { code: 'mic-denied' },
+    });
+  });
+
+  it('shows a second call the SDK declined as busy, without touching the live one', async () => {
+    const { provider, client, socket, events } = await connected();
+    socket.receive('incoming_call', invite, () => undefined);
+    await provider.answer('sc-in-1');
+    socket.receive(
+      'incoming_call',
+      { call: 'sc-in-9', from: { cuid: 'other_7' } },
+      () => undefined,
+    );
+    expect(events.slice(-2)).toEqual([
+      {
+        type: 'incoming',
+        callId: 'sc-in-9',
+        from: { kind: 'contact', id: 'other_7', label: 'other_7' },
+      },
+      { type: 'ended', callId: 'sc-in-9', reason: 'busy' },
+    ]);
+    expect(client.decline).not.toHaveBeenCalled();
+    await provider.hangup('sc-in-1');
+    expect(last(events)).toEqual({ type: 'ended', callId: 'sc-in-1', reason: 'local-hangup' });
+  });
+});
