@@ -433,7 +433,7 @@ describe('outbound calls', () => {
     await vi.waitFor(() => expect(ended(events)).toHaveLength(1));
     expect(ended(events)[0]).toMatchObject({
       reason: 'unavailable',
-      error: { code: 'provider-unreachable' },
+      error: { code: 'receiver-offline', vendorCode: 'REMOTE_HANGUP' },
     });
   });
 

@@ -528,7 +528,7 @@ export class VonageProvider implements CallProvider {
       this.finish(
         call,
         'unavailable',
-        new CallFailure('provider-unreachable', 'Vonage ended the call before it rang', reason),
+        new CallFailure('receiver-offline', 'Vonage ended the call before it rang', reason),
       );
       return;
     }

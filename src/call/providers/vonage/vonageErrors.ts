@@ -47,6 +47,21 @@ const CS_CODES: Record<string, ErrorCode> = {
   CUSTOM_DATA_OVERALL_LIMIT_EXCEEDED: 'bad-request',
 };
 
+/**
+ * Every vendor code this provider can put on a failure (each has a `vendor_vonage_<code>` message
+ * in src/locales/<lang>/vonage.json; a test keeps them in step).
+ */
+export const VONAGE_VENDOR_CODES = [
+  ...Object.keys(SESSION_CODES),
+  ...Object.keys(CS_CODES),
+  'NETWORK_ERROR',
+  'TRANSPORT_CLOSED',
+  'PING_TIMEOUT',
+  'MEDIA_TIMEOUT',
+  'networkChange',
+  'REMOTE_HANGUP',
+];
+
 const MIC_DENIED = /NotAllowedError|Permission denied|not allowed by the user agent/i;
 const MIC_MISSING =
   /NotFoundError|NotReadableError|Requested device not found|Could not start audio/i;
