@@ -422,7 +422,11 @@ describe('outbound calls', () => {
       type: 'ended',
       callId: 'c-policy-1',
       reason: 'refused-by-policy',
-      error: { code: 'refused-by-policy', detail: 'country not allowed' },
+      error: {
+        code: 'refused-by-policy',
+        detail: 'country not allowed',
+        vendorCode: 'country not allowed',
+      },
     });
   });
 

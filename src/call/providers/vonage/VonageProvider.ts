@@ -554,9 +554,13 @@ export class VonageProvider implements CallProvider {
       if (!record?.status || !/refused|rejected_by_policy|blocked/i.test(record.status))
         return null;
       const why = record.reason ?? record.status;
-      return /invalid|not a (valid )?number/i.test(why)
-        ? new CallFailure('invalid-target', why)
-        : new CallFailure('refused-by-policy', why);
+      // The backend's refusal code (country-not-allowed, premium-rate, rate-limited, …) doubles as
+      // the vendor code, so the agent reads the precise reason (vendor_vonage_<code>).
+      return new CallFailure(
+        /invalid/i.test(why) ? 'invalid-target' : 'refused-by-policy',
+        why,
+        why.slice(0, 64),
+      );
     } catch {
       return null;
     }

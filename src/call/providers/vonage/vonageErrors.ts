@@ -60,6 +60,13 @@ export const VONAGE_VENDOR_CODES = [
   'MEDIA_TIMEOUT',
   'networkChange',
   'REMOTE_HANGUP',
+  // Refusals by our backend's answer webhook (call record `reason`).
+  'invalid-number',
+  'invalid-contact',
+  'country-not-allowed',
+  'premium-rate',
+  'rate-limited',
+  'unknown-agent',
 ];
 
 const MIC_DENIED = /NotAllowedError|Permission denied|not allowed by the user agent/i;
