@@ -90,16 +90,21 @@ type Trx = Transaction<Database>;
 const STALE_ACTIVE_MS = 4 * 3600_000;
 const ORDER_LOCK = 0x63326331;
 
-function str(value: unknown): string | null {
-  if (typeof value === 'string') return value;
+/** A short printable string from an untrusted field, else null (both engines store it as text). */
+function str(value: unknown, max = 256): string | null {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return null;
+  if (typeof value !== 'string') return null;
+  // PostgreSQL text cannot hold NUL; control characters have no business in these fields.
+  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+  const clean = value.replace(/[\u0000-\u001f\u007f]/g, '');
+  return clean.slice(0, max);
 }
 
+/** Epoch ms from an ISO string or a number, within what a JS Date can hold; else null. */
 function time(value: unknown): number | null {
   if (typeof value !== 'string' && typeof value !== 'number') return null;
   const ms = typeof value === 'number' ? value : Date.parse(value);
-  return Number.isFinite(ms) ? ms : null;
+  return Number.isFinite(ms) && ms >= 0 && ms <= 8.64e15 ? Math.round(ms) : null;
 }
 
 function encodeCursor(row: { created_at: number; uuid: string }): string {
@@ -463,7 +468,7 @@ export class Store {
         if (startTime !== null) next.started_at ??= startTime;
       }
       const duration = str(body.duration);
-      if (duration !== null && /^\d+$/.test(duration)) next.duration = Number(duration);
+      if (duration !== null && /^\d{1,9}$/.test(duration)) next.duration = Number(duration);
       next.price = str(body.price) ?? next.price ?? null;
       next.rate = str(body.rate) ?? next.rate ?? null;
       next.network = str(body.network) ?? next.network ?? null;

@@ -15,9 +15,14 @@ import {
 } from '../vonageWebhook';
 import { vonageCallContextSchema } from '../../src/call/vonageContext';
 
-const text = z.string().max(256);
+// Printable only: PostgreSQL text cannot hold NUL, and nothing legitimate has control characters.
+const text = z
+  .string()
+  .max(256)
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  .regex(/^[^\u0000-\u001f\u007f]*$/);
 const answerSchema = z.object({
-  uuid: z.string().min(1).max(128),
+  uuid: text.min(1).max(128),
   conversation_uuid: text.optional(),
   from: text.optional(),
   to: text.optional(),
@@ -28,9 +33,9 @@ type AnswerParams = z.infer<typeof answerSchema>;
 
 const eventSchema = z
   .object({
-    uuid: z.string().max(128).optional(),
-    conversation_uuid: z.string().max(128).optional(),
-    status: z.string().max(64).optional(),
+    uuid: text.max(128).optional(),
+    conversation_uuid: text.max(128).optional(),
+    status: text.max(64).optional(),
   })
   .passthrough();
 
@@ -346,9 +351,15 @@ export function webhookRoutes(deps: AppDeps) {
       if (!parsed.success || Array.isArray(body))
         return c.json({ error: 'Event must be a JSON object' }, 400);
       const event = parsed.data as Record<string, unknown>;
+      let dedupeKey: string;
+      try {
+        dedupeKey = sha256Hex(canonicalJson(event));
+      } catch {
+        return c.json({ error: 'Event is nested too deeply' }, 400);
+      }
       try {
         await deps.ingestor.submit({
-          dedupeKey: sha256Hex(canonicalJson(event)),
+          dedupeKey,
           receivedAt: Date.now(),
           body: event,
           raw: result.raw,
