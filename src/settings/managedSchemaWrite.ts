@@ -1,0 +1,8 @@
+// Regenerates public/managed_schema.json from the settings schema: `npx tsx src/settings/managedSchemaWrite.ts`.
+import { writeFileSync } from 'node:fs';
+import { format } from 'prettier';
+import { buildManagedSchema } from './managedSchema';
+
+const path = 'public/managed_schema.json';
+writeFileSync(path, await format(JSON.stringify(buildManagedSchema()), { parser: 'json' }));
+console.log(`wrote ${path}`);
