@@ -63,6 +63,27 @@ export interface CallTiming {
   clickToPlacedMs: number;
 }
 
+/** One row of the agent's call history (`GET /api/calls`), as the popup shows it. */
+export interface RecentCall {
+  uuid: string;
+  direction: 'inbound' | 'outbound';
+  status: string;
+  /** The other party's address (`tel:+E164`, `contact:<id>`), if known. */
+  remote: string | null;
+  createdAt: number;
+  answeredAt: number | null;
+  endedAt: number | null;
+}
+export const recentCallSchema = z.object({
+  uuid: z.string(),
+  direction: z.enum(['inbound', 'outbound']),
+  status: z.string(),
+  remote: z.string().nullable(),
+  createdAt: z.number(),
+  answeredAt: z.number().nullable(),
+  endedAt: z.number().nullable(),
+});
+
 const empty = z.object({}).strict();
 const displayName = z.string().max(200).optional();
 
@@ -77,6 +98,8 @@ export interface BackgroundProtocol {
   signIn(data: { backendUrl?: string; accessKey: string }): AgentInfo;
   signOut(data: Record<string, never>): null;
   getDiagnostics(data: Record<string, never>): Diagnostics;
+  /** The signed-in agent's latest calls, fetched by the background (the token never leaves it). */
+  recentCalls(data: { limit: number }): { items: RecentCall[] };
 }
 const backgroundSchemas: Schemas<BackgroundProtocol> = {
   startCall: z
@@ -98,6 +121,7 @@ const backgroundSchemas: Schemas<BackgroundProtocol> = {
     .strict(),
   signOut: empty,
   getDiagnostics: empty,
+  recentCalls: z.object({ limit: z.number().int().min(1).max(50) }).strict(),
 };
 
 /** Methods a content script (CRM page) may call; the rest are for extension pages only. */
