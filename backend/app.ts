@@ -85,7 +85,7 @@ export function createApp(deps: AppDeps) {
     onError: (c) => c.json({ error: 'Request body too large (64 KB max)' }, 413),
   });
   app.use('/api/*', tooLarge);
-  app.use('/webhooks/*', tooLarge);
+  // Webhooks read their raw body themselves, with the same limit (see rawBody.ts).
 
   app.onError((error, c) => {
     if (error instanceof HTTPException) {

@@ -1,8 +1,16 @@
 // The query layer: agents, sessions, call records, the Vonage event log and per-agent call updates.
-import { sql, type Kysely, type Transaction } from 'kysely';
+import {
+  CompiledQuery,
+  sql,
+  type Compilable,
+  type Kysely,
+  type QueryResult,
+  type Transaction,
+} from 'kysely';
 import type { Bus } from '../bus';
 import { NOTIFY_CHANNEL } from '../bus';
 import type { Db } from './connect';
+import { GroupCommit, type WriteJob } from './groupCommit';
 import type { AgentRow, CallRow, Database, NewCall } from './schema';
 
 /** What clients see of a call (history items and live updates). */
@@ -130,12 +138,49 @@ export function decodeCursor(cursor: string): { createdAt: number; uuid: string 
 
 export class Store {
   readonly db: Kysely<Database>;
+  private readonly group: GroupCommit;
 
   constructor(
     readonly handle: Db,
     readonly bus: Bus,
   ) {
     this.db = handle.db;
+    this.group = new GroupCommit((job) => this.tx(job));
+  }
+
+  /** Runs `job` in a transaction shared with concurrent writers (group commit); resolves after commit. */
+  write<T>(job: WriteJob<T>): Promise<T> {
+    return this.group.write(job);
+  }
+
+  /** Waits for queued writes to commit (shutdown, tests). */
+  flushWrites(): Promise<void> {
+    return this.group.flush();
+  }
+
+  private readonly compiled = new Map<string, string | null>();
+
+  /**
+   * Runs a hot query (webhook ingest) without rebuilding it: Kysely compiles it once per shape, and
+   * later runs reuse the SQL with new parameters. The first compile checks that the parameters come
+   * out in the order given; if not, this query is always compiled normally.
+   */
+  private async hot<R>(
+    trx: Trx,
+    key: string,
+    params: unknown[],
+    build: () => Compilable<R>,
+  ): Promise<QueryResult<R>> {
+    const cached = this.compiled.get(key);
+    if (cached) return trx.executeQuery<R>(CompiledQuery.raw(cached, params) as CompiledQuery<R>);
+    const query = build().compile();
+    if (cached === undefined) {
+      const same =
+        query.parameters.length === params.length &&
+        query.parameters.every((p, i) => p === params[i]);
+      this.compiled.set(key, same ? query.sql : null);
+    }
+    return trx.executeQuery(query);
   }
 
   /**
@@ -275,19 +320,26 @@ export class Store {
     uuid: string,
     change: (prev: CallRow | undefined) => NewCall | null,
     alsoNotify: (string | null | undefined)[] = [],
+    /** The current row, when the caller has just read it in this transaction. */
+    known?: { prev: CallRow | undefined },
   ): Promise<NewCall | CallRow | undefined> {
-    const prev = await trx
-      .selectFrom('calls')
-      .selectAll()
-      .where('uuid', '=', uuid)
-      .executeTakeFirst();
+    const prev = known
+      ? known.prev
+      : await trx.selectFrom('calls').selectAll().where('uuid', '=', uuid).executeTakeFirst();
     const next = change(prev);
     if (!next) return prev;
     if (prev) {
       const { uuid: _uuid, ...rest } = next;
-      await trx.updateTable('calls').set(rest).where('uuid', '=', uuid).execute();
+      await this.hot(
+        trx,
+        `update-call:${Object.keys(rest).join()}`,
+        [...Object.values(rest), uuid],
+        () => trx.updateTable('calls').set(rest).where('uuid', '=', uuid),
+      );
     } else {
-      await trx.insertInto('calls').values(next).execute();
+      await this.hot(trx, `insert-call:${Object.keys(next).join()}`, Object.values(next), () =>
+        trx.insertInto('calls').values(next),
+      );
     }
     const view = toCallView(next);
     if (prev && JSON.stringify(toCallView(prev)) === JSON.stringify(view)) return next;
@@ -388,27 +440,33 @@ export class Store {
 
   // ---- Vonage events ----
 
-  /** Stores a batch of events in one transaction (group commit); a repeated delivery is stored once. */
+  /** Stores one event, once: a repeated delivery (same dedupe key) changes nothing. Use with write(). */
+  async ingestEvent(trx: Trx, notify: Set<string>, event: VonageEvent): Promise<void> {
+    const body = event.body;
+    const row = {
+      dedupe_key: event.dedupeKey,
+      uuid: str(body.uuid),
+      conversation_uuid: str(body.conversation_uuid),
+      status: str(body.status),
+      received_at: event.receivedAt,
+      body: event.raw,
+    };
+    const result = await this.hot(trx, 'insert-event', Object.values(row), () =>
+      trx
+        .insertInto('vonage_events')
+        .values(row)
+        .onConflict((oc) => oc.column('dedupe_key').doNothing())
+        .returning('id'),
+    );
+    const inserted = result.rows.length > 0;
+    if (inserted) await this.applyVonageEvent(trx, notify, event);
+  }
+
+  /** Stores events durably (group commit with concurrent writers). */
   async ingestEvents(events: VonageEvent[]): Promise<void> {
-    await this.tx(async (trx, notify) => {
-      for (const event of events) {
-        const body = event.body;
-        const inserted = await trx
-          .insertInto('vonage_events')
-          .values({
-            dedupe_key: event.dedupeKey,
-            uuid: str(body.uuid),
-            conversation_uuid: str(body.conversation_uuid),
-            status: str(body.status),
-            received_at: event.receivedAt,
-            body: event.raw,
-          })
-          .onConflict((oc) => oc.column('dedupe_key').doNothing())
-          .returning('id')
-          .executeTakeFirst();
-        if (inserted) await this.applyVonageEvent(trx, notify, event);
-      }
-    });
+    await Promise.all(
+      events.map((event) => this.write((trx, notify) => this.ingestEvent(trx, notify, event))),
+    );
   }
 
   private async applyVonageEvent(trx: Trx, notify: Set<string>, event: VonageEvent): Promise<void> {
@@ -418,11 +476,11 @@ export class Store {
     if (!uuid || !status) return; // record/input/transfer events: stored, no call change
     const conversation = str(body.conversation_uuid);
     let parent: CallRow | undefined;
-    const existing = await trx
-      .selectFrom('calls')
-      .select('uuid')
-      .where('uuid', '=', uuid)
-      .executeTakeFirst();
+    const existing = (
+      await this.hot(trx, 'select-call', [uuid], () =>
+        trx.selectFrom('calls').selectAll().where('uuid', '=', uuid),
+      )
+    ).rows[0];
     if (!existing && conversation) {
       parent = await trx
         .selectFrom('calls')
@@ -434,49 +492,56 @@ export class Store {
         .executeTakeFirst();
     }
     const at = time(body.timestamp) ?? event.receivedAt;
-    await this.changeCall(trx, notify, uuid, (prev) => {
-      const vonageDirection = body.direction === 'inbound' ? 'inbound' : 'outbound';
-      const base: NewCall = prev ?? {
-        uuid,
-        provider: 'vonage',
-        agent: parent?.agent ?? null,
-        direction: parent?.direction ?? vonageDirection,
-        from_addr: str(body.from),
-        to_addr: str(body.to),
-        status: 'started',
-        reason: null,
-        conversation_uuid: conversation,
-        parent_uuid: parent?.uuid ?? null,
-        created_at: at,
-        started_at: null,
-        answered_at: null,
-        ended_at: null,
-        duration: null,
-        price: null,
-        rate: null,
-        network: null,
-        updated_at: event.receivedAt,
-      };
-      const next: NewCall = { ...base, updated_at: Math.max(base.updated_at, event.receivedAt) };
-      if (!prev || statusAdvances(prev.status, status)) next.status = status;
-      if (!next.conversation_uuid && conversation) next.conversation_uuid = conversation;
-      const startTime = time(body.start_time);
-      if (status === 'started' || status === 'ringing') next.started_at ??= startTime ?? at;
-      if (status === 'answered') next.answered_at ??= startTime ?? at;
-      if (FINAL_STATUSES.has(status)) {
-        next.ended_at ??= time(body.end_time) ?? at;
-        if (startTime !== null) next.started_at ??= startTime;
-      }
-      const duration = str(body.duration);
-      if (duration !== null && /^\d{1,9}$/.test(duration)) next.duration = Number(duration);
-      next.price = str(body.price) ?? next.price ?? null;
-      next.rate = str(body.rate) ?? next.rate ?? null;
-      next.network = str(body.network) ?? next.network ?? null;
-      if (status !== 'answered' && FINAL_STATUSES.has(status) && !next.reason) {
-        next.reason = str(body.reason) ?? str(body.detail) ?? null;
-      }
-      return next;
-    });
+    await this.changeCall(
+      trx,
+      notify,
+      uuid,
+      (prev) => {
+        const vonageDirection = body.direction === 'inbound' ? 'inbound' : 'outbound';
+        const base: NewCall = prev ?? {
+          uuid,
+          provider: 'vonage',
+          agent: parent?.agent ?? null,
+          direction: parent?.direction ?? vonageDirection,
+          from_addr: str(body.from),
+          to_addr: str(body.to),
+          status: 'started',
+          reason: null,
+          conversation_uuid: conversation,
+          parent_uuid: parent?.uuid ?? null,
+          created_at: at,
+          started_at: null,
+          answered_at: null,
+          ended_at: null,
+          duration: null,
+          price: null,
+          rate: null,
+          network: null,
+          updated_at: event.receivedAt,
+        };
+        const next: NewCall = { ...base, updated_at: Math.max(base.updated_at, event.receivedAt) };
+        if (!prev || statusAdvances(prev.status, status)) next.status = status;
+        if (!next.conversation_uuid && conversation) next.conversation_uuid = conversation;
+        const startTime = time(body.start_time);
+        if (status === 'started' || status === 'ringing') next.started_at ??= startTime ?? at;
+        if (status === 'answered') next.answered_at ??= startTime ?? at;
+        if (FINAL_STATUSES.has(status)) {
+          next.ended_at ??= time(body.end_time) ?? at;
+          if (startTime !== null) next.started_at ??= startTime;
+        }
+        const duration = str(body.duration);
+        if (duration !== null && /^\d{1,9}$/.test(duration)) next.duration = Number(duration);
+        next.price = str(body.price) ?? next.price ?? null;
+        next.rate = str(body.rate) ?? next.rate ?? null;
+        next.network = str(body.network) ?? next.network ?? null;
+        if (status !== 'answered' && FINAL_STATUSES.has(status) && !next.reason) {
+          next.reason = str(body.reason) ?? str(body.detail) ?? null;
+        }
+        return next;
+      },
+      [],
+      { prev: existing },
+    );
   }
 
   countEvents(): Promise<number> {

@@ -4,6 +4,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { VonageConfig } from '../config';
 import type { AppDeps, AppEnv } from '../context';
+import { readBody } from '../rawBody';
 import { FINAL_STATUSES } from '../db/store';
 import type { NewCall } from '../db/schema';
 import {
@@ -83,7 +84,7 @@ export function webhookRoutes(deps: AppDeps) {
 
   /** Reads the raw body and checks the signature; returns the body or a response to send. */
   async function verified(c: Context, vonage: VonageConfig): Promise<{ raw: string } | Response> {
-    const raw = await c.req.text();
+    const raw = await readBody(c, 64 * 1024);
     const check = await verifySignedWebhook(vonage, c.req.header('authorization'), raw);
     if (!check.ok) {
       deps.log.warn('webhook refused', {
@@ -180,7 +181,7 @@ export function webhookRoutes(deps: AppDeps) {
     }
     if (to === vonage.number) {
       // Inbound: choose and record the agent in one transaction so two callers never get the same one.
-      const agent = await deps.store.tx(async (trx) => {
+      const agent = await deps.store.write(async (trx) => {
         const existing = await trx
           .selectFrom('calls')
           .select('agent')
@@ -282,7 +283,7 @@ export function webhookRoutes(deps: AppDeps) {
     const status =
       decision.kind === 'connect' ? 'started' : decision.code === 'no-agent' ? 'missed' : 'refused';
     const reason = decision.kind === 'refuse' ? decision.code : null;
-    await deps.store.tx(async (trx, notify) => {
+    await deps.store.write(async (trx, notify) => {
       await deps.store.changeCall(trx, notify, parsed.data.uuid, (prev) => {
         const fresh = newCall(parsed.data, decision.call, status, reason, now);
         if (!prev) return fresh;

@@ -436,7 +436,7 @@ export class SignalRelay {
 
   private async save(record: NewCall, agents: (string | undefined)[]): Promise<void> {
     try {
-      await this.store.tx(async (trx, notify) => {
+      await this.store.write(async (trx, notify) => {
         await this.store.changeCall(
           trx,
           notify,

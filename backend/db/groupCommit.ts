@@ -1,0 +1,65 @@
+// Group commit: writers that arrive together share one durable transaction (one fsync); each is
+// resolved only after the transaction holding its write has committed.
+import type { Transaction } from 'kysely';
+import type { Database } from './schema';
+
+export type WriteJob<T> = (trx: Transaction<Database>, notify: Set<string>) => Promise<T>;
+type Runner = <T>(fn: WriteJob<T>) => Promise<T>;
+
+interface Pending {
+  job: WriteJob<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+export class GroupCommit {
+  private queue: Pending[] = [];
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly runTransaction: Runner,
+    private readonly onBatchError: (error: unknown, size: number) => void = () => {},
+    private readonly maxBatch = 500,
+  ) {}
+
+  write<T>(job: WriteJob<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ job, resolve: resolve as (value: unknown) => void, reject });
+      this.running ??= this.drain();
+    });
+  }
+
+  /** Resolves once everything queued so far has committed (or failed). */
+  async flush(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    // Let writers arriving in the same tick join the first batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      let results: unknown[] | undefined;
+      try {
+        results = await this.runTransaction(async (trx, notify) => {
+          const out: unknown[] = [];
+          for (const p of batch) out.push(await p.job(trx, notify));
+          return out;
+        });
+      } catch (error) {
+        if (batch.length > 1) this.onBatchError(error, batch.length);
+        // The batch rolled back. One bad write must not fail its neighbours: redo them one by one.
+        for (const p of batch) {
+          try {
+            p.resolve(await this.runTransaction(p.job));
+          } catch (single) {
+            p.reject(single);
+          }
+        }
+        continue;
+      }
+      batch.forEach((p, i) => p.resolve(results![i]));
+    }
+    this.running = undefined;
+  }
+}
