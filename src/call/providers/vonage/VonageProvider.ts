@@ -264,7 +264,9 @@ export class VonageProvider implements CallProvider {
     } catch (error) {
       this.unlisten(client);
       this.client = null;
-      void client.deleteSession().catch(() => undefined);
+      // Our own timeout fired while the SDK may still be connecting: stop it. (When the SDK itself
+      // failed there is no session to delete.)
+      if (error instanceof CallFailure) void client.deleteSession().catch(() => undefined);
       throw vonageFailure(error);
     }
     this.token = token;

@@ -29,6 +29,40 @@ describe('vonageFailure', () => {
     [vonageError('CS_ERROR', 'CONVERSATION_NOT_FOUND'), 'internal', 'CONVERSATION_NOT_FOUND'],
     [vonageError('INTERNAL_ERROR', 'NoCallFound'), 'internal', 'NoCallFound'],
     [vonageError('UNKNOWN_ERROR'), 'internal', 'UNKNOWN_ERROR'],
+    // Wire codes as the real SDK reports them (seen from 2.3.1 in Chromium with Vonage unreachable).
+    [vonageError('SESSION_ERROR', 'session:error:timeout'), 'provider-unreachable', 'TIMEOUT'],
+    [
+      vonageError('SESSION_ERROR', 'session:error:invalid-token'),
+      'provider-not-configured',
+      'INVALID_TOKEN',
+    ],
+    [
+      vonageError('SESSION_ERROR', 'system:error:expired-token'),
+      'session-expired',
+      'EXPIRED_TOKEN',
+    ],
+    [
+      vonageError('SESSION_ERROR', 'user:error:invalid-user'),
+      'provider-not-configured',
+      'INVALID_USER',
+    ],
+    [
+      vonageError('SESSION_ERROR', 'session:error:max-open-sessions-permitted'),
+      'provider-not-configured',
+      'MAX_OPEN_SESSIONS',
+    ],
+    [vonageError('CS_ERROR', 'user:error:not-found'), 'invalid-target', 'USER_NOT_FOUND'],
+    [vonageError('CS_ERROR', 'http:error:validation-fail'), 'bad-request', 'VALIDATION_FAIL'],
+    [
+      vonageError('INTERNAL_ERROR', 'voice:error:media_timeout'),
+      'connection-lost',
+      'MEDIA_TIMEOUT',
+    ],
+    [
+      vonageError('INTERNAL_ERROR', 'voice:error:no_call_found'),
+      'internal',
+      'voice:error:no_call_found',
+    ],
   ])('%# maps to %s (%s)', (error, code, vendorCode) => {
     expect(vonageFailure(error).toCallError()).toMatchObject({ code, vendorCode });
   });

@@ -40,6 +40,43 @@ const SESSION_CODES: Record<string, ErrorCode> = {
   INVALID_SOCKET_TRANSPORT: 'provider-unreachable',
 };
 
+/**
+ * The SDK's errors carry wire codes (`session:error:timeout`); its docs and enums use names
+ * (`TIMEOUT`). We report the names, so translations do not depend on the wire format.
+ */
+const WIRE_CODES: Record<string, string> = {
+  'session:error:timeout': 'TIMEOUT',
+  'session:error:expired-token': 'EXPIRED_TOKEN',
+  'system:error:expired-token': 'EXPIRED_TOKEN',
+  'session:error:invalid-token': 'INVALID_TOKEN',
+  'system:error:invalid-token': 'INVALID_TOKEN',
+  'session:error:empty-token': 'EMPTY_TOKEN',
+  'session:error:invalid-session': 'INVALID_SESSION',
+  'session:error:invalid': 'INVALID_SESSION',
+  'session:invalid': 'INVALID_SESSION',
+  'session:error:no-active-session': 'NO_ACTIVE_SESSION',
+  'session:error:already-active-session': 'ALREADY_ACTIVE_SESSION',
+  'session:error:max-open-sessions': 'MAX_OPEN_SESSIONS',
+  'session:error:max-open-sessions-permitted': 'MAX_OPEN_SESSIONS',
+  'session:error:internal-failure': 'INTERNAL_FAILURE',
+  'session:error:server-forced-disconnect': 'FORCED_DISCONNECT',
+  'session:error:websocket-transport-invalid': 'INVALID_SOCKET_TRANSPORT',
+  'session:disconnect:client-disconnect': 'CLIENT_DISCONNECT',
+  'session:disconnect:ping-timeout': 'PING_TIMEOUT_DISCONNECT',
+  'session:disconnect:websocket-transport-closed': 'TRANSPORT_CLOSED_DISCONNECT',
+  'system:error:permission': 'AUTHORIZATION_ERROR',
+  'user:error:invalid-user': 'INVALID_USER',
+  'user:error:not-found': 'USER_NOT_FOUND',
+  'http:error:validation-fail': 'VALIDATION_FAIL',
+  'voice:error:media_timeout': 'MEDIA_TIMEOUT',
+};
+
+/** The SDK error's code as a documented name (wire codes translated; unknown ones kept). */
+export function vonageCode(code: string | null | undefined): string | undefined {
+  if (!code) return undefined;
+  return WIRE_CODES[code] ?? code;
+}
+
 /** Conversation-service codes that can come back from calls. */
 const CS_CODES: Record<string, ErrorCode> = {
   USER_NOT_FOUND: 'invalid-target',
@@ -87,7 +124,7 @@ export function vonageFailure(
   if (MIC_DENIED.test(message)) return new CallFailure('mic-denied', message);
   if (MIC_MISSING.test(message)) return new CallFailure('mic-unavailable', message);
   if (!isVonageError(error)) return new CallFailure('internal', message || 'unknown Vonage error');
-  const code = error.code ?? undefined;
+  const code = vonageCode(error.code);
   const detail = `${error.type}${code ? ` ${code}` : ''}: ${message}`;
   switch (error.type) {
     case 'NETWORK_ERROR':
@@ -101,6 +138,7 @@ export function vonageFailure(
     case 'CS_ERROR':
       return new CallFailure((code && CS_CODES[code]) || 'internal', detail, code ?? 'CS_ERROR');
     default:
+      if (code === 'MEDIA_TIMEOUT') return new CallFailure('connection-lost', detail, code);
       return new CallFailure('internal', detail, code ?? error.type);
   }
 }
