@@ -67,7 +67,7 @@ function printInstructions(): void {
   3. Open the softphone (the customer's phone) in another window:
        ${softphone}
   4. Open the demo CRM and click the call button next to Ava Thompson's number:
-       ${BASE}/demo/
+       ${BASE}/demo
      Answer on the softphone. Try "Call agent" on the softphone for an incoming call.
 
 Stop with Ctrl+C. Keys change every time you run npm start.`);

@@ -36,6 +36,7 @@ const PAGE = `<!doctype html>
 <head>
 <meta charset="utf-8" />
 <meta name="viewport" content="width=device-width, initial-scale=1" />
+<meta name="click-to-call" content="off" />
 <title>Softphone</title>
 <style>
   :root { color-scheme: light dark; font: 15px/1.45 system-ui, sans-serif; }

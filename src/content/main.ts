@@ -10,6 +10,8 @@ export async function startContentScript(signal: AbortSignal): Promise<void> {
   const settings = await readSettings();
   if (signal.aborted) return;
   await bodyReady(signal);
+  // A whole page can opt out (the softphone page does: it is someone else's phone).
+  if (document.querySelector('meta[name="click-to-call"][content="off"]')) return;
   const callBar = mountCallBar(signal);
   startDecorating({
     settings,

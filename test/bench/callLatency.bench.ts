@@ -58,7 +58,7 @@ export default async function run(): Promise<void> {
       await backend.addAgent('bench-line'),
     );
     const crm = await browser.context.newPage();
-    await crm.goto(`${backend.url}/demo/`);
+    await crm.goto(`${backend.url}/demo`);
     await crm.locator(`[data-c2c-target="${SOFTPHONE_LINE}"]`).first().waitFor();
 
     await oneCall(browser, crm, softphone); // the first call loads code paths once
@@ -67,8 +67,7 @@ export default async function run(): Promise<void> {
 
     const cold: CallTiming[] = [];
     for (let i = 0; i < COLD_RUNS; i++) {
-      const worker = await browser.serviceWorker();
-      await worker.evaluate(() => chrome.offscreen.closeDocument());
+      await (await browser.extensionPage()).evaluate(() => chrome.offscreen.closeDocument());
       await stopServiceWorker(browser);
       // Close the extension page too, so nothing of ours is running when the agent clicks.
       await (await browser.extensionPage()).close();

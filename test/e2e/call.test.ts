@@ -35,7 +35,7 @@ afterAll(async () => {
 
 async function crmPage(browser: Browser): Promise<Page> {
   const page = await browser.context.newPage();
-  await page.goto(`${backend.url}/demo/`);
+  await page.goto(`${backend.url}/demo`);
   await page.locator(BUTTON).first().waitFor({ timeout: 15_000 });
   return page;
 }
@@ -168,13 +168,15 @@ describe('call path on the built-in provider', () => {
     await softphone.getByRole('button', { name: 'Call agent' }).click();
     const bar = crm.locator('c2c-call-bar');
     await bar.locator('[data-phase=incoming]').waitFor({ timeout: 15_000 });
-    await expect(bar.textContent()).resolves.toContain('+1 415 555 2671');
+    await expect(bar.locator('.c2c-number').textContent()).resolves.toBe('+1 415 555 2671');
     await bar.getByRole('button', { name: 'Answer' }).click();
     await bar.locator('[data-phase=active]').waitFor({ timeout: 15_000 });
     await expectAudioBothWays(browser, softphone);
     await softphone.getByRole('button', { name: 'Hang up' }).click();
     await bar.locator('[data-phase=ended]').waitFor({ timeout: 10_000 });
-    await expect(bar.textContent()).resolves.toContain('The other party hung up');
+    await expect(bar.locator('[data-testid=call-phase]').textContent()).resolves.toBe(
+      'The other party hung up',
+    );
     const { call } = await appState(await browser.extensionPage());
     expect(call).toMatchObject({ direction: 'inbound', endReason: 'remote-hangup' });
     await crm.close();
@@ -235,6 +237,7 @@ describe('call path on the built-in provider', () => {
 
   it('6a. a synthetic click by page script places no call', async () => {
     const crm = await crmPage(browser);
+    const before = (await appState(await browser.extensionPage())).call?.callId ?? null;
     await crm.evaluate((selector) => {
       const button = document.querySelector<HTMLElement>(selector)!;
       button.click();
@@ -244,7 +247,7 @@ describe('call path on the built-in provider', () => {
       button.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
     }, BUTTON);
     await new Promise((r) => setTimeout(r, 1500));
-    expect((await appState(await browser.extensionPage())).call).toBeNull();
+    expect((await appState(await browser.extensionPage())).call?.callId ?? null).toBe(before);
     await expect(
       softphone.locator('[data-testid=softphone]').getAttribute('data-phase'),
     ).resolves.toBe('idle');
@@ -290,8 +293,9 @@ describe('call path on the built-in provider', () => {
     ).resolves.toBe('undefined');
     await crm.close();
     // Everything still works.
-    expect((await appState(ext)).provider.state).toBe('ready');
-    expect((await appState(ext)).call).toBeNull();
+    const after = await appState(ext);
+    expect(after.provider.state).toBe('ready');
+    expect(after.call?.phase ?? 'none').toMatch(/none|ended/);
   });
 
   it('6c. backend unreachable: a clear error and a working retry, not a hang', async () => {
@@ -353,13 +357,16 @@ describe('microphone not granted', () => {
         await backend.addAgent('line-nomic'),
       );
       const crm = await crmPage(browser);
-      const onboarding = browser.context.waitForEvent('page', {
-        predicate: (p) => p.url().includes('/onboarding.html'),
-        timeout: 15_000,
-      });
       await crm.locator(BUTTON).first().click();
-      const page = await onboarding;
-      expect(page.url()).toMatch(/reason=mic-(dismissed|denied)/);
+      // The onboarding tab (already open since install, or a new one) now explains why.
+      const page = await waitFor(
+        async () =>
+          browser.context
+            .pages()
+            .find((p) => /onboarding\.html\?reason=mic-(dismissed|denied)/.test(p.url())),
+        15_000,
+        'the onboarding page with the reason',
+      );
       await page.locator('[data-testid=onboarding-reason]').waitFor();
       await crm
         .locator('c2c-call-bar')

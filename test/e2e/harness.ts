@@ -30,7 +30,8 @@ export interface Backend {
 export async function startBackend(env: Record<string, string> = {}): Promise<Backend> {
   const dataDir = await mkdtemp(join(tmpdir(), 'c2c-e2e-'));
   const { startServer } = await import('../../backend/server');
-  let server = await startServer({ port: 0, dataDir, demo: true, ...env });
+  const quiet = { env: { ...process.env, LOG_LEVEL: process.env.E2E_VERBOSE ? 'debug' : 'warn' } };
+  let server = await startServer({ port: 0, dataDir, demo: true, ...env }, quiet);
   const { port, url } = server;
   let running = true;
   const close = async () => {
@@ -44,7 +45,7 @@ export async function startBackend(env: Record<string, string> = {}): Promise<Ba
     dataDir,
     close,
     restart: async () => {
-      server = await startServer({ port, dataDir, demo: true, ...env });
+      server = await startServer({ port, dataDir, demo: true, ...env }, quiet);
       running = true;
     },
     addAgent: async (name, ...flags) => {
@@ -191,16 +192,32 @@ export async function waitFor<T>(
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
-/** Stops the extension's service worker the way Chrome does when it is idle (DevTools protocol). */
+/**
+ * Stops the extension's service worker the way Chrome does when it is idle, through the DevTools
+ * protocol, and resolves once Chrome reports it stopped. (Playwright keeps listing a stopped worker,
+ * so its own worker list cannot tell.)
+ */
 export async function stopServiceWorker(browser: Browser): Promise<void> {
   const page = await browser.extensionPage();
   const cdp = await browser.context.newCDPSession(page);
-  await cdp.send('ServiceWorker.enable');
-  await cdp.send('ServiceWorker.stopAllWorkers');
-  await cdp.detach();
-  await waitFor(
-    async () => !browser.context.serviceWorkers().some((w) => w.url().startsWith(EXTENSION_ORIGIN)),
-    10_000,
-    'the service worker to stop',
-  );
+  const script = `${EXTENSION_ORIGIN}/background.js`;
+  try {
+    const stopped = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the service worker did not stop')), 10_000);
+      cdp.on(
+        'ServiceWorker.workerVersionUpdated',
+        (event: { versions: { scriptURL: string; runningStatus: string }[] }) => {
+          if (event.versions.some((v) => v.scriptURL === script && v.runningStatus === 'stopped')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      );
+    });
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await stopped;
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
 }
