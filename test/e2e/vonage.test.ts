@@ -65,7 +65,7 @@ async function inspectOffscreen(debugPort: number) {
     15_000,
     'the offscreen document',
   );
-  const socket = new WebSocket(target.webSocketDebuggerUrl!);
+  const socket = new WebSocket(target!.webSocketDebuggerUrl!);
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
   const problems: string[] = [];
   const pending = new Map<number, (result: unknown) => void>();
@@ -75,17 +75,15 @@ async function inspectOffscreen(debugPort: number) {
       id?: number;
       result?: unknown;
       method?: string;
-      params?: Record<string, never>;
+      params?: CdpParams;
     };
     if (message.id) pending.get(message.id)?.(message.result);
     const p = message.params ?? {};
     if (message.method === 'Runtime.exceptionThrown') {
-      problems.push(
-        `exception: ${JSON.stringify((p as { exceptionDetails: unknown }).exceptionDetails).slice(0, 400)}`,
-      );
+      problems.push(`exception: ${JSON.stringify(p.exceptionDetails).slice(0, 400)}`);
     }
-    if (message.method === 'Runtime.consoleAPICalled' && (p as { type: string }).type === 'error') {
-      const args = (p as { args: { value?: unknown; description?: string }[] }).args;
+    if (message.method === 'Runtime.consoleAPICalled' && p.type === 'error') {
+      const args = p.args ?? [];
       const text = args.map((a) => String(a.value ?? a.description)).join(' ');
       // The SDK logs the failure we provoke (its session timing out against the closed port).
       if (!/VonageConsoleLogger.*createSession.*session:error:timeout/.test(text)) {
@@ -93,8 +91,7 @@ async function inspectOffscreen(debugPort: number) {
       }
     }
     if (message.method === 'Log.entryAdded') {
-      const entry = (p as { entry: { level: string; source: string; text: string; url?: string } })
-        .entry;
+      const entry = p.entry!;
       // Failed connections to the vendor's (deliberately unreachable) hosts are expected network errors.
       const vendorNetwork =
         entry.source === 'network' && /nexmo|vonage|:9\//.test(`${entry.text} ${entry.url ?? ''}`);
@@ -128,6 +125,13 @@ async function inspectOffscreen(debugPort: number) {
     },
     close: () => socket.close(),
   };
+}
+
+interface CdpParams {
+  exceptionDetails?: unknown;
+  type?: string;
+  args?: { value?: unknown; description?: string }[];
+  entry?: { level: string; source: string; text: string; url?: string };
 }
 
 async function setProvider(
@@ -182,14 +186,14 @@ describe('Vonage provider in the browser', () => {
     const inspector = await inspectOffscreen(debugPort);
     const started = Date.now();
     await setProvider(page, 'vonage');
-    const state = await waitFor(
+    const state = (await waitFor(
       async () => {
         const s = await appState(page);
-        return s.provider.provider === 'vonage' && s.provider.state === 'error' ? s : null;
+        return s.provider.provider === 'vonage' && s.provider.state === 'error' ? s : undefined;
       },
       20_000,
       'the Vonage session to fail',
-    );
+    ))!;
     const elapsed = Date.now() - started;
     console.log(
       `vonage: provider error after ${elapsed} ms: ${JSON.stringify(state.provider.error)}`,
@@ -210,14 +214,14 @@ describe('Vonage provider in the browser', () => {
     await crm.locator(BUTTON).first().waitFor({ timeout: 15_000 });
     const started = Date.now();
     await crm.locator(BUTTON).first().click();
-    const call = await waitFor(
+    const call = (await waitFor(
       async () => {
         const { call } = await appState(await browser.extensionPage());
-        return call?.phase === 'ended' ? call : null;
+        return call?.phase === 'ended' ? call : undefined;
       },
       15_000,
       'the call to fail',
-    );
+    ))!;
     const elapsed = Date.now() - started;
     console.log(`vonage: click → ended(${call.endReason}, ${call.error?.code}) in ${elapsed} ms`);
     expect(call).toMatchObject({
