@@ -1,0 +1,167 @@
+// Maps page text to "containers" (nearest block-level ancestor) and finds the numbers in each.
+import { findPhoneNumbers, type PhoneTarget } from '../../detect/findPhoneNumbers';
+import { isPhoneHref, phoneFromHref } from '../../detect/phoneFromHref';
+import { HOST_TAG, isHost } from './callButton';
+
+/** Subtrees we never decorate: form fields, code, editors, hidden content, opted-out, our own UI. */
+export const EXCLUDED =
+  'script, style, noscript, template, input, textarea, select, option, code, pre, kbd, samp, svg, math, ' +
+  'iframe, object, canvas, [contenteditable]:not([contenteditable="false"]), [hidden], ' +
+  '[aria-hidden="true"], [data-c2c-ignore], .c2c-ignore, [data-c2c-ui], ' +
+  HOST_TAG;
+
+/** Elements whose text runs into their parent's: a number may be split across them. */
+const INLINE = new Set([
+  'a',
+  'abbr',
+  'b',
+  'bdi',
+  'bdo',
+  'big',
+  'button',
+  'cite',
+  'data',
+  'dfn',
+  'em',
+  'font',
+  'i',
+  'label',
+  'mark',
+  'nobr',
+  'q',
+  's',
+  'small',
+  'span',
+  'strong',
+  'sub',
+  'sup',
+  'time',
+  'tt',
+  'u',
+  'var',
+]);
+const INTERACTIVE = new Set(['a', 'button', 'label', 'summary']);
+
+export function isInline(el: Element): boolean {
+  const name = el.localName;
+  // Custom elements (Lightning's lightning-formatted-phone, …) are inline unless styled otherwise.
+  return INLINE.has(name) || (name.includes('-') && name !== HOST_TAG);
+}
+
+function isInteractive(el: Element): boolean {
+  if (INTERACTIVE.has(el.localName)) return true;
+  const role = el.getAttribute('role');
+  return role === 'button' || role === 'link';
+}
+
+/** The container of a node: its nearest ancestor (or itself) that is not an inline element. */
+export function containerOf(node: Node): Element | null {
+  let el: Element | null = node.nodeType === 1 ? (node as Element) : node.parentElement;
+  while (el && isInline(el) && el.parentElement) el = el.parentElement;
+  return el;
+}
+
+export function isExcluded(el: Element): boolean {
+  return el.closest(EXCLUDED) !== null;
+}
+
+export interface Wanted {
+  anchor: Node;
+  target: PhoneTarget;
+  formatted: string;
+}
+
+interface Segment {
+  node: Text;
+  start: number;
+}
+
+/**
+ * Reads a container's inline text (numbers may span its inline children), the call links in it
+ * and our existing buttons, and returns the buttons it should have, in document order.
+ */
+export function scanContainer(
+  container: Element,
+  country: string,
+  existing: HTMLElement[],
+): Wanted[] {
+  let text = '';
+  const segments: Segment[] = [];
+  const wanted: { at: number; want: Wanted }[] = [];
+
+  const walk = (parent: Node) => {
+    for (let child = parent.firstChild; child; child = child.nextSibling) {
+      if (child.nodeType === 3) {
+        const data = (child as Text).data;
+        if (data.length) {
+          segments.push({ node: child as Text, start: text.length });
+          text += data;
+        }
+        continue;
+      }
+      if (child.nodeType !== 1) continue;
+      const el = child as Element;
+      if (isHost(el)) {
+        existing.push(el);
+        continue;
+      }
+      if (el.localName === 'br' || !isInline(el) || el.matches(EXCLUDED)) {
+        text += '\n';
+        continue;
+      }
+      if (el.localName === 'a' && isPhoneHref(el.getAttribute('href') ?? '')) {
+        const phone = phoneFromHref(el.getAttribute('href')!, country);
+        if (phone) {
+          wanted.push({
+            at: text.length,
+            want: { anchor: outerInteractive(el, container), ...phone },
+          });
+        }
+        // The link's own text is the same number: don't find it twice.
+        text += '\n';
+        continue;
+      }
+      walk(el);
+    }
+  };
+  walk(container);
+
+  if (text.length >= 7) {
+    for (const match of findPhoneNumbers(text, country)) {
+      const segment = segmentAt(segments, match.end - 1);
+      if (!segment) continue;
+      wanted.push({
+        at: match.end,
+        want: {
+          anchor: outerInteractive(segment.node, container),
+          target: match.target,
+          formatted: match.formatted,
+        },
+      });
+    }
+  }
+  wanted.sort((a, b) => a.at - b.at);
+  return wanted.map((w) => w.want);
+}
+
+function segmentAt(segments: Segment[], offset: number): Segment | undefined {
+  let lo = 0;
+  let hi = segments.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = segments[mid]!;
+    if (offset < s.start) hi = mid - 1;
+    else if (offset >= s.start + s.node.data.length) lo = mid + 1;
+    else return s;
+  }
+  return undefined;
+}
+
+/** Buttons must not sit inside links or buttons: insert after the outermost one instead. */
+function outerInteractive(node: Node, container: Element): Node {
+  let anchor = node;
+  for (let el = node.parentElement; el && el !== container; el = el.parentElement) {
+    if (isInteractive(el)) anchor = el;
+  }
+  return anchor;
+}

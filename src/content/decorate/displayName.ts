@@ -1,0 +1,47 @@
+// Finds, cheaply, the name shown on the same row or record as a button (for the call bar).
+const CELLS = 'th, td, [role="gridcell"], [role="rowheader"], [role="cell"]';
+const ROW = 'tr, [role="row"], li, [role="listitem"]';
+const HEADING = 'h1, h2, h3, [role="heading"]';
+
+function clean(text: string | null): string {
+  return (text ?? '').replace(/\s+/g, ' ').trim();
+}
+
+function looksLikeName(text: string): boolean {
+  return (
+    text.length > 1 &&
+    text.length <= 80 &&
+    /\p{L}/u.test(text) &&
+    !text.includes('@') &&
+    !/\d{3}/.test(text) &&
+    !/^(?:select|selected|open|edit|delete|actions?|more|show)\b/i.test(text)
+  );
+}
+
+/** The first name-like cell of the row (row header first), else the record's heading. */
+export function findDisplayName(element: Element): string | undefined {
+  const row = element.closest(ROW);
+  if (row) {
+    const cells = Array.from(row.querySelectorAll(CELLS)).filter((cell) => !cell.contains(element));
+    const header = cells.filter((c) => c.matches('th, [role="rowheader"]'));
+    for (const cell of [...header, ...cells]) {
+      const text = clean(cell.textContent);
+      if (looksLikeName(text)) return text;
+    }
+    if (!cells.length) {
+      const heading = row.querySelector(`${HEADING}, a, strong, b`);
+      const text = clean(heading?.textContent ?? null);
+      if (heading && !heading.contains(element) && looksLikeName(text)) return text;
+    }
+  }
+  let node: Element | null = element.parentElement;
+  for (let depth = 0; node && depth < 8; depth++, node = node.parentElement) {
+    const heading = node.querySelector(HEADING);
+    if (heading) {
+      const text = clean(heading.textContent);
+      if (looksLikeName(text)) return text;
+    }
+  }
+  const h1 = clean(element.ownerDocument.querySelector('h1')?.textContent ?? null);
+  return looksLikeName(h1) ? h1 : undefined;
+}

@@ -1,0 +1,416 @@
+// The page decorator: call buttons after phone numbers, call links and contact ids, kept in step with the page.
+import type { Settings } from '../../settings/schema';
+import { targetToUri, type Target } from '../../call/target';
+import {
+  compileContactRules,
+  contactTargetOf,
+  type CompiledContactRule,
+} from '../../detect/contactRules';
+import { resolveDefaultCountry } from '../../detect/defaultCountry';
+import { HOST_TAG, createButtonFactory, infoOf, isHost, type HostInfo } from './callButton';
+import { containerOf, isExcluded, scanContainer, type Wanted } from './containers';
+import { findDisplayName } from './displayName';
+import { browserScheduler, type Scheduler } from './scheduler';
+
+export { HOST_TAG, TARGET_ATTRIBUTE } from './callButton';
+export type { Scheduler } from './scheduler';
+
+export interface DecorateOptions {
+  document?: Document;
+  settings: Settings;
+  signal: AbortSignal;
+  /** Called for trusted activations only (a real click or key press on our button). */
+  onCall(target: Target, info: { displayName?: string; element: Element }): void;
+  /** Accessible name of a button; default "Call <number>". */
+  labels?: { call(formatted: string): string };
+  /** For tests and the benchmark: a controllable scheduler. */
+  scheduler?: Scheduler;
+  /** For tests and the benchmark: decorate what is on screen first (default: when IntersectionObserver exists). */
+  visibleFirst?: boolean;
+  /** For the benchmark: each of our tasks' duration, and a call whenever all queued work is done. */
+  onTask?(kind: 'frame' | 'idle' | 'visible', ms: number): void;
+  onSettled?(): void;
+}
+
+const FRAME_BUDGET_MS = 10;
+const IDLE_BUDGET_MS = 40;
+/** Batches with more containers than this are decorated on-screen first, the rest when idle. */
+const VISIBLE_FIRST_THRESHOLD = 150;
+/** How often a page may remove one of our buttons before we stop putting it back there. */
+const MAX_REINSERTS = 3;
+
+const PHONE_LINKS =
+  'a[href^="tel:" i], a[href^="callto:" i], a[href^="sip:" i], a[href^="sips:" i]';
+const WATCHED_ATTRIBUTES = ['href', 'hidden', 'aria-hidden', 'contenteditable', 'data-c2c-ignore'];
+const HAS_DIGIT = /[0-9\uff10-\uff19]/;
+
+export function startDecorating(opts: DecorateOptions): void {
+  const doc = opts.document ?? document;
+  const win = doc.defaultView as (Window & typeof globalThis) | null;
+  if (opts.signal.aborted || !win) return;
+  const scheduler = opts.scheduler ?? browserScheduler(win);
+  const country = resolveDefaultCountry(opts.settings.defaultCountry);
+  const label = opts.labels?.call ?? ((formatted: string) => `Call ${formatted}`);
+  const rules: CompiledContactRule[] = compileContactRules(opts.settings, doc);
+  const contactSelector = rules.map((r) => r.rule.selector).join(', ');
+  const visibleFirst = opts.visibleFirst ?? typeof win.IntersectionObserver === 'function';
+
+  const buttons = createButtonFactory(doc, label, (host, info) => {
+    const displayName =
+      info.kind === 'contact' ? info.formatted || findDisplayName(host) : findDisplayName(host);
+    opts.onCall(info.target, displayName ? { displayName, element: host } : { element: host });
+  });
+
+  // Work queues. Roots are subtrees still to be searched; containers are blocks to (re)decorate.
+  const roots: { root: Node; walker?: TreeWalker }[] = [];
+  const urgent = new Set<Element>();
+  const later: Element[] = [];
+  let laterIndex = 0;
+  const contacts = new Map<Element, HTMLElement>();
+  const contactQueue = new Set<Element>();
+  let pruneContacts = false;
+  const removedByUs = new WeakSet<Node>();
+  const reinserts = new WeakMap<Element, number>();
+  const cancels = new Set<() => void>();
+  let frameCancel: (() => void) | null = null;
+  let idleCancel: (() => void) | null = null;
+  let stopped = false;
+
+  function scheduleFrame() {
+    if (frameCancel || stopped) return;
+    frameCancel = scheduler.frame(() => {
+      frameCancel = null;
+      runTask('frame', () => FRAME_BUDGET_MS);
+    });
+  }
+  function scheduleIdle() {
+    if (idleCancel || stopped) return;
+    idleCancel = scheduler.idle((budget) => {
+      idleCancel = null;
+      runTask('idle', () => Math.min(IDLE_BUDGET_MS, budget()));
+    });
+  }
+
+  function remove(host: Element) {
+    removedByUs.add(host);
+    host.remove();
+  }
+
+  function reconcile(container: Element, wanted: Wanted[], existing: HTMLElement[]) {
+    const keep = new Set<HTMLElement>();
+    for (let i = 0; i < wanted.length;) {
+      const anchor = wanted[i]!.anchor;
+      let j = i;
+      while (j < wanted.length && wanted[j]!.anchor === anchor) j++;
+      const chain: HTMLElement[] = [];
+      for (let n = anchor.nextSibling; n && isHost(n); n = n.nextSibling) {
+        if (infoOf(n)?.kind === 'phone') chain.push(n);
+      }
+      const same =
+        chain.length === j - i &&
+        chain.every((h, k) => infoOf(h)!.uri === targetToUri(wanted[i + k]!.target));
+      if (same) chain.forEach((h) => keep.add(h));
+      else {
+        let after: Node = anchor;
+        for (let k = i; k < j; k++) {
+          const want = wanted[k]!;
+          const host = buttons.create({
+            target: want.target,
+            anchor,
+            kind: 'phone',
+            formatted: want.formatted,
+          });
+          after.parentNode!.insertBefore(host, after.nextSibling);
+          keep.add(host);
+          after = host;
+        }
+      }
+      i = j;
+    }
+    for (const host of existing) {
+      if (!keep.has(host) && infoOf(host)?.kind === 'phone') remove(host);
+    }
+    void container;
+  }
+
+  function processContainer(container: Element) {
+    if (!container.isConnected) return;
+    if (isExcluded(container)) {
+      removeHostsIn(container);
+      return;
+    }
+    const existing: HTMLElement[] = [];
+    const wanted = scanContainer(container, country, existing);
+    if (wanted.length || existing.length) reconcile(container, wanted, existing);
+  }
+
+  function removeHostsIn(root: Element) {
+    for (const host of Array.from(root.querySelectorAll(HOST_TAG))) {
+      const info = infoOf(host);
+      if (!info) continue;
+      if (info.kind === 'contact') {
+        for (const [el, h] of contacts) if (h === host) contacts.delete(el);
+      }
+      remove(host);
+    }
+  }
+
+  function processContact(el: Element) {
+    const current = contacts.get(el);
+    const target = el.isConnected && !isExcluded(el) ? contactTargetOf(el, rules) : null;
+    if (
+      current &&
+      target &&
+      current.isConnected &&
+      current.previousSibling === el &&
+      infoOf(current)?.uri === targetToUri(target)
+    )
+      return;
+    if (current) {
+      remove(current);
+      contacts.delete(el);
+    }
+    if (!target || !el.parentNode) return;
+    const name = (el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 80);
+    const host = buttons.create({
+      target,
+      anchor: el,
+      kind: 'contact',
+      formatted: name || target.id,
+    });
+    el.parentNode.insertBefore(host, el.nextSibling);
+    contacts.set(el, host);
+  }
+
+  /** Searches part of a root; returns false when the budget ran out first. */
+  function searchRoot(
+    job: { root: Node; walker?: TreeWalker },
+    found: Set<Element>,
+    deadline: number,
+  ): boolean {
+    const root = job.root;
+    if (!job.walker) {
+      if (!root.isConnected) return true;
+      if (root.nodeType === 3) {
+        const c = containerOf(root);
+        if (c) found.add(c);
+        return true;
+      }
+      if (root.nodeType !== 1 && root.nodeType !== 9 && root.nodeType !== 11) return true;
+      const el = root.nodeType === 1 ? (root as Element) : null;
+      if (el && isExcluded(el)) {
+        removeHostsIn(el);
+        return true;
+      }
+      if (el) {
+        const c = containerOf(el);
+        if (c && c !== el) found.add(c);
+      }
+      job.walker = doc.createTreeWalker(root, 4 /* NodeFilter.SHOW_TEXT */);
+    }
+    const walker = job.walker;
+    let n = 0;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (HAS_DIGIT.test((node as Text).data)) {
+        const parent = node.parentElement;
+        if (parent) found.add(isHost(parent) ? parent : (containerOf(node) ?? parent));
+      }
+      if ((++n & 255) === 0 && scheduler.now() > deadline) return false;
+    }
+    const scope = root as ParentNode;
+    for (const link of Array.from(scope.querySelectorAll(PHONE_LINKS))) {
+      const c = containerOf(link);
+      if (c) found.add(c);
+    }
+    if (contactSelector) {
+      if (root.nodeType === 1 && (root as Element).matches(contactSelector))
+        contactQueue.add(root as Element);
+      for (const el of Array.from(scope.querySelectorAll(contactSelector))) contactQueue.add(el);
+    }
+    return true;
+  }
+
+  /** Sends a large batch through an IntersectionObserver: on-screen containers now, the rest later. */
+  function sortByVisibility(found: Element[]) {
+    const io = new win!.IntersectionObserver(
+      (entries) => {
+        io.disconnect();
+        cancels.delete(cancel);
+        if (stopped) return;
+        const start = scheduler.now();
+        const visible: Element[] = [];
+        for (const entry of entries) {
+          if (entry.isIntersecting) visible.push(entry.target);
+          else later.push(entry.target);
+        }
+        const deadline = start + FRAME_BUDGET_MS;
+        let i = 0;
+        for (; i < visible.length && scheduler.now() < deadline; i++) processContainer(visible[i]!);
+        for (; i < visible.length; i++) urgent.add(visible[i]!);
+        opts.onTask?.('visible', scheduler.now() - start);
+        if (urgent.size) scheduleFrame();
+        if (laterIndex < later.length) scheduleIdle();
+        else checkSettled();
+      },
+      { rootMargin: '200px 0px' },
+    );
+    const cancel = () => io.disconnect();
+    cancels.add(cancel);
+    for (const el of found) io.observe(el);
+  }
+
+  let pendingVisibility = 0;
+
+  function runTask(kind: 'frame' | 'idle', budget: () => number) {
+    if (stopped) return;
+    const start = scheduler.now();
+    const deadline = start + Math.max(1, budget());
+    const found = new Set<Element>();
+    while (roots.length && scheduler.now() < deadline) {
+      if (searchRoot(roots[0]!, found, deadline)) roots.shift();
+    }
+    if (found.size > VISIBLE_FIRST_THRESHOLD && visibleFirst) {
+      pendingVisibility++;
+      const list = Array.from(found);
+      const observe = () => {
+        pendingVisibility--;
+        sortByVisibility(list);
+      };
+      observe();
+    } else for (const c of found) urgent.add(c);
+
+    if (pruneContacts) {
+      pruneContacts = false;
+      for (const [el, host] of contacts) {
+        if (!el.isConnected || !host.isConnected) contactQueue.add(el);
+      }
+    }
+    for (const el of contactQueue) {
+      if (scheduler.now() >= deadline) break;
+      contactQueue.delete(el);
+      processContact(el);
+    }
+    for (const c of urgent) {
+      if (scheduler.now() >= deadline) break;
+      urgent.delete(c);
+      processContainer(c);
+    }
+    if (kind === 'idle') {
+      while (laterIndex < later.length && scheduler.now() < deadline) {
+        processContainer(later[laterIndex++]!);
+      }
+      if (laterIndex >= later.length) {
+        later.length = 0;
+        laterIndex = 0;
+      }
+    }
+    opts.onTask?.(kind, scheduler.now() - start);
+    if (roots.length || urgent.size || contactQueue.size) scheduleFrame();
+    if (laterIndex < later.length) scheduleIdle();
+    checkSettled();
+  }
+
+  function checkSettled() {
+    if (
+      !roots.length &&
+      !urgent.size &&
+      !contactQueue.size &&
+      laterIndex >= later.length &&
+      pendingVisibility === 0 &&
+      cancels.size === 0
+    )
+      opts.onSettled?.();
+  }
+
+  function markContainerOf(node: Node) {
+    const c = containerOf(node);
+    if (c) urgent.add(c);
+  }
+
+  const observer = new win.MutationObserver((records) => {
+    for (const rec of records) {
+      if (rec.type === 'characterData') {
+        markContainerOf(rec.target);
+        continue;
+      }
+      if (rec.type === 'attributes') {
+        const el = rec.target as Element;
+        if (isHost(el)) continue;
+        roots.push({ root: el });
+        if (el.parentNode) markContainerOf(el);
+        contactQueue.add(el);
+        if (!el.isConnected) pruneContacts = true;
+        continue;
+      }
+      let relevant = false;
+      for (const node of Array.from(rec.addedNodes)) {
+        if (isHost(node)) continue;
+        relevant = true;
+        roots.push({ root: node });
+      }
+      for (const node of Array.from(rec.removedNodes)) {
+        if (isHost(node)) {
+          if (removedByUs.has(node)) continue;
+          // The page removed one of our buttons (a re-render): put it back, but don't fight forever.
+          const target = rec.target as Element;
+          const count = (reinserts.get(target) ?? 0) + 1;
+          reinserts.set(target, count);
+          if (count <= MAX_REINSERTS) {
+            relevant = true;
+            if (infoOf(node)?.kind === 'contact') pruneContacts = true;
+          }
+          continue;
+        }
+        relevant = true;
+        if (node.nodeType === 1) pruneContacts = true;
+      }
+      if (relevant) markContainerOf(rec.target);
+    }
+    scheduleFrame();
+  });
+
+  function start() {
+    if (stopped) return;
+    // Buttons left by an earlier instance of the content script (extension reload) are dead.
+    for (const stale of Array.from(doc.querySelectorAll(HOST_TAG))) {
+      if (!infoOf(stale)) stale.remove();
+    }
+    const attributeFilter = [...WATCHED_ATTRIBUTES];
+    for (const r of rules) {
+      if (r.rule.source.type === 'attribute') attributeFilter.push(r.rule.source.name);
+    }
+    observer.observe(doc, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+      attributes: true,
+      attributeFilter,
+    });
+    roots.push({ root: doc.body ?? doc.documentElement });
+    scheduleFrame();
+  }
+
+  function stop() {
+    stopped = true;
+    observer.disconnect();
+    frameCancel?.();
+    idleCancel?.();
+    for (const cancel of cancels) cancel();
+    cancels.clear();
+    for (const host of Array.from(doc.querySelectorAll(HOST_TAG))) {
+      if (infoOf(host)) host.remove();
+    }
+    for (const host of contacts.values()) host.remove();
+    contacts.clear();
+    roots.length = 0;
+    urgent.clear();
+    later.length = 0;
+  }
+
+  opts.signal.addEventListener('abort', stop, { once: true });
+  if (doc.readyState === 'loading') {
+    doc.addEventListener('DOMContentLoaded', start, { once: true, signal: opts.signal });
+  } else start();
+}
+
+export type { HostInfo };
