@@ -17,8 +17,9 @@ import {
 } from '../e2e/harness';
 import type { CallTiming } from '../../src/messaging/protocol';
 
-const WARM_RUNS = 25;
-const COLD_RUNS = 6;
+// The relay allows 30 call attempts per agent per minute (toll-fraud guard); stay under it.
+const WARM_RUNS = 20;
+const COLD_RUNS = 5;
 
 async function oneCall(browser: Browser, crm: Page, softphone: Page): Promise<CallTiming> {
   const ext = await browser.extensionPage();
@@ -69,10 +70,9 @@ export default async function run(): Promise<void> {
     for (let i = 0; i < COLD_RUNS; i++) {
       await (await browser.extensionPage()).evaluate(() => chrome.offscreen.closeDocument());
       await stopServiceWorker(browser);
-      // Close the extension page too, so nothing of ours is running when the agent clicks.
-      await (await browser.extensionPage()).close();
-      const running = browser.context.pages().filter((p) => p.url().startsWith(EXTENSION_ORIGIN));
-      if (running.length) throw new Error('an extension page is still open');
+      // Close our pages too (onboarding, popup), so nothing of ours runs when the agent clicks.
+      for (const p of browser.context.pages())
+        if (p.url().startsWith(EXTENSION_ORIGIN)) await p.close();
       cold.push(await oneCall(browser, crm, softphone));
     }
 

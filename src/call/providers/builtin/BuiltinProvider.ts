@@ -1,6 +1,6 @@
 // The zero-account provider: WebRTC audio with signalling relayed by our backend (`/signal`).
 // The extension uses it to call softphone lines; the softphone page uses it to ring agents.
-import type { Address, ServerMessage } from '../../signalling';
+import type { Address, ServerMessage, signallingErrorCodes } from '../../signalling';
 import {
   CallFailure,
   type CallProvider,
@@ -46,6 +46,13 @@ const REMOTE_HANGUP: Record<string, EndReason> = {
   'no-answer': 'no-answer',
   cancelled: 'cancelled',
   disconnected: 'remote-hangup',
+};
+
+const SIGNALLING_ERROR_END: Partial<Record<(typeof signallingErrorCodes)[number], EndReason>> = {
+  busy: 'busy',
+  unreachable: 'unavailable',
+  // The relay's toll-fraud guard: too many call attempts in a minute.
+  'rate-limited': 'refused-by-policy',
 };
 
 export class BuiltinProvider implements CallProvider {
@@ -251,14 +258,16 @@ export class BuiltinProvider implements CallProvider {
     }
     if (message.t === 'error') {
       if (!message.callId || !this.calls.has(message.callId)) return;
-      const reason: EndReason =
-        message.code === 'busy'
-          ? 'busy'
-          : message.code === 'unreachable'
-            ? 'unavailable'
-            : 'failed';
+      const reason = SIGNALLING_ERROR_END[message.code] ?? 'failed';
       this.dispose(message.callId);
-      ctx.emit({ type: 'ended', callId: message.callId, reason });
+      ctx.emit({
+        type: 'ended',
+        callId: message.callId,
+        reason,
+        ...(reason === 'refused-by-policy'
+          ? { error: { code: 'refused-by-policy', detail: message.message } }
+          : {}),
+      });
       return;
     }
     if (!('callId' in message)) return;
