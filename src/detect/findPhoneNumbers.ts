@@ -120,7 +120,7 @@ function readCandidate(s: string, i: number): Candidate {
 
 // Labels of identifiers that look like numbers: "Order #", "INV-", "Acct", "Ticket", "Ref" …
 const ID_LABEL =
-  /(?:\b(?:orders?|invoices?|inv|acct|accounts?|a\/c|tickets?|tkt|case|ref|reference|po|sku|tracking|serial|s\/n|confirmation|conf|booking|transaction|txn|receipt|quote|contract|id|vin|iban|isbn|ein|ssn|vat|tax|pedido|factura|cuenta|referencia|n[º°]|nr|no\.)\.?\s*(?:no\.?|nr\.?|num(?:ber)?\.?|n[º°]|#|id|code)?|注文番号|請求書番号|伝票番号|受付番号|订单号?|订单编号|发票号?|单号|编号)\s*[:#.\-–]?\s*$/i;
+  /(?:\b(?:orders?|invoices?|inv|acct|accounts?|a\/c|tickets?|tkt|case|ref|reference|po|sku|tracking|serial|s\/n|confirmation|conf|booking|transaction|txn|receipt|quote|contract|id|vin|iban|isbn|ein|ssn|vat|tax|pedido|factura|cuenta|referencia)\.?\s*(?:no\.?|nr\.?|num(?:ber)?\.?|n[º°]|#|id|code)?|注文番号|請求書番号|伝票番号|受付番号|订单号?|订单编号|发票号?|单号|编号)\s*[:#.\-–]?\s*$/i;
 const VERSION_LABEL = /\b(?:v|ver|version|build|release|rev|revision)\.?\s*$/i;
 const CURRENCY_BEFORE =
   /(?:[$€£¥₹₩₽¢]|\b(?:USD|EUR|GBP|JPY|CNY|RMB|CHF|CAD|AUD|INR|MXN|BRL)\b)\s?$/i;

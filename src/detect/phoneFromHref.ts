@@ -26,10 +26,10 @@ export function phoneFromHref(
     // keep it encoded; the digits below are what matters
   }
   const isSip = scheme[1]!.toLowerCase().startsWith('sip');
-  let [user = '', ...params] = rest.split(/[;?]/);
+  const [first = '', ...params] = rest.split(/[;?]/);
+  let user = first;
   if (isSip) user = user.split('@')[0]!;
   user = user.trim();
-  if (!/^\+?[\d\s().\-‐‑–]+$/.test(user)) return null;
   let ext: string | undefined;
   for (const param of params) {
     const m = /^(?:ext|extension|postd)=\D*(\d{1,10})\D*$/i.exec(param.trim());
@@ -40,6 +40,7 @@ export function phoneFromHref(
     user = inlineExt[1]!;
     ext = inlineExt[2];
   }
+  if (!/^\+?[\d\s().\-‐‑–]+$/.test(user)) return null;
   const plus = user.startsWith('+');
   const digits = user.replace(/\D/g, '');
   if (digits.length < 7 || digits.length > 15) return null;

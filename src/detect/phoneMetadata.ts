@@ -22,6 +22,8 @@ interface NumberingPlanApi {
   nationalPrefixForParsing(): string | undefined;
   nationalPrefixTransformRule(): string | undefined;
   leadingDigits(): string | undefined;
+  hasTypes(): boolean;
+  type(name: string): { pattern(): string; possibleLengths(): number[] | undefined } | undefined;
 }
 interface MetadataApi {
   numberingPlan?: NumberingPlanApi;
@@ -41,7 +43,42 @@ interface Plan {
   prefix: RegExp | null;
   transform: string | null;
   leading: RegExp | null;
+  /** Number types (fixed line, mobile, …) where the metadata keeps them: then one must match. */
+  types: { pattern: RegExp; lengths: number[] | undefined }[] | null;
   formats: { leading: RegExp | null; pattern: RegExp; full: RegExp; format: string }[] | null;
+}
+
+const TYPES = [
+  'FIXED_LINE',
+  'MOBILE',
+  'PREMIUM_RATE',
+  'TOLL_FREE',
+  'SHARED_COST',
+  'VOIP',
+  'PERSONAL_NUMBER',
+  'PAGER',
+  'UAN',
+  'VOICEMAIL',
+];
+
+function compileTypes(np: NumberingPlanApi): Plan['types'] {
+  const out: NonNullable<Plan['types']> = [];
+  for (const name of TYPES) {
+    const type = np.type(name);
+    const pattern = type?.pattern();
+    if (!type || !pattern) continue;
+    out.push({ pattern: new RegExp(`^(?:${pattern})$`), lengths: type.possibleLengths() });
+  }
+  return out;
+}
+
+/** libphonenumber-js's validity: the plan's pattern and, where types are known, one type's. */
+function isValidFor(p: Plan, national: string): boolean {
+  if (!p.valid.test(national)) return false;
+  if (!p.types) return true;
+  return p.types.some(
+    (t) => (!t.lengths || t.lengths.includes(national.length)) && t.pattern.test(national),
+  );
 }
 
 let metadata: MetadataApi | null = null;
@@ -75,6 +112,7 @@ function plan(key: string): Plan | null {
       prefix: prefix ? new RegExp(`^(?:${prefix})`) : null,
       transform: np.nationalPrefixTransformRule() ?? null,
       leading: leading ? new RegExp(`^(?:${leading})`) : null,
+      types: np.hasTypes() ? compileTypes(np) : null,
       formats: null,
     };
   }
@@ -108,13 +146,18 @@ export interface ValidNumber {
 /** The region whose numbering plan a national number of `callingCode` belongs to. */
 function planForNationalNumber(callingCode: string, national: string): Plan | null {
   const candidates = plansForCallingCode(callingCode);
-  if (candidates.length === 1) return candidates[0]!.valid.test(national) ? candidates[0]! : null;
+  if (candidates.length === 0) return null;
+  // As libphonenumber-js: the first region whose leading digits match owns the number; otherwise
+  // the calling code's main region (US for +1) does.
+  if (candidates.length === 1) return isValidFor(candidates[0]!, national) ? candidates[0]! : null;
+  let owner = candidates[0]!;
   for (const p of candidates) {
-    if (p.leading) {
-      if (p.leading.test(national) && p.valid.test(national)) return p;
-    } else if (p.valid.test(national)) return p;
+    if (p.leading ? p.leading.test(national) : p.types !== null && isValidFor(p, national)) {
+      owner = p;
+      break;
+    }
   }
-  return null;
+  return isValidFor(owner, national) ? owner : null;
 }
 
 function validNumber(p: Plan, national: string): ValidNumber {
@@ -136,6 +179,8 @@ function stripNationalPrefix(p: Plan, digits: string): string {
   const national =
     p.transform && captured ? digits.replace(p.prefix, p.transform) : digits.slice(match[0].length);
   if (p.valid.test(digits) && !p.valid.test(national)) return digits;
+  if (p.lengths.size && !p.lengths.has(national.length) && p.lengths.has(digits.length))
+    return digits;
   return national;
 }
 
