@@ -2,10 +2,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrate } from './migrations';
 import type { Database } from './schema';
+import { FifoSqliteDialect } from './sqliteDriver';
 
 export type Dialect = 'sqlite' | 'pg';
 
@@ -27,26 +28,6 @@ const pgTypes = {
 
 export function pgPoolConfig(url: string): pg.PoolConfig {
   return { connectionString: url, max: 10, types: pgTypes as pg.CustomTypesConfig };
-}
-
-/**
- * Kysely prepares every query anew; preparing costs more than running our small statements, so
- * reuse prepared statements by SQL text (bounded: our queries are a small fixed set).
- */
-function cachingStatements(sqlite: BetterSqlite3.Database) {
-  const cache = new Map<string, BetterSqlite3.Statement>();
-  return {
-    close: () => sqlite.close(),
-    prepare(sqlText: string) {
-      let statement = cache.get(sqlText);
-      if (!statement) {
-        if (cache.size >= 500) cache.clear();
-        statement = sqlite.prepare(sqlText);
-        cache.set(sqlText, statement);
-      }
-      return statement;
-    },
-  };
 }
 
 export async function openDatabase(opts: { dataDir: string; databaseUrl?: string }): Promise<Db> {
@@ -72,7 +53,7 @@ export async function openDatabase(opts: { dataDir: string; databaseUrl?: string
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: new FifoSqliteDialect(sqlite) });
   await migrate(db as Kysely<unknown>, 'sqlite');
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }

@@ -166,7 +166,7 @@ export class Store {
    * out in the order given; if not, this query is always compiled normally.
    */
   private async hot<R>(
-    trx: Trx,
+    trx: Trx | Kysely<Database>,
     key: string,
     params: unknown[],
     build: () => Compilable<R>,
@@ -222,12 +222,31 @@ export class Store {
     return this.db.selectFrom('agents').selectAll().where('key_id', '=', keyId).executeTakeFirst();
   }
 
-  getAgentByVonageUser(user: string): Promise<AgentRow | undefined> {
-    return this.db
-      .selectFrom('agents')
-      .selectAll()
-      .where('vonage_user', '=', user)
-      .executeTakeFirst();
+  async getAgentByVonageUser(user: string): Promise<AgentRow | undefined> {
+    const result = await this.hot(this.db, 'agent-by-vonage-user', [user], () =>
+      this.db.selectFrom('agents').selectAll().where('vonage_user', '=', user),
+    );
+    return result.rows[0];
+  }
+
+  /** Outbound Vonage calls an agent placed since `since` (refusals not counted): the call-rate limit. */
+  async countRecentOutbound(agent: string, since: number): Promise<number> {
+    const result = await this.hot(
+      this.db,
+      'count-recent-outbound',
+      [agent, 'vonage', 'outbound', 'refused', since],
+      () =>
+        this.db
+          .selectFrom('calls')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('agent', '=', agent)
+          .where('provider', '=', 'vonage')
+          .where('direction', '=', 'outbound')
+          .where('parent_uuid', 'is', null)
+          .where('status', '!=', 'refused')
+          .where('created_at', '>', since),
+    );
+    return Number(result.rows[0]?.n ?? 0);
   }
 
   listAgents(): Promise<AgentRow[]> {
@@ -346,10 +365,10 @@ export class Store {
     const data = JSON.stringify(view);
     for (const agent of new Set([next.agent, ...alsoNotify])) {
       if (!agent) continue;
-      await trx
-        .insertInto('call_updates')
-        .values({ agent, call_uuid: uuid, data, created_at: next.updated_at })
-        .execute();
+      const update = { agent, call_uuid: uuid, data, created_at: next.updated_at };
+      await this.hot(trx, 'insert-update', Object.values(update), () =>
+        trx.insertInto('call_updates').values(update),
+      );
       notify.add(agent);
     }
     return next;

@@ -145,17 +145,8 @@ export function webhookRoutes(deps: AppDeps) {
       if (!destination.ok)
         return { kind: 'refuse', code: destination.code, spoken: destination.spoken, call: base };
       const since = Date.now() - 60_000;
-      const recent = await deps.store.db
-        .selectFrom('calls')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('agent', '=', agent.name)
-        .where('provider', '=', 'vonage')
-        .where('direction', '=', 'outbound')
-        .where('parent_uuid', 'is', null)
-        .where('status', '!=', 'refused')
-        .where('created_at', '>', since)
-        .executeTakeFirstOrThrow();
-      if (Number(recent.n) >= vonage.callsPerMinute) {
+      const recent = await deps.store.countRecentOutbound(agent.name, since);
+      if (recent >= vonage.callsPerMinute) {
         return {
           kind: 'refuse',
           code: 'rate-limited',
