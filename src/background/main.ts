@@ -3,9 +3,13 @@ import { browser } from 'wxt/browser';
 import type { AppState } from '../messaging/protocol';
 import { describeTarget } from '../call/target';
 import { t } from '../ui/i18n';
+import { selectionToTarget } from '../detect/selectionToTarget';
+import { loadSettings, SETTINGS_KEY } from '../settings/storage';
+import { syncSiteContentScripts, watchSitePermissions } from './sites';
 import { BackgroundController, openOnboarding } from './BackgroundController';
 
 const INCOMING_NOTIFICATION = 'incoming-call';
+const CALL_SELECTION_MENU = 'call-selection';
 
 export function startBackground(): void {
   let notifiedCallId: string | null = null;
@@ -24,6 +28,47 @@ export function startBackground(): void {
 
   browser.runtime.onInstalled.addListener(({ reason }) => {
     if (reason === 'install') void openOnboarding();
+    // Menus persist across worker restarts; (re)create them on install and update only.
+    void browser.contextMenus.removeAll().then(() =>
+      browser.contextMenus.create({
+        id: CALL_SELECTION_MENU,
+        title: t('contextMenuCall', '%s'),
+        contexts: ['selection'],
+      }),
+    );
+  });
+
+  browser.contextMenus.onClicked.addListener((info) => {
+    if (info.menuItemId !== CALL_SELECTION_MENU || !info.selectionText) return;
+    const text = info.selectionText;
+    void loadSettings().then(async ({ settings }) => {
+      const target = selectionToTarget(text, settings.defaultCountry);
+      if (!target) {
+        await browser.notifications.create({
+          type: 'basic',
+          iconUrl: browser.runtime.getURL('/icon/128.png'),
+          title: t('extName'),
+          message: t('selectionNotANumber', text.slice(0, 60)),
+        });
+        return;
+      }
+      // A menu click is the agent's own gesture, like a click on a call button.
+      await Promise.resolve(handlers.startCall({ target }, none)).catch(() => undefined);
+    });
+  });
+
+  // Admin-added sites: keep the dynamic content script in step with settings and granted permissions.
+  const sites = async () => (await loadSettings()).settings.sites;
+  watchSitePermissions(sites);
+  void sites()
+    .then((list) => syncSiteContentScripts(list))
+    .catch(() => undefined);
+  browser.storage.onChanged.addListener((changes, area) => {
+    if ((area === 'local' && SETTINGS_KEY in changes) || area === 'managed') {
+      void sites()
+        .then((list) => syncSiteContentScripts(list))
+        .catch(() => undefined);
+    }
   });
 
   // After a browser restart, reconnect a signed-in agent so incoming calls ring.
