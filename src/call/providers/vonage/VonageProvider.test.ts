@@ -554,6 +554,24 @@ describe('inbound calls', () => {
     ]);
   });
 
+  it('ignores the caller leg answering (by the NCCO) until the agent answers', async () => {
+    const { provider, client, events } = await connected();
+    client.fire('callInvite', 'in-8', '447700900000', 'phone');
+    client.fire('legStatusUpdate', 'in-8', 'caller-leg', 'RINGING');
+    client.fire('legStatusUpdate', 'in-8', 'caller-leg', 'ANSWERED');
+    expect(events.map((e) => e.type)).toEqual(['incoming']);
+    await provider.answer('in-8');
+    expect(events.map((e) => e.type)).toEqual(['incoming', 'answered']);
+  });
+
+  it('a caller hanging up before the agent answers is a cancelled call', async () => {
+    const { client, events } = await connected();
+    client.fire('callInvite', 'in-9', '447700900000', 'phone');
+    client.fire('callHangup', 'in-9', {} as never, 'REMOTE_HANGUP');
+    await flush();
+    expect(events.at(-1)).toEqual({ type: 'ended', callId: 'in-9', reason: 'cancelled' });
+  });
+
   it('declines through reject', async () => {
     const { provider, client, events } = await connected();
     client.fire('callInvite', 'in-3', '447700900000', 'phone');

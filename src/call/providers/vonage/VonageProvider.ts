@@ -502,6 +502,9 @@ export class VonageProvider implements CallProvider {
   }
 
   private onLegStatus(call: LiveCall, status: string): void {
+    // Inbound, the other legs are the caller's (answered by the NCCO long before the agent answers):
+    // only our own answer() makes an incoming call active.
+    if (call.direction === 'inbound') return;
     if (status === 'RINGING' && !call.rang) {
       call.rang = true;
       this.emit({ type: 'ringing', callId: call.callId });
@@ -514,6 +517,11 @@ export class VonageProvider implements CallProvider {
   }
 
   private async onHangup(call: LiveCall, reason: string): Promise<void> {
+    if (call.direction === 'inbound' && !call.answered) {
+      // The caller gave up before the agent answered (Vonage usually says so with callInviteCancel).
+      this.finish(call, reason === 'LOCAL_HANGUP' ? 'declined' : 'cancelled');
+      return;
+    }
     const outcome = hangupOutcome(reason, call.answered);
     if (
       reason === 'REMOTE_HANGUP' &&
