@@ -32,13 +32,7 @@ const envelopeSchema = z.object({ channel: z.string(), type: z.string(), data: z
 
 type SendMessage = (message: Envelope) => Promise<unknown>;
 
-export interface Channel<P extends Protocol<P>> {
-  readonly name: string;
-  /** Sends a request and resolves with the handler's result; rejects with CallFailure. */
-  send<K extends keyof P & string>(
-    type: K,
-    data: Parameters<P[K]>[0],
-  ): Promise<Awaited<ReturnType<P[K]>>>;
+export interface Channel<P extends Protocol<P>> extends Client<P> {
   /**
    * Builds a runtime.onMessage listener. Returns `undefined` (not ours, let others answer) or a
    * Promise of the reply. `allow` decides per message whether this sender may call this method.

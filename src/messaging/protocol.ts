@@ -211,10 +211,10 @@ const offscreenEventSchemas: Schemas<OffscreenEventsProtocol> = {
 type Send = (message: Envelope) => Promise<unknown>;
 
 export const backgroundChannel = (send: Send) =>
-  defineChannel<BackgroundProtocol>('c2c/background', backgroundSchemas, send);
+  defineChannel<BackgroundProtocol>(BACKGROUND_CHANNEL, backgroundSchemas, send);
 export const offscreenChannel = (send: Send) =>
-  defineChannel<OffscreenProtocol>('c2c/offscreen', offscreenSchemas, send);
+  defineChannel<OffscreenProtocol>(OFFSCREEN_CHANNEL, offscreenSchemas, send);
 export const offscreenEventsChannel = (send: Send) =>
-  defineChannel<OffscreenEventsProtocol>('c2c/offscreen-events', offscreenEventSchemas, send);
+  defineChannel<OffscreenEventsProtocol>(OFFSCREEN_EVENTS_CHANNEL, offscreenEventSchemas, send);
 
 export { APP_STATE_KEY } from './client';
