@@ -503,6 +503,34 @@ describe('outbound calls', () => {
     ]);
   });
 
+  it('reports media statistics from the SDK peer connection', async () => {
+    const { provider, client } = await connected();
+    await provider.startCall('c-stats-1', { kind: 'phone', e164: '+14155552671' });
+    expect(await provider.getStats('c-stats-1')).toBeNull();
+    const report = new Map<string, Record<string, unknown>>([
+      ['o', { type: 'outbound-rtp', kind: 'audio', bytesSent: 1200 }],
+      [
+        'i',
+        { type: 'inbound-rtp', kind: 'audio', bytesReceived: 3400, packetsLost: 2, jitter: 0.004 },
+      ],
+      ['p', { type: 'candidate-pair', nominated: true, currentRoundTripTime: 0.05 }],
+      ['v', { type: 'inbound-rtp', kind: 'video', bytesReceived: 999 }],
+    ]);
+    const pc = {
+      connectionState: 'connected',
+      getStats: async () => report,
+    } as unknown as RTCPeerConnection;
+    client.getPeerConnection.mockImplementation((id) => (id === 'call-1' ? pc : undefined));
+    expect(await provider.getStats('c-stats-1')).toEqual({
+      connectionState: 'connected',
+      bytesSent: 1200,
+      bytesReceived: 3400,
+      packetsLost: 2,
+      jitterMs: 4,
+      roundTripMs: 50,
+    });
+  });
+
   it('shows media reconnects and ends the call when media is lost for good', async () => {
     const { provider, client, events } = await connected();
     await provider.startCall('c-media-1', { kind: 'phone', e164: '+14155552671' });

@@ -6,6 +6,7 @@ import {
   CallFailure,
   DTMF_DIGITS,
   type CallProvider,
+  type CallStats,
   type ProviderContext,
   type ProviderEvent,
 } from '../../provider';
@@ -35,6 +36,7 @@ export type VonageClientLike = Pick<
   | 'mute'
   | 'unmute'
   | 'sendDTMF'
+  | 'getPeerConnection'
   | 'on'
   | 'off'
 >;
@@ -239,6 +241,14 @@ export class VonageProvider implements CallProvider {
     } catch (error) {
       throw vonageFailure(error, 'connection-lost');
     }
+  }
+
+  /** Media statistics from the SDK's peer connection (diagnostics page and self-test). */
+  async getStats(callId: string): Promise<CallStats | null> {
+    const call = this.calls.get(callId);
+    const pc = call?.vonageId ? this.client?.getPeerConnection(call.vonageId) : undefined;
+    if (!pc) return null;
+    return summarizeStats(pc.connectionState, await pc.getStats());
   }
 
   // ---- session ------------------------------------------------------------------------------
@@ -675,4 +685,33 @@ export function callerTarget(from: string, channelType: string): Target {
   if (/^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,127}$/.test(from))
     return { kind: 'contact', id: from, label: from };
   return { kind: 'contact', id: 'unknown', label: from.slice(0, 200) || 'unknown' };
+}
+
+/** Audio totals and quality from an RTCStatsReport (outbound/inbound RTP, the selected candidate pair). */
+export function summarizeStats(connectionState: string, report: RTCStatsReport): CallStats {
+  const stats: CallStats = {
+    connectionState,
+    bytesSent: 0,
+    bytesReceived: 0,
+    packetsLost: 0,
+    jitterMs: null,
+    roundTripMs: null,
+  };
+  report.forEach((entry: Record<string, unknown>) => {
+    if (entry.kind !== undefined && entry.kind !== 'audio') return;
+    if (entry.type === 'outbound-rtp') stats.bytesSent += Number(entry.bytesSent ?? 0);
+    if (entry.type === 'inbound-rtp') {
+      stats.bytesReceived += Number(entry.bytesReceived ?? 0);
+      stats.packetsLost += Number(entry.packetsLost ?? 0);
+      if (typeof entry.jitter === 'number') stats.jitterMs = entry.jitter * 1000;
+    }
+    if (
+      entry.type === 'candidate-pair' &&
+      entry.nominated &&
+      typeof entry.currentRoundTripTime === 'number'
+    ) {
+      stats.roundTripMs = entry.currentRoundTripTime * 1000;
+    }
+  });
+  return stats;
 }

@@ -64,6 +64,7 @@ export class FakeVonageClient implements Pick<VonageClient, keyof VonageClientLi
   mute = vi.fn<VonageClient['mute']>(async () => undefined);
   unmute = vi.fn<VonageClient['unmute']>(async () => undefined);
   sendDTMF = vi.fn<VonageClient['sendDTMF']>(async () => undefined);
+  getPeerConnection = vi.fn<VonageClient['getPeerConnection']>(() => undefined);
 }
 
 // Compile-time proof that the fake has the real SDK's signatures for everything the provider uses.
