@@ -1,19 +1,40 @@
 // The in-page call bar: our own element with a shadow root, shown while a call is live on any CRM tab
-// (and briefly with the reason when a click could not start a call).
-import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+// (and briefly with the reason when a click could not start a call). The agent can drag it (pointer
+// or arrow keys on its handle) and minimise it, so it never hides the CRM's own dialogs for good; its
+// position is remembered per site.
+import { render, type ComponentChildren } from 'preact';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
 import type { AppState } from '../messaging/protocol';
-import type { CallError } from '../call/state';
-import { watchAppState } from '../ui/appState';
+import type { CallError, CallSnapshot } from '../call/state';
+import { background, useNow, watchAppState } from '../ui/appState';
 import { CallPanel } from '../ui/CallPanel';
-import { describeError, t } from '../ui/i18n';
+import {
+  clampPosition,
+  DEFAULT_POSITION,
+  dragTo,
+  nudge,
+  parsePosition,
+  POSITION_KEY,
+  type BarPosition,
+} from '../ui/callBarPosition';
+import { formatDuration, formatTarget } from '../ui/format';
+import { describeError, t, uiLanguage } from '../ui/i18n';
 import { BASE_CSS } from '../ui/styles';
 
 const BAR_CSS = `
 :host { all: initial; }
-.c2c-bar { position: fixed; right: 16px; bottom: 16px; z-index: 2147483000; min-width: 240px; max-width: 360px;
+.c2c-bar { position: fixed; z-index: 2147483000; min-width: 240px; max-width: 360px;
   background: var(--c2c-bg); color: var(--c2c-fg); border: 1px solid var(--c2c-border); border-radius: 10px;
-  box-shadow: 0 8px 24px rgba(0,0,0,.18); padding: 10px 12px; }
+  box-shadow: 0 8px 24px rgba(0,0,0,.18); padding: 6px 12px 10px; display: grid; gap: 6px; }
+.c2c-bar[data-minimized] { min-width: 0; padding-bottom: 6px; }
+.c2c-head { display: flex; gap: 6px; align-items: center; }
+.c2c-grip { cursor: grab; touch-action: none; padding: 2px 6px; border-color: transparent; letter-spacing: -2px; }
+.c2c-grip:active { cursor: grabbing; }
+.c2c-title { flex: 1; font-size: 12px; color: var(--c2c-muted); white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }
+.c2c-bar[data-minimized] .c2c-title { color: var(--c2c-fg); font-size: 13px; }
+.c2c-toggle { padding: 2px 8px; }
 .c2c-notice { display: flex; gap: 8px; align-items: center; }
 @media print { .c2c-bar { display: none; } }
 `;
@@ -21,6 +42,27 @@ const BAR_CSS = `
 export interface CallBarHandle {
   /** Shows a failure that happened before any call existed (e.g. not signed in). */
   showError(error: CallError): void;
+}
+
+async function loadPosition(site: string): Promise<BarPosition | null> {
+  try {
+    const stored = (await browser.storage.local.get(POSITION_KEY))[POSITION_KEY] as
+      Record<string, unknown> | undefined;
+    return parsePosition(stored?.[site]);
+  } catch {
+    return null;
+  }
+}
+
+async function savePosition(site: string, position: BarPosition): Promise<void> {
+  try {
+    const stored =
+      ((await browser.storage.local.get(POSITION_KEY))[POSITION_KEY] as
+        Record<string, unknown> | undefined) ?? {};
+    await browser.storage.local.set({ [POSITION_KEY]: { ...stored, [site]: position } });
+  } catch {
+    // The extension was reloaded under this page: nothing to remember with.
+  }
 }
 
 export function mountCallBar(signal: AbortSignal, doc: Document = document): CallBarHandle {
@@ -33,15 +75,25 @@ export function mountCallBar(signal: AbortSignal, doc: Document = document): Cal
   const mount = doc.createElement('div');
   shadow.append(mount);
   (doc.body ?? doc.documentElement).append(host);
+  const view = doc.defaultView ?? window;
+  const site = view.location.host || 'local';
 
   let showError: (error: CallError) => void = () => undefined;
   function Bar() {
     const [state, setState] = useState<AppState | null>(null);
     const [notice, setNotice] = useState<CallError | null>(null);
+    const [position, setPosition] = useState<BarPosition>(DEFAULT_POSITION);
+    const [minimizedFor, setMinimizedFor] = useState<string | null>(null);
+    const bar = useRef<HTMLDivElement>(null);
+    const drag = useRef<{ x: number; y: number; start: BarPosition; id: number } | null>(null);
+
     useEffect(() => {
       const controller = new AbortController();
       watchAppState(setState, controller.signal);
       showError = (error) => setNotice(error);
+      void loadPosition(site).then((saved) => saved && setPosition(saved));
+      const onResize = () => setPosition((p) => clamp(p));
+      view.addEventListener('resize', onResize, { signal: controller.signal });
       return () => controller.abort();
     }, []);
     useEffect(() => {
@@ -49,16 +101,128 @@ export function mountCallBar(signal: AbortSignal, doc: Document = document): Cal
       const id = setTimeout(() => setNotice(null), 8000);
       return () => clearTimeout(id);
     }, [notice]);
-    if (state?.call) {
+
+    const clamp = (p: BarPosition): BarPosition => {
+      const rect = bar.current?.getBoundingClientRect();
+      return clampPosition(
+        p,
+        { width: view.innerWidth, height: view.innerHeight },
+        { width: rect?.width ?? 280, height: rect?.height ?? 120 },
+      );
+    };
+    // Keep it on screen when its size changes (keypad opened, minimised, another page width).
+    useLayoutEffect(() => {
+      const next = clamp(position);
+      if (next.right !== position.right || next.bottom !== position.bottom) setPosition(next);
+    });
+
+    const call = state?.call ?? null;
+    // A ringing call or call waiting always shows the full bar, so Answer is one click away.
+    const mustExpand = call?.phase === 'incoming' || Boolean(state?.waiting);
+    const minimized = Boolean(call && minimizedFor === call.callId && !mustExpand);
+    const move = (next: BarPosition, persist: boolean) => {
+      const clamped = clamp(next);
+      setPosition(clamped);
+      if (persist) void savePosition(site, clamped);
+    };
+
+    const head = (title: ComponentChildren) => (
+      <div class="c2c-head">
+        <button
+          class="c2c-grip"
+          aria-label={t('callBarMove')}
+          title={t('callBarMoveHint')}
+          aria-describedby="c2c-move-hint"
+          onPointerDown={(e) => {
+            if (!e.isPrimary) return;
+            e.currentTarget.setPointerCapture(e.pointerId);
+            drag.current = { x: e.clientX, y: e.clientY, start: position, id: e.pointerId };
+          }}
+          onPointerMove={(e) => {
+            const d = drag.current;
+            if (d && d.id === e.pointerId)
+              move(dragTo(d.start, e.clientX - d.x, e.clientY - d.y), false);
+          }}
+          onPointerUp={(e) => {
+            const d = drag.current;
+            if (!d || d.id !== e.pointerId) return;
+            drag.current = null;
+            move(dragTo(d.start, e.clientX - d.x, e.clientY - d.y), true);
+          }}
+          onPointerCancel={() => {
+            drag.current = null;
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Home') {
+              e.preventDefault();
+              move(DEFAULT_POSITION, true);
+              return;
+            }
+            const next = nudge(position, e.key, e.shiftKey);
+            if (!next) return;
+            e.preventDefault();
+            move(next, true);
+          }}
+        >
+          <span aria-hidden="true">⋮⋮</span>
+        </button>
+        <span class="sr-only" id="c2c-move-hint">
+          {t('callBarMoveHint')}
+        </span>
+        <span class="c2c-title" data-testid="call-bar-title">
+          {title}
+        </span>
+        {minimized && call && call.phase !== 'ended' && (
+          <button
+            class="c2c-hangup"
+            onClick={(e) =>
+              e.isTrusted && void background.send('hangup', {}).catch(() => undefined)
+            }
+          >
+            {t('hangUp')}
+          </button>
+        )}
+        {call && !mustExpand && (
+          <button
+            class="c2c-toggle"
+            aria-expanded={!minimized}
+            aria-label={minimized ? t('callBarExpand') : t('callBarMinimize')}
+            title={minimized ? t('callBarExpand') : t('callBarMinimize')}
+            data-testid="call-bar-toggle"
+            onClick={() => setMinimizedFor(minimized ? null : call.callId)}
+          >
+            <span aria-hidden="true">{minimized ? '▴' : '▾'}</span>
+          </button>
+        )}
+      </div>
+    );
+
+    const style = { right: `${position.right}px`, bottom: `${position.bottom}px` };
+    if (call) {
       return (
-        <div class="c2c-bar" data-testid="call-bar">
-          <CallPanel call={state.call} waiting={state.waiting} />
+        <div
+          ref={bar}
+          class="c2c-bar"
+          style={style}
+          data-testid="call-bar"
+          data-minimized={minimized ? '' : undefined}
+          role="region"
+          aria-label={t('callBarLabel')}
+        >
+          {head(minimized ? <MinimizedSummary call={call} /> : t('callBarLabel'))}
+          {!minimized && <CallPanel call={call} waiting={state?.waiting} />}
         </div>
       );
     }
     if (notice) {
       return (
-        <div class="c2c-bar c2c-notice" role="alert" data-testid="call-bar-notice">
+        <div
+          ref={bar}
+          class="c2c-bar c2c-notice"
+          style={style}
+          role="alert"
+          data-testid="call-bar-notice"
+        >
           <span>{describeError(notice)}</span>
           <button onClick={() => setNotice(null)} aria-label={t('dismiss')}>
             ×
@@ -74,4 +238,23 @@ export function mountCallBar(signal: AbortSignal, doc: Document = document): Cal
     host.remove();
   });
   return { showError: (error) => showError(error) };
+}
+
+/** One line while minimised: who, the phase and the timer (the title row's text). */
+function MinimizedSummary({ call }: { call: CallSnapshot }) {
+  const now = useNow(call.phase !== 'ended');
+  const who = call.displayName ?? formatTarget(call.target);
+  const phase =
+    call.phase === 'ended'
+      ? t(`ended_${(call.endReason ?? 'failed').replace(/-/g, '_')}`)
+      : t(`phase_${call.phase}`);
+  const elapsed = call.answeredAt
+    ? formatDuration((call.endedAt ?? now) - call.answeredAt, uiLanguage())
+    : null;
+  return (
+    <span class="c2c-mini" role="status" data-call-phase={call.phase} data-testid="call-bar-mini">
+      <strong>{who}</strong> · {phase}
+      {elapsed ? ` · ${elapsed}` : ''}
+    </span>
+  );
 }

@@ -6,10 +6,22 @@ const bar = { width: 300, height: 120 };
 
 describe('call bar position', () => {
   it.each([
-    [{ right: 16, bottom: 16 }, { right: 16, bottom: 16 }],
-    [{ right: -50, bottom: -10 }, { right: 4, bottom: 4 }],
-    [{ right: 5000, bottom: 5000 }, { right: 696, bottom: 676 }],
-    [{ right: 100.6, bottom: 200.2 }, { right: 101, bottom: 200 }],
+    [
+      { right: 16, bottom: 16 },
+      { right: 16, bottom: 16 },
+    ],
+    [
+      { right: -50, bottom: -10 },
+      { right: 4, bottom: 4 },
+    ],
+    [
+      { right: 5000, bottom: 5000 },
+      { right: 696, bottom: 676 },
+    ],
+    [
+      { right: 100.6, bottom: 200.2 },
+      { right: 101, bottom: 200 },
+    ],
   ])('clamps %o into the viewport → %o', (pos, expected) => {
     expect(clampPosition(pos, viewport, bar)).toEqual(expected);
   });
@@ -36,7 +48,10 @@ describe('call bar position', () => {
   });
 
   it.each([
-    [{ right: 10, bottom: 20 }, { right: 10, bottom: 20 }],
+    [
+      { right: 10, bottom: 20 },
+      { right: 10, bottom: 20 },
+    ],
     [null, null],
     ['x', null],
     [{ right: '10', bottom: 20 }, null],

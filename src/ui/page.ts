@@ -20,7 +20,7 @@ input, select, textarea { font: inherit; padding: 4px 6px; border: 1px solid var
   background: var(--c2c-bg); color: var(--c2c-fg); }
 .row { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
 .muted { color: var(--c2c-muted); }
-.error { color: var(--c2c-danger); }
-.ok { color: var(--c2c-accent); }
+.error { color: var(--c2c-danger-text, var(--c2c-danger)); }
+.ok { color: var(--c2c-ok-text, var(--c2c-accent)); }
 .primary { background: var(--c2c-accent); border-color: var(--c2c-accent); color: #fff; }
 `;
