@@ -19,14 +19,11 @@ async function signedIn() {
     document,
     window,
   });
-  const init = (method: 'init') => ({
-    protocol: PROTOCOL,
-    kind: 'request' as const,
-    id: 1,
-    method,
-  });
   await host.handle({
-    ...init('init'),
+    protocol: PROTOCOL,
+    kind: 'request',
+    id: 1,
+    method: 'init',
     params: {
       accountId: 'a',
       apikey: 'k',
