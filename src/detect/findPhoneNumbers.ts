@@ -119,8 +119,16 @@ function readCandidate(s: string, i: number): Candidate {
 }
 
 // Labels of identifiers that look like numbers: "Order #", "INV-", "Acct", "Ticket", "Ref" …
+// One word may sit between label and digits ("Réf. client 01…") unless it says phone.
 const ID_LABEL =
-  /(?:\b(?:orders?|invoices?|inv|acct|accounts?|a\/c|tickets?|tkt|case|ref|reference|po|sku|tracking|serial|s\/n|confirmation|conf|booking|transaction|txn|receipt|quote|contract|id|vin|iban|isbn|ein|ssn|vat|tax|pedido|factura|cuenta|referencia)\.?\s*(?:no\.?|nr\.?|num(?:ber)?\.?|n[º°]|#|id|code)?|注文番号|請求書番号|伝票番号|受付番号|订单号?|订单编号|发票号?|单号|编号)\s*[:#.\-–]?\s*$/i;
+  /(?:\b(?:orders?|invoices?|inv|acct|accounts?|a\/c|tickets?|tkt|case|ref|réf|reference|référence|po|sku|tracking|serial|s\/n|confirmation|conf|booking|transaction|txn|receipt|quote|contract|id|vin|iban|isbn|ein|ssn|vat|tax|pedido|factura|cuenta|referencia|commande|devis|facture|dossier|contrat|bestellung|bestellnummer|rechnung|rechnungsnummer|kundennummer|kundennr|auftrag|vertrag)\.?(?:\s+(\p{L}+)\.?)?\s*(?:no\.?|nr\.?|num(?:ber)?\.?|n[º°o]\.?|#|id|code)?|注文番号|請求書番号|伝票番号|受付番号|订单号?|订单编号|发票号?|单号|编号)\s*[:#.\-–]?\s*$/iu;
+const PHONE_WORD =
+  /^(?:phone|tel|tél|telephone|téléphone|telefon|teléfono|mobile|mobil|móvil|portable|cell|fax|direct|office|home|work|main|contact|hotline|number)$/i;
+
+function hasIdLabel(before: string): boolean {
+  const m = ID_LABEL.exec(before);
+  return m !== null && !(m[1] && PHONE_WORD.test(m[1]));
+}
 const VERSION_LABEL = /\b(?:v|ver|version|build|release|rev|revision)\.?\s*$/i;
 const CURRENCY_BEFORE =
   /(?:[$€£¥₹₩₽¢]|\b(?:USD|EUR|GBP|JPY|CNY|RMB|CHF|CAD|AUD|INR|MXN|BRL)\b)\s?$/i;
@@ -225,7 +233,7 @@ function isLookAlikeContext(s: string, start: number, end: number): boolean {
   }
   const before = s.slice(Math.max(0, start - 32), start);
   if (CURRENCY_BEFORE.test(before) || CURRENCY_AFTER.test(s.slice(end, end + 5))) return true;
-  if (ID_LABEL.test(before) || VERSION_LABEL.test(before)) return true;
+  if (hasIdLabel(before) || VERSION_LABEL.test(before)) return true;
   if (before.endsWith('〒') || before.endsWith('〒 ')) return true; // Japanese postal code
   return false;
 }

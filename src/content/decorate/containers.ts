@@ -43,9 +43,9 @@ const INLINE = new Set([
 const INTERACTIVE = new Set(['a', 'button', 'label', 'summary']);
 
 export function isInline(el: Element): boolean {
-  const name = el.localName;
-  // Custom elements (Lightning's lightning-formatted-phone, …) are inline unless styled otherwise.
-  return INLINE.has(name) || (name.includes('-') && name !== HOST_TAG);
+  // Custom elements (lightning-*, lyte-*, …) count as blocks: frameworks use them for cells and
+  // rows, and treating them as inline would merge a whole grid into one text.
+  return INLINE.has(el.localName);
 }
 
 function isInteractive(el: Element): boolean {
