@@ -69,6 +69,7 @@ const WIRE_CODES: Record<string, string> = {
   'user:error:not-found': 'USER_NOT_FOUND',
   'http:error:validation-fail': 'VALIDATION_FAIL',
   'voice:error:media_timeout': 'MEDIA_TIMEOUT',
+  'internal:error:service_no_available': 'NETWORK_ERROR',
 };
 
 /** The SDK error's code as a documented name (wire codes translated; unknown ones kept). */
