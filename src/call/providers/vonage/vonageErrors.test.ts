@@ -63,6 +63,11 @@ describe('vonageFailure', () => {
       'internal',
       'voice:error:no_call_found',
     ],
+    [
+      vonageError('NETWORK_ERROR', 'internal:error:service_no_available'),
+      'provider-unreachable',
+      'NETWORK_ERROR',
+    ],
   ])('%# maps to %s (%s)', (error, code, vendorCode) => {
     expect(vonageFailure(error).toCallError()).toMatchObject({ code, vendorCode });
   });
