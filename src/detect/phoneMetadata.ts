@@ -226,6 +226,16 @@ export function validatePhone(
   international: boolean,
   country: string,
 ): ValidNumber | null {
+  const valid = validateAsWritten(digits, international, country);
+  // E.164 caps a number at 15 digits; a few plans' patterns allow longer national numbers.
+  return valid && valid.e164.length <= 16 ? valid : null;
+}
+
+function validateAsWritten(
+  digits: string,
+  international: boolean,
+  country: string,
+): ValidNumber | null {
   if (international) return validateInternational(digits);
   // `00` is the international prefix almost everywhere, so read "00 44 20 …" as +44 even in the US.
   if (digits.startsWith('00')) {
