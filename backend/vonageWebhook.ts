@@ -97,11 +97,17 @@ export type DestinationCheck =
 /** The server-side toll-fraud guard for an outbound phone destination (digits, country code first). */
 export function checkDestination(digits: string, allowedCountries: string[]): DestinationCheck {
   const cleaned = digits.replace(/^\+/, '');
-  const phone = /^[1-9]\d{6,14}$/.test(cleaned) ? parsePhoneNumberFromString(`+${cleaned}`) : undefined;
+  const phone = /^[1-9]\d{6,14}$/.test(cleaned)
+    ? parsePhoneNumberFromString(`+${cleaned}`)
+    : undefined;
   // getType() is undefined exactly when the number matches no valid pattern (what isValid() checks).
   const type = phone?.getType();
   if (!phone || !type) {
-    return { ok: false, code: 'invalid-number', spoken: 'This call cannot be placed: the number is not valid.' };
+    return {
+      ok: false,
+      code: 'invalid-number',
+      spoken: 'This call cannot be placed: the number is not valid.',
+    };
   }
   const country = phone.country ?? '';
   if (!allowedCountries.includes('*') && !allowedCountries.includes(country)) {

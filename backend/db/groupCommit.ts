@@ -17,8 +17,10 @@ export class GroupCommit {
   private running: Promise<void> | undefined;
 
   constructor(
+    /** Runs one transaction; commits without waiting for durability. */
     private readonly runTransaction: Runner,
-    private readonly onBatchError: (error: unknown, size: number) => void = () => {},
+    /** Makes everything committed so far durable. */
+    private readonly sync: () => Promise<void>,
     private readonly maxBatch = 500,
   ) {}
 
@@ -29,9 +31,24 @@ export class GroupCommit {
     });
   }
 
-  /** Resolves once everything queued so far has committed (or failed). */
+  private readonly syncing = new Set<Promise<void>>();
+
+  /** Resolves once everything queued so far is durable (or failed). */
   async flush(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.running || this.syncing.size) {
+      await this.running;
+      await Promise.all([...this.syncing]);
+    }
+  }
+
+  /** Settles a committed batch once it is durable; the next batch runs meanwhile. */
+  private settle(batch: Pending[], results: unknown[]): void {
+    const synced = this.sync().then(
+      () => batch.forEach((p, i) => p.resolve(results[i])),
+      (error: unknown) => batch.forEach((p) => p.reject(error)),
+    );
+    this.syncing.add(synced);
+    void synced.finally(() => this.syncing.delete(synced));
   }
 
   private async drain(): Promise<void> {
@@ -46,19 +63,18 @@ export class GroupCommit {
           for (const p of batch) out.push(await p.job(trx, notify));
           return out;
         });
-      } catch (error) {
-        if (batch.length > 1) this.onBatchError(error, batch.length);
+      } catch {
         // The batch rolled back. One bad write must not fail its neighbours: redo them one by one.
         for (const p of batch) {
           try {
-            p.resolve(await this.runTransaction(p.job));
+            this.settle([p], [await this.runTransaction(p.job)]);
           } catch (single) {
             p.reject(single);
           }
         }
         continue;
       }
-      batch.forEach((p, i) => p.resolve(results![i]));
+      this.settle(batch, results);
     }
     this.running = undefined;
   }

@@ -145,7 +145,10 @@ export class Store {
     readonly bus: Bus,
   ) {
     this.db = handle.db;
-    this.group = new GroupCommit((job) => this.tx(job));
+    this.group = new GroupCommit(
+      (job) => this.tx(job, { sync: false }),
+      () => this.handle.sync(),
+    );
   }
 
   /** Runs `job` in a transaction shared with concurrent writers (group commit); resolves after commit. */
@@ -188,7 +191,10 @@ export class Store {
    * lock orders writers (so an SSE reader never skips an id that commits later) and NOTIFY tells
    * the other instances; local streams are woken after commit.
    */
-  async tx<T>(fn: (trx: Trx, notify: Set<string>) => Promise<T>): Promise<T> {
+  async tx<T>(
+    fn: (trx: Trx, notify: Set<string>) => Promise<T>,
+    opts: { sync?: boolean } = {},
+  ): Promise<T> {
     const notify = new Set<string>();
     const result = await this.db.transaction().execute(async (trx) => {
       if (this.handle.dialect === 'pg')
@@ -200,6 +206,7 @@ export class Store {
       }
       return value;
     });
+    if (opts.sync !== false) await this.handle.sync();
     for (const agent of notify) this.bus.wake(agent);
     return result;
   }
