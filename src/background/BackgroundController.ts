@@ -278,7 +278,7 @@ export class BackgroundController {
     void browser.storage.session.set({ [MIRROR_KEY]: state }).catch(() => undefined);
     const error = state?.call?.phase === 'ended' ? state.call.error : undefined;
     if (error && before?.call?.phase !== 'ended')
-      void this.onFailure(new CallFailure(error.code, error.detail));
+      void this.onFailure(CallFailure.fromCallError(error));
     if (reason !== 'configure') void this.broadcast();
   }
 

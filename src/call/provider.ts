@@ -75,6 +75,11 @@ export class CallFailure extends Error {
     };
   }
 
+  /** Rebuilds a failure that crossed a message boundary as a CallError, keeping every field. */
+  static fromCallError(error: CallError): CallFailure {
+    return new CallFailure(error.code, error.detail, error.vendorCode);
+  }
+
   static from(error: unknown, fallback: ErrorCode = 'internal'): CallFailure {
     if (error instanceof CallFailure) return error;
     return new CallFailure(fallback, error instanceof Error ? error.message : String(error));

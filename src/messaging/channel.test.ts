@@ -97,3 +97,16 @@ describe('defineChannel', () => {
     await expect(channel.send('add', { a: 1, b: 1 })).rejects.toBeInstanceOf(CallFailure);
   });
 });
+
+describe('failures across the channel', () => {
+  it('keep the vendor code', async () => {
+    const channel = defineChannel<TestProtocol>('test', schemas, async () => ({
+      ok: false,
+      error: { code: 'busy', detail: 'CleverTap says busy', vendorCode: 'ERR_USER_BUSY' },
+    }));
+    await expect(channel.send('fail', {})).rejects.toMatchObject({
+      code: 'busy',
+      vendorCode: 'ERR_USER_BUSY',
+    });
+  });
+});

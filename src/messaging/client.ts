@@ -46,12 +46,16 @@ export function createClient<P extends Protocol<P>>(
       const reply = raw as {
         ok?: unknown;
         result?: unknown;
-        error?: { code?: unknown; detail?: unknown };
+        error?: { code?: unknown; detail?: unknown; vendorCode?: unknown };
       } | null;
       if (reply?.ok === true) return reply.result as never;
       if (reply?.ok === false && typeof reply.error?.code === 'string') {
-        const detail = typeof reply.error.detail === 'string' ? reply.error.detail : undefined;
-        throw new CallFailure(reply.error.code as ErrorCode, detail);
+        const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+        throw new CallFailure(
+          reply.error.code as ErrorCode,
+          text(reply.error.detail),
+          text(reply.error.vendorCode),
+        );
       }
       throw new CallFailure('internal', `${name}.${type}: no valid reply`);
     },

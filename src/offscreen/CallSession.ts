@@ -268,7 +268,7 @@ export class CallSession {
         this.endCall(
           event.callId,
           event.reason,
-          event.error ? new CallFailure(event.error.code, event.error.detail) : undefined,
+          event.error ? CallFailure.fromCallError(event.error) : undefined,
         );
         return;
     }
