@@ -74,6 +74,15 @@ export function App({ reason }: { reason: string | null }) {
         <h2>{t('onboardingNextHeading')}</h2>
         <p>{t('onboardingNext')}</p>
       </section>
+      <section aria-labelledby="selftest-heading" style={{ display: 'grid', gap: '8px' }}>
+        <h2 id="selftest-heading">{t('onboardingSelfTestHeading')}</h2>
+        <p>{t('onboardingSelfTestWhy')}</p>
+        <p>
+          <a href={browser.runtime.getURL('/selftest.html')} data-testid="onboarding-selftest">
+            {t('onboardingSelfTestLink')}
+          </a>
+        </p>
+      </section>
     </main>
   );
 }

@@ -236,13 +236,14 @@ function RecentCalls({ state }: { state: AppState }) {
             return (
               <li key={item.uuid} class="row" data-testid="recent-call" data-uuid={item.uuid}>
                 <span class="recent-who">
-                  <span aria-hidden="true">{item.direction === 'inbound' ? '↙' : '↗'} </span>
-                  <span class="sr-only">
-                    {t(item.direction === 'inbound' ? 'popupInbound' : 'popupOutbound')}
+                  <span>
+                    <span aria-hidden="true">{item.direction === 'inbound' ? '↙' : '↗'} </span>
+                    <span class="sr-only">
+                      {t(item.direction === 'inbound' ? 'popupInbound' : 'popupOutbound')}{' '}
+                    </span>
+                    <strong>{who}</strong>
                   </span>
-                  <strong>{who}</strong>
                   <span class="muted small">
-                    {' '}
                     {dates.format(item.createdAt)}
                     {seconds ? ` · ${seconds}` : ` · ${statusText(item.status)}`}
                   </span>

@@ -14,8 +14,9 @@ style.textContent = `
 .dialpad .row { flex-wrap: nowrap; }
 .dialpad input { flex: 1; min-width: 0; }
 .recent ul { list-style: none; margin: 0; padding: 0; display: grid; gap: 4px; }
-.recent li { justify-content: space-between; flex-wrap: nowrap; }
-.recent-who { overflow: hidden; text-overflow: ellipsis; }
+.recent li { display: grid; grid-template-columns: 1fr auto; gap: 8px; align-items: center; }
+.recent-who { min-width: 0; display: grid; }
+.recent li button { white-space: nowrap; }
 .small { font-size: 12px; }
 .links { justify-content: space-between; }
 a { color: var(--c2c-focus); }

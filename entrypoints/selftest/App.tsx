@@ -235,9 +235,12 @@ function MicrophoneTest({ onResult }: { onResult(check: SelfTestChecks['micropho
         analyser.getFloatTimeDomainData(samples);
         let sum = 0;
         for (const s of samples) sum += s * s;
-        const value = Math.min(1, Math.sqrt(sum / samples.length) * 4);
+        // Loudness in dBFS mapped onto -60…0 dB, the range a speaking voice moves in.
+        const rms = Math.sqrt(sum / samples.length);
+        const value = rms > 0 ? Math.min(1, Math.max(0, (20 * Math.log10(rms) + 60) / 60)) : 0;
         peak.current = Math.max(peak.current, value);
-        setLevel(value);
+        // Falls back slowly, like a VU meter, so short sounds stay visible.
+        setLevel((previous) => Math.max(value, previous * 0.85));
       }, 100);
       stop.current = () => {
         clearInterval(timer);

@@ -22,8 +22,9 @@ import { formatDuration, formatTarget } from '../ui/format';
 import { describeError, t, uiLanguage } from '../ui/i18n';
 import { BASE_CSS } from '../ui/styles';
 
+// The host resets everything the page's CSS could pass down, then our shared CSS sets the type.
+const RESET_CSS = `:host { all: initial; }`;
 const BAR_CSS = `
-:host { all: initial; }
 .c2c-bar { position: fixed; z-index: 2147483000; min-width: 240px; max-width: 360px;
   background: var(--c2c-bg); color: var(--c2c-fg); border: 1px solid var(--c2c-border); border-radius: 10px;
   box-shadow: 0 8px 24px rgba(0,0,0,.18); padding: 6px 12px 10px; display: grid; gap: 6px; }
@@ -70,7 +71,7 @@ export function mountCallBar(signal: AbortSignal, doc: Document = document): Cal
   host.setAttribute('data-c2c-own', '');
   const shadow = host.attachShadow({ mode: 'open' });
   const style = doc.createElement('style');
-  style.textContent = BASE_CSS + BAR_CSS;
+  style.textContent = RESET_CSS + BASE_CSS + BAR_CSS;
   shadow.append(style);
   const mount = doc.createElement('div');
   shadow.append(mount);

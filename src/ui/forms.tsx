@@ -60,7 +60,12 @@ export function Field({
 export function LockedNote({ id }: { id?: string }) {
   return (
     <span id={id} class="locked-note" data-testid="locked-note">
-      <span aria-hidden="true">🔒 </span>
+      <svg aria-hidden="true" viewBox="0 0 16 16" width="12" height="12" class="lock-icon">
+        <path
+          fill="currentColor"
+          d="M8 1a3.5 3.5 0 0 0-3.5 3.5V7H4a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h8a1 1 0 0 0 1-1V8a1 1 0 0 0-1-1h-.5V4.5A3.5 3.5 0 0 0 8 1Zm-2 6V4.5a2 2 0 1 1 4 0V7H6Z"
+        />
+      </svg>
       {t('lockedByPolicy')}
     </span>
   );
@@ -74,13 +79,14 @@ export const FORM_CSS = `
 .field [aria-invalid=true] { border-color: var(--c2c-danger); }
 .field input[readonly], .field select:disabled { background: color-mix(in srgb, var(--c2c-border) 35%, var(--c2c-bg)); }
 .hint { font-size: 12px; }
-.locked-note { font-size: 12px; color: var(--c2c-muted); }
+.locked-note { font-size: 12px; color: var(--c2c-muted); display: inline-flex; gap: 4px; align-items: center; }
 fieldset { border: 1px solid var(--c2c-border); border-radius: 8px; display: grid; gap: 10px; padding: 10px 12px; }
 legend { font-weight: 600; padding: 0 4px; }
 .check { display: flex; gap: 6px; align-items: center; }
 a { color: var(--c2c-focus); }
 form { display: grid; gap: 12px; }
 .options, .selftest { max-width: 780px; margin: 0 auto; padding: 16px; }
+.options h1, .selftest h1 { font-size: 20px; } .options h2, .selftest h2 { font-size: 16px; }
 .notice { border: 1px solid var(--c2c-border); border-left: 4px solid var(--c2c-focus); padding: 8px 12px;
   border-radius: 6px; margin: 0; }
 .grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(14em, 1fr)); gap: 10px; }

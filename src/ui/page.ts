@@ -12,7 +12,8 @@ export function mountPage(titleKey?: string): void {
 }
 
 const PAGE_CSS = `
-body { margin: 0; background: var(--c2c-bg); color: var(--c2c-fg); }
+/* Chrome gives extension pages body { font-size: 75% }: use our type scale instead. */
+body { margin: 0; background: var(--c2c-bg); color: var(--c2c-fg); font: inherit; }
 main { padding: 12px 14px; display: grid; gap: 12px; }
 h1 { font-size: 16px; margin: 0; } h2 { font-size: 14px; margin: 0; }
 label { display: grid; gap: 2px; }
