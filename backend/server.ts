@@ -39,6 +39,13 @@ export async function startServer(
   const store = new Store(handle, bus);
   const ingestor = new Ingestor(store, log);
   const relay = new SignalRelay(store, log);
+  const prune = () =>
+    store
+      .pruneUpdates(Date.now())
+      .catch((error: unknown) => log.warn('pruning call updates failed', { error }));
+  void prune();
+  const pruneTimer = setInterval(() => void prune(), 3600_000);
+  pruneTimer.unref();
   const shutdown = new AbortController();
   const app = createApp({
     config,
@@ -104,6 +111,7 @@ export async function startServer(
     (closing ??= (async () => {
       log.info('shutting down');
       shutdown.abort();
+      clearInterval(pruneTimer);
       // Stop accepting; in-flight requests finish, idle keep-alive sockets close.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

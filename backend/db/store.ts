@@ -453,6 +453,15 @@ export class Store {
 
   // ---- call updates (live status) ----
 
+  /** Drops live-status history older than `maxAgeMs` (streams resume within that window). */
+  async pruneUpdates(now: number, maxAgeMs = 7 * 86_400_000): Promise<number> {
+    const result = await this.db
+      .deleteFrom('call_updates')
+      .where('created_at', '<', now - maxAgeMs)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   updatesSince(agent: string, afterId: number, limit = 500) {
     return this.db
       .selectFrom('call_updates')

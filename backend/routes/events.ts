@@ -58,7 +58,14 @@ export function eventsRoutes(deps: AppDeps) {
             };
           });
           wake = undefined;
-          if (!pending && !stream.aborted) await stream.write(': keep-alive\n\n');
+          if (!pending && !stream.aborted) {
+            // Quiet for a while: check the session still stands (sign-out, key rotation, disabling).
+            if (!(await deps.store.getSession(hashToken(token!), Date.now()))) {
+              await stream.writeSSE({ event: 'expired', data: '{}' });
+              break;
+            }
+            await stream.write(': keep-alive\n\n');
+          }
         }
       } finally {
         unsubscribe();

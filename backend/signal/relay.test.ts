@@ -1,13 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CLOSE_REPLACED, CLOSE_UNAUTHORIZED } from '../../src/call/signalling';
+import { addAgent, checkAccessKey, createSession, disableAgent } from '../agents';
+import { createLogger } from '../log';
 import {
   SignalClient,
   eventually,
   forEachEngine,
+  makeTestApp,
   startTestBackend,
   type TestBackend,
 } from '../testing/support';
+import { SignalRelay } from './relay';
 
 const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n';
 let n = 0;
@@ -238,4 +242,26 @@ describe('signalling auth timeout', () => {
     expect(c.ws.readyState).toBe(WebSocket.OPEN);
     expect(await c.closed(12_000)).toBe(CLOSE_UNAUTHORIZED);
   }, 15_000);
+});
+
+describe('signalling relay sessions', () => {
+  it('closes sockets whose session ended elsewhere (agent disabled by the admin CLI)', async () => {
+    const t = await makeTestApp();
+    const relay = new SignalRelay(t.store, createLogger('silent'), 50);
+    try {
+      const { accessKey } = await addAgent(t.store, 'dora');
+      const agent = (await checkAccessKey(t.store, accessKey))!;
+      const { token } = await createSession(t.store, agent, 3600);
+      const sent: string[] = [];
+      let closed: number | undefined;
+      const conn = relay.connect({ send: (d) => sent.push(d), close: (code) => (closed = code) });
+      conn.onMessage(JSON.stringify({ t: 'auth', token }));
+      await eventually(() => sent.some((m) => m.includes('"ready"')));
+      await disableAgent(t.store, 'dora');
+      await eventually(() => closed === CLOSE_UNAUTHORIZED);
+    } finally {
+      await relay.close();
+      await t.close();
+    }
+  });
 });

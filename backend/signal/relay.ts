@@ -18,6 +18,8 @@ import { RateLimiter } from '../rateLimit';
 export const AUTH_TIMEOUT_MS = 10_000;
 /** An invite nobody answers is ended by the relay after this long. */
 export const RING_TIMEOUT_MS = 60_000;
+/** How often live sockets' sessions are checked again. */
+export const SESSION_RECHECK_MS = 30_000;
 
 /** The transport the relay needs from a WebSocket. */
 export interface SignalSocket {
@@ -63,10 +65,32 @@ export class SignalRelay {
   private readonly invites = new RateLimiter(30, 60_000);
   private roundRobin = 0;
 
+  private readonly recheck: NodeJS.Timeout;
+
   constructor(
     private readonly store: Store,
     private readonly log: Logger,
-  ) {}
+    recheckMs = SESSION_RECHECK_MS,
+  ) {
+    // Sessions end elsewhere too (another instance, the admin CLI disabling an agent or rotating a key).
+    this.recheck = setInterval(() => void this.recheckSessions(), recheckMs);
+    this.recheck.unref();
+  }
+
+  private async recheckSessions(): Promise<void> {
+    const now = Date.now();
+    for (const conn of [...this.conns]) {
+      if (!conn.tokenHash || conn.closed) continue;
+      try {
+        if (!(await this.store.getSession(conn.tokenHash, now))) {
+          this.error(conn, 'unauthorized', 'Session ended: sign in again');
+          this.kick(conn, CLOSE_UNAUTHORIZED, 'session ended');
+        }
+      } catch {
+        // database briefly unavailable: check again next time
+      }
+    }
+  }
 
   /** Called for every accepted WebSocket; returns the handlers for its messages and close. */
   connect(socket: SignalSocket): SignalConnection {
@@ -105,6 +129,7 @@ export class SignalRelay {
 
   /** Ends every call and closes every socket (shutdown). Resolves when call records are written. */
   async close(): Promise<void> {
+    clearInterval(this.recheck);
     for (const conn of [...this.conns]) {
       try {
         conn.socket.close(1001, 'server shutting down');
