@@ -3,14 +3,12 @@
 // hosts routed to a closed local port, init fails with a clear message within seconds, nothing is
 // left running, and the built-in provider still calls.
 import { createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
-import { connect as netConnect, createServer } from 'node:net';
+import { connect as netConnect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import type { Page } from 'playwright-core';
+import { freePort, inspectOffscreen, setProvider } from './devtools';
 import {
   appState,
   backgroundRequest,
-  EXTENSION_ORIGIN,
   launchBrowser,
   openSoftphone,
   signIn,
@@ -99,116 +97,6 @@ async function withProjectId(
   };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-/**
- * A DevTools connection to the offscreen document (Playwright does not expose it as a page):
- * collects exceptions, console errors and CSP reports, including those from before we attached.
- */
-async function inspectOffscreen(debugPort: number) {
-  const target = await waitFor(
-    async () => {
-      const list = (await (await fetch(`http://127.0.0.1:${debugPort}/json/list`)).json()) as {
-        url: string;
-        webSocketDebuggerUrl?: string;
-      }[];
-      return list.find(
-        (t) => t.url.startsWith(`${EXTENSION_ORIGIN}/offscreen.html`) && t.webSocketDebuggerUrl,
-      );
-    },
-    15_000,
-    'the offscreen document',
-  );
-  const socket = new WebSocket(target!.webSocketDebuggerUrl!);
-  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-  const problems: string[] = [];
-  const pending = new Map<number, (result: unknown) => void>();
-  let nextId = 1;
-  socket.on('message', (raw) => {
-    const message = JSON.parse(String(raw)) as {
-      id?: number;
-      result?: unknown;
-      method?: string;
-      params?: CdpParams;
-    };
-    if (message.id) pending.get(message.id)?.(message.result);
-    const p = message.params ?? {};
-    if (message.method === 'Runtime.exceptionThrown') {
-      problems.push(`exception: ${JSON.stringify(p.exceptionDetails).slice(0, 400)}`);
-    }
-    if (message.method === 'Runtime.consoleAPICalled' && p.type === 'error') {
-      const args = p.args ?? [];
-      const text = args.map((a) => String(a.value ?? a.description)).join(' ');
-      // The Web SDK logs its failed request to the (deliberately unreachable) CleverTap API.
-      if (!/^CleverTap \[\d+\]: Fetch error:/.test(text))
-        problems.push(`console.error: ${text.slice(0, 400)}`);
-    }
-    if (message.method === 'Log.entryAdded') {
-      const entry = p.entry!;
-      // Failed connections to CleverTap's (deliberately unreachable) hosts are expected network errors.
-      const vendorNetwork =
-        entry.source === 'network' && VENDOR_NETWORK.test(`${entry.text} ${entry.url ?? ''}`);
-      if (entry.level === 'error' && !vendorNetwork)
-        problems.push(`${entry.source}: ${entry.text}`);
-    }
-  });
-  const send = (method: string, params: object = {}) =>
-    new Promise<unknown>((resolve) => {
-      const id = nextId++;
-      pending.set(id, resolve);
-      socket.send(JSON.stringify({ id, method, params }));
-    });
-  await send('Runtime.enable');
-  await send('Log.enable');
-  // Prove the inspector hears errors before trusting an empty list.
-  await send('Runtime.evaluate', { expression: `console.error('c2c-e2e-probe')` });
-  await waitFor(async () => problems.some((p) => p.includes('c2c-e2e-probe')), 5_000, 'the probe');
-  problems.splice(0);
-  return {
-    problems,
-    async evaluate<T>(expression: string): Promise<T> {
-      const result = (await send('Runtime.evaluate', {
-        expression,
-        returnByValue: true,
-        awaitPromise: true,
-      })) as {
-        result: { value: T };
-      };
-      return result.result.value;
-    },
-    close: () => socket.close(),
-  };
-}
-
-interface CdpParams {
-  exceptionDetails?: unknown;
-  type?: string;
-  args?: { value?: unknown; description?: string }[];
-  entry?: { level: string; source: string; text: string; url?: string };
-}
-
-async function setProvider(
-  page: Page,
-  provider: 'builtin' | 'vonage' | 'clevertap',
-): Promise<void> {
-  await page.evaluate(async (provider) => {
-    const stored = ((await chrome.storage.local.get('settings')).settings ?? {}) as Record<
-      string,
-      unknown
-    >;
-    await chrome.storage.local.set({ settings: { ...stored, provider } });
-  }, provider);
-}
-
 describe('CleverTap Signed Call provider in the browser', () => {
   let backend: Backend;
   let proxy: { url: string; close(): Promise<void> };
@@ -239,7 +127,10 @@ describe('CleverTap Signed Call provider in the browser', () => {
 
   it('loads the SDKs in their own document without errors, and init fails clearly within seconds', async () => {
     const page = await browser.extensionPage();
-    const inspector = await inspectOffscreen(debugPort);
+    const inspector = await inspectOffscreen(debugPort, {
+      console: /^CleverTap \[\d+\]: Fetch error:/,
+      network: VENDOR_NETWORK,
+    });
     const started = Date.now();
     await setProvider(page, 'clevertap');
     // The host document comes up inside the offscreen document, and the SDKs load in it.
