@@ -40,6 +40,18 @@ async function crmPage(browser: Browser): Promise<Page> {
   return page;
 }
 
+/** Clicks the softphone's number on a CRM page and answers on the softphone: a live outbound call. */
+async function answeredCall(browser: Browser, softphone: Page): Promise<Page> {
+  const crm = await crmPage(browser);
+  await crm.locator(BUTTON).first().click();
+  await softphone
+    .locator('[data-testid=softphone][data-phase=incoming]')
+    .waitFor({ timeout: 15_000 });
+  await softphone.getByRole('button', { name: 'Answer' }).click();
+  await crm.locator('c2c-call-bar [data-phase=active]').waitFor({ timeout: 15_000 });
+  return crm;
+}
+
 async function agentBytesReceived(browser: Browser): Promise<number> {
   const d = await diagnostics(await browser.extensionPage());
   return d.call?.bytesReceived ?? 0;
@@ -183,13 +195,7 @@ describe('call path on the built-in provider', () => {
   });
 
   it('3. the CRM tab closes mid-call: the call goes on and is hung up from the popup', async () => {
-    const crm = await crmPage(browser);
-    await crm.locator(BUTTON).first().click();
-    await softphone
-      .locator('[data-testid=softphone][data-phase=incoming]')
-      .waitFor({ timeout: 15_000 });
-    await softphone.getByRole('button', { name: 'Answer' }).click();
-    await crm.locator('c2c-call-bar [data-phase=active]').waitFor({ timeout: 15_000 });
+    const crm = await answeredCall(browser, softphone);
     await crm.close();
 
     await expectAudioBothWays(browser, softphone);
@@ -204,13 +210,7 @@ describe('call path on the built-in provider', () => {
   });
 
   it('4. the service worker is stopped mid-call: the call goes on and the UI is right after it wakes', async () => {
-    const crm = await crmPage(browser);
-    await crm.locator(BUTTON).first().click();
-    await softphone
-      .locator('[data-testid=softphone][data-phase=incoming]')
-      .waitFor({ timeout: 15_000 });
-    await softphone.getByRole('button', { name: 'Answer' }).click();
-    await crm.locator('c2c-call-bar [data-phase=active]').waitFor({ timeout: 15_000 });
+    const crm = await answeredCall(browser, softphone);
     const before = await appState(await browser.extensionPage());
 
     await stopServiceWorker(browser);
