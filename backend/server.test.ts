@@ -121,3 +121,24 @@ describe('server', () => {
     expect(typeof client.api.token.vonage.$post).toBe('function');
   });
 });
+
+describe('server start failures', () => {
+  it('reports a taken port clearly and releases the database', async () => {
+    const dir = tempDir();
+    const first = await startServer(
+      { port: 0, host: '127.0.0.1', dataDir: dir.path, logLevel: 'silent' },
+      { env: {} },
+    );
+    try {
+      await expect(
+        startServer(
+          { port: first.port, host: '127.0.0.1', dataDir: dir.path, logLevel: 'silent' },
+          { env: {} },
+        ),
+      ).rejects.toThrow(/Cannot listen on 127.0.0.1:\d+: .*EADDRINUSE/);
+    } finally {
+      await first.close();
+      dir.remove();
+    }
+  });
+});

@@ -63,7 +63,15 @@ export async function startServer(
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
       resolve(s as Server),
     );
-    (s as Server).once('error', reject);
+    (s as Server).once('error', (error: Error) => {
+      // e.g. the port is taken: release what was opened, then report.
+      void (async () => {
+        await relay.close().catch(() => {});
+        await listener?.close();
+        await handle.close().catch(() => {});
+        reject(new Error(`Cannot listen on ${config.host}:${config.port}: ${error.message}`));
+      })();
+    });
   });
   server.requestTimeout = 30_000;
   server.headersTimeout = 15_000;
@@ -125,7 +133,15 @@ export async function startServer(
       await handle.close();
       log.info('stopped');
     })());
-  if (listener) await listener.ready;
+  if (listener) {
+    // Streams work without it (they still see this instance's changes), so do not hang the start.
+    const ready = await Promise.race([
+      listener.ready.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5000).unref()),
+    ]);
+    if (!ready)
+      log.warn('PostgreSQL LISTEN not ready yet: other instances’ updates arrive once it connects');
+  }
   return { url, port, store, close };
 }
 
