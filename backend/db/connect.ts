@@ -67,7 +67,7 @@ export async function openDatabase(opts: { dataDir: string; databaseUrl?: string
   const db = new Kysely<Database>({ dialect: new FifoSqliteDialect(sqlite) });
   await migrate(db as Kysely<unknown>, 'sqlite');
   // The WAL exists now (WAL mode creates it on first access); make its directory entry durable once.
-  const wal = await open(`${file}-wal`, 'r');
+  const wal = await open(`${file}-wal`, 'r').catch(() => open(`${file}-wal`, 'a'));
   const dir = await open(opts.dataDir, 'r');
   await dir.sync().catch(() => {}); // some filesystems refuse fsync on directories
   await dir.close();
