@@ -1,5 +1,6 @@
 // Our call button: a `<c2c-call>` host with a closed shadow root, so page CSS cannot reach inside.
-import { targetToUri, type Target } from '../../call/target';
+import type { Target } from '../../call/target';
+import { targetUri } from './targetUri';
 
 export const HOST_TAG = 'c2c-call';
 export const TARGET_ATTRIBUTE = 'data-c2c-target';
@@ -55,25 +56,40 @@ export function createButtonFactory(
   } catch {
     sheet = null;
   }
-  const roots = new WeakMap<ShadowRoot, HTMLElement>();
-
+  const hostOf = (event: Event): HTMLElement | null => {
+    // Events from inside our closed shadow roots reach the document retargeted to the host.
+    const target = event.target as Node | null;
+    return target && isHost(target) && hostInfo.has(target) ? target : null;
+  };
   const onClick = (event: Event) => {
-    const host = roots.get(event.currentTarget as ShadowRoot);
+    const host = hostOf(event);
+    if (!host) return;
+    // The page's row handlers must not also react (open the record, select the row).
     event.stopPropagation();
     event.preventDefault();
     // Only a real user activation places a call: page scripts' synthetic clicks are ignored.
-    if (!event.isTrusted || !host) return;
-    const info = hostInfo.get(host);
-    if (info) activate(host, info);
+    if (!event.isTrusted) return;
+    activate(host, hostInfo.get(host)!);
   };
-  const stop = (event: Event) => event.stopPropagation();
+  const stop = (event: Event) => {
+    if (hostOf(event)) event.stopPropagation();
+  };
   const onKey = (event: Event) => {
     const key = (event as KeyboardEvent).key;
-    if (key === 'Enter' || key === ' ') event.stopPropagation();
+    if ((key === 'Enter' || key === ' ') && hostOf(event)) event.stopPropagation();
   };
 
+  /** One set of listeners for all buttons, on the document (capture), removed on abort. */
+  function listen(signal: AbortSignal) {
+    const options = { capture: true, signal };
+    doc.addEventListener('click', onClick, options);
+    for (const type of ['mousedown', 'mouseup', 'pointerdown', 'pointerup', 'dblclick'])
+      doc.addEventListener(type, stop, options);
+    doc.addEventListener('keydown', onKey, options);
+  }
+
   function create(info: Omit<HostInfo, 'uri'>): HTMLElement {
-    const uri = targetToUri(info.target);
+    const uri = targetUri(info.target);
     const host = doc.createElement(HOST_TAG);
     host.setAttribute(TARGET_ATTRIBUTE, uri);
     const root = host.attachShadow({ mode: 'closed' });
@@ -95,18 +111,10 @@ export function createButtonFactory(
     button.type = 'button';
     button.setAttribute('aria-label', label(info.formatted));
     button.title = info.kind === 'phone' ? info.formatted : label(info.formatted);
-    button.setAttribute('part', 'button');
     root.append(button);
-    roots.set(root, host);
-    root.addEventListener('click', onClick);
-    root.addEventListener('mousedown', stop);
-    root.addEventListener('pointerdown', stop);
-    root.addEventListener('mouseup', stop);
-    root.addEventListener('pointerup', stop);
-    root.addEventListener('keydown', onKey);
     hostInfo.set(host, { ...info, uri });
     return host;
   }
 
-  return { create };
+  return { create, listen };
 }

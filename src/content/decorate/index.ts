@@ -1,6 +1,7 @@
 // The page decorator: call buttons after phone numbers, call links and contact ids, kept in step with the page.
 import type { Settings } from '../../settings/schema';
-import { targetToUri, type Target } from '../../call/target';
+import type { Target } from '../../call/target';
+import { targetUri } from './targetUri';
 import {
   compileContactRules,
   contactTargetOf,
@@ -8,7 +9,8 @@ import {
 } from '../../detect/contactRules';
 import { resolveDefaultCountry } from '../../detect/defaultCountry';
 import { HOST_TAG, createButtonFactory, infoOf, isHost, type HostInfo } from './callButton';
-import { containerOf, isExcluded, scanContainer, type Wanted } from './containers';
+import { EXCLUDED, containerOf, isInline, scanContainer, type Wanted } from './containers';
+import { mayContainPhoneNumber } from '../../detect/findPhoneNumbers';
 import { findDisplayName } from './displayName';
 import { browserScheduler, type Scheduler } from './scheduler';
 
@@ -32,10 +34,14 @@ export interface DecorateOptions {
   onSettled?(): void;
 }
 
-const FRAME_BUDGET_MS = 10;
+/** Frame tasks: mutations are decorated in the next frame whole (100 appended rows ≈ 5 ms). */
+const FRAME_BUDGET_MS = 40;
+const VISIBLE_BUDGET_MS = 12;
 const IDLE_BUDGET_MS = 40;
+const IDLE_MIN_MS = 30;
 /** Batches with more containers than this are decorated on-screen first, the rest when idle. */
 const VISIBLE_FIRST_THRESHOLD = 150;
+const VISIBLE_FIRST_THRESHOLD_CHANGES = 3000;
 /** How often a page may remove one of our buttons before we stop putting it back there. */
 const MAX_REINSERTS = 3;
 
@@ -62,7 +68,7 @@ export function startDecorating(opts: DecorateOptions): void {
   });
 
   // Work queues. Roots are subtrees still to be searched; containers are blocks to (re)decorate.
-  const roots: { root: Node; walker?: TreeWalker }[] = [];
+  const roots: { root: Node; walker?: TreeWalker; initial?: boolean }[] = [];
   const urgent = new Set<Element>();
   const later: Element[] = [];
   let laterIndex = 0;
@@ -87,8 +93,22 @@ export function startDecorating(opts: DecorateOptions): void {
     if (idleCancel || stopped) return;
     idleCancel = scheduler.idle((budget) => {
       idleCancel = null;
-      runTask('idle', () => Math.min(IDLE_BUDGET_MS, budget()));
+      // Idle periods between frames are short; a too-small slice means one page re-layout per few
+      // buttons. Take a useful slice (still well under a 50 ms long task).
+      runTask('idle', () => Math.min(IDLE_BUDGET_MS, Math.max(IDLE_MIN_MS, budget())));
     });
+  }
+
+  // Whether an element is in an excluded subtree, memoised for one task (rows share ancestors).
+  let excludedMemo = new Map<Element, boolean>();
+  function isExcluded(el: Element | null): boolean {
+    if (!el) return false;
+    let result = excludedMemo.get(el);
+    if (result === undefined) {
+      result = el.matches(EXCLUDED) || isExcluded(el.parentElement);
+      excludedMemo.set(el, result);
+    }
+    return result;
   }
 
   function remove(host: Element) {
@@ -96,7 +116,7 @@ export function startDecorating(opts: DecorateOptions): void {
     host.remove();
   }
 
-  function reconcile(container: Element, wanted: Wanted[], existing: HTMLElement[]) {
+  function reconcile(wanted: Wanted[], existing: HTMLElement[]) {
     const keep = new Set<HTMLElement>();
     for (let i = 0; i < wanted.length;) {
       const anchor = wanted[i]!.anchor;
@@ -108,7 +128,7 @@ export function startDecorating(opts: DecorateOptions): void {
       }
       const same =
         chain.length === j - i &&
-        chain.every((h, k) => infoOf(h)!.uri === targetToUri(wanted[i + k]!.target));
+        chain.every((h, k) => infoOf(h)!.uri === targetUri(wanted[i + k]!.target));
       if (same) chain.forEach((h) => keep.add(h));
       else {
         let after: Node = anchor;
@@ -130,7 +150,6 @@ export function startDecorating(opts: DecorateOptions): void {
     for (const host of existing) {
       if (!keep.has(host) && infoOf(host)?.kind === 'phone') remove(host);
     }
-    void container;
   }
 
   function processContainer(container: Element) {
@@ -141,7 +160,7 @@ export function startDecorating(opts: DecorateOptions): void {
     }
     const existing: HTMLElement[] = [];
     const wanted = scanContainer(container, country, existing);
-    if (wanted.length || existing.length) reconcile(container, wanted, existing);
+    if (wanted.length || existing.length) reconcile(wanted, existing);
   }
 
   function removeHostsIn(root: Element) {
@@ -163,7 +182,7 @@ export function startDecorating(opts: DecorateOptions): void {
       target &&
       current.isConnected &&
       current.previousSibling === el &&
-      infoOf(current)?.uri === targetToUri(target)
+      infoOf(current)?.uri === targetUri(target)
     )
       return;
     if (current) {
@@ -211,9 +230,11 @@ export function startDecorating(opts: DecorateOptions): void {
     const walker = job.walker;
     let n = 0;
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (HAS_DIGIT.test((node as Text).data)) {
-        const parent = node.parentElement;
-        if (parent) found.add(isHost(parent) ? parent : (containerOf(node) ?? parent));
+      const data = (node as Text).data;
+      const parent = node.parentElement;
+      // A number needs 7 digits in one text, or a digit in an inline piece of a split number.
+      if (parent && (mayContainPhoneNumber(data) || (isInline(parent) && HAS_DIGIT.test(data)))) {
+        found.add(containerOf(node) ?? parent);
       }
       if ((++n & 255) === 0 && scheduler.now() > deadline) return false;
     }
@@ -237,13 +258,14 @@ export function startDecorating(opts: DecorateOptions): void {
         io.disconnect();
         cancels.delete(cancel);
         if (stopped) return;
+        excludedMemo = new Map();
         const start = scheduler.now();
         const visible: Element[] = [];
         for (const entry of entries) {
           if (entry.isIntersecting) visible.push(entry.target);
           else later.push(entry.target);
         }
-        const deadline = start + FRAME_BUDGET_MS;
+        const deadline = start + VISIBLE_BUDGET_MS;
         let i = 0;
         for (; i < visible.length && scheduler.now() < deadline; i++) processContainer(visible[i]!);
         for (; i < visible.length; i++) urgent.add(visible[i]!);
@@ -259,25 +281,22 @@ export function startDecorating(opts: DecorateOptions): void {
     for (const el of found) io.observe(el);
   }
 
-  let pendingVisibility = 0;
-
   function runTask(kind: 'frame' | 'idle', budget: () => number) {
     if (stopped) return;
+    excludedMemo = new Map();
     const start = scheduler.now();
     const deadline = start + Math.max(1, budget());
     const found = new Set<Element>();
+    let initial = false;
     while (roots.length && scheduler.now() < deadline) {
+      initial ||= !!roots[0]!.initial;
       if (searchRoot(roots[0]!, found, deadline)) roots.shift();
     }
-    if (found.size > VISIBLE_FIRST_THRESHOLD && visibleFirst) {
-      pendingVisibility++;
-      const list = Array.from(found);
-      const observe = () => {
-        pendingVisibility--;
-        sortByVisibility(list);
-      };
-      observe();
-    } else for (const c of found) urgent.add(c);
+    // The first pass over a page goes on-screen first; changes (appended rows, edits) are decorated
+    // in the next frame wherever they are, unless a change replaces most of a huge page.
+    const threshold = initial ? VISIBLE_FIRST_THRESHOLD : VISIBLE_FIRST_THRESHOLD_CHANGES;
+    if (found.size > threshold && visibleFirst) sortByVisibility(Array.from(found));
+    else for (const c of found) urgent.add(c);
 
     if (pruneContacts) {
       pruneContacts = false;
@@ -316,7 +335,6 @@ export function startDecorating(opts: DecorateOptions): void {
       !urgent.size &&
       !contactQueue.size &&
       laterIndex >= later.length &&
-      pendingVisibility === 0 &&
       cancels.size === 0
     )
       opts.onSettled?.();
@@ -366,7 +384,7 @@ export function startDecorating(opts: DecorateOptions): void {
       }
       if (relevant) markContainerOf(rec.target);
     }
-    scheduleFrame();
+    if (roots.length || urgent.size || contactQueue.size || pruneContacts) scheduleFrame();
   });
 
   function start() {
@@ -386,7 +404,7 @@ export function startDecorating(opts: DecorateOptions): void {
       attributes: true,
       attributeFilter,
     });
-    roots.push({ root: doc.body ?? doc.documentElement });
+    roots.push({ root: doc.body ?? doc.documentElement, initial: true });
     scheduleFrame();
   }
 
@@ -408,6 +426,7 @@ export function startDecorating(opts: DecorateOptions): void {
   }
 
   opts.signal.addEventListener('abort', stop, { once: true });
+  buttons.listen(opts.signal);
   if (doc.readyState === 'loading') {
     doc.addEventListener('DOMContentLoaded', start, { once: true, signal: opts.signal });
   } else start();
