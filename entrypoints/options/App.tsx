@@ -340,6 +340,17 @@ function SitesEditor({
 }) {
   const [pattern, setPattern] = useState('');
   const [error, setError] = useState<string | null>(null);
+  // Sites saved earlier or set by policy may still lack the browser's access grant.
+  const [missingAccess, setMissingAccess] = useState(false);
+  const valid = sites.filter((site) => validateSettings({ sites: [site] }).ok);
+  const key = valid.join('\n');
+  useEffect(() => {
+    if (!valid.length) return setMissingAccess(false);
+    void browser.permissions.contains({ origins: valid }).then(
+      (ok) => setMissingAccess(!ok),
+      () => setMissingAccess(false),
+    );
+  }, [key]);
   const add = () => {
     const value = pattern.trim();
     const result = validateSettings({ sites: [value] });
@@ -380,6 +391,23 @@ function SitesEditor({
         </ul>
       </details>
       {locked && <LockedNote />}
+      {missingAccess && (
+        <div class="notice row" role="status" data-testid="sites-need-access">
+          <span>{t('optionsSitesNeedAccess')}</span>
+          <button
+            type="button"
+            onClick={() =>
+              // Inside the click, before any await: Chrome only prompts for a user gesture.
+              void browser.permissions.request({ origins: valid }).then(
+                (granted) => setMissingAccess(!granted),
+                () => undefined,
+              )
+            }
+          >
+            {t('optionsSitesAllowAccess')}
+          </button>
+        </div>
+      )}
       <ul class="sites" aria-label={t('optionsSites')} data-testid="sites">
         {sites.map((site, i) => (
           <li key={site} class="row">

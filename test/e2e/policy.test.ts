@@ -28,6 +28,7 @@ const policy = () => ({
   backendUrl: backend.url,
   defaultCountry: 'JP',
   callWaiting: true,
+  sites: ['https://crm.acme.example/*'],
   vonage: { region: 'EU', telemetry: false },
 });
 
@@ -92,6 +93,16 @@ describe('enterprise policy (managed storage)', () => {
     await expect(country.getAttribute('readonly')).resolves.not.toBeNull();
     await expect(page.locator('input[name=callWaiting]').isDisabled()).resolves.toBe(true);
     await expect(page.locator('input[name=callWaiting]').isChecked()).resolves.toBe(true);
+
+    // Policy sites: listed, not removable, and the agent is offered the browser's access grant.
+    const sites = page.getByTestId('sites');
+    await expect(sites.textContent()).resolves.toContain('https://crm.acme.example/*');
+    await expect(sites.getByRole('button').count()).resolves.toBe(0);
+    await expect(page.getByLabel('Site address pattern').count()).resolves.toBe(0);
+    await page
+      .getByTestId('sites-need-access')
+      .getByRole('button', { name: 'Allow access' })
+      .waitFor();
 
     // Vonage settings (a locked object) are read-only when Vonage is chosen.
     await page.getByLabel('Calling provider').selectOption('vonage');
