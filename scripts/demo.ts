@@ -6,7 +6,8 @@ import { resolve } from 'node:path';
 const PORT = process.env.PORT ?? '8787';
 const DATA_DIR = process.env.DATA_DIR ?? resolve('data/demo');
 const BASE = `http://localhost:${PORT}`;
-const env = { ...process.env, PORT, DATA_DIR, DEMO: '1' };
+// The demo listens on this machine only.
+const env = { ...process.env, PORT, DATA_DIR, DEMO: '1', HOST: process.env.HOST ?? '127.0.0.1' };
 
 function step(text: string): void {
   console.log(`\n▶ ${text}`);
