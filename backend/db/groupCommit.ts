@@ -8,6 +8,8 @@ type Runner = <T>(fn: WriteJob<T>) => Promise<T>;
 
 interface Pending {
   job: WriteJob<unknown>;
+  /** Resolve only once fsynced (else as soon as committed and visible). */
+  durable: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -24,9 +26,14 @@ export class GroupCommit {
     private readonly maxBatch = 500,
   ) {}
 
-  write<T>(job: WriteJob<T>): Promise<T> {
+  write<T>(job: WriteJob<T>, opts: { durable?: boolean } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ job, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({
+        job,
+        durable: opts.durable !== false,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
       this.running ??= this.drain();
     });
   }
@@ -43,9 +50,12 @@ export class GroupCommit {
 
   /** Settles a committed batch once it is durable; the next batch runs meanwhile. */
   private settle(batch: Pending[], results: unknown[]): void {
+    batch.forEach((p, i) => {
+      if (!p.durable) p.resolve(results[i]);
+    });
     const synced = this.sync().then(
-      () => batch.forEach((p, i) => p.resolve(results[i])),
-      (error: unknown) => batch.forEach((p) => p.reject(error)),
+      () => batch.forEach((p, i) => p.durable && p.resolve(results[i])),
+      (error: unknown) => batch.forEach((p) => p.durable && p.reject(error)),
     );
     this.syncing.add(synced);
     void synced.finally(() => this.syncing.delete(synced));

@@ -152,8 +152,8 @@ export class Store {
   }
 
   /** Runs `job` in a transaction shared with concurrent writers (group commit); resolves after commit. */
-  write<T>(job: WriteJob<T>): Promise<T> {
-    return this.group.write(job);
+  write<T>(job: WriteJob<T>, opts: { durable?: boolean } = {}): Promise<T> {
+    return this.group.write(job, opts);
   }
 
   /** Waits for queued writes to commit (shutdown, tests). */

@@ -40,6 +40,12 @@ const eventSchema = z
   })
   .passthrough();
 
+/**
+ * The answer webhook must reply quickly: its call record is committed (visible to every reader and
+ * to the next webhook) before the NCCO goes out, but the reply does not wait for the fsync.
+ */
+const ANSWER_WRITE = { durable: false } as const;
+
 const CONTACT = /^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,127}$/;
 const INBOUND_TALK = 'Please wait while we connect you to an agent.';
 const NO_AGENT_TALK = 'Sorry, all our agents are busy right now. Please call again later.';
@@ -203,7 +209,7 @@ export function webhookRoutes(deps: AppDeps) {
             .execute();
         }
         return chosen;
-      });
+      }, ANSWER_WRITE);
       const base = {
         direction: 'inbound' as const,
         agent: agent?.name ?? null,
@@ -288,7 +294,7 @@ export function webhookRoutes(deps: AppDeps) {
           conversation_uuid: prev.conversation_uuid ?? fresh.conversation_uuid,
         };
       });
-    });
+    }, ANSWER_WRITE);
     if (decision.kind === 'refuse') {
       deps.log.warn('call refused', {
         uuid: parsed.data.uuid,
