@@ -36,12 +36,15 @@ export interface DecorateOptions {
 
 /** Frame tasks: mutations are decorated in the next frame whole (100 appended rows ≈ 5 ms). */
 const FRAME_BUDGET_MS = 40;
-const VISIBLE_BUDGET_MS = 12;
+const VISIBLE_BUDGET_MS = 20;
 const IDLE_BUDGET_MS = 40;
 const IDLE_MIN_MS = 30;
 /** Batches with more containers than this are decorated on-screen first, the rest when idle. */
 const VISIBLE_FIRST_THRESHOLD = 150;
 const VISIBLE_FIRST_THRESHOLD_CHANGES = 3000;
+/** Containers decorated at once at the top of a large page; IntersectionObserver sorts the rest. */
+const EARLY_CONTAINERS = 60;
+const OBSERVE_CHUNK = 4000;
 /** How often a page may remove one of our buttons before we stop putting it back there. */
 const MAX_REINSERTS = 3;
 
@@ -72,6 +75,17 @@ export function startDecorating(opts: DecorateOptions): void {
   const urgent = new Set<Element>();
   const later: Element[] = [];
   let laterIndex = 0;
+  const writes: {
+    container: Element;
+    version: number;
+    wanted: Wanted[];
+    existing: HTMLElement[];
+  }[] = [];
+  let writeIndex = 0;
+  // Bumped whenever a container changes or is redone, so a stale read is never written.
+  const versions = new WeakMap<Element, number>();
+  const versionOf = (c: Element) => versions.get(c) ?? 0;
+  const bump = (c: Element) => versions.set(c, versionOf(c) + 1);
   const contacts = new Map<Element, HTMLElement>();
   const contactQueue = new Set<Element>();
   let pruneContacts = false;
@@ -153,6 +167,7 @@ export function startDecorating(opts: DecorateOptions): void {
   }
 
   function processContainer(container: Element) {
+    bump(container);
     if (!container.isConnected) return;
     if (isExcluded(container)) {
       removeHostsIn(container);
@@ -206,6 +221,7 @@ export function startDecorating(opts: DecorateOptions): void {
     job: { root: Node; walker?: TreeWalker },
     found: Set<Element>,
     deadline: number,
+    enough = Infinity,
   ): boolean {
     const root = job.root;
     if (!job.walker) {
@@ -235,6 +251,7 @@ export function startDecorating(opts: DecorateOptions): void {
       // A number needs 7 digits in one text, or a digit in an inline piece of a split number.
       if (parent && (mayContainPhoneNumber(data) || (isInline(parent) && HAS_DIGIT.test(data)))) {
         found.add(containerOf(node) ?? parent);
+        if (found.size >= enough) return false;
       }
       if ((++n & 255) === 0 && scheduler.now() > deadline) return false;
     }
@@ -252,19 +269,27 @@ export function startDecorating(opts: DecorateOptions): void {
   }
 
   /** Sends a large batch through an IntersectionObserver: on-screen containers now, the rest later. */
+  /**
+   * Sends a large batch through an IntersectionObserver: on-screen containers now, the rest in
+   * idle time. Targets are observed a few thousand per frame so no task of ours grows long.
+   */
   function sortByVisibility(found: Element[]) {
+    let pending = found.length;
+    let next = 0;
+    let chunkCancel: (() => void) | null = null;
     const io = new win!.IntersectionObserver(
       (entries) => {
-        io.disconnect();
-        cancels.delete(cancel);
         if (stopped) return;
         excludedMemo = new Map();
         const start = scheduler.now();
         const visible: Element[] = [];
         for (const entry of entries) {
+          io.unobserve(entry.target);
+          pending--;
           if (entry.isIntersecting) visible.push(entry.target);
           else later.push(entry.target);
         }
+        if (pending <= 0) cancel();
         const deadline = start + VISIBLE_BUDGET_MS;
         let i = 0;
         for (; i < visible.length && scheduler.now() < deadline; i++) processContainer(visible[i]!);
@@ -276,9 +301,20 @@ export function startDecorating(opts: DecorateOptions): void {
       },
       { rootMargin: '200px 0px' },
     );
-    const cancel = () => io.disconnect();
+    const cancel = () => {
+      io.disconnect();
+      chunkCancel?.();
+      cancels.delete(cancel);
+    };
     cancels.add(cancel);
-    for (const el of found) io.observe(el);
+    const observeChunk = () => {
+      chunkCancel = null;
+      if (stopped) return;
+      const end = Math.min(found.length, next + OBSERVE_CHUNK);
+      for (; next < end; next++) io.observe(found[next]!);
+      if (next < found.length) chunkCancel = scheduler.frame(observeChunk);
+    };
+    observeChunk();
   }
 
   function runTask(kind: 'frame' | 'idle', budget: () => number) {
@@ -295,8 +331,10 @@ export function startDecorating(opts: DecorateOptions): void {
     // The first pass over a page goes on-screen first; changes (appended rows, edits) are decorated
     // in the next frame wherever they are, unless a change replaces most of a huge page.
     const threshold = initial ? VISIBLE_FIRST_THRESHOLD : VISIBLE_FIRST_THRESHOLD_CHANGES;
-    if (found.size > threshold && visibleFirst) sortByVisibility(Array.from(found));
-    else for (const c of found) urgent.add(c);
+    if (found.size > threshold && visibleFirst) {
+      const list = Array.from(found);
+      sortByVisibility(list);
+    } else for (const c of found) urgent.add(c);
 
     if (pruneContacts) {
       pruneContacts = false;
@@ -315,17 +353,34 @@ export function startDecorating(opts: DecorateOptions): void {
       processContainer(c);
     }
     if (kind === 'idle') {
+      // Off-screen work: read everything first, then write in as few tasks as possible, so the
+      // page re-lays out a handful of times rather than once per slice.
       while (laterIndex < later.length && scheduler.now() < deadline) {
-        processContainer(later[laterIndex++]!);
+        const c = later[laterIndex++]!;
+        if (!c.isConnected || urgent.has(c)) continue;
+        if (isExcluded(c)) continue;
+        const existing: HTMLElement[] = [];
+        const wanted = scanContainer(c, country, existing);
+        if (wanted.length || existing.length)
+          writes.push({ container: c, version: versionOf(c), wanted, existing });
       }
       if (laterIndex >= later.length) {
-        later.length = 0;
-        laterIndex = 0;
+        while (writeIndex < writes.length && scheduler.now() < deadline) {
+          const w = writes[writeIndex++]!;
+          // Changed since it was read: the mutation path has (or will have) redone it.
+          if (!w.container.isConnected || versionOf(w.container) !== w.version) continue;
+          if (urgent.has(w.container)) continue;
+          reconcile(w.wanted, w.existing);
+        }
+        if (writeIndex >= writes.length) {
+          later.length = laterIndex = 0;
+          writes.length = writeIndex = 0;
+        }
       }
     }
     opts.onTask?.(kind, scheduler.now() - start);
     if (roots.length || urgent.size || contactQueue.size) scheduleFrame();
-    if (laterIndex < later.length) scheduleIdle();
+    if (laterIndex < later.length || writeIndex < writes.length) scheduleIdle();
     checkSettled();
   }
 
@@ -335,6 +390,7 @@ export function startDecorating(opts: DecorateOptions): void {
       !urgent.size &&
       !contactQueue.size &&
       laterIndex >= later.length &&
+      writeIndex >= writes.length &&
       cancels.size === 0
     )
       opts.onSettled?.();
@@ -342,7 +398,10 @@ export function startDecorating(opts: DecorateOptions): void {
 
   function markContainerOf(node: Node) {
     const c = containerOf(node);
-    if (c) urgent.add(c);
+    if (c) {
+      urgent.add(c);
+      bump(c);
+    }
   }
 
   const observer = new win.MutationObserver((records) => {
@@ -404,7 +463,16 @@ export function startDecorating(opts: DecorateOptions): void {
       attributes: true,
       attributeFilter,
     });
-    roots.push({ root: doc.body ?? doc.documentElement, initial: true });
+    const job = { root: doc.body ?? doc.documentElement, initial: true };
+    // The top of the page, now, in this task: usually what is on screen, decorated before the first
+    // paint. The rest of the walk continues in frame tasks.
+    excludedMemo = new Map();
+    const started = scheduler.now();
+    const head = new Set<Element>();
+    const done = searchRoot(job, head, started + VISIBLE_BUDGET_MS, EARLY_CONTAINERS);
+    for (const c of head) processContainer(c);
+    opts.onTask?.('frame', scheduler.now() - started);
+    if (!done) roots.push(job);
     scheduleFrame();
   }
 
