@@ -239,6 +239,47 @@ describe('agent UI on a live call (built-in provider)', () => {
     );
   });
 
+  it('an incoming call shows Answer and Decline in the popup and the call bar, even after minimising', async () => {
+    const crm = await browser.context.newPage();
+    await crm.goto(`${backend.url}/demo`);
+    await crm.locator(BUTTON).first().waitFor({ timeout: 15_000 });
+    const page = await openPage(browser, 'popup.html');
+    await page.getByTestId('dialpad').waitFor();
+
+    await softphone.getByRole('button', { name: 'Call agent' }).click();
+    const live = page.getByTestId('popup-call');
+    await live.locator('[data-phase=incoming]').waitFor({ timeout: 15_000 });
+    await expect(live.textContent()).resolves.toContain('+1 415 555 2671');
+    // While it rings the dial pad cannot start a second call.
+    await expect(
+      page.getByTestId('dialpad').getByRole('button', { name: 'Call', exact: true }).isDisabled(),
+    ).resolves.toBe(true);
+    const bar = crm.locator('c2c-call-bar');
+    await bar.getByRole('button', { name: 'Decline' }).waitFor();
+    // A ringing call cannot be minimised away: Answer stays one click away.
+    await expect(bar.getByRole('button', { name: 'Minimize the call bar' }).count()).resolves.toBe(
+      0,
+    );
+
+    await live.getByRole('button', { name: 'Answer' }).click();
+    await bar.locator('[data-phase=active]').waitFor({ timeout: 15_000 });
+    await bar.getByRole('button', { name: 'Minimize the call bar' }).click();
+    await bar.getByTestId('call-bar-mini').waitFor();
+    // The other side hangs up: the reason shows, minimised or not.
+    await softphone.getByRole('button', { name: 'Hang up' }).click();
+    await bar
+      .getByTestId('call-bar-mini')
+      .and(crm.locator('[data-call-phase=ended]'))
+      .waitFor({ timeout: 10_000 });
+    await expect(bar.getByTestId('call-bar-mini').textContent()).resolves.toContain(
+      'The other party hung up',
+    );
+    await live.locator('[data-phase=ended]').waitFor({ timeout: 10_000 });
+    await expect(live.textContent()).resolves.toContain('The other party hung up');
+    await page.close();
+    await crm.close();
+  });
+
   it('the popup works with the keyboard alone: Tab to the dial pad, type, Enter', async () => {
     const page = await openPage(browser, 'popup.html');
     await page.getByTestId('dialpad').waitFor();
