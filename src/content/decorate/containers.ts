@@ -7,7 +7,7 @@ import { HOST_TAG, isHost } from './callButton';
 export const EXCLUDED =
   'script, style, noscript, template, input, textarea, select, option, code, pre, kbd, samp, svg, math, ' +
   'iframe, object, canvas, [contenteditable]:not([contenteditable="false"]), [hidden], ' +
-  '[aria-hidden="true"], [data-c2c-ignore], .c2c-ignore, [data-c2c-ui], ' +
+  '[aria-hidden="true"], [data-c2c-ignore], .c2c-ignore, [data-c2c-ui], c2c-call-bar, ' +
   HOST_TAG;
 
 /** Elements whose text runs into their parent's: a number may be split across them. */
