@@ -1,6 +1,8 @@
 // Opens the database: SQLite (WAL, in DATA_DIR) by default, PostgreSQL when a URL is given.
 import { mkdirSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql } from 'kysely';
@@ -31,6 +33,57 @@ const pgTypes = {
 
 export function pgPoolConfig(url: string): pg.PoolConfig {
   return { connectionString: url, max: 10, types: pgTypes as pg.CustomTypesConfig };
+}
+
+const CHECKPOINT_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { timeout: 5000 });
+const timer = setInterval(() => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch (error) {
+    parentPort.postMessage({ error: String(error && error.message) });
+  }
+}, workerData.intervalMs);
+parentPort.on('message', (message) => {
+  if (message !== 'stop') return;
+  clearInterval(timer);
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
+  db.close();
+  parentPort.close();
+});
+parentPort.postMessage({ ready: true });
+`;
+
+async function startCheckpointer(
+  file: string,
+  intervalMs = 250,
+): Promise<{ stop(): Promise<void> }> {
+  const worker = new Worker(CHECKPOINT_WORKER, {
+    eval: true,
+    workerData: {
+      file,
+      intervalMs,
+      driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+    },
+  });
+  worker.unref();
+  await new Promise<void>((resolve, reject) => {
+    worker.once('message', () => resolve());
+    worker.once('error', reject);
+  });
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  return {
+    async stop() {
+      worker.ref(); // keep the process alive until the worker has closed its connection
+      worker.postMessage('stop');
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 5000)))]);
+      clearTimeout(timer);
+      await worker.terminate();
+    },
+  };
 }
 
 export async function openDatabase(opts: { dataDir: string; databaseUrl?: string }): Promise<Db> {
@@ -66,6 +119,14 @@ export async function openDatabase(opts: { dataDir: string; databaseUrl?: string
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new FifoSqliteDialect(sqlite) });
   await migrate(db as Kysely<unknown>, 'sqlite');
+  // Checkpoints copy the WAL into the database and fsync both: tens of milliseconds under I/O load.
+  // A worker thread with its own connection does them, so COMMIT on the event loop never does.
+  const checkpointer = await startCheckpointer(file).catch(() => undefined);
+  // The worker keeps the WAL backfilled; under non-stop writes the WAL can only restart after a
+  // checkpoint by the writer itself, so this connection still checkpoints every 16 MB (cheap then:
+  // the frames are already copied).
+  if (checkpointer) sqlite.pragma('wal_autocheckpoint = 4096');
+  sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   // The WAL exists now (WAL mode creates it on first access); make its directory entry durable once.
   const wal = await open(`${file}-wal`, 'r').catch(() => open(`${file}-wal`, 'a'));
   const dir = await open(opts.dataDir, 'r');
@@ -100,6 +161,7 @@ export async function openDatabase(opts: { dataDir: string; databaseUrl?: string
     async close() {
       await running?.catch(() => {});
       await queued?.catch(() => {});
+      await checkpointer?.stop();
       await wal.close();
       await db.destroy();
     },
