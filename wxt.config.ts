@@ -34,7 +34,8 @@ export default defineConfig({
         description: '__MSG_commandToggleMute__',
         suggested_key: { default: 'Alt+Shift+M' },
       },
-      answer: { description: '__MSG_commandAnswer__', suggested_key: { default: 'Alt+Shift+A' } },
+      // Not Alt+Shift+A: Chrome keeps that for "focus inactive dialogs" and drops the suggestion.
+      answer: { description: '__MSG_commandAnswer__', suggested_key: { default: 'Alt+Shift+Y' } },
     },
     web_accessible_resources: [],
     content_security_policy: {

@@ -1,6 +1,7 @@
 // The agent's and admin's UI in headless Chromium: the in-page call bar driving a real call on the
 // built-in provider, the popup's dial pad and recent calls, the options page's validation and rule
 // tester, the self-test, keyboard-only use, and the Japanese UI.
+import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
@@ -497,6 +498,27 @@ describe('options page', () => {
     await expect(page.getByLabel('Call context shown to the contact').inputValue()).resolves.toBe(
       'Support',
     );
+    await page.close();
+  });
+
+  it('exports the saved settings as JSON and lists the keyboard shortcuts', async () => {
+    const page = await openPage(browser, 'options.html');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export settings' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('click-to-call-settings.json');
+    const path = await download.path();
+    const exported = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+    expect(exported).toMatchObject((await storedSettings(page)) ?? {});
+    expect(Object.keys(exported)).toContain('backendUrl');
+
+    const shortcuts = page.getByTestId('shortcuts');
+    expect((await shortcuts.locator('tr').allTextContents()).sort()).toEqual([
+      'Answer the incoming callAlt+Shift+Y',
+      'Hang up the current callAlt+Shift+H',
+      'Mute or unmute the current callAlt+Shift+M',
+    ]);
     await page.close();
   });
 });
