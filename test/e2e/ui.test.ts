@@ -523,6 +523,35 @@ describe('options page', () => {
   });
 });
 
+describe('themes', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it.each([
+    ['light', 'rgb(255, 255, 255)', 'rgb(17, 24, 39)'],
+    ['dark', 'rgb(31, 41, 55)', 'rgb(249, 250, 251)'],
+  ] as const)('follows the system %s setting on every page', async (scheme, bg, fg) => {
+    for (const path of ['popup.html', 'options.html', 'selftest.html', 'onboarding.html']) {
+      const page = await browser.context.newPage();
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto(`${EXTENSION_ORIGIN}/${path}`);
+      await page.locator('main:not([aria-busy])').waitFor();
+      const colors = await page.evaluate(() => {
+        const style = getComputedStyle(document.body);
+        return [style.backgroundColor, style.color];
+      });
+      expect([path, ...colors]).toEqual([path, bg, fg]);
+      await page.close();
+    }
+  });
+});
+
 describe('Japanese UI (--lang=ja)', () => {
   let browser: Browser;
 
