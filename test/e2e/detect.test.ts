@@ -182,6 +182,38 @@ describe('detection on a React-rendered list', () => {
     await expectButtons(page, ROWS);
   });
 
+  it('buttons are named for assistive tech, reachable by keyboard, hidden in print', async () => {
+    const cdp = await page.context().newCDPSession(page);
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+      nodes: { role?: { value: string }; name?: { value: string } }[];
+    };
+    await cdp.detach();
+    const names = nodes.filter((n) => n.role?.value === 'button').map((n) => n.name?.value);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'Call +1 415 555 2671',
+        'Call +44 20 7946 0958',
+        'Call +1 212 555 0143 ext. 12',
+      ]),
+    );
+    let focused: string | null = null;
+    for (let i = 0; i < 10 && !focused; i++) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate(
+        () => document.activeElement?.getAttribute('data-c2c-target') ?? null,
+      );
+    }
+    expect(focused).toBe(SOFTPHONE_LINE);
+    await page.emulateMedia({ media: 'print' });
+    const printed = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('[data-c2c-target]')).map(
+        (el) => getComputedStyle(el).display,
+      ),
+    );
+    await page.emulateMedia({ media: 'screen' });
+    expect(new Set(printed)).toEqual(new Set(['none']));
+  });
+
   it('page script synthetic clicks place no call; a real click does', async () => {
     const softphone = await openSoftphone(browser, backend.url, lineKey);
     const ext = await browser.extensionPage();

@@ -31,6 +31,13 @@ export interface HostInfo {
 }
 
 const hostInfo = new WeakMap<Element, HostInfo>();
+// The closed shadow root's button, for our tests only (pages cannot reach it).
+const innerButtons = new WeakMap<Element, HTMLButtonElement>();
+
+/** Test helper: the button inside a host's closed shadow root. */
+export function innerButtonOf(host: Element): HTMLButtonElement | undefined {
+  return innerButtons.get(host);
+}
 
 export function infoOf(host: Element): HostInfo | undefined {
   return hostInfo.get(host);
@@ -112,6 +119,7 @@ export function createButtonFactory(
     button.setAttribute('aria-label', label(info.formatted));
     button.title = info.kind === 'phone' ? info.formatted : label(info.formatted);
     root.append(button);
+    innerButtons.set(host, button);
     hostInfo.set(host, { ...info, uri });
     return host;
   }

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SETTINGS, type Settings } from '../../settings/schema';
 import { startDecorating } from './index';
 import { manualScheduler } from './testing';
+import { innerButtonOf } from './callButton';
 
 const settings: Settings = { ...DEFAULT_SETTINGS, defaultCountry: 'US' };
 
@@ -112,5 +113,113 @@ describe('startDecorating', () => {
     document.body.insertAdjacentHTML('beforeend', '<p>(415) 555-2672</p>');
     await t.settle();
     expect(targets()).toHaveLength(0);
+  });
+});
+
+describe('startDecorating: the button', () => {
+  it('is a focusable button named with the formatted number, the title shows it', () => {
+    setup('<p>(415) 555-2671 x12</p>');
+    const host = document.querySelector('c2c-call')!;
+    const button = innerButtonOf(host)!;
+    expect(button.localName).toBe('button');
+    expect(button.getAttribute('type')).toBe('button');
+    expect(button.tabIndex).toBe(0);
+    expect(button.getAttribute('aria-label')).toBe('Call +1 415 555 2671 ext. 12');
+    expect(button.title).toBe('+1 415 555 2671 ext. 12');
+  });
+
+  it('uses the translated label it is given', () => {
+    document.body.innerHTML = '<p>+81 3-1234-5678</p>';
+    const scheduler = manualScheduler();
+    startDecorating({
+      document,
+      settings,
+      signal: new AbortController().signal,
+      onCall: () => undefined,
+      labels: { call: (n) => `${n} に発信` },
+      scheduler,
+      visibleFirst: false,
+    });
+    scheduler.flush();
+    const button = innerButtonOf(document.querySelector('c2c-call')!)!;
+    expect(button.getAttribute('aria-label')).toBe('+81 3 1234 5678 に発信');
+  });
+
+  it('names a contact button after the contact', () => {
+    setup('<a href="/x" data-cuid="u-7">Jane Doe</a>');
+    const button = innerButtonOf(document.querySelector('c2c-call')!)!;
+    expect(button.getAttribute('aria-label')).toBe('Call Jane Doe');
+  });
+});
+
+describe('startDecorating: live changes', () => {
+  it('removes and restores buttons when a subtree is opted out and back in', async () => {
+    const t = setup('<div id="box"><p>(415) 555-2671</p></div>');
+    const box = document.getElementById('box')!;
+    box.setAttribute('data-c2c-ignore', '');
+    await t.settle();
+    expect(targets()).toEqual([]);
+    box.removeAttribute('data-c2c-ignore');
+    await t.settle();
+    expect(targets()).toEqual(['tel:+14155552671']);
+    box.setAttribute('aria-hidden', 'true');
+    await t.settle();
+    expect(targets()).toEqual([]);
+  });
+
+  it('follows a call link whose href changes', async () => {
+    const t = setup('<p><a id="l" href="tel:+14155552671">office</a></p>');
+    document.getElementById('l')!.setAttribute('href', 'tel:+442079460958');
+    await t.settle();
+    expect(targets()).toEqual(['tel:+442079460958']);
+    document.getElementById('l')!.setAttribute('href', 'https://example.com');
+    await t.settle();
+    expect(targets()).toEqual([]);
+  });
+
+  it('follows contact ids that change or disappear', async () => {
+    const t = setup('<ul><li><span id="c" data-cuid="u-1">Jane</span></li></ul>');
+    expect(targets()).toEqual(['contact:u-1']);
+    document.getElementById('c')!.setAttribute('data-cuid', 'u-2');
+    await t.settle();
+    expect(targets()).toEqual(['contact:u-2']);
+    document.getElementById('c')!.remove();
+    await t.settle();
+    expect(targets()).toEqual([]);
+  });
+
+  it('puts a button back when a re-render wipes it (React textContent), once per change', async () => {
+    const t = setup('<table><tr><td id="cell">(415) 555-2671</td></tr></table>');
+    const cell = document.getElementById('cell')!;
+    cell.textContent = '(415) 555-2672';
+    await t.settle();
+    expect(targets()).toEqual(['tel:+14155552672']);
+    cell.querySelector('c2c-call')!.remove();
+    await t.settle();
+    expect(targets()).toEqual(['tel:+14155552672']);
+  });
+
+  it('follows a SPA navigation that replaces the page', async () => {
+    const t = setup('<main><p>(415) 555-2671</p></main>');
+    const rows = Array.from(
+      { length: 300 },
+      (_, i) => `<li>Row ${i}: 212-555-${String(1000 + i)}</li>`,
+    );
+    document.querySelector('main')!.innerHTML = `<ul>${rows.join('')}</ul>`;
+    await t.settle();
+    expect(targets()).toHaveLength(300);
+    expect(targets()[299]).toBe('tel:+12125551299');
+  });
+
+  it('splits a number across inline elements of one cell but not across cells', () => {
+    setup(
+      '<table><tr><td>+49</td><td>30 901820</td></tr><tr><td><b>+1</b> <i>(415)</i> 555-2672</td></tr></table>',
+    );
+    expect(targets()).toEqual(['tel:+14155552672']);
+  });
+
+  it('ignores our own call bar and UI', () => {
+    setup('<c2c-call-bar>(415) 555-2671</c2c-call-bar><div data-c2c-ui>(415) 555-2672</div>');
+    expect(targets()).toEqual([]);
   });
 });
