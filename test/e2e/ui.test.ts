@@ -363,6 +363,40 @@ describe('agent UI on a live call (built-in provider)', () => {
     expect(copied).not.toContain(agentKey);
     await page.close();
   });
+
+  it('signs out, and explains a refused key or an unreachable server on sign-in', async () => {
+    const page = await openPage(browser, 'popup.html');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+    await expect(appState(page).then((s) => s.agent)).resolves.toBeNull();
+
+    await page.locator('input[name=accessKey]').fill('not-the-right-key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByTestId('signin-error').textContent()).resolves.toMatch(
+      /access key was not accepted/,
+    );
+    await page.locator('input[name=backendUrl]').fill('http://127.0.0.1:9');
+    await page.locator('input[name=accessKey]').fill(agentKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(
+      page
+        .getByTestId('signin-error')
+        .filter({ hasText: 'Cannot reach the calling server' })
+        .count(),
+    ).resolves.toBe(0);
+    await page
+      .getByTestId('signin-error')
+      .filter({ hasText: 'Cannot reach the calling server' })
+      .waitFor({ timeout: 15_000 });
+
+    // Back to the right server: signed in again.
+    await page.locator('input[name=backendUrl]').fill(backend.url);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page
+      .locator('[data-testid=provider-state][data-state=ready]')
+      .waitFor({ timeout: 15_000 });
+    await page.close();
+  });
 });
 
 describe('options page', () => {
