@@ -97,7 +97,7 @@ function listPage(rows: number, script: string, mode: 'walk' | 'decorate'): stri
           b.dcl = performance.now();
           window.__c2cStart({
             onTask(kind, ms) {
-              b.tasks.push([kind, ms]);
+              b.tasks.push([kind, ms, performance.now() - b.dcl]);
               b.lastTaskEnd = performance.now();
               if (!b.first && document.querySelector('c2c-call')) b.first = performance.now() - b.dcl;
             },
@@ -225,7 +225,7 @@ export default async function run(): Promise<void> {
       const b = (await page.evaluate(
         () => (window as unknown as { __bench: unknown }).__bench,
       )) as {
-        tasks: [string, number][];
+        tasks: [string, number, number?][];
         settled: number;
         first: number;
       };
@@ -233,7 +233,9 @@ export default async function run(): Promise<void> {
       firsts.push(b.first);
       longest.push(Math.max(...b.tasks.map(([, ms]) => ms)));
       if (process.env.BENCH_VERBOSE)
-        console.log(`tasks: ${b.tasks.map(([k, ms]) => `${k}:${ms.toFixed(0)}`).join(' ')}`);
+        console.log(
+          `tasks (kind:ms@end since DCL): ${b.tasks.map(([k, ms, at]) => `${k}:${ms.toFixed(0)}@${(at ?? 0).toFixed(0)}`).join(' ')}`,
+        );
       ourTotal.push(b.tasks.reduce((s, [, ms]) => s + ms, 0));
       buttons = await page.evaluate(() => document.querySelectorAll('c2c-call').length);
       firstVisible = await page.evaluate(() => {

@@ -4,18 +4,24 @@ import { targetUri } from './targetUri';
 
 export const HOST_TAG = 'c2c-call';
 export const TARGET_ATTRIBUTE = 'data-c2c-target';
+/**
+ * Off-screen buttons are inserted with this attribute (not rendered: no layout) and shown together
+ * when the last slice is written, so a long page re-lays out once instead of once per slice.
+ */
+export const PENDING_ATTRIBUTE = 'data-c2c-pending';
 
 // A phone handset, drawn as a mask so it follows the button's colour (and forced colours).
 const ICON =
   "url(\"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 24 24'%3E%3Cpath d='M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z'/%3E%3C/svg%3E\")";
 
 const CSS = `
-:host{all:initial;display:inline-block;vertical-align:middle;margin:0 0 0 .3em;line-height:0;contain:layout style}
+:host{all:initial;display:inline-block;vertical-align:middle;margin:0 0 0 .3em;line-height:0;width:18px;height:18px;contain:strict}
 button{all:unset;box-sizing:border-box;display:inline-block;width:18px;height:18px;border-radius:50%;cursor:pointer;
 background:#0b6bcb;position:relative}
 button::before{content:"";position:absolute;inset:3px;background:#fff;-webkit-mask:${ICON} center/contain no-repeat;mask:${ICON} center/contain no-repeat}
 button:hover{background:#084f96}
 button:focus-visible{outline:2px solid #0b6bcb;outline-offset:2px}
+:host([data-c2c-pending]){display:none!important}
 @media print{:host{display:none!important}}
 @media (forced-colors:active){button{border:1px solid ButtonText;background:ButtonFace}button::before{background:ButtonText}}
 `;

@@ -8,7 +8,14 @@ import {
   type CompiledContactRule,
 } from '../../detect/contactRules';
 import { resolveDefaultCountry } from '../../detect/defaultCountry';
-import { HOST_TAG, createButtonFactory, infoOf, isHost, type HostInfo } from './callButton';
+import {
+  HOST_TAG,
+  PENDING_ATTRIBUTE,
+  createButtonFactory,
+  infoOf,
+  isHost,
+  type HostInfo,
+} from './callButton';
 import { EXCLUDED, containerOf, isInline, scanContainer, type Wanted } from './containers';
 import { mayContainPhoneNumber } from '../../detect/findPhoneNumbers';
 import { findDisplayName } from './displayName';
@@ -130,7 +137,10 @@ export function startDecorating(opts: DecorateOptions): void {
     host.remove();
   }
 
-  function reconcile(wanted: Wanted[], existing: HTMLElement[]) {
+  /** Buttons written off-screen but not shown yet (see PENDING_ATTRIBUTE). */
+  const pending: HTMLElement[] = [];
+
+  function reconcile(wanted: Wanted[], existing: HTMLElement[], hold = false) {
     const keep = new Set<HTMLElement>();
     for (let i = 0; i < wanted.length;) {
       const anchor = wanted[i]!.anchor;
@@ -154,6 +164,10 @@ export function startDecorating(opts: DecorateOptions): void {
             kind: 'phone',
             formatted: want.formatted,
           });
+          if (hold) {
+            host.setAttribute(PENDING_ATTRIBUTE, '');
+            pending.push(host);
+          }
           after.parentNode!.insertBefore(host, after.nextSibling);
           keep.add(host);
           after = host;
@@ -370,9 +384,12 @@ export function startDecorating(opts: DecorateOptions): void {
           // Changed since it was read: the mutation path has (or will have) redone it.
           if (!w.container.isConnected || versionOf(w.container) !== w.version) continue;
           if (urgent.has(w.container)) continue;
-          reconcile(w.wanted, w.existing);
+          reconcile(w.wanted, w.existing, true);
         }
         if (writeIndex >= writes.length) {
+          // Shown all at once: the page lays out once for all off-screen buttons, not per slice.
+          for (const host of pending) host.removeAttribute(PENDING_ATTRIBUTE);
+          pending.length = 0;
           later.length = laterIndex = 0;
           writes.length = writeIndex = 0;
         }
