@@ -1,5 +1,4 @@
 // Admin CLI: `npm run admin -- agent add|list|disable|enable|rotate-key …`.
-import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import {
   AgentError,
@@ -12,6 +11,7 @@ import {
 import { Bus } from './bus';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/connect';
+import { loadDotEnv } from './dotenv';
 import { Store } from './db/store';
 
 const USAGE = `Usage:
@@ -95,7 +95,7 @@ export async function runAdmin(store: Store, argv: string[]): Promise<string[]> 
 }
 
 async function main() {
-  if (existsSync('.env')) process.loadEnvFile('.env');
+  loadDotEnv();
   try {
     const config = loadConfig();
     const handle = await openDatabase(config);

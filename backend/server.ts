@@ -1,5 +1,4 @@
 // The Node entry: configuration, database, HTTP server, signalling WebSocket, graceful shutdown.
-import { existsSync } from 'node:fs';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -10,6 +9,7 @@ import { allowedOrigins, createApp } from './app';
 import { listenForUpdates, Bus } from './bus';
 import { ConfigError, loadConfig, loadPrivateKey, type Config } from './config';
 import { openDatabase } from './db/connect';
+import { loadDotEnv } from './dotenv';
 import { Store } from './db/store';
 import { Ingestor } from './ingest';
 import { createLogger, type Logger } from './log';
@@ -146,7 +146,7 @@ export async function startServer(
 }
 
 async function main() {
-  if (existsSync('.env')) process.loadEnvFile('.env');
+  loadDotEnv();
   let running: RunningServer;
   try {
     running = await startServer();
