@@ -146,6 +146,10 @@ export function startDecorating(opts: DecorateOptions): void {
       const anchor = wanted[i]!.anchor;
       let j = i;
       while (j < wanted.length && wanted[j]!.anchor === anchor) j++;
+      if (!anchor.parentNode) {
+        i = j; // gone since it was read; its container is queued again by the observer
+        continue;
+      }
       const chain: HTMLElement[] = [];
       for (let n = anchor.nextSibling; n && isHost(n); n = n.nextSibling) {
         if (infoOf(n)?.kind === 'phone') chain.push(n);

@@ -1,31 +1,47 @@
 // Test helper: a scheduler that runs queued work only when the test says so.
 import type { Scheduler } from './scheduler';
 
-export function manualScheduler(): Scheduler & { flush(): void; pending(): number } {
-  let queue: (() => void)[] = [];
+type Kind = 'frame' | 'idle';
+
+/**
+ * `tick`: with a number, the clock advances that many ms on every reading, so budgets end after a
+ * known amount of work (slices become deterministic).
+ */
+export function manualScheduler(options: { tick?: number } = {}): Scheduler & {
+  /** Runs queued work (of one kind, or all) until none is left. */
+  flush(kind?: Kind): void;
+  /** Runs the oldest queued task of a kind. */
+  runOne(kind: Kind): void;
+  pending(kind?: Kind): number;
+} {
+  let clock = 0;
+  let queue: { kind: Kind; run: () => void }[] = [];
+  const add = (kind: Kind, run: () => void) => {
+    const entry = { kind, run };
+    queue.push(entry);
+    return () => {
+      queue = queue.filter((e) => e !== entry);
+    };
+  };
   return {
-    now: () => performance.now(),
-    frame(run) {
-      let live = true;
-      queue.push(() => live && run());
-      return () => {
-        live = false;
-      };
+    now: () => (options.tick ? (clock += options.tick) : performance.now()),
+    frame: (run) => add('frame', run),
+    idle: (run) => add('idle', () => run(() => 1000)),
+    runOne(kind) {
+      const entry = queue.find((e) => e.kind === kind);
+      if (!entry) throw new Error(`no ${kind} task queued`);
+      queue = queue.filter((e) => e !== entry);
+      entry.run();
     },
-    idle(run) {
-      let live = true;
-      queue.push(() => live && run(() => 1000));
-      return () => {
-        live = false;
-      };
-    },
-    pending: () => queue.length,
-    flush() {
-      for (let round = 0; round < 1000 && queue.length; round++) {
-        const batch = queue;
-        queue = [];
-        for (const run of batch) run();
+    pending: (kind) => queue.filter((e) => !kind || e.kind === kind).length,
+    flush(kind) {
+      for (let round = 0; round < 1000; round++) {
+        const batch = queue.filter((e) => !kind || e.kind === kind);
+        if (!batch.length) return;
+        queue = queue.filter((e) => !batch.includes(e));
+        for (const e of batch) e.run();
       }
+      throw new Error('scheduler did not settle in 1000 rounds');
     },
   };
 }

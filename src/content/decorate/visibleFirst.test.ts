@@ -1,0 +1,129 @@
+// @vitest-environment happy-dom
+// The large-page path: on-screen containers first (IntersectionObserver), the rest read in idle
+// time and written hidden, then revealed together.
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../settings/schema';
+import { startDecorating } from './index';
+import { manualScheduler } from './testing';
+
+/** A stand-in IntersectionObserver: elements inside `[data-visible]` intersect. */
+class FakeIntersectionObserver {
+  static instances: FakeIntersectionObserver[] = [];
+  targets: Element[] = [];
+  constructor(private callback: (entries: { target: Element; isIntersecting: boolean }[]) => void) {
+    FakeIntersectionObserver.instances.push(this);
+  }
+  observe(el: Element) {
+    this.targets.push(el);
+  }
+  unobserve(el: Element) {
+    this.targets = this.targets.filter((t) => t !== el);
+  }
+  disconnect() {
+    this.targets = [];
+  }
+  /** Reports the current targets, as the browser does after layout. */
+  fire() {
+    const entries = this.targets.map((target) => ({
+      target,
+      isIntersecting: target.closest('[data-visible]') !== null,
+    }));
+    if (entries.length) this.callback(entries);
+  }
+}
+
+function page(rows: number, visibleFrom: number, visibleTo: number) {
+  const html = Array.from(
+    { length: rows },
+    (_, i) =>
+      `<tr${i >= visibleFrom && i < visibleTo ? ' data-visible' : ''}><td>Row ${i}</td><td>212-555-${String(1000 + i)}</td><td>3/15/2024</td></tr>`,
+  ).join('');
+  document.body.innerHTML = `<table><tbody>${html}</tbody></table>`;
+}
+
+const count = (sel: string) => document.querySelectorAll(sel).length;
+
+afterEach(() => {
+  FakeIntersectionObserver.instances = [];
+  document.body.innerHTML = '';
+});
+
+describe('visible first', () => {
+  it('decorates the top at once, then what is on screen, then the rest hidden and revealed together', () => {
+    (window as unknown as { IntersectionObserver: unknown }).IntersectionObserver =
+      FakeIntersectionObserver;
+    page(400, 300, 320); // scrolled down: rows 300–319 are on screen
+    const scheduler = manualScheduler();
+    startDecorating({
+      document,
+      settings: { ...DEFAULT_SETTINGS, defaultCountry: 'US' },
+      signal: new AbortController().signal,
+      onCall: () => undefined,
+      scheduler,
+      visibleFirst: true,
+    });
+    // The start task decorated the top of the page.
+    const top = count('[data-c2c-target]');
+    expect(top).toBeGreaterThan(0);
+    expect(top).toBeLessThan(100);
+    scheduler.flush('frame');
+    const io = FakeIntersectionObserver.instances[0]!;
+    expect(io.targets.length).toBeGreaterThan(300);
+    io.fire();
+    scheduler.flush('frame');
+    // On-screen rows now have buttons; nothing off-screen below them yet.
+    const visibleRows = Array.from(document.querySelectorAll('tr[data-visible]'));
+    expect(visibleRows.every((tr) => tr.querySelector('[data-c2c-target]'))).toBe(true);
+    expect(document.querySelector('tr:last-child [data-c2c-target]')).toBeNull();
+    expect(io.targets).toHaveLength(0);
+    scheduler.flush();
+    expect(count('[data-c2c-target]')).toBe(400);
+    expect(count('[data-c2c-pending]')).toBe(0);
+    expect(
+      Array.from(document.querySelectorAll('tr')).every(
+        (tr, i) =>
+          tr.querySelector('[data-c2c-target]')?.getAttribute('data-c2c-target') ===
+          `tel:+1212555${1000 + i}`,
+      ),
+    ).toBe(true);
+  });
+
+  it('never writes a stale read: a row changed between the idle read and the write', async () => {
+    (window as unknown as { IntersectionObserver: unknown }).IntersectionObserver =
+      FakeIntersectionObserver;
+    page(400, 0, 10);
+    // One clock ms per reading: idle slices read a few dozen containers each.
+    const scheduler = manualScheduler({ tick: 1 });
+    startDecorating({
+      document,
+      settings: { ...DEFAULT_SETTINGS, defaultCountry: 'US' },
+      signal: new AbortController().signal,
+      onCall: () => undefined,
+      scheduler,
+      visibleFirst: true,
+    });
+    scheduler.flush('frame');
+    FakeIntersectionObserver.instances[0]!.fire();
+    scheduler.flush('frame');
+    const firstUnread = Array.from(document.querySelectorAll('tr')).findIndex(
+      (tr) => !tr.querySelector('[data-c2c-target]'),
+    );
+    expect(firstUnread).toBeGreaterThan(0);
+    scheduler.runOne('idle'); // reads some rows after firstUnread, writes nothing yet
+    expect(
+      document.querySelectorAll('tr')[firstUnread]!.querySelector('[data-c2c-target]'),
+    ).toBeNull();
+    const cell = document.querySelectorAll('tr')[firstUnread]!.querySelector('td:nth-child(2)')!;
+    cell.textContent = '(415) 555-2671'; // replaces the text node that was read
+    await Promise.resolve();
+    await new Promise((r) => setTimeout(r, 0));
+    scheduler.flush();
+    expect(
+      Array.from(cell.querySelectorAll('[data-c2c-target]')).map((h) =>
+        h.getAttribute('data-c2c-target'),
+      ),
+    ).toEqual(['tel:+14155552671']);
+    expect(count('[data-c2c-target]')).toBe(400);
+    expect(count('[data-c2c-pending]')).toBe(0);
+  });
+});
