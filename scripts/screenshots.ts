@@ -168,7 +168,8 @@ async function optionsShot() {
       .getByLabel('HTML from the CRM page')
       .fill('<a data-user="ava.t">Ava</a> <a data-user="ben.k">Ben</a>');
     await tester.getByRole('button', { name: 'Test' }).click();
-    await page.getByLabel('Site address pattern').scrollIntoViewIfNeeded();
+    await tester.getByTestId('rule-test-result').locator('code').first().waitFor();
+    await tester.evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await shoot(page, 'options-rules.png');
   } finally {
     await browser?.close();

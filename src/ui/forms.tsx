@@ -95,6 +95,7 @@ form { display: grid; gap: 12px; }
   border-top: 1px solid var(--c2c-border); }
 .savebar p { margin: 0; }
 .card { display: grid; gap: 8px; justify-items: start; }
+.tester { display: grid; gap: 8px; } .tester h2 { margin-top: 4px; }
 ul.sites { margin: 0; padding-left: 1.2em; display: grid; gap: 4px; }
 kbd { font: 12px ui-monospace, monospace; border: 1px solid var(--c2c-border); border-radius: 4px; padding: 1px 5px; }
 td { padding: 2px 12px 2px 0; }
