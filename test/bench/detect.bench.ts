@@ -14,6 +14,31 @@ const PROFILE = !!process.env.BENCH_PROFILE;
 const RUNS = 5;
 const CONTENT_SCRIPT = resolve('.output/chrome-mv3-test/content-scripts/crm.js');
 
+/** For scale: libphonenumber-js's own text search over every text node (what a naive detector does). */
+async function bundleNaive(): Promise<string> {
+  const result = await build({
+    stdin: {
+      contents: `
+        import { findPhoneNumbersInText } from 'libphonenumber-js/min';
+        window.__naive = () => {
+          const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          let found = 0;
+          for (let node = w.nextNode(); node; node = w.nextNode())
+            found += findPhoneNumbersInText(node.data, 'US').length;
+          return found;
+        };`,
+      resolveDir: resolve('.'),
+      loader: 'js',
+    },
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.text;
+}
+
 /** The decorator, bundled on its own (not the extension build) with hooks for timing. */
 async function bundleDecorator(): Promise<string> {
   const result = await build({
@@ -79,18 +104,25 @@ function row(i: number): string {
 </tr>`;
 }
 
-function listPage(rows: number, script: string, mode: 'walk' | 'decorate'): string {
+function listPage(rows: number, script: string, mode: 'walk' | 'decorate' | 'naive'): string {
   const body = Array.from({ length: rows }, (_, i) => row(i)).join('\n');
   const boot =
-    mode === 'walk'
-      ? `document.addEventListener('DOMContentLoaded', () => {
+    mode === 'naive'
+      ? `${script}
+        document.addEventListener('DOMContentLoaded', () => {
+          const t0 = performance.now();
+          const found = window.__naive();
+          window.__bench = { naive: performance.now() - t0, found };
+        });`
+      : mode === 'walk'
+        ? `document.addEventListener('DOMContentLoaded', () => {
           const t0 = performance.now();
           const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
           let n = 0, chars = 0;
           for (let node = w.nextNode(); node; node = w.nextNode()) { n++; chars += node.data.length; }
           window.__bench = { walk: performance.now() - t0, textNodes: n, chars };
         });`
-      : `${script}
+        : `${script}
         window.__bench = { tasks: [], settled: 0, first: 0, dcl: 0 };
         document.addEventListener('DOMContentLoaded', () => {
           const b = window.__bench;
@@ -170,8 +202,10 @@ async function profile(page: Page, url: string): Promise<void> {
 
 export default async function run(): Promise<void> {
   const script = await bundleDecorator();
+  const naive = await bundleNaive();
   const { server, url } = await serve({
     '/walk': listPage(ROWS, '', 'walk'),
+    '/naive': listPage(ROWS, naive, 'naive'),
     '/decorate': listPage(ROWS, script, 'decorate'),
   });
   let browser: Browser | null = null;
@@ -276,6 +310,18 @@ export default async function run(): Promise<void> {
       appends.push(ms);
     }
 
+    await page.goto(`${url}/naive`);
+    await page.waitForFunction(
+      () => (window as unknown as { __bench?: unknown }).__bench,
+      undefined,
+      {
+        timeout: 120_000,
+      },
+    );
+    const naiveRun = (await page.evaluate(
+      () => (window as unknown as { __bench: unknown }).__bench,
+    )) as { naive: number; found: number };
+
     if (PROFILE) await profile(page, `${url}/decorate`);
     const walk = median(walks);
     const fmt = (n: number) => n.toFixed(1);
@@ -288,6 +334,9 @@ export default async function run(): Promise<void> {
     );
     console.log(
       `  our own script time in that span: median ${fmt(median(ourTotal))} ms = ${(median(ourTotal) / walk).toFixed(1)}× (the rest is the browser laying out and painting the page)`,
+    );
+    console.log(
+      `  for scale: libphonenumber-js findPhoneNumbersInText over every text node: ${fmt(naiveRun.naive)} ms = ${(naiveRun.naive / walk).toFixed(0)}× (matcher only, no buttons; ${naiveRun.found} numbers found, look-alikes included)`,
     );
     console.log(
       `first visible button after DOMContentLoaded: median ${fmt(median(firsts))} ms (in viewport: ${firstVisible})`,

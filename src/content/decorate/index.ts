@@ -286,7 +286,6 @@ export function startDecorating(opts: DecorateOptions): void {
     return true;
   }
 
-  /** Sends a large batch through an IntersectionObserver: on-screen containers now, the rest later. */
   /**
    * Sends a large batch through an IntersectionObserver: on-screen containers now, the rest in
    * idle time. Targets are observed a few thousand per frame so no task of ours grows long.
