@@ -53,6 +53,7 @@ export class GroupCommit {
     batch.forEach((p, i) => {
       if (!p.durable) p.resolve(results[i]);
     });
+    if (!batch.some((p) => p.durable)) return; // nobody waits for the fsync: the next one covers it
     const synced = this.sync().then(
       () => batch.forEach((p, i) => p.durable && p.resolve(results[i])),
       (error: unknown) => batch.forEach((p) => p.durable && p.reject(error)),

@@ -10,6 +10,7 @@ import { Store } from '../../backend/db/store';
 import {
   ROOT,
   closedLoop,
+  cpuSeconds,
   eventBody,
   makeAgent,
   openLoop,
@@ -42,7 +43,8 @@ async function answerRequests(count: number, round: number): Promise<PreparedReq
       uuid: `bench-answer-${round}-${Date.now().toString(36)}-${i}`,
       conversation_uuid: `bench-con-${round}-${i}`,
       from_user: `bench-${i % AGENTS}-v`,
-      to: '447400123456',
+      // A different valid GB mobile number each time: no cache helps the number check.
+      to: `4474${10_000_000 + (round + 1) * 100_000 + i}`,
       custom_data: '{"type":"phone"}',
     });
     out.push({
@@ -67,19 +69,34 @@ function latencyFigures(results: Response[]) {
 
 async function measureLatency(server: ChildServer, requests: PreparedRequest[]) {
   const agent = makeAgent(256);
+  const cpu = cpuSeconds(server.child.pid);
   const results = await openLoop(server.url, requests, RATE, agent);
+  const cpuUs = ((cpuSeconds(server.child.pid) - cpu) / requests.length) * 1e6;
   agent.destroy();
-  return latencyFigures(results);
+  return { ...latencyFigures(results), cpuUs };
 }
 
 async function measureIngest(server: ChildServer, requests: PreparedRequest[]) {
   const agent = makeAgent(INGEST_CONCURRENCY);
+  const cpu = cpuSeconds(server.child.pid);
   const start = performance.now();
   const results = await closedLoop(server.url, requests, INGEST_CONCURRENCY, agent);
   const seconds = (performance.now() - start) / 1000;
+  const cpuUs = ((cpuSeconds(server.child.pid) - cpu) / requests.length) * 1e6;
   agent.destroy();
   const bad = results.filter((r) => r?.status !== 200).length;
-  return { perSec: requests.length / seconds, bad };
+  return { perSec: requests.length / seconds, bad, cpuUs };
+}
+
+/** Server CPU per request: unlike wall-clock figures, hardly affected by other work on the machine. */
+function cpuLine(what: string, real: number[], base: number[]): string {
+  const r = median(real);
+  const b = median(base);
+  if (!Number.isFinite(r)) return '  (server CPU time not available on this OS)';
+  return (
+    `  server CPU per ${what}: backend ${r.toFixed(0)} µs, bare ${b.toFixed(0)} µs (ratio ${(r / b).toFixed(1)}×); ` +
+    `one core sustains ≈ ${Math.round(1e6 / r)} ${what}s/s`
+  );
 }
 
 export default async function run(): Promise<void> {
@@ -131,6 +148,8 @@ export default async function run(): Promise<void> {
       `answer webhook (signed GET, outbound phone NCCO + call record): ${RATE} req/s open loop, ${ROUNDS} rounds × ${LATENCY_SECONDS} s each side`,
     );
     const ratios: number[] = [];
+    const answerCpu: number[] = [];
+    const bareAnswerCpu: number[] = [];
     const p99s: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const requests = await answerRequests(RATE * LATENCY_SECONDS, round);
@@ -138,6 +157,8 @@ export default async function run(): Promise<void> {
       const base = await measureLatency(bare, requests);
       ratios.push(real.p99 / base.p99);
       p99s.push(real.p99);
+      answerCpu.push(real.cpuUs);
+      bareAnswerCpu.push(base.cpuUs);
       console.log(
         `  round ${round + 1}: backend p50 ${ms(real.p50)} p99 ${ms(real.p99)} max ${ms(real.max)} non-200 ${real.bad} | ` +
           `bare p50 ${ms(base.p50)} p99 ${ms(base.p99)} | p99 ratio ${(real.p99 / base.p99).toFixed(2)}×`,
@@ -148,11 +169,14 @@ export default async function run(): Promise<void> {
       `  median p99 ${ms(p99)} (target ≤ 10 ms: ${p99 <= 10 ? 'met' : 'MISSED'}), best round ${ms(Math.min(...p99s))}; ` +
         `median ratio backend/bare ${median(ratios).toFixed(2)}×`,
     );
+    console.log(cpuLine('answer', answerCpu, bareAnswerCpu));
 
     console.log(
       `durable event ingest (signed POST, acknowledged after commit): ${INGEST_CONCURRENCY} in flight, ${ROUNDS} rounds × ${INGEST_EVENTS} events each side`,
     );
     const rates: number[] = [];
+    const ingestCpu: number[] = [];
+    const bareIngestCpu: number[] = [];
     const throughputRatios: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const events: PreparedRequest[] = [];
@@ -161,6 +185,8 @@ export default async function run(): Promise<void> {
       const real = await measureIngest(backend, events);
       const base = await measureIngest(bare, events);
       rates.push(real.perSec);
+      ingestCpu.push(real.cpuUs);
+      bareIngestCpu.push(base.cpuUs);
       throughputRatios.push(real.perSec / base.perSec);
       console.log(
         `  round ${round + 1}: backend ${Math.round(real.perSec)} events/s non-200 ${real.bad} | bare ${Math.round(base.perSec)} req/s | ratio ${(real.perSec / base.perSec).toFixed(2)}`,
@@ -171,6 +197,7 @@ export default async function run(): Promise<void> {
       `  median ${Math.round(rate)} events/s (target ≥ 5,000: ${rate >= 5000 ? 'met' : 'MISSED'}), best round ${Math.round(Math.max(...rates))}; ` +
         `median ratio backend/bare ${median(throughputRatios).toFixed(2)}`,
     );
+    console.log(cpuLine('event', ingestCpu, bareIngestCpu));
   } finally {
     await backend.stop();
     await bare.stop();
