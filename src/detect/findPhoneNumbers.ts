@@ -23,10 +23,13 @@ function isDigit(c: number): boolean {
 function isAsciiAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95;
 }
-/** Separators allowed between digit groups of one number. Newlines are not: they end a block. */
+/** Separators allowed between digit groups of one number (source newlines render as spaces). */
 function isSeparator(c: number): boolean {
   return (
     c === 32 || // space
+    c === 9 ||
+    c === 10 ||
+    c === 13 ||
     c === 0xa0 ||
     c === 0x2009 ||
     c === 0x202f ||
@@ -40,7 +43,16 @@ function isSeparator(c: number): boolean {
   );
 }
 function isSpace(ch: string): boolean {
-  return ch === ' ' || ch === '\u00a0' || ch === '\u2009' || ch === '\u202f' || ch === '\u3000';
+  return (
+    ch === ' ' ||
+    ch === '\n' ||
+    ch === '\t' ||
+    ch === '\r' ||
+    ch === '\u00a0' ||
+    ch === '\u2009' ||
+    ch === '\u202f' ||
+    ch === '\u3000'
+  );
 }
 
 /** Cheap pre-check: does the text hold enough digits (ASCII or full-width) to contain a number? */
@@ -102,6 +114,10 @@ function readCandidate(s: string, i: number): Candidate {
       starts.push(groupStart);
       ends.push(i);
       groupStart = -1;
+    }
+    if (isSeparator(c) && isSpace(s[i]!) && /\s$/.test(sep)) {
+      i++; // a run of whitespace renders as one space (source indentation, line breaks)
+      continue;
     }
     if (isSeparator(c) && sep.length < 3 && !(isSpace(s[i]!) && /\s/.test(sep))) {
       sep += s[i];
@@ -231,7 +247,11 @@ function isLookAlikeContext(s: string, start: number, end: number): boolean {
     if ((nc === '.' || nc === ',' || nc === ':') && isDigit(n2)) return true; // decimals, times, IPs
     if (nc === '@' || nc === '/' || nc === '_') return true;
   }
-  const before = s.slice(Math.max(0, start - 32), start);
+  // Whitespace collapsed, as the page shows it: indentation must not push a label out of reach.
+  const before = s
+    .slice(Math.max(0, start - 80), start)
+    .replace(/\s+/g, ' ')
+    .slice(-32);
   if (CURRENCY_BEFORE.test(before) || CURRENCY_AFTER.test(s.slice(end, end + 5))) return true;
   if (hasIdLabel(before) || VERSION_LABEL.test(before)) return true;
   if (before.endsWith('〒') || before.endsWith('〒 ')) return true; // Japanese postal code

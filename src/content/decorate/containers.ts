@@ -65,6 +65,9 @@ export function isExcluded(el: Element): boolean {
   return el.closest(EXCLUDED) !== null;
 }
 
+/** Marks a block edge, `<br>` or skipped element in a container's text: no number spans it. */
+const BOUNDARY = '\u2029';
+
 export interface Wanted {
   anchor: Node;
   target: PhoneTarget;
@@ -106,7 +109,7 @@ export function scanContainer(
         continue;
       }
       if (el.localName === 'br' || !isInline(el) || el.matches(EXCLUDED)) {
-        text += '\n';
+        text += BOUNDARY;
         continue;
       }
       if (el.localName === 'a' && isPhoneHref(el.getAttribute('href') ?? '')) {
@@ -118,7 +121,7 @@ export function scanContainer(
           });
         }
         // The link's own text is the same number: don't find it twice.
-        text += '\n';
+        text += BOUNDARY;
         continue;
       }
       walk(el);

@@ -67,6 +67,9 @@ describe('startDecorating', () => {
     ['<svg><text>(415) 555-2671</text></svg>', []],
     ['<p>Tel ４１５－５５５－２６７１ 内線 12</p>', ['tel:+14155552671;ext=12']],
     ['<span data-cuid="agent_42">Jane</span>', ['contact:agent_42']],
+    ['<p>Call\n  (415)\n  555-2671\n</p>', ['tel:+14155552671']],
+    ['<p>Fax 415 555 2671<br>2024</p>', ['tel:+14155552671']],
+    ['<p>+1<br>415 555 2671</p>', ['tel:+14155552671']],
   ])('%s', (html, expected) => {
     setup(html);
     expect(targets()).toEqual(expected);
