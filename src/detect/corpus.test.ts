@@ -53,6 +53,7 @@ describe('fixture corpus', () => {
         'pipedrive-persons.html',
         'dynamics-contacts.html',
         'email-thread.html',
+        'intranet-directory.html',
       ]),
     );
   });
