@@ -12,12 +12,13 @@ const run = promisify(execFile);
 
 forEachEngine((engine) => {
   describe('admin commands', () => {
-    const dir = tempDir();
+    let dir: ReturnType<typeof tempDir>;
     let handle: Db;
     let store: Store;
     let drop: (() => Promise<void>) | undefined;
 
     beforeAll(async () => {
+      dir = tempDir();
       const pg = engine === 'pg' ? await freshPgDatabase() : undefined;
       drop = pg?.drop;
       handle = await openDatabase({ dataDir: dir.path, ...(pg ? { databaseUrl: pg.url } : {}) });

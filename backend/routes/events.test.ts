@@ -79,9 +79,10 @@ const pg = engines().find((e) => e.name === 'pg')!;
 describe.skipIf(!pg.available)('two backend instances on one PostgreSQL', () => {
   let a: TestBackend;
   let b: TestBackend;
-  const dir = tempDir();
+  let dir: ReturnType<typeof tempDir>;
 
   beforeAll(async () => {
+    dir = tempDir();
     const { vonage } = testVonageConfig(dir.path);
     a = await startTestBackend('pg', { vonage, allowedCountries: ['GB'] });
     b = await startTestBackend(

@@ -14,11 +14,12 @@ type Ncco = Record<string, unknown>[];
 forEachEngine((engine) => {
   describe('Vonage webhooks', () => {
     let t: TestApp;
-    const dir = tempDir();
+    let dir: ReturnType<typeof tempDir>;
     let seq = 0;
     const uuid = () => `${engine}-leg-${Date.now().toString(36)}-${++seq}`;
 
     beforeAll(async () => {
+      dir = tempDir();
       const { vonage } = testVonageConfig(dir.path, { callsPerMinute: 3 });
       t = await makeTestApp(engine, {
         vonage,
