@@ -9,17 +9,15 @@ import {
   offscreenChannel,
   offscreenEventsChannel,
   offscreenStateSchema,
-  recentCallSchema,
   APP_STATE_KEY,
   type AppState,
   type BackgroundProtocol,
   type OffscreenConfig,
   type OffscreenState,
-  type RecentCall,
 } from '../messaging/protocol';
 import type { Handlers, MessageSender } from '../messaging/channel';
 import { loadSettings, SETTINGS_KEY } from '../settings/storage';
-import { endSession, requestSession, type SignedIn } from './backendApi';
+import { endSession, requestRecentCalls, requestSession, type SignedIn } from './backendApi';
 import { offscreenCallHost, type CallHost } from './callHost';
 
 const AUTH_KEY = 'auth';
@@ -191,7 +189,7 @@ export class BackgroundController {
       recentCalls: async ({ limit }) => {
         const auth = await this.auth();
         if (!auth) throw new CallFailure('not-signed-in', 'sign in to see recent calls');
-        return { items: await fetchRecentCalls(auth, limit) };
+        return { items: await requestRecentCalls(auth, limit) };
       },
     };
   }
@@ -331,41 +329,6 @@ export async function openOnboarding(reason?: string): Promise<void> {
     return;
   }
   await browser.tabs.create({ url });
-}
-
-/** The agent's history from `GET /api/calls`, newest first, reduced to what the popup shows. */
-async function fetchRecentCalls(auth: SignedIn, limit: number): Promise<RecentCall[]> {
-  const url = new URL('/api/calls', auth.backendUrl);
-  url.searchParams.set('limit', String(limit));
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      headers: { authorization: `Bearer ${auth.token}` },
-      signal: AbortSignal.timeout(8000),
-    });
-  } catch (error) {
-    throw new CallFailure('backend-unreachable', `${url.origin}: ${String(error)}`);
-  }
-  if (response.status === 401)
-    throw new CallFailure('session-expired', 'the backend ended the session');
-  if (!response.ok) throw new CallFailure('backend-unreachable', `calls: HTTP ${response.status}`);
-  const body = (await response.json().catch(() => null)) as { items?: unknown } | null;
-  const rows = Array.isArray(body?.items) ? (body.items as Record<string, unknown>[]) : [];
-  const items: RecentCall[] = [];
-  for (const row of rows) {
-    const inbound = row.direction === 'inbound';
-    const parsed = recentCallSchema.safeParse({
-      uuid: row.uuid,
-      direction: row.direction,
-      status: row.status,
-      remote: (inbound ? row.from : row.to) ?? null,
-      createdAt: row.createdAt,
-      answeredAt: row.answeredAt ?? null,
-      endedAt: row.endedAt ?? null,
-    });
-    if (parsed.success) items.push(parsed.data);
-  }
-  return items;
 }
 
 /** FNV-1a: a cheap change detector for the offscreen configuration (not security). */

@@ -1,7 +1,12 @@
 // The extension's calls to its backend: sign-in and sign-out, with errors mapped to clear codes.
 import { z } from 'zod';
 import { CallFailure } from '../call/provider';
-import { agentInfoSchema, type AgentInfo } from '../messaging/protocol';
+import {
+  agentInfoSchema,
+  recentCallSchema,
+  type AgentInfo,
+  type RecentCall,
+} from '../messaging/protocol';
 
 export const sessionResponseSchema = z.object({
   token: z.string().min(1),
@@ -57,6 +62,39 @@ export async function endSession(auth: SignedIn, fetchImpl = fetch): Promise<voi
     method: 'DELETE',
     headers: { authorization: `Bearer ${auth.token}` },
   }).catch(() => undefined);
+}
+
+/** The agent's history from `GET /api/calls`, newest first, reduced to what the popup shows. */
+export async function requestRecentCalls(
+  auth: SignedIn,
+  limit: number,
+  fetchImpl = fetch,
+): Promise<RecentCall[]> {
+  const url = new URL('/api/calls', auth.backendUrl);
+  url.searchParams.set('limit', String(limit));
+  const response = await call(fetchImpl, url, {
+    headers: { authorization: `Bearer ${auth.token}` },
+  });
+  if (response.status === 401)
+    throw new CallFailure('session-expired', 'the backend ended the session');
+  if (!response.ok) throw new CallFailure('backend-unreachable', `calls: HTTP ${response.status}`);
+  const body = (await response.json().catch(() => null)) as { items?: unknown } | null;
+  const rows = Array.isArray(body?.items) ? (body.items as Record<string, unknown>[]) : [];
+  const items: RecentCall[] = [];
+  for (const row of rows) {
+    const inbound = row.direction === 'inbound';
+    const parsed = recentCallSchema.safeParse({
+      uuid: row.uuid,
+      direction: row.direction,
+      status: row.status,
+      remote: (inbound ? row.from : row.to) ?? null,
+      createdAt: row.createdAt,
+      answeredAt: row.answeredAt ?? null,
+      endedAt: row.endedAt ?? null,
+    });
+    if (parsed.success) items.push(parsed.data);
+  }
+  return items;
 }
 
 async function call(fetchImpl: typeof fetch, url: URL, init: RequestInit): Promise<Response> {
