@@ -1,6 +1,7 @@
 // The extension's calls to its backend: sign-in and sign-out, with errors mapped to clear codes.
 import { z } from 'zod';
 import { CallFailure } from '../call/provider';
+import { backendRequest } from '../call/backendRequest';
 import {
   agentInfoSchema,
   recentCallSchema,
@@ -21,18 +22,20 @@ export interface SignedIn {
   backendUrl: string;
 }
 
-const TIMEOUT_MS = 8000;
-
 export async function requestSession(
   backendUrl: string,
   accessKey: string,
   fetchImpl = fetch,
 ): Promise<SignedIn> {
-  const response = await call(fetchImpl, new URL('/api/session', backendUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ accessKey }),
-  });
+  const response = await backendRequest(
+    new URL('/api/session', backendUrl),
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ accessKey }),
+    },
+    fetchImpl,
+  );
   if (response.status === 401 || response.status === 403) {
     throw new CallFailure('invalid-credentials', 'the backend did not accept this access key');
   }
@@ -58,10 +61,14 @@ export async function requestSession(
 }
 
 export async function endSession(auth: SignedIn, fetchImpl = fetch): Promise<void> {
-  await call(fetchImpl, new URL('/api/session', auth.backendUrl), {
-    method: 'DELETE',
-    headers: { authorization: `Bearer ${auth.token}` },
-  }).catch(() => undefined);
+  await backendRequest(
+    new URL('/api/session', auth.backendUrl),
+    {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${auth.token}` },
+    },
+    fetchImpl,
+  ).catch(() => undefined);
 }
 
 /** The agent's history from `GET /api/calls`, newest first, reduced to what the popup shows. */
@@ -72,9 +79,11 @@ export async function requestRecentCalls(
 ): Promise<RecentCall[]> {
   const url = new URL('/api/calls', auth.backendUrl);
   url.searchParams.set('limit', String(limit));
-  const response = await call(fetchImpl, url, {
-    headers: { authorization: `Bearer ${auth.token}` },
-  });
+  const response = await backendRequest(
+    url,
+    { headers: { authorization: `Bearer ${auth.token}` } },
+    fetchImpl,
+  );
   if (response.status === 401)
     throw new CallFailure('session-expired', 'the backend ended the session');
   if (!response.ok) throw new CallFailure('backend-unreachable', `calls: HTTP ${response.status}`);
@@ -95,13 +104,4 @@ export async function requestRecentCalls(
     if (parsed.success) items.push(parsed.data);
   }
   return items;
-}
-
-async function call(fetchImpl: typeof fetch, url: URL, init: RequestInit): Promise<Response> {
-  try {
-    return await fetchImpl(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
-  } catch (error) {
-    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    throw new CallFailure('backend-unreachable', `${url.origin}: ${detail}`);
-  }
 }

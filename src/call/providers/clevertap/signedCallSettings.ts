@@ -1,8 +1,7 @@
 // The agent's Signed Call settings, from our backend (`GET /api/token/clevertap`).
 import { z } from 'zod';
 import { CallFailure } from '../../provider';
-
-const TIMEOUT_MS = 8000;
+import { fetchProviderCredentials } from '../../backendRequest';
 
 /** The backend's answer; a few spellings are accepted so either side can rename without breaking. */
 const responseSchema = z
@@ -35,30 +34,14 @@ export async function fetchSignedCallSettings(
   sessionToken: string,
   fetchImpl: typeof fetch = fetch,
 ): Promise<SignedCallSettings> {
-  const url = new URL('/api/token/clevertap', backendUrl);
-  let response: Response;
-  try {
-    response = await fetchImpl(url, {
-      headers: { authorization: `Bearer ${sessionToken}` },
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-  } catch (error) {
-    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    throw new CallFailure('backend-unreachable', `${url.origin}: ${detail}`);
-  }
-  if (response.status === 401)
-    throw new CallFailure('session-expired', 'the backend refused our session token');
-  if ([403, 404, 409, 503].includes(response.status)) {
-    // CleverTap off on this backend, or this agent has no cuid: the admin's move.
-    const text = await response.text().catch(() => '');
-    throw new CallFailure(
-      'provider-not-configured',
-      `token/clevertap HTTP ${response.status} ${text.slice(0, 200)}`,
-    );
-  }
-  if (!response.ok)
-    throw new CallFailure('backend-unreachable', `token/clevertap HTTP ${response.status}`);
-  const parsed = responseSchema.safeParse(await response.json().catch(() => null));
+  const body = await fetchProviderCredentials(
+    backendUrl,
+    sessionToken,
+    'clevertap',
+    'GET',
+    fetchImpl,
+  );
+  const parsed = responseSchema.safeParse(body);
   if (!parsed.success) {
     throw new CallFailure(
       'provider-not-configured',

@@ -1,8 +1,7 @@
 // The Vonage Client SDK JWT: fetched per agent from our backend, and when to refresh it.
 import { z } from 'zod';
 import { CallFailure } from '../../provider';
-
-const TIMEOUT_MS = 8000;
+import { fetchProviderCredentials } from '../../backendRequest';
 
 export const vonageTokenResponseSchema = z.object({
   jwt: z.string().min(20),
@@ -41,31 +40,14 @@ export async function fetchVonageToken(
   sessionToken: string,
   fetchImpl: typeof fetch = fetch,
 ): Promise<VonageToken> {
-  const url = new URL('/api/token/vonage', backendUrl);
-  let response: Response;
-  try {
-    response = await fetchImpl(url, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${sessionToken}` },
-      signal: AbortSignal.timeout(TIMEOUT_MS),
-    });
-  } catch (error) {
-    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    throw new CallFailure('backend-unreachable', `${url.origin}: ${detail}`);
-  }
-  if (response.status === 401)
-    throw new CallFailure('session-expired', 'the backend refused our session token');
-  if ([403, 404, 409, 503].includes(response.status)) {
-    // Vonage off on this backend, or this agent has no Vonage user: the admin's move.
-    const text = await response.text().catch(() => '');
-    throw new CallFailure(
-      'provider-not-configured',
-      `token/vonage HTTP ${response.status} ${text.slice(0, 200)}`,
-    );
-  }
-  if (!response.ok)
-    throw new CallFailure('backend-unreachable', `token/vonage HTTP ${response.status}`);
-  const parsed = vonageTokenResponseSchema.safeParse(await response.json().catch(() => null));
+  const body = await fetchProviderCredentials(
+    backendUrl,
+    sessionToken,
+    'vonage',
+    'POST',
+    fetchImpl,
+  );
+  const parsed = vonageTokenResponseSchema.safeParse(body);
   if (!parsed.success)
     throw new CallFailure('backend-unreachable', 'token/vonage answered an unexpected body');
   const fromClaim = jwtExpiry(parsed.data.jwt);
