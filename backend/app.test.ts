@@ -58,7 +58,9 @@ forEachEngine((engine) => {
     const signIn = async (accessKey: string) => t.app.request('/api/session', json({ accessKey }));
 
     beforeAll(async () => {
-      t = await makeTestApp(engine, { clevertap: { accountId: 'CT-ACCOUNT', apiKey: 'ct-key' } });
+      t = await makeTestApp(engine, {
+        clevertap: { accountId: 'CT-ACCOUNT', apiKey: 'ct-key', projectId: 'TEST-PROJ-1' },
+      });
       key = (await addAgent(t.store, 'alice', { vonageUser: 'alice-v', cuid: 'cuid-alice' }))
         .accessKey;
       await addAgent(t.store, 'root', { admin: true });
@@ -191,6 +193,7 @@ forEachEngine((engine) => {
       expect(await res.json()).toEqual({
         accountId: 'CT-ACCOUNT',
         apiKey: 'ct-key',
+        clevertapAccountId: 'TEST-PROJ-1',
         cuid: 'cuid-alice',
         displayName: 'alice',
       });

@@ -27,8 +27,11 @@ export interface VonageConfig {
 }
 
 export interface CleverTapConfig {
+  /** Signed Call account id and API key (Signed Call's own dashboard settings). */
   accountId: string;
   apiKey: string;
+  /** The CleverTap project (Web SDK) account id: not the same as the Signed Call account id. */
+  projectId: string;
   region?: string;
 }
 
@@ -183,10 +186,20 @@ function readVonage(env: Env, problems: string[]): VonageConfig | undefined {
 function readCleverTap(env: Env, problems: string[]): CleverTapConfig | undefined {
   const accountId = env.CLEVERTAP_ACCOUNT_ID?.trim();
   const apiKey = env.CLEVERTAP_API_KEY?.trim();
-  if (!accountId && !apiKey) return undefined;
-  if (!accountId) problems.push('CLEVERTAP_ACCOUNT_ID is required when CLEVERTAP_API_KEY is set');
-  if (!apiKey) problems.push('CLEVERTAP_API_KEY is required when CLEVERTAP_ACCOUNT_ID is set');
-  const config: CleverTapConfig = { accountId: accountId ?? '', apiKey: apiKey ?? '' };
+  const projectId = env.CLEVERTAP_PROJECT_ID?.trim();
+  if (!accountId && !apiKey && !projectId) return undefined;
+  if (!accountId) problems.push('CLEVERTAP_ACCOUNT_ID is required to use CleverTap Signed Call');
+  if (!apiKey) problems.push('CLEVERTAP_API_KEY is required to use CleverTap Signed Call');
+  if (!projectId) {
+    problems.push(
+      'CLEVERTAP_PROJECT_ID is required to use CleverTap Signed Call (the CleverTap project account id, not the Signed Call account id)',
+    );
+  }
+  const config: CleverTapConfig = {
+    accountId: accountId ?? '',
+    apiKey: apiKey ?? '',
+    projectId: projectId ?? '',
+  };
   const region = env.CLEVERTAP_REGION?.trim();
   if (region) config.region = region;
   return config;

@@ -26,7 +26,7 @@ describe('server', () => {
         dataDir: dir.path,
         vonage,
         allowedCountries: ['GB'],
-        clevertap: { accountId: 'acc', apiKey: 'clevertap-api-key-secret' },
+        clevertap: { accountId: 'acc', apiKey: 'clevertap-api-key-secret', projectId: 'P-1' },
       },
       { env: {}, log: createLogger('debug', (line) => lines.push(line)) },
     );

@@ -68,7 +68,7 @@ export function tokenRoutes(deps: AppDeps) {
         return c.json(
           {
             error:
-              'CleverTap is not configured on this backend (set CLEVERTAP_ACCOUNT_ID and CLEVERTAP_API_KEY)',
+              'CleverTap is not configured on this backend (set CLEVERTAP_ACCOUNT_ID, CLEVERTAP_API_KEY and CLEVERTAP_PROJECT_ID)',
           },
           503,
         );
@@ -85,6 +85,7 @@ export function tokenRoutes(deps: AppDeps) {
         {
           accountId: clevertap.accountId,
           apiKey: clevertap.apiKey,
+          clevertapAccountId: clevertap.projectId,
           cuid: agent.cuid,
           displayName: agent.name,
           ...(clevertap.region ? { region: clevertap.region } : {}),

@@ -2,8 +2,6 @@
 // /clevertap.html iframe of the offscreen document) under the extension's CSP; with CleverTap's
 // hosts routed to a closed local port, init fails with a clear message within seconds, nothing is
 // left running, and the built-in provider still calls.
-import { createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
-import { connect as netConnect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, inspectOffscreen, setProvider } from './devtools';
 import {
@@ -30,76 +28,11 @@ const VENDOR_HOSTS = [
 ];
 const HOST_RULES = `--host-resolver-rules=${VENDOR_HOSTS.map((h) => `MAP ${h} 127.0.0.1:9`).join(', ')}`;
 const VENDOR_NETWORK = /clevertap|wzrkt|cloudfront|googleapis|gstatic|:9\//;
-/** The CleverTap project id the Web SDK needs (see `withProjectId`). */
+/** The CleverTap project id the Web SDK needs; the backend hands it out with the Signed Call settings. */
 const PROJECT_ID = 'TEST-E2E-PROJ';
-
-/**
- * A pass-through proxy in front of the backend that adds the CleverTap project id to
- * `GET /api/token/clevertap`: the backend returns only the Signed Call account today, and the Web
- * SDK cannot start without a project id. WebSocket upgrades (built-in signalling) are piped as is.
- */
-async function withProjectId(
-  backendPort: number,
-): Promise<{ url: string; close(): Promise<void> }> {
-  const server: Server = createHttpServer((req, res) => {
-    const upstream = httpRequest(
-      {
-        host: '127.0.0.1',
-        port: backendPort,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (response) => {
-        if (req.url === '/api/token/clevertap' && response.statusCode === 200) {
-          const chunks: Buffer[] = [];
-          response.on('data', (c: Buffer) => chunks.push(c));
-          response.on('end', () => {
-            const body = {
-              ...JSON.parse(Buffer.concat(chunks).toString('utf8')),
-              clevertapAccountId: PROJECT_ID,
-            };
-            const headers = { ...response.headers };
-            delete headers['content-length'];
-            res.writeHead(200, headers);
-            res.end(JSON.stringify(body));
-          });
-          return;
-        }
-        res.writeHead(response.statusCode ?? 502, response.headers);
-        response.pipe(res);
-      },
-    );
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
-  });
-  server.on('upgrade', (req, socket, head) => {
-    const upstream = netConnect(backendPort, '127.0.0.1', () => {
-      const lines = [`${req.method} ${req.url} HTTP/1.1`];
-      for (let i = 0; i < req.rawHeaders.length; i += 2)
-        lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
-      upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
-      upstream.write(head);
-      upstream.pipe(socket).pipe(upstream);
-    });
-    upstream.on('error', () => socket.destroy());
-    socket.on('error', () => upstream.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 describe('CleverTap Signed Call provider in the browser', () => {
   let backend: Backend;
-  let proxy: { url: string; close(): Promise<void> };
   let browser: Browser;
   let debugPort: number;
   let agentKey: string;
@@ -110,18 +43,17 @@ describe('CleverTap Signed Call provider in the browser', () => {
       CLEVERTAP_ACCOUNT_ID: 'sc_e2e_account',
       CLEVERTAP_API_KEY: 'sc-e2e-api-key',
       CLEVERTAP_REGION: 'in1',
+      CLEVERTAP_PROJECT_ID: PROJECT_ID,
     });
     backend = await startBackend();
-    proxy = await withProjectId(backend.port);
     agentKey = await backend.addAgent('agent1', '--cuid', 'agent_one');
     lineKey = await backend.addAgent('line1');
     debugPort = await freePort();
     browser = await launchBrowser({ args: [HOST_RULES, `--remote-debugging-port=${debugPort}`] });
-    await signIn(browser, proxy.url, agentKey);
+    await signIn(browser, backend.url, agentKey);
   });
   afterAll(async () => {
     await browser?.close();
-    await proxy?.close();
     await backend?.dispose();
   });
 
