@@ -1,5 +1,6 @@
 // One WebRTC audio call: the local microphone track out, the remote track to an audio element.
 import type { CallStats } from '../../provider';
+import { summarizeStats } from '../../rtcStats';
 
 export interface IceCandidateInit {
   candidate: string;
@@ -86,32 +87,7 @@ export class PeerCall {
   }
 
   async stats(): Promise<CallStats> {
-    const report = await this.pc.getStats();
-    const stats: CallStats = {
-      connectionState: this.pc.connectionState,
-      bytesSent: 0,
-      bytesReceived: 0,
-      packetsLost: 0,
-      jitterMs: null,
-      roundTripMs: null,
-    };
-    report.forEach((entry: Record<string, unknown>) => {
-      if (entry.type === 'outbound-rtp' && entry.kind === 'audio')
-        stats.bytesSent += Number(entry.bytesSent ?? 0);
-      if (entry.type === 'inbound-rtp' && entry.kind === 'audio') {
-        stats.bytesReceived += Number(entry.bytesReceived ?? 0);
-        stats.packetsLost += Number(entry.packetsLost ?? 0);
-        if (typeof entry.jitter === 'number') stats.jitterMs = entry.jitter * 1000;
-      }
-      if (
-        entry.type === 'candidate-pair' &&
-        entry.nominated &&
-        typeof entry.currentRoundTripTime === 'number'
-      ) {
-        stats.roundTripMs = entry.currentRoundTripTime * 1000;
-      }
-    });
-    return stats;
+    return summarizeStats(this.pc.connectionState, await this.pc.getStats());
   }
 
   close(): void {

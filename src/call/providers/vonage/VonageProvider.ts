@@ -12,6 +12,7 @@ import {
 } from '../../provider';
 import type { EndReason, ProviderStatus } from '../../state';
 import type { Target } from '../../target';
+import { summarizeStats } from '../../rtcStats';
 import { buildVonageContext } from './buildVonageContext';
 import {
   hangupOutcome,
@@ -685,33 +686,4 @@ export function callerTarget(from: string, channelType: string): Target {
   if (/^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,127}$/.test(from))
     return { kind: 'contact', id: from, label: from };
   return { kind: 'contact', id: 'unknown', label: from.slice(0, 200) || 'unknown' };
-}
-
-/** Audio totals and quality from an RTCStatsReport (outbound/inbound RTP, the selected candidate pair). */
-export function summarizeStats(connectionState: string, report: RTCStatsReport): CallStats {
-  const stats: CallStats = {
-    connectionState,
-    bytesSent: 0,
-    bytesReceived: 0,
-    packetsLost: 0,
-    jitterMs: null,
-    roundTripMs: null,
-  };
-  report.forEach((entry: Record<string, unknown>) => {
-    if (entry.kind !== undefined && entry.kind !== 'audio') return;
-    if (entry.type === 'outbound-rtp') stats.bytesSent += Number(entry.bytesSent ?? 0);
-    if (entry.type === 'inbound-rtp') {
-      stats.bytesReceived += Number(entry.bytesReceived ?? 0);
-      stats.packetsLost += Number(entry.packetsLost ?? 0);
-      if (typeof entry.jitter === 'number') stats.jitterMs = entry.jitter * 1000;
-    }
-    if (
-      entry.type === 'candidate-pair' &&
-      entry.nominated &&
-      typeof entry.currentRoundTripTime === 'number'
-    ) {
-      stats.roundTripMs = entry.currentRoundTripTime * 1000;
-    }
-  });
-  return stats;
 }
