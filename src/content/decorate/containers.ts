@@ -108,7 +108,9 @@ export function scanContainer(
         existing.push(el);
         continue;
       }
-      if (el.localName === 'br' || !isInline(el) || el.matches(EXCLUDED)) {
+      // Inline elements are excluded only by attributes (hidden, aria-hidden, opt-outs …): one
+      // without any needs no selector match.
+      if (el.localName === 'br' || !isInline(el) || (el.hasAttributes() && el.matches(EXCLUDED))) {
         text += BOUNDARY;
         continue;
       }

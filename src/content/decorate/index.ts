@@ -52,6 +52,10 @@ const VISIBLE_FIRST_THRESHOLD_CHANGES = 3000;
 /** Containers decorated at once at the top of a large page; IntersectionObserver sorts the rest. */
 const EARLY_CONTAINERS = 60;
 const OBSERVE_CHUNK = 4000;
+/** Containers this close to the viewport count as on screen (the observer's rootMargin). */
+const VISIBLE_MARGIN_PX = 200;
+/** Consecutive containers below the screen after which the rest of a batch is taken as off-screen. */
+const BELOW_RUN = 256;
 /** How often a page may remove one of our buttons before we stop putting it back there. */
 const MAX_REINSERTS = 3;
 
@@ -316,7 +320,7 @@ export function startDecorating(opts: DecorateOptions): void {
         if (laterIndex < later.length) scheduleIdle();
         else checkSettled();
       },
-      { rootMargin: '200px 0px' },
+      { rootMargin: `${VISIBLE_MARGIN_PX}px 0px` },
     );
     const cancel = () => {
       io.disconnect();
@@ -332,6 +336,52 @@ export function startDecorating(opts: DecorateOptions): void {
       if (next < found.length) chunkCancel = scheduler.frame(observeChunk);
     };
     observeChunk();
+  }
+
+  /**
+   * The same split as sortByVisibility, read from the layout this frame already has: in a frame task
+   * nothing of ours is written before these reads, so no layout is forced and no frames are spent
+   * waiting for an IntersectionObserver. Returns false where there is no layout (an unrendered
+   * document), leaving the split to the observer.
+   */
+  function sortByRects(found: Element[], deadline: number): boolean {
+    const height = win!.innerHeight;
+    const width = win!.innerWidth;
+    if (!height || !width) return false;
+    const mark = later.length;
+    let laidOut = false;
+    let below = 0;
+    let i = 0;
+    for (; i < found.length; i++) {
+      if ((i & 127) === 127 && scheduler.now() > deadline) break;
+      // Document order runs down the page: after a long run below the screen, the rest is too (a
+      // rare exception is merely decorated in idle time, like everything off-screen).
+      if (below >= BELOW_RUN) break;
+      const el = found[i]!;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) {
+        later.push(el); // not rendered (display: none …): when idle, like everything off-screen
+        if (i === 63 && !laidOut) break;
+        continue;
+      }
+      laidOut = true;
+      if (r.top >= height + VISIBLE_MARGIN_PX) below++;
+      else below = 0;
+      if (
+        r.bottom > -VISIBLE_MARGIN_PX &&
+        r.top < height + VISIBLE_MARGIN_PX &&
+        r.right > 0 &&
+        r.left < width
+      )
+        urgent.add(el);
+      else later.push(el);
+    }
+    if (!laidOut) {
+      later.length = mark; // nothing to go by: let the observer decide
+      return false;
+    }
+    for (; i < found.length; i++) later.push(found[i]!);
+    return true;
   }
 
   function runTask(kind: 'frame' | 'idle', budget: () => number) {
@@ -350,7 +400,7 @@ export function startDecorating(opts: DecorateOptions): void {
     const threshold = initial ? VISIBLE_FIRST_THRESHOLD : VISIBLE_FIRST_THRESHOLD_CHANGES;
     if (found.size > threshold && visibleFirst) {
       const list = Array.from(found);
-      sortByVisibility(list);
+      if (!sortByRects(list, deadline)) sortByVisibility(list);
     } else for (const c of found) urgent.add(c);
 
     if (pruneContacts) {
@@ -439,6 +489,13 @@ export function startDecorating(opts: DecorateOptions): void {
         if (!el.isConnected) pruneContacts = true;
         continue;
       }
+      // Most records on a decorated page are our own insertions: skip them without allocating.
+      if (
+        rec.removedNodes.length === 0 &&
+        rec.addedNodes.length === 1 &&
+        isHost(rec.addedNodes[0]!)
+      )
+        continue;
       let relevant = false;
       for (const node of Array.from(rec.addedNodes)) {
         if (isHost(node)) continue;
