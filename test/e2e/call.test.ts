@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
   appState,
-  backgroundRequest,
+  endAnyCall,
   diagnostics,
   launchBrowser,
   openSoftphone,
@@ -113,23 +113,8 @@ describe('call path on the built-in provider', () => {
   afterAll(async () => {
     await browser?.close();
   });
-  afterEach(async () => {
-    // Leave no call behind for the next scenario.
-    const ext = await browser.extensionPage();
-    await waitFor(
-      async () => {
-        const state = await appState(ext);
-        if (state.call && state.call.phase !== 'ended')
-          await backgroundRequest(ext, 'hangup').catch(() => undefined);
-        return !state.call || state.call.phase === 'ended';
-      },
-      10_000,
-      'no live call',
-    );
-    await softphone
-      .locator('[data-testid=softphone][data-phase=idle]')
-      .waitFor({ timeout: 10_000 });
-  });
+  // Leave no call behind for the next scenario.
+  afterEach(() => endAnyCall(browser, softphone));
 
   it('1. outbound: click → softphone rings and answers → audio both ways → agent hangs up → recorded', async () => {
     const crm = await crmPage(browser);

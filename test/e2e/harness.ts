@@ -221,3 +221,19 @@ export async function stopServiceWorker(browser: Browser): Promise<void> {
     await cdp.detach().catch(() => undefined);
   }
 }
+
+/** Hangs up whatever call is live and waits until the agent and the softphone are idle again. */
+export async function endAnyCall(browser: Browser, softphone: Page): Promise<void> {
+  const ext = await browser.extensionPage();
+  await waitFor(
+    async () => {
+      const state = await appState(ext);
+      if (state.call && state.call.phase !== 'ended')
+        await backgroundRequest(ext, 'hangup').catch(() => undefined);
+      return !state.call || state.call.phase === 'ended';
+    },
+    10_000,
+    'no live call',
+  );
+  await softphone.locator('[data-testid=softphone][data-phase=idle]').waitFor({ timeout: 10_000 });
+}

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
   appState,
-  backgroundRequest,
+  endAnyCall,
   EXTENSION_ORIGIN,
   launchBrowser,
   openSoftphone,
@@ -58,22 +58,8 @@ describe('agent UI on a live call (built-in provider)', () => {
   afterAll(async () => {
     await browser?.close();
   });
-  afterEach(async () => {
-    const ext = await browser.extensionPage();
-    await waitFor(
-      async () => {
-        const state = await appState(ext);
-        if (state.call && state.call.phase !== 'ended')
-          await backgroundRequest(ext, 'hangup').catch(() => undefined);
-        return !state.call || state.call.phase === 'ended';
-      },
-      10_000,
-      'no live call',
-    );
-    await softphone
-      .locator('[data-testid=softphone][data-phase=idle]')
-      .waitFor({ timeout: 10_000 });
-  });
+  // Leave no call behind for the next scenario.
+  afterEach(() => endAnyCall(browser, softphone));
 
   it("the call bar's controls drive the call: name, timer, mute, keypad, minimise, drag, hang up", async () => {
     const crm = await browser.context.newPage();
