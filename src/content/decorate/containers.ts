@@ -4,11 +4,41 @@ import { isPhoneHref, phoneFromHref } from '../../detect/phoneFromHref';
 import { HOST_TAG, isHost } from './callButton';
 
 /** Subtrees we never decorate: form fields, code, editors, hidden content, opted-out, our own UI. */
+const EXCLUDED_TAG_LIST = [
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'input',
+  'textarea',
+  'select',
+  'option',
+  'code',
+  'pre',
+  'kbd',
+  'samp',
+  'svg',
+  'math',
+  'iframe',
+  'object',
+  'canvas',
+  'c2c-call-bar',
+  HOST_TAG,
+];
 export const EXCLUDED =
-  'script, style, noscript, template, input, textarea, select, option, code, pre, kbd, samp, svg, math, ' +
-  'iframe, object, canvas, [contenteditable]:not([contenteditable="false"]), [hidden], ' +
-  '[aria-hidden="true"], [data-c2c-ignore], .c2c-ignore, [data-c2c-ui], c2c-call-bar, ' +
-  HOST_TAG;
+  EXCLUDED_TAG_LIST.join(', ') +
+  ', [contenteditable]:not([contenteditable="false"]), [hidden], ' +
+  '[aria-hidden="true"], [data-c2c-ignore], .c2c-ignore, [data-c2c-ui]';
+const EXCLUDED_TAGS = new Set(EXCLUDED_TAG_LIST);
+
+/**
+ * `el.matches(EXCLUDED)`, without the selector match for the common element that has no
+ * attributes and an ordinary tag (everything but the tags is an attribute or class test).
+ */
+export function matchesExcluded(el: Element): boolean {
+  if (!el.hasAttributes() && !EXCLUDED_TAGS.has(el.localName)) return false;
+  return el.matches(EXCLUDED);
+}
 
 /** Elements whose text runs into their parent's: a number may be split across them. */
 const INLINE = new Set([
@@ -108,9 +138,7 @@ export function scanContainer(
         existing.push(el);
         continue;
       }
-      // Inline elements are excluded only by attributes (hidden, aria-hidden, opt-outs …): one
-      // without any needs no selector match.
-      if (el.localName === 'br' || !isInline(el) || (el.hasAttributes() && el.matches(EXCLUDED))) {
+      if (el.localName === 'br' || !isInline(el) || matchesExcluded(el)) {
         text += BOUNDARY;
         continue;
       }

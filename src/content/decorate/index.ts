@@ -16,7 +16,7 @@ import {
   isHost,
   type HostInfo,
 } from './callButton';
-import { EXCLUDED, containerOf, isInline, scanContainer, type Wanted } from './containers';
+import { containerOf, isInline, matchesExcluded, scanContainer, type Wanted } from './containers';
 import { mayContainPhoneNumber } from '../../detect/findPhoneNumbers';
 import { findDisplayName } from './displayName';
 import { browserScheduler, type Scheduler } from './scheduler';
@@ -130,7 +130,7 @@ export function startDecorating(opts: DecorateOptions): void {
     if (!el) return false;
     let result = excludedMemo.get(el);
     if (result === undefined) {
-      result = el.matches(EXCLUDED) || isExcluded(el.parentElement);
+      result = matchesExcluded(el) || isExcluded(el.parentElement);
       excludedMemo.set(el, result);
     }
     return result;
