@@ -24,7 +24,7 @@ export function browserScheduler(win: Window & typeof globalThis): Scheduler {
       if (typeof win.requestIdleCallback === 'function') {
         const id = win.requestIdleCallback(
           (deadline) => run(() => (deadline.didTimeout ? 10 : deadline.timeRemaining())),
-          { timeout: 500 },
+          { timeout: 100 },
         );
         return () => win.cancelIdleCallback(id);
       }
