@@ -204,6 +204,7 @@ interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
+  children?: number[];
 }
 
 async function profile(page: Page, url: string): Promise<void> {
@@ -225,6 +226,22 @@ async function profile(page: Page, url: string): Promise<void> {
     const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
     self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
   });
+  // Inclusive time per function (each function counted once per sample): where whole phases go.
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const total = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const name = byId.get(at)!.callFrame.functionName;
+      if (name && !seen.has(name)) seen.add(name);
+    }
+    for (const name of seen)
+      total.set(name, (total.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  console.log('profile (inclusive ms, named functions):');
+  for (const [k, ms] of [...total].sort((a, b) => b[1] - a[1]).slice(0, 30))
+    console.log(`  ${ms.toFixed(1)}  ${k}`);
   console.log('profile (self ms):');
   for (const [k, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 40))
     console.log(`  ${ms.toFixed(1)}  ${k}`);
