@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findPhoneNumbers, mayContainPhoneNumber } from './findPhoneNumbers';
+import { findPhoneNumbers, mayContainPhoneNumber, mayContainPhoneRun } from './findPhoneNumbers';
 
 const uris = (text: string, country = 'US') =>
   findPhoneNumbers(text, country).map((m) =>
@@ -147,5 +147,30 @@ describe('mayContainPhoneNumber', () => {
     ['a1b2c3d4e5f6g7', true],
   ])('%s → %s', (text, expected) => {
     expect(mayContainPhoneNumber(text)).toBe(expected);
+  });
+});
+
+describe('mayContainPhoneRun', () => {
+  it.each([
+    ['(415) 555-2671', false, false, true],
+    ['+1 415 555 2671 x12', false, false, true],
+    [
+      '\uff08\uff14\uff11\uff15\uff09\uff15\uff15\uff15\uff0d\uff12\uff16\uff17\uff11',
+      false,
+      false,
+      true,
+    ],
+    ['$123,456.00', false, false, false],
+    ['Score 12%, 10:30, 4,999', false, false, false],
+    ['a1b2c3d4e5f6g7', false, false, false],
+    // The run may go on in the next node (`415 555` + `<!---->` + `2671`): the digit count decides.
+    ['tel 1, 415 555', false, true, true],
+    ['415 555', false, true, false],
+    ['555 2671, ref 1', true, false, true],
+    ['$123,456.00', true, true, true],
+  ])('%s (open %s/%s) → %s', (text, openStart, openEnd, expected) => {
+    expect(mayContainPhoneRun(text, openStart, openEnd)).toBe(expected);
+    // Never stricter than what it refines.
+    if (expected) expect(mayContainPhoneNumber(text)).toBe(true);
   });
 });

@@ -67,6 +67,31 @@ export function mayContainPhoneNumber(text: string): boolean {
   return false;
 }
 
+/**
+ * Stricter pre-check for one text node of a larger text: a number is one run of digits and
+ * separators (ASCII or full-width) holding 7+ digits, so `$123,456.00` or `10:30, 4,999` cannot
+ * hold one. A run reaching an edge where the text goes on in a sibling node (`openStart`,
+ * `openEnd`) may continue there: then the node's digit count decides, as in mayContainPhoneNumber.
+ */
+export function mayContainPhoneRun(text: string, openStart: boolean, openEnd: boolean): boolean {
+  let run = 0;
+  let total = 0;
+  let edge = openStart; // the current run began at an open edge
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 0xff01 && c <= 0xff5e) c -= 0xfee0;
+    if (c >= 48 && c <= 57) {
+      if (++run >= MIN_DIGITS) return true;
+      total++;
+    } else if (!isSeparator(c) && c !== 43 /* + */) {
+      if (edge && run > 0 && total >= MIN_DIGITS) return true;
+      run = 0;
+      edge = false;
+    }
+  }
+  return (openEnd || edge) && run > 0 && total >= MIN_DIGITS;
+}
+
 /** Full-width ASCII variants (０-９, ＋, （） …) to ASCII, keeping every offset. */
 function normalizeWidth(text: string): string {
   if (!/[\uff01-\uff5e]/.test(text)) return text;

@@ -17,7 +17,7 @@ import {
   type HostInfo,
 } from './callButton';
 import { containerOf, isInline, matchesExcluded, scanContainer, type Wanted } from './containers';
-import { mayContainPhoneNumber } from '../../detect/findPhoneNumbers';
+import { mayContainPhoneRun } from '../../detect/findPhoneNumbers';
 import { findDisplayName } from './displayName';
 import { browserScheduler, type Scheduler } from './scheduler';
 
@@ -271,7 +271,12 @@ export function startDecorating(opts: DecorateOptions): void {
       const data = (node as Text).data;
       const parent = node.parentElement;
       // A number needs 7 digits in one text, or a digit in an inline piece of a split number.
-      if (parent && (mayContainPhoneNumber(data) || (isInline(parent) && HAS_DIGIT.test(data)))) {
+      if (
+        parent &&
+        (isInline(parent)
+          ? HAS_DIGIT.test(data)
+          : mayContainPhoneRun(data, node.previousSibling !== null, node.nextSibling !== null))
+      ) {
         found.add(containerOf(node) ?? parent);
         if (found.size >= enough) return false;
       }
