@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { CallFailure, type CallProvider, type ProviderContext } from '../call/provider';
 import { offscreenChannel, type AppState } from '../messaging/protocol';
-import { CallSession } from '../offscreen/CallSession';
+import { CallSession, sessionHandlers } from '../offscreen/CallSession';
 import { BackgroundController } from './BackgroundController';
 import type { CallHost } from './callHost';
 
@@ -61,20 +61,7 @@ function setup() {
   };
   const sendToHost = async (message: unknown) => {
     const listener = offscreenChannel(async () => undefined).listener(
-      {
-        configure: ({ config }) => session.configure(config),
-        startCall: async ({ callId, target, displayName, clickedAt }) => (
-          await session.startCall(callId, target, displayName, clickedAt),
-          null
-        ),
-        hangup: async ({ callId }) => (await session.hangup(callId), null),
-        answer: async ({ callId }) => (await session.answer(callId), null),
-        decline: async ({ callId }) => (await session.decline(callId), null),
-        setMuted: async ({ callId, muted }) => (await session.setMuted(callId, muted), null),
-        sendDtmf: async ({ callId, digits }) => (await session.sendDtmf(callId, digits), null),
-        getState: () => session.getState(),
-        getDiagnostics: () => session.diagnostics(),
-      },
+      sessionHandlers(session),
       () => true,
     );
     return listener(message, { id: EXTENSION_ID });

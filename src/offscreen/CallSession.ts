@@ -12,8 +12,10 @@ import type {
   CallTiming,
   Diagnostics,
   OffscreenConfig,
+  OffscreenProtocol,
   OffscreenState,
 } from '../messaging/protocol';
+import type { Handlers } from '../messaging/channel';
 
 /** How long an ended call stays on screen with its reason before the UI returns to idle. */
 export const ENDED_LINGER_MS = 4000;
@@ -360,4 +362,22 @@ export class CallSession {
 /** Epoch milliseconds with sub-millisecond precision, comparable across the extension's processes. */
 function preciseNow(): number {
   return performance.timeOrigin + performance.now();
+}
+
+/** The offscreen channel's methods, each answered by the session (the document's wiring and tests share it). */
+export function sessionHandlers(session: CallSession): Handlers<OffscreenProtocol> {
+  return {
+    configure: ({ config }) => session.configure(config),
+    startCall: async ({ callId, target, displayName, clickedAt }) => {
+      await session.startCall(callId, target, displayName, clickedAt);
+      return null;
+    },
+    hangup: async ({ callId }) => (await session.hangup(callId), null),
+    answer: async ({ callId }) => (await session.answer(callId), null),
+    decline: async ({ callId }) => (await session.decline(callId), null),
+    setMuted: async ({ callId, muted }) => (await session.setMuted(callId, muted), null),
+    sendDtmf: async ({ callId, digits }) => (await session.sendDtmf(callId, digits), null),
+    getState: () => session.getState(),
+    getDiagnostics: () => session.diagnostics(),
+  };
 }

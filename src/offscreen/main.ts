@@ -2,7 +2,7 @@
 import { loadProvider } from '../call/providers';
 import { offscreenChannel, offscreenEventsChannel } from '../messaging/protocol';
 import type { MessageSender } from '../messaging/channel';
-import { CallSession } from './CallSession';
+import { CallSession, sessionHandlers } from './CallSession';
 import { microphonePermission, openMicrophone } from './microphone';
 
 export function startOffscreen(): void {
@@ -23,20 +23,7 @@ export function startOffscreen(): void {
 
   const backgroundUrl = chrome.runtime.getURL('/background.js');
   const listener = offscreenChannel(send).listener(
-    {
-      configure: ({ config }) => session.configure(config),
-      startCall: async ({ callId, target, displayName, clickedAt }) => {
-        await session.startCall(callId, target, displayName, clickedAt);
-        return null;
-      },
-      hangup: async ({ callId }) => (await session.hangup(callId), null),
-      answer: async ({ callId }) => (await session.answer(callId), null),
-      decline: async ({ callId }) => (await session.decline(callId), null),
-      setMuted: async ({ callId, muted }) => (await session.setMuted(callId, muted), null),
-      sendDtmf: async ({ callId, digits }) => (await session.sendDtmf(callId, digits), null),
-      getState: () => session.getState(),
-      getDiagnostics: () => session.diagnostics(),
-    },
+    sessionHandlers(session),
     // Only our service worker drives the call; pages talk to the background.
     (_type, sender: MessageSender) =>
       sender.id === chrome.runtime.id && sender.url === backgroundUrl,
