@@ -3,12 +3,11 @@
 // hosts routed to a closed local port, init fails with a clear message within seconds, nothing is
 // left running, and the built-in provider still calls.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, inspectOffscreen, setProvider } from './devtools';
+import { expectBuiltinStillCalls, freePort, inspectOffscreen, setProvider } from './devtools';
 import {
   appState,
   backgroundRequest,
   launchBrowser,
-  openSoftphone,
   signIn,
   startBackend,
   waitFor,
@@ -123,32 +122,6 @@ describe('CleverTap Signed Call provider in the browser', () => {
     expect(elapsed).toBeLessThan(10_000);
   });
 
-  it('switching back to the built-in provider still calls', async () => {
-    const page = await browser.extensionPage();
-    await setProvider(page, 'builtin');
-    await waitFor(
-      async () => {
-        const s = await appState(page);
-        return s.provider.provider === 'builtin' && s.provider.state === 'ready';
-      },
-      20_000,
-      'the built-in provider',
-    );
-    const softphone = await openSoftphone(browser, backend.url, lineKey);
-    await waitFor(async () => (await appState(page)).call === null, 10_000, 'no call on screen');
-    await backgroundRequest(page, 'startCall', { target: { kind: 'phone', e164: '+14155552671' } });
-    await softphone
-      .locator('[data-testid=softphone][data-phase=incoming]')
-      .waitFor({ timeout: 15_000 });
-    await softphone.getByRole('button', { name: 'Answer' }).click();
-    await waitFor(
-      async () => (await appState(page)).call?.phase === 'active',
-      15_000,
-      'the call to be active',
-    );
-    await backgroundRequest(page, 'hangup');
-    await softphone
-      .locator('[data-testid=softphone][data-phase=idle]')
-      .waitFor({ timeout: 10_000 });
-  });
+  it('switching back to the built-in provider still calls', () =>
+    expectBuiltinStillCalls(browser, backend.url, lineKey));
 });

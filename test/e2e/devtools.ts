@@ -1,10 +1,17 @@
-// DevTools-protocol helpers for browser tests of the vendor providers: a free port for Chromium's
+// Helpers for browser tests of the vendor providers: a free port for Chromium's
 // remote debugging, an inspector on the offscreen document (which Playwright does not expose as a
 // page), and switching the provider the way the options page does.
 import { createServer } from 'node:net';
 import WebSocket from 'ws';
 import type { Page } from 'playwright-core';
-import { EXTENSION_ORIGIN, waitFor } from './harness';
+import {
+  appState,
+  backgroundRequest,
+  EXTENSION_ORIGIN,
+  openSoftphone,
+  waitFor,
+  type Browser,
+} from './harness';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -118,4 +125,40 @@ export async function setProvider(
     >;
     await chrome.storage.local.set({ settings: { ...stored, provider } });
   }, provider);
+}
+
+/** Switches back to the built-in provider and proves a call still rings, answers and hangs up. */
+export async function expectBuiltinStillCalls(
+  browser: Browser,
+  backendUrl: string,
+  lineKey: string,
+): Promise<void> {
+  const page = await browser.extensionPage();
+  await setProvider(page, 'builtin');
+  await waitFor(
+    async () => {
+      const s = await appState(page);
+      return (
+        s.provider.provider === 'builtin' &&
+        s.provider.state === 'ready' &&
+        (!s.call || s.call.phase === 'ended')
+      );
+    },
+    20_000,
+    'the built-in provider',
+  );
+  const softphone = await openSoftphone(browser, backendUrl, lineKey);
+  await waitFor(async () => (await appState(page)).call === null, 10_000, 'no call on screen');
+  await backgroundRequest(page, 'startCall', { target: { kind: 'phone', e164: '+14155552671' } });
+  await softphone
+    .locator('[data-testid=softphone][data-phase=incoming]')
+    .waitFor({ timeout: 15_000 });
+  await softphone.getByRole('button', { name: 'Answer' }).click();
+  await waitFor(
+    async () => (await appState(page)).call?.phase === 'active',
+    15_000,
+    'the call to be active',
+  );
+  await backgroundRequest(page, 'hangup');
+  await softphone.locator('[data-testid=softphone][data-phase=idle]').waitFor({ timeout: 10_000 });
 }

@@ -6,12 +6,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, inspectOffscreen, setProvider } from './devtools';
+import { expectBuiltinStillCalls, freePort, inspectOffscreen, setProvider } from './devtools';
 import {
   appState,
-  backgroundRequest,
   launchBrowser,
-  openSoftphone,
   signIn,
   startBackend,
   waitFor,
@@ -127,43 +125,6 @@ describe('Vonage provider in the browser', () => {
     await crm.close();
   });
 
-  it('switching back to the built-in provider still calls', async () => {
-    const page = await browser.extensionPage();
-    await setProvider(page, 'builtin');
-    await waitFor(
-      async () => {
-        const s = await appState(page);
-        return (
-          s.provider.provider === 'builtin' &&
-          s.provider.state === 'ready' &&
-          (!s.call || s.call.phase === 'ended')
-        );
-      },
-      20_000,
-      'the built-in provider',
-    );
-    const softphone = await openSoftphone(browser, backend.url, lineKey);
-    await waitFor(
-      async () => {
-        const { call } = await appState(page);
-        return call === null;
-      },
-      10_000,
-      'the failed call to clear',
-    );
-    await backgroundRequest(page, 'startCall', { target: { kind: 'phone', e164: '+14155552671' } });
-    await softphone
-      .locator('[data-testid=softphone][data-phase=incoming]')
-      .waitFor({ timeout: 15_000 });
-    await softphone.getByRole('button', { name: 'Answer' }).click();
-    await waitFor(
-      async () => (await appState(page)).call?.phase === 'active',
-      15_000,
-      'the call to be active',
-    );
-    await backgroundRequest(page, 'hangup');
-    await softphone
-      .locator('[data-testid=softphone][data-phase=idle]')
-      .waitFor({ timeout: 10_000 });
-  });
+  it('switching back to the built-in provider still calls', () =>
+    expectBuiltinStillCalls(browser, backend.url, lineKey));
 });
