@@ -13,6 +13,7 @@ import {
 import type { EndReason, ProviderStatus } from '../../state';
 import type { Target } from '../../target';
 import { summarizeStats } from '../../rtcStats';
+import { withTimeout } from '../../withTimeout';
 import { buildVonageContext } from './buildVonageContext';
 import {
   hangupOutcome,
@@ -271,7 +272,7 @@ export class VonageProvider implements CallProvider {
     this.client = client;
     this.listen(client);
     try {
-      await this.withTimeout(client.createSession(token.jwt), SESSION_TIMEOUT_MS);
+      await withTimeout(client.createSession(token.jwt), SESSION_TIMEOUT_MS, sessionTimeout);
     } catch (error) {
       this.unlisten(client);
       this.client = null;
@@ -359,7 +360,8 @@ export class VonageProvider implements CallProvider {
           () => true,
           () => false,
         ));
-      if (!refreshed) await this.withTimeout(client.createSession(token.jwt), SESSION_TIMEOUT_MS);
+      if (!refreshed)
+        await withTimeout(client.createSession(token.jwt), SESSION_TIMEOUT_MS, sessionTimeout);
     } catch (error) {
       const failure = vonageFailure(error);
       if (this.client !== client) throw failure;
@@ -654,28 +656,6 @@ export class VonageProvider implements CallProvider {
     if (!call?.vonageId) throw new CallFailure('internal', 'no such call');
     return call as LiveCall & { vonageId: string };
   }
-
-  private withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(
-            new CallFailure('provider-unreachable', `Vonage did not answer within ${ms / 1000} s`),
-          ),
-        ms,
-      );
-      promise.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
-  }
 }
 
 /** The caller of an invite as a Target: a phone number for PSTN callers, a contact for app users. */
@@ -686,4 +666,11 @@ export function callerTarget(from: string, channelType: string): Target {
   if (/^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,127}$/.test(from))
     return { kind: 'contact', id: from, label: from };
   return { kind: 'contact', id: 'unknown', label: from.slice(0, 200) || 'unknown' };
+}
+
+function sessionTimeout(): CallFailure {
+  return new CallFailure(
+    'provider-unreachable',
+    `Vonage did not answer within ${SESSION_TIMEOUT_MS / 1000} s`,
+  );
 }

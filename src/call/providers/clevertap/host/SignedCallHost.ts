@@ -2,6 +2,7 @@
 // document): drives the Signed Call SDK for CleverTapProvider. The SDK replaces this document's
 // `fetch` and draws its own call screen here, where nobody sees it; we drive it through its methods.
 import { CallFailure } from '../../../provider';
+import { withTimeout } from '../../../withTimeout';
 import { cuidProblem, signedCallError } from '../signedCallErrors';
 import {
   PROTOCOL,
@@ -477,22 +478,6 @@ export class SignedCallHost {
 }
 
 type HostEventError = Extract<HostEvent, { type: 'ended' }>['error'];
-
-function withTimeout<T>(promise: Promise<T>, ms: number, failure: () => Error): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(failure()), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-}
 
 /**
  * Wires the host to its window: requests only from the parent (the offscreen document, same
