@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { CallFailure } from '../../src/call/provider';
-import { parseTargetUri, type Target } from '../../src/call/target';
-import type { AppState, RecentCall } from '../../src/messaging/protocol';
+import { parseTargetUri, type Target } from '../../src/contract/target';
+import { background, type AppState, type RecentCall } from '../../src/messaging/background';
 import type { Settings } from '../../src/settings/schema';
 import { loadSettings } from '../../src/settings/storage';
-import { background, useAppState } from '../../src/ui/appState';
+import { useAppState } from '../../src/ui/appState';
 import { CallPanel } from '../../src/ui/CallPanel';
 import { parseDialInput, regionFor } from '../../src/ui/dialTarget';
 import { formatDuration, formatTarget } from '../../src/ui/format';
