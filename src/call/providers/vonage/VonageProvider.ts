@@ -15,6 +15,7 @@ import type { Target } from '../../../contract/target';
 import { summarizeStats } from '../../rtcStats';
 import { withTimeout } from '../../withTimeout';
 import { backendClient } from '../../backendClient';
+import { CONTACT_ID, E164_DIGITS } from '../../../contract/ids';
 import { callRecordSchema } from '../../../contract/schemas';
 import { buildVonageContext } from './buildVonageContext';
 import {
@@ -659,10 +660,9 @@ export class VonageProvider implements CallProvider {
 /** The caller of an invite as a Target: a phone number for PSTN callers, a contact for app users. */
 export function callerTarget(from: string, channelType: string): Target {
   const digits = from.replace(/^\+/, '');
-  if (channelType === 'phone' && /^[1-9]\d{6,14}$/.test(digits))
+  if (channelType === 'phone' && E164_DIGITS.test(digits))
     return { kind: 'phone', e164: `+${digits}` };
-  if (/^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,127}$/.test(from))
-    return { kind: 'contact', id: from, label: from };
+  if (CONTACT_ID.test(from)) return { kind: 'contact', id: from, label: from };
   return { kind: 'contact', id: 'unknown', label: from.slice(0, 200) || 'unknown' };
 }
 
