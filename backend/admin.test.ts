@@ -66,6 +66,48 @@ forEachEngine((engine) => {
       );
       await expect(runAdmin(store, ['agent', 'fly'])).rejects.toThrow(/Unknown command/);
     });
+
+    it('binds, lists and removes lines; a line has one owner', async () => {
+      await runAdmin(store, ['agent', 'add', 'line-owner']);
+      await runAdmin(store, ['agent', 'add', 'line-thief']);
+      expect(await runAdmin(store, ['line', 'list'])).toEqual([
+        'No lines yet: npm run admin -- line add <address> <agent>',
+      ]);
+      expect(await runAdmin(store, ['line', 'add', 'tel:+14155552671', 'line-owner'])).toEqual([
+        'Bound line tel:+14155552671 to agent line-owner.',
+      ]);
+      // Again for the same agent: fine (npm start runs it every time).
+      expect(await runAdmin(store, ['line', 'add', 'tel:+14155552671', 'line-owner'])).toEqual([
+        'Line tel:+14155552671 is already bound to agent line-owner.',
+      ]);
+      await expect(
+        runAdmin(store, ['line', 'add', 'tel:+14155552671', 'line-thief']),
+      ).rejects.toThrow(/bound to agent "line-owner": remove it first/);
+      await runAdmin(store, ['line', 'add', 'contact:cust-1', 'line-thief']);
+      expect(await runAdmin(store, ['line', 'list'])).toEqual([
+        'contact:cust-1\tline-thief',
+        'tel:+14155552671\tline-owner',
+      ]);
+      expect(await store.getLineOwner('tel:+14155552671')).toBe('line-owner');
+      await runAdmin(store, ['line', 'remove', 'tel:+14155552671']);
+      expect(await store.getLineOwner('tel:+14155552671')).toBeUndefined();
+      await expect(runAdmin(store, ['line', 'remove', 'tel:+14155552671'])).rejects.toThrow(
+        /not bound/,
+      );
+      await expect(runAdmin(store, ['line', 'add', 'agent:bob', 'line-owner'])).rejects.toThrow(
+        /Invalid line/,
+      );
+      await expect(runAdmin(store, ['line', 'add', 'tel:12', 'line-owner'])).rejects.toThrow(
+        /Invalid line/,
+      );
+      await expect(runAdmin(store, ['line', 'add', 'tel:+14155550000', 'nobody'])).rejects.toThrow(
+        /No agent named/,
+      );
+      await expect(runAdmin(store, ['line', 'add', 'tel:+14155550000'])).rejects.toBeInstanceOf(
+        UsageError,
+      );
+      await expect(runAdmin(store, ['line', 'move'])).rejects.toThrow(/Unknown command/);
+    });
   });
 });
 
@@ -91,5 +133,12 @@ describe('npm run admin (the real CLI)', () => {
       (e: { code: number; stderr: string }) => e,
     );
     expect(usage).toMatchObject({ code: 2, stderr: expect.stringContaining('Usage:') });
+    await run(process.execPath, [...tsx, 'line', 'add', 'tel:+14155552671', 'cli-agent'], { env });
+    const bound = await run(process.execPath, [...tsx, 'line', 'list'], { env });
+    expect(bound.stdout).toBe('tel:+14155552671\tcli-agent\n');
+    const refused = await run(process.execPath, [...tsx, 'line', 'add', 'tel:1', 'cli-agent'], {
+      env,
+    }).catch((e: { code: number; stderr: string }) => e);
+    expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('Invalid line') });
   }, 30_000);
 });

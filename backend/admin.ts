@@ -1,4 +1,4 @@
-// Admin CLI: `npm run admin -- agent add|list|disable|enable|rotate-key …`.
+// Admin CLI: `npm run admin -- agent add|list|disable|enable|rotate-key …` and `line add|list|remove …`.
 import { pathToFileURL } from 'node:url';
 import {
   AgentError,
@@ -13,6 +13,7 @@ import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/connect';
 import { loadDotEnv } from './dotenv';
 import { Store } from './db/store';
+import { LineError, addLine, listLines, removeLine } from './lines';
 
 const USAGE = `Usage:
   npm run admin -- agent add <name> [--vonage-user <user>] [--cuid <cuid>] [--admin]
@@ -20,6 +21,10 @@ const USAGE = `Usage:
   npm run admin -- agent disable <name>
   npm run admin -- agent enable <name>
   npm run admin -- agent rotate-key <name>
+  npm run admin -- line add <tel:+number|contact:id> <agent>
+  npm run admin -- line list
+  npm run admin -- line remove <tel:+number|contact:id>
+A line (a softphone address on the signalling relay) can be registered only by the agent it is bound to.
 The database is the backend's: DATABASE_URL, else SQLite in DATA_DIR (default ./data).`;
 
 export class UsageError extends Error {}
@@ -43,6 +48,7 @@ function parseFlags(args: string[]): { positional: string[]; flags: Map<string, 
 /** Runs one CLI command against a store; returns the lines to print (the access key last). */
 export async function runAdmin(store: Store, argv: string[]): Promise<string[]> {
   const [group, command, ...rest] = argv;
+  if (group === 'line' && command) return runLine(store, command, rest);
   if (group !== 'agent' || !command) throw new UsageError(USAGE);
   const { positional, flags } = parseFlags(rest);
   const name = positional[0];
@@ -94,6 +100,39 @@ export async function runAdmin(store: Store, argv: string[]): Promise<string[]> 
   }
 }
 
+async function runLine(store: Store, command: string, args: string[]): Promise<string[]> {
+  const { positional } = parseFlags(args);
+  const need = (count: number, what: string) => {
+    if (positional.length !== count)
+      throw new UsageError(`line ${command} needs ${what}\n\n${USAGE}`);
+    return positional;
+  };
+  switch (command) {
+    case 'add': {
+      const [address, agent] = need(2, '<address> <agent>') as [string, string];
+      const { added } = await addLine(store, address, agent);
+      return [
+        added
+          ? `Bound line ${address} to agent ${agent}.`
+          : `Line ${address} is already bound to agent ${agent}.`,
+      ];
+    }
+    case 'list': {
+      need(0, 'no arguments');
+      const lines = await listLines(store);
+      if (lines.length === 0) return ['No lines yet: npm run admin -- line add <address> <agent>'];
+      return lines.map((l) => `${l.address}\t${l.agent}`);
+    }
+    case 'remove': {
+      const [address] = need(1, 'exactly one <address>') as [string];
+      await removeLine(store, address);
+      return [`Removed line ${address}; no agent can register it now.`];
+    }
+    default:
+      throw new UsageError(`Unknown command "line ${command}"\n\n${USAGE}`);
+  }
+}
+
 async function main() {
   loadDotEnv();
   try {
@@ -109,6 +148,7 @@ async function main() {
     if (
       error instanceof UsageError ||
       error instanceof AgentError ||
+      error instanceof LineError ||
       error instanceof ConfigError
     ) {
       console.error(error.message);

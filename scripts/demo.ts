@@ -1,11 +1,14 @@
 // `npm start`: builds the demo extension, starts the backend on its embedded database with the demo
-// pages, creates (or re-keys) the demo agent and the softphone line, and prints what to open.
+// pages, creates (or re-keys) the demo agent and the softphone agent, binds the softphone's line to it,
+// and prints what to open.
 import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
 const PORT = process.env.PORT ?? '8787';
 const DATA_DIR = process.env.DATA_DIR ?? resolve('data/demo');
 const BASE = `http://localhost:${PORT}`;
+/** The customer's phone number on the demo softphone: a line bound to the `softphone` agent. */
+const SOFTPHONE_LINE = 'tel:+14155552671';
 // The demo listens on this machine only.
 const env = { ...process.env, PORT, DATA_DIR, DEMO: '1', HOST: process.env.HOST ?? '127.0.0.1' };
 
@@ -37,6 +40,8 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 step(`Preparing the demo agents in ${DATA_DIR}`);
 const agentKey = accessKeyFor('demo');
 const lineKey = accessKeyFor('softphone');
+// Only the agent a line is bound to may register it on the relay.
+run('npx', ['tsx', 'backend/admin.ts', 'line', 'add', SOFTPHONE_LINE, 'softphone']);
 
 step(`Starting the backend on ${BASE}`);
 const server = spawn('npx', ['tsx', 'backend/server.ts'], {
@@ -55,7 +60,7 @@ server.on('exit', (code) => process.exit(code ?? 0));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => server.kill(signal));
 
 function printInstructions(): void {
-  const softphone = `${BASE}/softphone#key=${encodeURIComponent(lineKey)}&line=${encodeURIComponent('tel:+14155552671')}`;
+  const softphone = `${BASE}/softphone#key=${encodeURIComponent(lineKey)}&line=${encodeURIComponent(SOFTPHONE_LINE)}`;
   console.log(`
 ✔ The demo is running. In Chrome or Chromium:
 

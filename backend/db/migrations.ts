@@ -103,6 +103,19 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0020_lines': {
+      // Softphone lines (tel:/contact: addresses on the relay) belong to one agent, bound by an admin.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('lines')
+          .addColumn('address', 'text', (c) => c.primaryKey())
+          .addColumn('agent_id', big, (c) => c.notNull().references('agents.id'))
+          .addColumn('created_at', big, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('lines_agent').on('lines').column('agent_id').execute();
+        await db.schema.alterTable('calls').addColumn('answered_by', 'text').execute();
+      },
+    },
   };
 }
 

@@ -51,12 +51,21 @@ export interface CallTable {
   created_at: number;
   started_at: number | null;
   answered_at: number | null;
+  /** The agent whose connection answered (built-in provider: a line's owner, or the picked agent). */
+  answered_by: string | null;
   ended_at: number | null;
   duration: number | null;
   price: string | null;
   rate: string | null;
   network: string | null;
   updated_at: number;
+}
+
+/** A softphone line (`tel:` or `contact:` address) and the one agent allowed to register it. */
+export interface LineTable {
+  address: string;
+  agent_id: number;
+  created_at: number;
 }
 
 export interface CallUpdateTable {
@@ -73,6 +82,7 @@ export interface Database {
   vonage_events: VonageEventTable;
   calls: CallTable;
   call_updates: CallUpdateTable;
+  lines: LineTable;
 }
 
 export type AgentRow = Selectable<AgentTable>;

@@ -310,6 +310,46 @@ export class Store {
       .execute();
   }
 
+  // ---- lines (softphone addresses on the signalling relay; see lines.ts) ----
+
+  /** Binds a line to an agent; false when the line is already bound (to anyone). */
+  async insertLine(address: string, agentId: number, now: number): Promise<boolean> {
+    const result = await this.db
+      .insertInto('lines')
+      .values({ address, agent_id: agentId, created_at: now })
+      .onConflict((oc) => oc.column('address').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async deleteLine(address: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('lines')
+      .where('address', '=', address)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  /** The name of the agent a line is bound to, or undefined when it is unbound. */
+  async getLineOwner(address: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('lines')
+      .innerJoin('agents', 'agents.id', 'lines.agent_id')
+      .select('agents.name')
+      .where('lines.address', '=', address)
+      .executeTakeFirst();
+    return row?.name;
+  }
+
+  listLines(): Promise<{ address: string; agent: string }[]> {
+    return this.db
+      .selectFrom('lines')
+      .innerJoin('agents', 'agents.id', 'lines.agent_id')
+      .select(['lines.address', 'agents.name as agent'])
+      .orderBy('lines.address')
+      .execute();
+  }
+
   // ---- calls ----
 
   getCall(uuid: string): Promise<CallRow | undefined> {

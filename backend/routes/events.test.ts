@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addLine } from '../lines';
 import {
   SignalClient,
   SseClient,
@@ -23,6 +24,7 @@ forEachEngine((engine) => {
       backend = await startTestBackend(engine);
       alice = (await backend.agent('alice')).token;
       phone = (await backend.agent('phone')).token;
+      await addLine(backend.store, 'tel:+14155552671', 'phone');
     });
     afterAll(() => backend.close());
 

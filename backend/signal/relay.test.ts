@@ -2,12 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CLOSE_REPLACED, CLOSE_UNAUTHORIZED } from '../../src/call/signalling';
 import { addAgent, checkAccessKey, createSession, disableAgent } from '../agents';
+import { addLine, removeLine } from '../lines';
 import { createLogger } from '../log';
 import {
   SignalClient,
   eventually,
   forEachEngine,
   makeTestApp,
+  signIn,
   startTestBackend,
   type TestBackend,
 } from '../testing/support';
@@ -23,12 +25,15 @@ forEachEngine((engine) =>
     let alice: string;
     let bob: string;
     let phone: string;
+    let phoneKey: string;
 
     beforeAll(async () => {
       backend = await startTestBackend(engine);
       alice = (await backend.agent('alice')).token;
       bob = (await backend.agent('bob')).token;
-      phone = (await backend.agent('softphone')).token;
+      ({ token: phone, accessKey: phoneKey } = await backend.agent('softphone'));
+      for (const line of ['tel:+14155552671', 'contact:cust-7', 'tel:+14155550000'])
+        await addLine(backend.store, line, 'softphone');
     });
     afterAll(() => backend.close());
 
@@ -126,6 +131,7 @@ forEachEngine((engine) =>
         direction: 'outbound',
         from_addr: 'agent:alice',
         to_addr: 'tel:+14155552671',
+        answered_by: 'softphone',
       });
       expect(record.answered_at).toBeGreaterThan(0);
       expect(record.ended_at).toBeGreaterThanOrEqual(record.answered_at!);
@@ -154,12 +160,14 @@ forEachEngine((engine) =>
       });
       expect(rec.direction).toBe('inbound');
       expect(rec.from_addr).toBe('contact:cust-7');
+      expect(rec.answered_by).toBe(ringing === a ? 'alice' : 'bob');
       // The busy agent is skipped: the next agent:* call goes to the other one.
       const second = newCallId();
       const line2 = await SignalClient.signedIn(
         backend.url,
         (await backend.agent('softphone2')).token,
       );
+      await addLine(backend.store, 'tel:+442079460000', 'softphone2');
       line2.send({ t: 'register', address: 'tel:+442079460000' });
       await line2.next((m) => m.t === 'registered');
       line2.send({ t: 'invite', callId: second, to: 'agent:*', sdp: SDP });
@@ -194,17 +202,15 @@ forEachEngine((engine) =>
       for (const c of [a, b, line2, line3]) c.close();
     });
 
-    it('replaces an older socket of the same agent or address', async () => {
+    it('replaces an older socket of the same agent, and the same owner’s older line connection', async () => {
       const old = await SignalClient.signedIn(backend.url, alice);
       const fresh = await SignalClient.signedIn(backend.url, alice);
       expect(await old.closed()).toBe(CLOSE_REPLACED);
       const l1 = await SignalClient.signedIn(backend.url, phone);
       l1.send({ t: 'register', address: 'tel:+14155550000' });
       await l1.next((m) => m.t === 'registered');
-      const l2 = await SignalClient.signedIn(
-        backend.url,
-        (await backend.agent('softphone4')).token,
-      );
+      // The owner's second session (a reloaded softphone page) takes its own line over.
+      const l2 = await SignalClient.signedIn(backend.url, await signIn(backend.url, phoneKey));
       l2.send({ t: 'register', address: 'tel:+14155550000' });
       await l2.next((m) => m.t === 'registered');
       expect(await l1.closed()).toBe(CLOSE_REPLACED);
@@ -213,6 +219,47 @@ forEachEngine((engine) =>
       expect(await l2.next((m) => m.t === 'invite')).toMatchObject({ callId });
       fresh.close();
       l2.close();
+    });
+
+    it('refuses another agent registering a bound line: the owner keeps it and its invites (hijack attack)', async () => {
+      const owner = await SignalClient.signedIn(backend.url, phone);
+      owner.send({ t: 'register', address: 'tel:+14155550000' });
+      await owner.next((m) => m.t === 'registered');
+      // Bob, signed in as himself, tries to take the softphone's line.
+      const hijacker = await SignalClient.signedIn(backend.url, bob);
+      hijacker.send({ t: 'register', address: 'tel:+14155550000' });
+      expect(await hijacker.next()).toMatchObject({ t: 'error', code: 'address-taken' });
+      // …and a line nobody owns.
+      hijacker.send({ t: 'register', address: 'contact:unbound-1' });
+      expect(await hijacker.next()).toMatchObject({ t: 'error', code: 'address-taken' });
+      hijacker.send({ t: 'ping', id: 1 });
+      expect(await hijacker.next()).toEqual({ t: 'pong', id: 1 });
+      expect(owner.closeCode).toBeUndefined();
+      // Alice's invite with her SDP reaches the owner, never Bob.
+      const agent = await SignalClient.signedIn(backend.url, alice);
+      const callId = newCallId();
+      agent.send({ t: 'invite', callId, to: 'tel:+14155550000', sdp: SDP });
+      expect(await owner.next((m) => m.t === 'invite')).toMatchObject({
+        callId,
+        from: 'agent:alice',
+        sdp: SDP,
+      });
+      expect(hijacker.messages.filter((m) => m.t === 'invite')).toEqual([]);
+      // Nobody can be called at the unbound address either.
+      const other = newCallId();
+      agent.send({ t: 'invite', callId: other, to: 'contact:unbound-1', sdp: SDP });
+      expect(await agent.next((m) => m.callId === other)).toMatchObject({ code: 'unreachable' });
+      agent.send({ t: 'hangup', callId, reason: 'cancelled' });
+      await owner.next((m) => m.t === 'hangup');
+      // Bob calling an agent rings as himself, not as the line.
+      const asBob = newCallId();
+      hijacker.send({ t: 'invite', callId: asBob, to: 'agent:alice', sdp: SDP });
+      expect(await agent.next((m) => m.t === 'invite')).toMatchObject({
+        callId: asBob,
+        from: 'agent:bob',
+      });
+      expect(hijacker.messages.filter((m) => m.t === 'invite')).toEqual([]);
+      for (const c of [owner, hijacker, agent]) c.close();
     });
 
     it('closes sockets of a session that signs out', async () => {
@@ -259,6 +306,44 @@ describe('signalling relay sessions', () => {
       await eventually(() => sent.some((m) => m.includes('"ready"')));
       await disableAgent(t.store, 'dora');
       await eventually(() => closed === CLOSE_UNAUTHORIZED);
+    } finally {
+      await relay.close();
+      await t.close();
+    }
+  });
+
+  it('stops routing a line to its holder once the admin removes it', async () => {
+    const t = await makeTestApp();
+    const relay = new SignalRelay(t.store, createLogger('silent'), 50);
+    try {
+      const connect = async (name: string) => {
+        const { accessKey } = await addAgent(t.store, name);
+        const { token } = await createSession(
+          t.store,
+          (await checkAccessKey(t.store, accessKey))!,
+          3600,
+        );
+        const sent: Record<string, unknown>[] = [];
+        const conn = relay.connect({
+          send: (d) => sent.push(JSON.parse(d) as Record<string, unknown>),
+          close: () => {},
+        });
+        conn.onMessage(JSON.stringify({ t: 'auth', token }));
+        await eventually(() => sent.some((m) => m.t === 'ready'));
+        return { conn, sent };
+      };
+      const line = await connect('eve-line');
+      await addLine(t.store, 'tel:+14155550123', 'eve-line');
+      line.conn.onMessage(JSON.stringify({ t: 'register', address: 'tel:+14155550123' }));
+      await eventually(() => line.sent.some((m) => m.t === 'registered'));
+      await removeLine(t.store, 'tel:+14155550123');
+      await eventually(() => line.sent.some((m) => m.code === 'address-taken'));
+      const caller = await connect('frank');
+      caller.conn.onMessage(
+        JSON.stringify({ t: 'invite', callId: newCallId(), to: 'tel:+14155550123', sdp: SDP }),
+      );
+      await eventually(() => caller.sent.some((m) => m.code === 'unreachable'));
+      expect(line.sent.some((m) => m.t === 'invite')).toBe(false);
     } finally {
       await relay.close();
       await t.close();

@@ -12,6 +12,7 @@ import {
 import { hashToken } from '../agents';
 import type { NewCall } from '../db/schema';
 import { FINAL_STATUSES, type Store } from '../db/store';
+import { mayRegisterLine } from '../lines';
 import type { Logger } from '../log';
 import { RateLimiter } from '../rateLimit';
 
@@ -85,6 +86,14 @@ export class SignalRelay {
         if (!(await this.store.getSession(conn.tokenHash, now))) {
           this.error(conn, 'unauthorized', 'Session ended: sign in again');
           this.kick(conn, CLOSE_UNAUTHORIZED, 'session ended');
+          continue;
+        }
+        // A line the admin removed or bound to someone else stops ringing here.
+        for (const line of [...conn.lines]) {
+          if ((await mayRegisterLine(this.store, conn.agent!, line)).ok || conn.closed) continue;
+          conn.lines.delete(line);
+          if (this.addresses.get(line) === conn) this.addresses.delete(line);
+          this.error(conn, 'address-taken', `${line} is no longer bound to you`);
         }
       } catch {
         // database briefly unavailable: check again next time
@@ -220,7 +229,7 @@ export class SignalRelay {
         this.send(conn, { t: 'pong', id: message.id });
         return;
       case 'register':
-        this.register(conn, message.address);
+        await this.register(conn, message.address);
         return;
       case 'invite':
         this.invite(conn, message);
@@ -251,11 +260,26 @@ export class SignalRelay {
     this.send(conn, { t: 'ready', identity });
   }
 
-  private register(conn: Conn, address: Address): void {
+  private async register(conn: Conn, address: Address): Promise<void> {
     if (address.startsWith('agent:')) {
       this.error(conn, 'bad-message', 'Only tel: and contact: addresses can be registered');
       return;
     }
+    // Only the agent an admin bound the line to may hold it: anyone else would receive its invites.
+    const allowed = await mayRegisterLine(this.store, conn.agent!, address);
+    if (conn.closed) return;
+    if (!allowed.ok) {
+      this.log.warn('line registration refused', { agent: conn.agent, address });
+      this.error(
+        conn,
+        'address-taken',
+        allowed.bound
+          ? `${address} is bound to another agent`
+          : `${address} is not bound to you: an admin runs npm run admin -- line add ${address} ${conn.agent}`,
+      );
+      return;
+    }
+    // The same agent's newer connection (a reloaded softphone) takes the line over.
     const older = this.addresses.get(address);
     if (older && older !== conn)
       this.kick(older, CLOSE_REPLACED, `${address} registered by a newer connection`);
@@ -385,7 +409,13 @@ export class SignalRelay {
         call.answered = true;
         clearTimeout(call.ringTimer);
         const now = Date.now();
-        call.record = { ...call.record, status: 'answered', answered_at: now, updated_at: now };
+        call.record = {
+          ...call.record,
+          status: 'answered',
+          answered_at: now,
+          answered_by: conn.agent ?? null,
+          updated_at: now,
+        };
         this.persist(call, call.record);
         this.send(other, { t: 'answer', callId: call.id, from, sdp: message.sdp });
         return;

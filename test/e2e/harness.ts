@@ -23,12 +23,21 @@ export interface Backend {
   restart(): Promise<void>;
   /** Creates an agent with the admin CLI and returns its one-time access key. */
   addAgent(name: string, ...flags: string[]): Promise<string>;
+  /** Binds a softphone line to an agent with the admin CLI (moving it from its current owner). */
+  bindLine(address: string, agent: string): Promise<void>;
   /** Stops it and deletes its database. */
   dispose(): Promise<void>;
 }
 
+/** Which backend and agent each access key the harness created belongs to (for openSoftphone). */
+const keyOwners = new Map<string, { backend: Backend; agent: string }>();
+
 export async function startBackend(env: Record<string, string> = {}): Promise<Backend> {
   const dataDir = await mkdtemp(join(tmpdir(), 'c2c-e2e-'));
+  const admin = (...args: string[]) =>
+    run('npx', ['tsx', 'backend/admin.ts', ...args], {
+      env: { ...process.env, DATA_DIR: dataDir },
+    });
   const { startServer } = await import('../../backend/server');
   const quiet = { env: { ...process.env, LOG_LEVEL: process.env.E2E_VERBOSE ? 'debug' : 'warn' } };
   let server = await startServer({ port: 0, dataDir, demo: true, ...env }, quiet);
@@ -39,7 +48,7 @@ export async function startBackend(env: Record<string, string> = {}): Promise<Ba
     running = false;
     await server.close();
   };
-  return {
+  const backend: Backend = {
     url,
     port,
     dataDir,
@@ -49,22 +58,28 @@ export async function startBackend(env: Record<string, string> = {}): Promise<Ba
       running = true;
     },
     addAgent: async (name, ...flags) => {
-      const { stdout } = await run(
-        'npx',
-        ['tsx', 'backend/admin.ts', 'agent', 'add', name, ...flags],
-        {
-          env: { ...process.env, DATA_DIR: dataDir },
-        },
-      );
+      const { stdout } = await admin('agent', 'add', name, ...flags);
       const key = stdout.trim().split('\n').at(-1)?.trim();
       if (!key) throw new Error(`admin CLI printed no key: ${stdout}`);
+      keyOwners.set(key, { backend, agent: name });
       return key;
+    },
+    bindLine: async (address, agent) => {
+      try {
+        await admin('line', 'add', address, agent);
+      } catch (error) {
+        // Bound to another agent (an earlier test's softphone): move it.
+        if (!/bound to agent/.test((error as { stderr?: string }).stderr ?? '')) throw error;
+        await admin('line', 'remove', address);
+        await admin('line', 'add', address, agent);
+      }
     },
     dispose: async () => {
       await close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+  return backend;
 }
 
 export interface Browser {
@@ -158,6 +173,9 @@ export async function openSoftphone(
   key: string,
   line = SOFTPHONE_LINE,
 ) {
+  // Only the agent a line is bound to may register it: bind it to the key's agent first.
+  const owner = keyOwners.get(key);
+  if (owner) await owner.backend.bindLine(line, owner.agent);
   const page = await browser.context.newPage();
   await page.goto(
     `${backendUrl}/softphone#key=${encodeURIComponent(key)}&line=${encodeURIComponent(line)}`,
