@@ -70,6 +70,7 @@ describe('loadConfig', () => {
       ALLOWED_ORIGINS: 'https://crm.example.com',
       SESSION_TTL: '3600',
       VONAGE_JWT_TTL: '600',
+      TRUST_PROXY: '10.0.0.0/8, 192.0.2.1, fd00::/8',
     });
     expect(config).toMatchObject({
       port: 9000,
@@ -80,6 +81,7 @@ describe('loadConfig', () => {
       demo: true,
       allowedOrigins: ['https://crm.example.com'],
       sessionTtlSec: 3600,
+      trustProxy: ['10.0.0.0/8', '192.0.2.1', 'fd00::/8'],
       vonage: { number: '447700900000', jwtTtlSec: 600, privateKeyPath: rsa },
     });
   });
@@ -92,6 +94,13 @@ describe('loadConfig', () => {
     [{ ALLOWED_COUNTRIES: 'GBR' }, /not a two-letter country code/],
     [{ ALLOWED_ORIGINS: 'https://x.com/path' }, /is not an origin/],
     [{ SESSION_TTL: '5' }, /SESSION_TTL must be between/],
+    [
+      { TRUST_PROXY: 'proxy.internal' },
+      /TRUST_PROXY: "proxy.internal" is not an IP address or CIDR/,
+    ],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY: "10.0.0.0\/33" is not/],
+    [{ TRUST_PROXY: '10.0.0.0/8/8' }, /TRUST_PROXY: "10.0.0.0\/8\/8" is not/],
+    [{ TRUST_PROXY: '::1/x' }, /TRUST_PROXY: "::1\/x" is not/],
     [{ CLEVERTAP_API_KEY: 'k' }, /CLEVERTAP_ACCOUNT_ID is required/],
     [{ CLEVERTAP_ACCOUNT_ID: 'a', CLEVERTAP_API_KEY: 'k' }, /CLEVERTAP_PROJECT_ID is required/],
     [{ VONAGE_NUMBER: '447700900000' }, /VONAGE_APPLICATION_ID is required/],

@@ -1,6 +1,7 @@
 // Backend configuration: read from environment variables, validated with one clear message per problem.
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { BlockList, isIP } from 'node:net';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
@@ -51,6 +52,11 @@ export interface Config {
   /** Extra CORS / WebSocket origins; the extension origin is always allowed. */
   allowedOrigins: string[];
   sessionTtlSec: number;
+  /**
+   * Reverse proxies (addresses and CIDRs) whose `X-Forwarded-For` names the client; from anyone
+   * else the header is ignored and the socket address is the client.
+   */
+  trustProxy: string[];
   logLevel: LogLevel;
 }
 
@@ -62,6 +68,7 @@ export const defaultConfig: Config = {
   demo: false,
   allowedOrigins: [],
   sessionTtlSec: 12 * 3600,
+  trustProxy: [],
   logLevel: 'info',
 };
 
@@ -212,6 +219,27 @@ function listVar(env: Env, name: string): string[] {
     .filter(Boolean);
 }
 
+/** The addresses in a TRUST_PROXY list (`10.0.0.1`, `10.0.0.0/8`, `::1`, `fd00::/8`). Throws on a bad entry. */
+export function proxyList(entries: string[]): BlockList {
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const bits = family === 4 ? 32 : 128;
+    if (
+      !family ||
+      extra !== undefined ||
+      (prefix !== undefined && (!/^\d{1,3}$/.test(prefix) || Number(prefix) > bits))
+    ) {
+      throw new Error(`TRUST_PROXY: "${entry}" is not an IP address or CIDR (e.g. 10.0.0.0/8)`);
+    }
+    const type = family === 4 ? 'ipv4' : 'ipv6';
+    if (prefix === undefined) list.addAddress(address, type);
+    else list.addSubnet(address, Number(prefix), type);
+  }
+  return list;
+}
+
 /** Builds the configuration from environment variables; throws ConfigError listing every problem. */
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
@@ -231,8 +259,16 @@ export function loadConfig(env: Env = process.env): Config {
       30 * 86_400,
       problems,
     ),
+    trustProxy: listVar(env, 'TRUST_PROXY'),
     logLevel: defaultConfig.logLevel,
   };
+  for (const entry of config.trustProxy) {
+    try {
+      proxyList([entry]);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
   const databaseUrl = urlVar(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], problems);
   if (databaseUrl) config.databaseUrl = databaseUrl;
   const publicUrl = urlVar(env, 'PUBLIC_URL', ['http:', 'https:'], problems);
