@@ -310,6 +310,26 @@ export class Store {
       .execute();
   }
 
+  // ---- live sessions (ending SSE streams at revocation; see liveSessions.ts) ----
+
+  /** Which of these sessions still stand (not revoked, not expired, agent not disabled). */
+  async liveSessionHashes(tokenHashes: string[], now: number): Promise<Set<string>> {
+    const live = new Set<string>();
+    for (let i = 0; i < tokenHashes.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('sessions')
+        .innerJoin('agents', 'agents.id', 'sessions.agent_id')
+        .select('sessions.token_hash')
+        .where('sessions.token_hash', 'in', tokenHashes.slice(i, i + 500))
+        .where('sessions.revoked_at', 'is', null)
+        .where('sessions.expires_at', '>', now)
+        .where('agents.disabled', '=', 0)
+        .execute();
+      for (const row of rows) live.add(row.token_hash);
+    }
+    return live;
+  }
+
   // ---- lines (softphone addresses on the signalling relay; see lines.ts) ----
 
   /** Binds a line to an agent; false when the line is already bound (to anyone). */

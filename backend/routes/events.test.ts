@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { disableAgent, rotateAgentKey } from '../agents';
 import { addLine } from '../lines';
 import {
   SignalClient,
   SseClient,
   engines,
+  eventually,
   forEachEngine,
+  signIn,
   signWebhook,
   startTestBackend,
   tempDir,
@@ -73,6 +76,59 @@ forEachEngine((engine) => {
       bobStream.close();
       agent.close();
       line.close();
+    });
+
+    it.each(['sign-out', 'rotate-key', 'disable'] as const)(
+      'ends the stream promptly at %s, not at the next heartbeat',
+      async (how) => {
+        const name = `ender-${how}`;
+        const { token } = await backend.agent(name);
+        const sse = await SseClient.open(backend.url, token);
+        expect(sse.status).toBe(200);
+        await eventually(() => sse.events.some((e) => e.event === 'hello'));
+        if (how === 'sign-out') {
+          const out = await fetch(`${backend.url}/api/session`, {
+            method: 'DELETE',
+            headers: { authorization: `Bearer ${token}` },
+          });
+          expect(out.status).toBe(204);
+        } else if (how === 'rotate-key') {
+          // As the admin CLI does, from outside this server process: only the database changes.
+          await rotateAgentKey(backend.store, name);
+        } else {
+          await disableAgent(backend.store, name);
+        }
+        // The heartbeat recheck would take 15 s; the stream must end well before that.
+        await eventually(() => sse.done, 5000);
+        expect(sse.events.at(-1)?.event).toBe('expired');
+      },
+    );
+
+    it('caps concurrent streams per session with a clear 429', async () => {
+      const { accessKey, token } = await backend.agent('streamer');
+      const streams: SseClient[] = [];
+      for (let i = 0; i < 4; i++) {
+        const sse = await SseClient.open(backend.url, token);
+        expect(sse.status).toBe(200);
+        streams.push(sse);
+      }
+      const res = await fetch(`${backend.url}/api/events`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(res.status).toBe(429);
+      expect(await res.json()).toEqual({
+        error: 'Too many live streams for this session (4 at once): close one first',
+      });
+      // Another session of the same agent has its own allowance.
+      const other = await SseClient.open(backend.url, await signIn(backend.url, accessKey));
+      expect(other.status).toBe(200);
+      // Closing one frees its place.
+      streams.shift()!.close();
+      const again = await eventually(async () => {
+        const sse = await SseClient.open(backend.url, token);
+        return sse.status === 200 ? sse : undefined;
+      });
+      for (const sse of [...streams, other, again]) sse.close();
     });
   });
 });

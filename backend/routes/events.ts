@@ -1,28 +1,46 @@
-// Live call status for the signed-in agent as Server-Sent Events, resumable with Last-Event-ID.
+// Live call status for the signed-in agent as Server-Sent Events, resumable with Last-Event-ID; a few
+// streams per session, ended when the session is.
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { hashToken } from '../agents';
 import { bearerToken } from '../auth';
 import type { AppDeps, AppEnv } from '../context';
+import { LiveSessions } from '../liveSessions';
 
 const HEARTBEAT_MS = 15_000;
 
 export function eventsRoutes(deps: AppDeps) {
+  const live = new LiveSessions(deps.store);
   return new Hono<AppEnv>().get('/', async (c) => {
     // EventSource cannot send headers, so the token may also come as ?access_token= (never logged).
     const token =
       bearerToken(c.req.header('authorization')) ??
       bearerToken(`Bearer ${c.req.query('access_token') ?? ''}`);
-    const session = token ? await deps.store.getSession(hashToken(token), Date.now()) : undefined;
-    if (!session)
+    const tokenHash = token ? hashToken(token) : undefined;
+    const session = tokenHash ? await deps.store.getSession(tokenHash, Date.now()) : undefined;
+    if (!session || !tokenHash)
       return c.json({ error: 'Sign in first: missing, expired or revoked session token' }, 401);
+    let wake: (() => void) | undefined;
+    let ended = false;
+    const handle = live.open(tokenHash, () => {
+      ended = true;
+      wake?.();
+    });
+    if (!handle) {
+      c.header('Retry-After', '15');
+      return c.json(
+        {
+          error: `Too many live streams for this session (${live.maxPerSession} at once): close one first`,
+        },
+        429,
+      );
+    }
     const agent = session.agent.name;
     const lastId = c.req.header('last-event-id') ?? c.req.query('lastEventId') ?? '0';
     let cursor = /^\d{1,15}$/.test(lastId) ? Number(lastId) : 0;
     c.header('Cache-Control', 'no-store');
     c.header('X-Accel-Buffering', 'no');
     return streamSSE(c, async (stream) => {
-      let wake: (() => void) | undefined;
       let pending = true; // read once at start
       const unsubscribe = deps.store.bus.subscribe(agent, () => {
         pending = true;
@@ -34,7 +52,8 @@ export function eventsRoutes(deps: AppDeps) {
       try {
         await stream.writeSSE({ event: 'hello', data: JSON.stringify({ agent }), retry: 2000 });
         while (!stream.aborted && !stream.closed && !deps.shutdown?.aborted) {
-          if (Date.now() > session.expiresAt) {
+          // Signed out, key rotated or agent disabled (here or on another instance), or expired.
+          if (ended || Date.now() > session.expiresAt) {
             await stream.writeSSE({ event: 'expired', data: '{}' });
             break;
           }
@@ -60,7 +79,7 @@ export function eventsRoutes(deps: AppDeps) {
           wake = undefined;
           if (!pending && !stream.aborted) {
             // Quiet for a while: check the session still stands (sign-out, key rotation, disabling).
-            if (!(await deps.store.getSession(hashToken(token!), Date.now()))) {
+            if (!(await deps.store.getSession(tokenHash, Date.now()))) {
               await stream.writeSSE({ event: 'expired', data: '{}' });
               break;
             }
@@ -68,6 +87,7 @@ export function eventsRoutes(deps: AppDeps) {
           }
         }
       } finally {
+        handle.release();
         unsubscribe();
         deps.shutdown?.removeEventListener('abort', stop);
       }
