@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config';
@@ -8,13 +8,14 @@ import { tempDir } from './testing/support';
 const dir = tempDir();
 afterAll(() => dir.remove());
 const rsa = join(dir.path, 'rsa.pem');
-writeFileSync(
-  rsa,
-  generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
-    type: 'pkcs8',
-    format: 'pem',
-  }),
-);
+const rsaPem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+  type: 'pkcs8',
+  format: 'pem',
+});
+writeFileSync(rsa, rsaPem, { mode: 0o600 });
+const shared = join(dir.path, 'shared.pem');
+writeFileSync(shared, rsaPem, { mode: 0o600 });
+chmodSync(shared, 0o640);
 const ec = join(dir.path, 'ec.pem');
 writeFileSync(
   ec,
@@ -22,9 +23,10 @@ writeFileSync(
     type: 'pkcs8',
     format: 'pem',
   }),
+  { mode: 0o600 },
 );
 const junk = join(dir.path, 'junk.pem');
-writeFileSync(junk, 'hello');
+writeFileSync(junk, 'hello', { mode: 0o600 });
 
 const vonage = {
   VONAGE_APPLICATION_ID: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
@@ -107,6 +109,10 @@ describe('loadConfig', () => {
     [{ ...vonage, VONAGE_PRIVATE_KEY_PATH: '/nope.pem' }, /file not found: \/nope.pem/],
     [{ ...vonage, VONAGE_PRIVATE_KEY_PATH: junk }, /is not a PEM private key/],
     [{ ...vonage, VONAGE_PRIVATE_KEY_PATH: ec }, /is not an RSA key/],
+    [
+      { ...vonage, VONAGE_PRIVATE_KEY_PATH: shared },
+      /shared\.pem is accessible by other users \(mode 0640\): run chmod 600/,
+    ],
     [
       { ...vonage, VONAGE_NUMBER: '07700 900000' },
       /VONAGE_NUMBER must be digits with the country code/,

@@ -1,6 +1,6 @@
 // Backend configuration: read from environment variables, validated with one clear message per problem.
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { BlockList, isIP } from 'node:net';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -120,9 +120,19 @@ function urlVar(
   return raw;
 }
 
-/** Reads and checks an RSA private key (PKCS#1 or PKCS#8 PEM). Throws a readable message. */
+/**
+ * Reads and checks an RSA private key (PKCS#1 or PKCS#8 PEM) that only its owner can read.
+ * Throws a readable message.
+ */
 export function loadPrivateKey(path: string): KeyObject {
   if (!existsSync(path)) throw new Error(`VONAGE_PRIVATE_KEY_PATH: file not found: ${path}`);
+  // Whoever reads the key can sign as the Vonage application (place calls on the account).
+  const mode = statSync(path).mode & 0o777;
+  if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
+    throw new Error(
+      `VONAGE_PRIVATE_KEY_PATH: ${path} is accessible by other users (mode ${mode.toString(8).padStart(4, '0')}): run chmod 600 ${path}`,
+    );
+  }
   let key: KeyObject;
   try {
     key = createPrivateKey(readFileSync(path));

@@ -1,5 +1,5 @@
 // Opens the database: SQLite (WAL, in DATA_DIR) by default, PostgreSQL when a URL is given.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -87,6 +87,24 @@ async function startCheckpointer(
   };
 }
 
+/** Tightens a file to `mode` when group or others have any access to it (POSIX only). */
+function restrict(path: string, mode: number): void {
+  if (process.platform === 'win32') return;
+  if ((statSync(path).mode & 0o777 & ~mode) !== 0) chmodSync(path, mode);
+}
+
+/**
+ * The database holds key hashes and call history: only the backend's user may read it. A new
+ * DATA_DIR is created 0700 (an existing one is left as the admin made it), the database file is
+ * created (or tightened to) 0600, and SQLite gives its -wal and -shm files the database file's mode.
+ */
+function preparePrivateFiles(dataDir: string, file: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`])
+    if (existsSync(path)) restrict(path, 0o600);
+}
+
 export async function openDatabase(opts: { dataDir: string; databaseUrl?: string }): Promise<Db> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool(pgPoolConfig(opts.databaseUrl));
@@ -108,8 +126,8 @@ export async function openDatabase(opts: { dataDir: string; databaseUrl?: string
       close: () => db.destroy(),
     };
   }
-  mkdirSync(opts.dataDir, { recursive: true });
   const file = join(opts.dataDir, 'c2c.sqlite');
+  preparePrivateFiles(opts.dataDir, file);
   const sqlite = new BetterSqlite3(file);
   sqlite.pragma('journal_mode = WAL');
   // Durability as with synchronous=FULL (the WAL is fsynced after every commit we acknowledge), but

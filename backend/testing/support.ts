@@ -290,7 +290,9 @@ export function testVonageConfig(
 ): { vonage: VonageConfig; publicKeyPem: string } {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const privateKeyPath = join(dir, 'vonage-test.key');
-  writeFileSync(privateKeyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  writeFileSync(privateKeyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }), {
+    mode: 0o600,
+  });
   return {
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     vonage: {

@@ -29,7 +29,7 @@ export async function freePort(): Promise<number> {
 export function vonageEnv(dir: string): Record<string, string> {
   const keyPath = join(dir, 'vonage-bench.key');
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  writeFileSync(keyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  writeFileSync(keyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
   return {
     VONAGE_APPLICATION_ID: APPLICATION_ID,
     VONAGE_PRIVATE_KEY_PATH: keyPath,

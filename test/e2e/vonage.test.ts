@@ -43,7 +43,7 @@ describe('Vonage provider in the browser', () => {
     keyDir = await mkdtemp(join(tmpdir(), 'c2c-vonage-'));
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const keyPath = join(keyDir, 'private.key');
-    await writeFile(keyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    await writeFile(keyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     Object.assign(process.env, {
       VONAGE_APPLICATION_ID: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
       VONAGE_PRIVATE_KEY_PATH: keyPath,
