@@ -51,8 +51,6 @@ export async function mayRegisterLine(
   store: Store,
   agent: string,
   address: string,
-): Promise<{ ok: true } | { ok: false; bound: boolean }> {
-  const owner = await store.getLineOwner(address);
-  if (owner === agent) return { ok: true };
-  return { ok: false, bound: owner !== undefined };
+): Promise<boolean> {
+  return (await store.getLineOwner(address)) === agent;
 }

@@ -228,10 +228,15 @@ forEachEngine((engine) =>
       // Bob, signed in as himself, tries to take the softphone's line.
       const hijacker = await SignalClient.signedIn(backend.url, bob);
       hijacker.send({ t: 'register', address: 'tel:+14155550000' });
-      expect(await hijacker.next()).toMatchObject({ t: 'error', code: 'address-taken' });
-      // …and a line nobody owns.
+      const refused = await hijacker.next();
+      expect(refused).toMatchObject({ t: 'error', code: 'address-taken' });
+      // …and a line nobody owns: the same answer, so Bob learns nothing about who owns what.
       hijacker.send({ t: 'register', address: 'contact:unbound-1' });
-      expect(await hijacker.next()).toMatchObject({ t: 'error', code: 'address-taken' });
+      const unbound = await hijacker.next();
+      expect(unbound).toMatchObject({ t: 'error', code: 'address-taken' });
+      expect(String(unbound.message).replaceAll('contact:unbound-1', 'X')).toBe(
+        String(refused.message).replaceAll('tel:+14155550000', 'X'),
+      );
       hijacker.send({ t: 'ping', id: 1 });
       expect(await hijacker.next()).toEqual({ t: 'pong', id: 1 });
       expect(owner.closeCode).toBeUndefined();

@@ -90,7 +90,7 @@ export class SignalRelay {
         }
         // A line the admin removed or bound to someone else stops ringing here.
         for (const line of [...conn.lines]) {
-          if ((await mayRegisterLine(this.store, conn.agent!, line)).ok || conn.closed) continue;
+          if ((await mayRegisterLine(this.store, conn.agent!, line)) || conn.closed) continue;
           conn.lines.delete(line);
           if (this.addresses.get(line) === conn) this.addresses.delete(line);
           this.error(conn, 'address-taken', `${line} is no longer bound to you`);
@@ -268,14 +268,13 @@ export class SignalRelay {
     // Only the agent an admin bound the line to may hold it: anyone else would receive its invites.
     const allowed = await mayRegisterLine(this.store, conn.agent!, address);
     if (conn.closed) return;
-    if (!allowed.ok) {
+    if (!allowed) {
+      // The same answer whether another agent owns it or nobody does: no probing who owns what.
       this.log.warn('line registration refused', { agent: conn.agent, address });
       this.error(
         conn,
         'address-taken',
-        allowed.bound
-          ? `${address} is bound to another agent`
-          : `${address} is not bound to you: an admin runs npm run admin -- line add ${address} ${conn.agent}`,
+        `${address} is not bound to you: an admin binds it with npm run admin -- line add ${address} ${conn.agent}`,
       );
       return;
     }
