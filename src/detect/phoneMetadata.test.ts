@@ -5,7 +5,7 @@ import {
   isValidPhoneNumber,
   parsePhoneNumberFromString,
   type CountryCode,
-} from 'libphonenumber-js/min';
+} from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/mobile/examples';
 import {
   formatInternational,
