@@ -23,6 +23,23 @@ function isDigit(c: number): boolean {
 function isAsciiAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95;
 }
+// Letters (any script written with spaces between words) and combining marks: "É415…", "Ré415…",
+// "…7777É" are identifiers. Chinese, Japanese, Korean and South-East Asian text runs words into
+// numbers ("電話03-1234-5678まで"), so those scripts do not count.
+const WORD_CHAR = /[\p{L}\p{M}]/u;
+const UNSPACED_SCRIPT =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\u3000-\u303f\u30fc\uff66-\uff9f]/u;
+/** Whether the character at `i` continues an identifier (an ASCII letter or digit, `_`, a letter, a mark). */
+function isWordAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if (Number.isNaN(c)) return false;
+  if (isAsciiAlnum(c)) return true;
+  if (c < 0xc0) return false;
+  // Letters outside the BMP come as surrogate pairs: read the whole code point.
+  const cp = s.codePointAt(c >= 0xdc00 && c <= 0xdfff && i > 0 ? i - 1 : i)!;
+  const ch = String.fromCodePoint(cp);
+  return WORD_CHAR.test(ch) && !UNSPACED_SCRIPT.test(ch);
+}
 /** Separators allowed between digit groups of one number (source newlines render as spaces). */
 function isSeparator(c: number): boolean {
   return (
@@ -55,11 +72,18 @@ function isSpace(ch: string): boolean {
   );
 }
 
-/** Cheap pre-check: does the text hold enough digits (ASCII or full-width) to contain a number? */
+/** Arabic-Indic (٠-٩) and Extended Arabic-Indic (۰-۹) digits to ASCII; anything else unchanged. */
+function asciiDigit(c: number): number {
+  if (c >= 0x660 && c <= 0x669) return c - 0x660 + 48;
+  if (c >= 0x6f0 && c <= 0x6f9) return c - 0x6f0 + 48;
+  return c;
+}
+
+/** Cheap pre-check: does the text hold enough digits (ASCII, full-width, Arabic-Indic) to contain a number? */
 export function mayContainPhoneNumber(text: string): boolean {
   let digits = 0;
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+    const c = asciiDigit(text.charCodeAt(i));
     if ((c >= 48 && c <= 57) || (c >= 0xff10 && c <= 0xff19)) {
       if (++digits >= MIN_DIGITS) return true;
     }
@@ -78,7 +102,7 @@ export function mayContainPhoneRun(text: string, openStart: boolean, openEnd: bo
   let total = 0;
   let edge = openStart; // the current run began at an open edge
   for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i);
+    let c = asciiDigit(text.charCodeAt(i));
     if (c >= 0xff01 && c <= 0xff5e) c -= 0xfee0;
     if (c >= 48 && c <= 57) {
       if (++run >= MIN_DIGITS) return true;
@@ -92,10 +116,13 @@ export function mayContainPhoneRun(text: string, openStart: boolean, openEnd: bo
   return (openEnd || edge) && run > 0 && total >= MIN_DIGITS;
 }
 
-/** Full-width ASCII variants (０-９, ＋, （） …) to ASCII, keeping every offset. */
+/** Full-width ASCII variants (０-９, ＋, （） …) and Arabic-Indic digits to ASCII, keeping every offset. */
 function normalizeWidth(text: string): string {
-  if (!/[\uff01-\uff5e]/.test(text)) return text;
-  return text.replace(/[\uff01-\uff5e]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0));
+  if (!/[\uff01-\uff5e\u0660-\u0669\u06f0-\u06f9]/.test(text)) return text;
+  return text.replace(/[\uff01-\uff5e\u0660-\u0669\u06f0-\u06f9]/g, (ch) => {
+    const c = ch.charCodeAt(0);
+    return String.fromCharCode(c >= 0xff01 ? c - 0xfee0 : asciiDigit(c));
+  });
 }
 
 interface Candidate {
@@ -123,9 +150,11 @@ function readCandidate(s: string, i: number): Candidate {
   const seps: string[] = [];
   let sep = '';
   let groupStart = -1;
+  let digits = 0;
   while (i < s.length) {
     const c = s.charCodeAt(i);
     if (isDigit(c)) {
+      digits++;
       if (groupStart < 0) {
         groupStart = i;
         seps.push(sep);
@@ -144,7 +173,9 @@ function readCandidate(s: string, i: number): Candidate {
       i++; // a run of whitespace renders as one space (source indentation, line breaks)
       continue;
     }
-    if (isSeparator(c) && sep.length < 3 && !(isSpace(s[i]!) && /\s/.test(sep))) {
+    // `~` waits for a second dial tone after a prefix ("0~0 1 650 …"); later it is a range (10~20).
+    const dialWait = c === 126 && digits > 0 && digits <= 4 && !sep.includes('~');
+    if ((isSeparator(c) || dialWait) && sep.length < 3 && !(isSpace(s[i]!) && /\s/.test(sep))) {
       sep += s[i];
       i++;
       continue;
@@ -176,10 +207,13 @@ const CURRENCY_BEFORE =
 const CURRENCY_AFTER =
   /^\s?(?:[$€£¥₹₩₽%‰円元]|(?:USD|EUR|GBP|JPY|CNY|RMB|CHF|CAD|AUD|INR|MXN|BRL)\b)/i;
 const EXTENSION =
-  /\s*,?\s*(?:(?:ext|extn|extension|ex|x|доб|内線|内线|分机|轉|转)\.?\s*[:.#]?\s*|#\s*)(\d{1,7})(?![\d\p{L}])/iuy;
+  /\s*[,/]?\s*(?:(?:ext|extn|extension|ex|x|int|доб|内線|内线|分机|轉|转)\.?\s*[:.#]?\s*|#\s*)(\d{1,7})(?![\d\p{L}])/iuy;
 
 function plausibleDate(a: string, b: string, c: string): boolean {
   const n = (x: string) => Number.parseInt(x, 10);
+  // Years of this and the last century only: "1800-10-10 22" is an Australian 1800 number.
+  const year = (x: string) => x.length !== 4 || /^(?:19|20)/.test(x);
+  if (!year(a) || !year(c)) return false;
   if (a.length === 4) return n(b) >= 1 && n(b) <= 12 && n(c) >= 1 && n(c) <= 31; // 2024-03-15
   if (c.length === 4 || c.length === 2) {
     const [x, y] = [n(a), n(b)];
@@ -248,6 +282,9 @@ function isLookAlikeShape(c: Candidate, from: number, to: number): boolean {
     (groups[1]!.length === 4 || groups[1]!.length === 3)
   )
     return true; // ZIP+4, CEP
+  // Decimals: "80.585 (79.964)", "(80).(585) (79).(9)64" — a dot mixed with other separators.
+  const dots = seps.filter((x) => x.includes('.'));
+  if (dots.some((x) => x !== '.') || (dots.length >= 2 && dots.length < seps.length)) return true;
   // Unseparated national digits shorter than 8 are more often counts or ids than numbers.
   if (groups.length === 1 && !lead.includes('(') && groups[0]!.length < 8) return true;
   return false;
@@ -255,22 +292,22 @@ function isLookAlikeShape(c: Candidate, from: number, to: number): boolean {
 
 /** Look-alikes judged from what surrounds the digits. */
 function isLookAlikeContext(s: string, start: number, end: number): boolean {
-  const p1 = s.charCodeAt(start - 1);
   const p2 = s.charCodeAt(start - 2);
   if (start > 0) {
-    if (isAsciiAlnum(p1)) return true; // ABC123…, part of an identifier
+    if (isWordAt(s, start - 1)) return true; // ABC123…, É415…, part of an identifier
     const pc = s[start - 1]!;
-    if ('#@/=&_\\'.includes(pc)) return true; // #1234567, user@, /path/, id=
-    if ((pc === '-' || pc === '–') && isAsciiAlnum(p2)) return true; // INV-2024…
+    if ('#@=&_\\'.includes(pc)) return true; // #1234567, user@, id=
+    // /path/4155552671, but "…2345/332-445-1234" and "Tel / 415…" list numbers.
+    if (pc === '/' && !(start > 1 && (isDigit(p2) || isSpace(s[start - 2]!)))) return true;
+    if ((pc === '-' || pc === '–') && isWordAt(s, start - 2)) return true; // INV-2024…
     if ((pc === '.' || pc === ',' || pc === ':') && isDigit(p2)) return true; // 12.3, 10:30
   }
-  const n1 = s.charCodeAt(end);
   const n2 = s.charCodeAt(end + 1);
   if (end < s.length) {
-    if (isAsciiAlnum(n1)) return true;
+    if (isWordAt(s, end)) return true;
     const nc = s[end]!;
     if ((nc === '.' || nc === ',' || nc === ':') && isDigit(n2)) return true; // decimals, times, IPs
-    if (nc === '@' || nc === '/' || nc === '_') return true;
+    if (nc === '@' || nc === '_') return true;
   }
   // Whitespace collapsed, as the page shows it: indentation must not push a label out of reach.
   const before = s
@@ -334,13 +371,41 @@ export function findPhoneNumbers(text: string, country: string): PhoneMatch[] {
   return out;
 }
 
+/** Whether the brackets of `text` pair up ("(415) 555-2671"; not "213(3734253"). */
+function bracketsBalanced(text: string): boolean {
+  let depth = 0;
+  for (let k = 0; k < text.length; k++) {
+    const ch = text[k];
+    if (ch === '(') {
+      if (++depth > 1) return false;
+    } else if (ch === ')' && --depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+const PURE_SPACE = /^\s+$/;
+
+/**
+ * A run of groups [from, to) that is not the whole candidate must leave no digits unaccounted
+ * for: it is cut off at a slash ("…2345/332-…"), or at a space when its own groups are not
+ * space-separated ("Room 12 415-555-2671", not the tail "7493 524" of "0 1800 7493 524").
+ */
+function isCut(cand: Candidate, from: number, to: number): boolean {
+  const cuts: string[] = [];
+  if (from > 0) cuts.push(cand.seps[from]!);
+  if (to < cand.groups.length) cuts.push(cand.seps[to]!);
+  if (cuts.length === 0) return true;
+  let spaced = false;
+  for (let g = from + 1; g < to; g++) if (PURE_SPACE.test(cand.seps[g]!)) spaced = true;
+  return cuts.every((x) => x.includes('/') || (/\s/.test(x) && !spaced));
+}
+
 function matchCandidate(s: string, cand: Candidate, country: string): { match: PhoneMatch } | null {
   const total = cand.groups.length;
-  // Longest run of groups first; shorter runs only end at a space or slash ("… 2671 / 415 …").
+  // Longest run of groups first; shorter runs only where no digit is left unaccounted for.
   for (let from = 0; from < total; from++) {
-    if (from > 0 && !/\s/.test(cand.seps[from]!)) continue;
     for (let to = total; to > from; to--) {
-      if (to < total && !/[\s/]/.test(cand.seps[to]!)) continue;
+      if (!isCut(cand, from, to)) continue;
       const digits = digitsOf(cand, from, to);
       if (digits.length < MIN_DIGITS || digits.length > MAX_DIGITS) continue;
       const plus = from === 0 && cand.plus;
@@ -348,19 +413,27 @@ function matchCandidate(s: string, cand: Candidate, country: string): { match: P
       if (!valid) continue;
       const start = from === 0 ? cand.start : cand.starts[from]!;
       // "(415) 555-2671": the opening parenthesis belongs to the number.
-      const realStart = from > 0 && cand.seps[from]!.endsWith('(') ? cand.starts[from]! - 1 : start;
-      const end = cand.ends[to - 1]!;
+      let realStart = from > 0 && cand.seps[from]!.endsWith('(') ? cand.starts[from]! - 1 : start;
+      let end = cand.ends[to - 1]!;
+      // A closing parenthesis after the last digits is part of it: "(0)20 …" or "555 (2671)".
+      if (s[end] === ')' && !bracketsBalanced(s.slice(realStart, end))) end++;
+      if (!bracketsBalanced(s.slice(realStart, end))) {
+        // "(415-555-2671)": the brackets enclose the number.
+        if (s[realStart] === '(' && bracketsBalanced(s.slice(realStart + 1, end))) realStart++;
+        else continue;
+      }
       const shapeCand = plus ? cand : { ...cand, plus: false };
-      if (!plus && isLookAlikeShape(shapeCand, from, to)) return null;
-      EXTENSION.lastIndex = end;
+      if (!plus && isLookAlikeShape(shapeCand, from, to)) continue;
+      const digitsEnd = cand.ends[to - 1]!;
+      EXTENSION.lastIndex = digitsEnd;
       const ext = EXTENSION.exec(s);
-      const fullEnd = ext ? EXTENSION.lastIndex : end;
-      if (isLookAlikeContext(s, realStart, fullEnd)) return null;
+      const fullEnd = ext ? EXTENSION.lastIndex : Math.max(end, digitsEnd);
+      if (isLookAlikeContext(s, realStart, ext ? fullEnd : digitsEnd)) return null;
       const formatted = formatInternational(valid) + (ext ? ` ext. ${ext[1]}` : '');
       return {
         match: {
           start: realStart,
-          end: fullEnd,
+          end: ext ? fullEnd : digitsEnd,
           target: toTarget(valid, ext?.[1]),
           formatted,
           country: valid.country,
