@@ -1,6 +1,12 @@
 // Finds valid phone numbers in plain text and rejects look-alikes (dates, money, IPs, labelled ids…).
 import type { Target } from '../call/target';
-import { formatInternational, validatePhone, type ValidNumber } from './phoneMetadata';
+import {
+  fitsE164,
+  formatInternational,
+  nationalLengths,
+  readPhone,
+  type ValidNumber,
+} from './phoneMetadata';
 
 export type PhoneTarget = Extract<Target, { kind: 'phone' }>;
 
@@ -15,7 +21,8 @@ export interface PhoneMatch {
 }
 
 const MIN_DIGITS = 7;
-const MAX_DIGITS = 17;
+// An IDD prefix (up to 4 digits) and 15 digits of E.164.
+const MAX_DIGITS = 19;
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -187,6 +194,14 @@ function readCandidate(s: string, i: number): Candidate {
     starts.push(groupStart);
     ends.push(i);
   }
+  // A last group that starts a time ("… 2671 10:30") is not part of the number.
+  const last = ends.length - 1;
+  if (last > 0 && s[ends[last]!] === ':' && isDigit(s.charCodeAt(ends[last]! + 1))) {
+    groups.pop();
+    starts.pop();
+    ends.pop();
+    seps.pop();
+  }
   return { start, plus, groups, starts, ends, seps };
 }
 
@@ -204,8 +219,9 @@ function hasIdLabel(before: string): boolean {
 const VERSION_LABEL = /\b(?:v|ver|version|build|release|rev|revision)\.?\s*$/i;
 const CURRENCY_BEFORE =
   /(?:[$€£¥₹₩₽¢]|\b(?:USD|EUR|GBP|JPY|CNY|RMB|CHF|CAD|AUD|INR|MXN|BRL)\b)\s?$/i;
+// "4155552671 USD", but not "415-555-2671 € 99,00" (the symbol of the next amount).
 const CURRENCY_AFTER =
-  /^\s?(?:[$€£¥₹₩₽%‰円元]|(?:USD|EUR|GBP|JPY|CNY|RMB|CHF|CAD|AUD|INR|MXN|BRL)\b)/i;
+  /^\s?(?:[$€£¥₹₩₽%‰円元]|(?:USD|EUR|GBP|JPY|CNY|RMB|CHF|CAD|AUD|INR|MXN|BRL)\b)(?!\s?\d)/i;
 const EXTENSION =
   /\s*[,/]?\s*(?:(?:ext|extn|extension|ex|x|int|доб|内線|内线|分机|轉|转)\.?\s*[:.#]?\s*|#\s*)(\d{1,7})(?![\d\p{L}])/iuy;
 
@@ -231,7 +247,13 @@ function plausibleDate(a: string, b: string, c: string): boolean {
 }
 
 /** Look-alikes judged from the digits' own shape. */
-function isLookAlikeShape(c: Candidate, from: number, to: number): boolean {
+function isLookAlikeShape(
+  c: Candidate,
+  from: number,
+  to: number,
+  valid: ValidNumber,
+  country: string,
+): boolean {
   const groups = c.groups.slice(from, to);
   const seps = c.seps.slice(from + 1, to);
   const uniform = seps.length > 0 && seps.every((x) => x === seps[0]) ? seps[0]! : null;
@@ -244,11 +266,12 @@ function isLookAlikeShape(c: Candidate, from: number, to: number): boolean {
     plausibleDate(groups[0]!, groups[1]!, groups[2]!)
   )
     return true;
-  // Date followed by a time: 2024-03-15 14:30 (the time's colon ends the candidate).
+  // Date followed by a time: 2024-03-15 14 30; not "09.02.78.58.22" (French pairs).
   if (
     groups.length >= 3 &&
     /^[-/.]$/.test(seps[0] ?? '') &&
     seps[0] === seps[1] &&
+    (groups.length === 3 || /\s/.test(seps[2]!)) &&
     plausibleDate(groups[0]!, groups[1]!, groups[2]!)
   )
     return true;
@@ -257,8 +280,15 @@ function isLookAlikeShape(c: Candidate, from: number, to: number): boolean {
     /^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$/.test(groups[0]!)
   )
     return true; // 20240315
+  // Groups just as the numbering plan writes them ("61 756 792", "26.41.31.76", "03222-0500") are
+  // the number, not thousands, versions or postal codes.
+  if (groups.length > 1 && groupedAsPlan(groups, valid)) {
+    return (
+      uniform === '.' && groups.length === 4 && !groups.every((g) => g.length === 2) && isIp(groups)
+    );
+  }
   if (uniform === '.') {
-    if (groups.length === 4 && groups.every((g) => g.length <= 3 && Number(g) <= 255)) return true; // IP
+    if (groups.length === 4 && isIp(groups)) return true;
     if (groups.slice(1).some((g) => g.length === 1)) return true; // version 10.0.19045.2965
     if (
       groups.length >= 2 &&
@@ -285,9 +315,30 @@ function isLookAlikeShape(c: Candidate, from: number, to: number): boolean {
   // Decimals: "80.585 (79.964)", "(80).(585) (79).(9)64" — a dot mixed with other separators.
   const dots = seps.filter((x) => x.includes('.'));
   if (dots.some((x) => x !== '.') || (dots.length >= 2 && dots.length < seps.length)) return true;
-  // Unseparated national digits shorter than 8 are more often counts or ids than numbers.
-  if (groups.length === 1 && !lead.includes('(') && groups[0]!.length < 8) return true;
+  // Unseparated national digits shorter than 8 are more often counts or ids than numbers, except has no longer numbers.
+  // where the plan has no longer numbers or writes this one so.
+  if (groups.length === 1 && !lead.includes('(') && groups[0]!.length < 8) {
+    const lengths = nationalLengths(country);
+    if (lengths && lengths.max <= 7 && valid.country === country) return false;
+    return !groupedAsPlan(groups, valid);
+  }
   return false;
+}
+
+function isIp(groups: string[]): boolean {
+  // "020.67.197.51" (Madagascar) is a number: addresses are not written with leading zeros.
+  return groups.every((g) => g.length <= 3 && Number(g) <= 255 && (g === '0' || g[0] !== '0'));
+}
+
+/** Whether the written groups, past any prefix digits, are the plan's international grouping. */
+function groupedAsPlan(groups: string[], valid: ValidNumber): boolean {
+  const plan = formatInternational(valid).split(' ').slice(1);
+  let prefix = groups.join('').length - valid.nationalNumber.length;
+  const written = groups.map((g) => g.length);
+  while (written.length > 0 && prefix >= written[0]!) prefix -= written.shift()!;
+  if (written.length === 0) return false;
+  written[0]! -= prefix;
+  return written.length === plan.length && written.every((n, k) => n === plan[k]!.length);
 }
 
 /** Look-alikes judged from what surrounds the digits. */
@@ -355,6 +406,11 @@ export function findPhoneNumbers(text: string, country: string): PhoneMatch[] {
       i++;
       continue;
     }
+    // "12,000 6800 2369": the digits after a decimal or thousands mark end that amount.
+    if (isDigit(c) && i > 1 && ',.:'.includes(s[i - 1]!) && isDigit(s.charCodeAt(i - 2))) {
+      while (i < s.length && isDigit(s.charCodeAt(i))) i++;
+      continue;
+    }
     const cand = readCandidate(s, i);
     if (cand.groups.length === 0) {
       i++;
@@ -384,50 +440,93 @@ function bracketsBalanced(text: string): boolean {
 }
 
 const PURE_SPACE = /^\s+$/;
+const LIST_SLASH = /\s\/|\/\s/;
+
+/** Groups of a date ("… 2671 03/15/2024") or an amount ("… 12%"): no number takes them. */
+function blockedGroups(s: string, cand: Candidate): boolean[] {
+  const blocked = cand.groups.map(() => false);
+  const { groups, seps } = cand;
+  for (let g = 0; g + 2 < groups.length; g++) {
+    const sep = seps[g + 1]!;
+    if (
+      (sep === '/' || sep === '-' || sep === '.') &&
+      seps[g + 2] === sep &&
+      plausibleDate(groups[g]!, groups[g + 1]!, groups[g + 2]!) &&
+      // The whole date, not the tail of a longer group run ("0800-12-12-12").
+      // A date of its own, not groups of a number ("(8 240) 8-16-13", Turkmenistan).
+      (g === 0 ||
+        PURE_SPACE.test(seps[g]!) ||
+        (/\s/.test(seps[g]!) && (sep === '/' || groups[g + 2]!.length === 4))) &&
+      (g + 3 >= groups.length || seps[g + 3] !== sep)
+    )
+      blocked[g] = blocked[g + 1] = blocked[g + 2] = true;
+  }
+  // "… 6701) 12%": the last group is an amount.
+  const last = groups.length - 1;
+  if (last > 0 && CURRENCY_AFTER.test(s.slice(cand.ends[last]!, cand.ends[last]! + 5)))
+    blocked[last] = true;
+  return blocked;
+}
 
 /**
  * A run of groups [from, to) that is not the whole candidate must leave no digits unaccounted
  * for: it is cut off at a slash ("…2345/332-…"), or at a space when its own groups are not
  * space-separated ("Room 12 415-555-2671", not the tail "7493 524" of "0 1800 7493 524").
  */
-function isCut(cand: Candidate, from: number, to: number): boolean {
+function isCut(cand: Candidate, from: number, to: number, blocked: boolean[]): boolean {
+  for (let g = from; g < to; g++) if (blocked[g]) return false;
+  // " / " separates numbers of a list, never digits of one.
+  for (let g = from + 1; g < to; g++) if (LIST_SLASH.test(cand.seps[g]!)) return false;
   const cuts: string[] = [];
-  if (from > 0) cuts.push(cand.seps[from]!);
-  if (to < cand.groups.length) cuts.push(cand.seps[to]!);
+  // Next to a date or an amount, and at an opening bracket ("Zimmer 4 (02717 956 137)"), a run
+  // starts or ends anyway.
+  if (from > 0 && !blocked[from - 1] && !cand.seps[from]!.includes('('))
+    cuts.push(cand.seps[from]!);
+  if (to < cand.groups.length && !blocked[to]) cuts.push(cand.seps[to]!);
   if (cuts.length === 0) return true;
   let spaced = false;
   for (let g = from + 1; g < to; g++) if (PURE_SPACE.test(cand.seps[g]!)) spaced = true;
+  // A group starting with 0 before the run is a trunk or international prefix of it ("0 1800 …").
+  if (
+    from > 0 &&
+    !blocked[from - 1] &&
+    !cand.seps[from]!.includes('/') &&
+    cand.groups[from - 1]![0] === '0'
+  )
+    return false;
   return cuts.every((x) => x.includes('/') || (/\s/.test(x) && !spaced));
 }
 
 function matchCandidate(s: string, cand: Candidate, country: string): { match: PhoneMatch } | null {
   const total = cand.groups.length;
+  const blocked = blockedGroups(s, cand);
   // Longest run of groups first; shorter runs only where no digit is left unaccounted for.
   for (let from = 0; from < total; from++) {
     for (let to = total; to > from; to--) {
-      if (!isCut(cand, from, to)) continue;
+      if (!isCut(cand, from, to, blocked)) continue;
       const digits = digitsOf(cand, from, to);
       if (digits.length < MIN_DIGITS || digits.length > MAX_DIGITS) continue;
       const plus = from === 0 && cand.plus;
-      const valid = validatePhone(digits, plus, country);
+      const valid = readPhone(digits, plus, country);
       if (!valid) continue;
+      // Longer than E.164 allows: these digits are one number we cannot dial, not several.
+      if (!fitsE164(valid)) return null;
       const start = from === 0 ? cand.start : cand.starts[from]!;
       // "(415) 555-2671": the opening parenthesis belongs to the number.
       let realStart = from > 0 && cand.seps[from]!.endsWith('(') ? cand.starts[from]! - 1 : start;
-      let end = cand.ends[to - 1]!;
-      // A closing parenthesis after the last digits is part of it: "(0)20 …" or "555 (2671)".
-      if (s[end] === ')' && !bracketsBalanced(s.slice(realStart, end))) end++;
-      if (!bracketsBalanced(s.slice(realStart, end))) {
-        // "(415-555-2671)": the brackets enclose the number.
-        if (s[realStart] === '(' && bracketsBalanced(s.slice(realStart + 1, end))) realStart++;
+      const end = cand.ends[to - 1]!;
+      const span = s.slice(realStart, end);
+      if (!bracketsBalanced(span) && !(s[end] === ')' && bracketsBalanced(`${span})`))) {
+        // "(415-555-2671)", "(8 (751) 929 7567)": the brackets enclose the number.
+        if (span[0] === '(' && bracketsBalanced(span.slice(1))) realStart++;
         else continue;
       }
       const shapeCand = plus ? cand : { ...cand, plus: false };
-      if (!plus && isLookAlikeShape(shapeCand, from, to)) continue;
+      if (!plus && isLookAlikeShape(shapeCand, from, to, valid, country)) continue;
       const digitsEnd = cand.ends[to - 1]!;
       EXTENSION.lastIndex = digitsEnd;
       const ext = EXTENSION.exec(s);
-      const fullEnd = ext ? EXTENSION.lastIndex : Math.max(end, digitsEnd);
+      const fullEnd = ext ? EXTENSION.lastIndex : digitsEnd;
       if (isLookAlikeContext(s, realStart, ext ? fullEnd : digitsEnd)) return null;
       const formatted = formatInternational(valid) + (ext ? ` ext. ${ext[1]}` : '');
       return {

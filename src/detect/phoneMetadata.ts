@@ -236,12 +236,17 @@ export function validatePhone(
   international: boolean,
   country: string,
 ): ValidNumber | null {
-  const valid = validateAsWritten(digits, international, country);
-  // E.164 caps a number at 15 digits; a few plans' patterns allow longer national numbers.
-  return valid && valid.e164.length <= 16 ? valid : null;
+  const valid = readPhone(digits, international, country);
+  return valid && fitsE164(valid) ? valid : null;
 }
 
-function validateAsWritten(
+/** E.164 caps a number at 15 digits; a few plans' patterns allow longer national numbers. */
+export function fitsE164(valid: ValidNumber): boolean {
+  return valid.e164.length <= 16;
+}
+
+/** As validatePhone, without E.164's length cap: what the numbering plans make of the digits. */
+export function readPhone(
   digits: string,
   international: boolean,
   country: string,
@@ -265,6 +270,13 @@ function validateAsWritten(
   if (digits.startsWith('00') && !home?.idd?.test('00'))
     return validateInternational(digits.slice(2));
   return null;
+}
+
+/** The shortest and longest national numbers of `country`'s plan, or null for an unknown region. */
+export function nationalLengths(country: string): { min: number; max: number } | null {
+  const p = plan(country);
+  if (!p || p.lengths.size === 0) return null;
+  return { min: Math.min(...p.lengths), max: Math.max(...p.lengths) };
 }
 
 /** Whether `country` is a region the metadata knows (`US`, `GB`, …). */
