@@ -285,7 +285,7 @@ function deliberate(text: string, t: NumberFound, planted: string[]): string | n
   const span = text.slice(t.startsAt, t.endsAt);
   const ext = t.number.ext ?? '';
   const digits = span.replace(/\D/g, '').length - ext.length;
-  if (digits < 7) return 'fewer than 7 digits';
+  if (digits < 7 || t.number.number.length < 8) return 'fewer than 7 digits';
   const number = span.slice(0, ext ? span.lastIndexOf(ext) : span.length);
   const core = number.replace(/^[^\d+]+|[^\d]+$/g, '');
   if (/^\d{7}$/.test(core)) return '7 digits unseparated';
@@ -392,5 +392,5 @@ describe('differential: findPhoneNumbers vs libphonenumber-js max findPhoneNumbe
     expect(agreement).toBeGreaterThanOrEqual(0.99);
     // The exclusions stay exclusions, not a place for regressions to hide.
     expect(raw).toBeGreaterThanOrEqual(0.96);
-  });
+  }, 120_000); // ~6 s alone on one core, most of it libphonenumber's matcher; more under load
 });
