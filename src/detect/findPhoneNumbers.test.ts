@@ -178,6 +178,7 @@ describe('findPhoneNumbers: dials exactly what is written (issue 13)', () => {
     ['Contact (03222-0500)', 'BD', ['+88032220500']], // not ZIP+4
     ['020.67.197.51', 'MG', ['+261206719751']], // not an IP address
     ['09.02.78.58.22', 'FR', ['+33902785822']], // not a date and a time
+    ['073-407.60.64', 'SE', ['+46734076064']], // not decimals
     ['(8 240) 8-16-13 x204', 'TM', ['+99324081613;ext=204']],
     ['+49 800 45259565 10:30', 'BR', ['+4980045259565']], // a time ends it
     ['017 6247 15.03.2024', 'FI', ['+358176247']], // and a date

@@ -280,22 +280,45 @@ function isLookAlikeShape(
     /^(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$/.test(groups[0]!)
   )
     return true; // 20240315
-  // Groups just as the numbering plan writes them ("61 756 792", "26.41.31.76", "03222-0500") are
-  // the number, not thousands, versions or postal codes.
-  if (groups.length > 1 && groupedAsPlan(groups, valid)) {
-    return (
-      uniform === '.' && groups.length === 4 && !groups.every((g) => g.length === 2) && isIp(groups)
-    );
+  // Decimals: "80.585 (79.964)", "(80).(585) (79).(9)64" — a dot mixed with other separators
+  // (unless grouped as the plan writes the number, "073-407.60.64").
+  const dots = seps.filter((x) => x.includes('.'));
+  if (dots.some((x) => x !== '.')) return true;
+  if (dots.length >= 2 && dots.length < seps.length && !groupedAsPlan(groups, valid)) return true;
+  const shape = groupingShape(groups, uniform, seps, lead);
+  if (shape) {
+    // Groups just as the numbering plan writes them ("61 756 792", "26.41.31.76", "03222-0500")
+    // are the number, not thousands, versions or postal codes; IP addresses stay addresses unless
+    // written in pairs.
+    if (!groupedAsPlan(groups, valid)) return true;
+    return shape === 'ip' && !groups.every((g) => g.length === 2);
   }
+  // Unseparated national digits shorter than 8 are more often counts or ids than numbers, except
+  // where the plan has no longer numbers or writes this one so.
+  if (groups.length === 1 && !lead.includes('(') && groups[0]!.length < 8) {
+    const lengths = nationalLengths(country);
+    if (lengths && lengths.max <= 7 && valid.country === country) return false;
+    return !groupedAsPlan(groups, valid);
+  }
+  return false;
+}
+
+/** Thousands, versions, IP addresses and postal codes, judged from the groups alone. */
+function groupingShape(
+  groups: string[],
+  uniform: string | null,
+  seps: string[],
+  lead: string,
+): 'ip' | 'version' | 'thousands' | 'postal' | null {
   if (uniform === '.') {
-    if (groups.length === 4 && isIp(groups)) return true;
-    if (groups.slice(1).some((g) => g.length === 1)) return true; // version 10.0.19045.2965
+    if (groups.length === 4 && isIp(groups)) return 'ip';
+    if (groups.slice(1).some((g) => g.length === 1)) return 'version'; // 10.0.19045.2965
     if (
       groups.length >= 2 &&
       groups[0]!.length <= 3 &&
       groups.slice(1).every((g) => g.length === 3)
     )
-      return true; // 1.234.567 thousands
+      return 'thousands'; // 1.234.567
   }
   if (
     uniform === ' ' &&
@@ -304,25 +327,15 @@ function isLookAlikeShape(
     groups.length >= 3 &&
     groups.slice(1).every((g) => g.length === 3)
   )
-    return true; // 1 234 567
+    return 'thousands'; // 1 234 567
   if (
     groups.length === 2 &&
     seps[0] === '-' &&
     groups[0]!.length === 5 &&
     (groups[1]!.length === 4 || groups[1]!.length === 3)
   )
-    return true; // ZIP+4, CEP
-  // Decimals: "80.585 (79.964)", "(80).(585) (79).(9)64" — a dot mixed with other separators.
-  const dots = seps.filter((x) => x.includes('.'));
-  if (dots.some((x) => x !== '.') || (dots.length >= 2 && dots.length < seps.length)) return true;
-  // Unseparated national digits shorter than 8 are more often counts or ids than numbers, except has no longer numbers.
-  // where the plan has no longer numbers or writes this one so.
-  if (groups.length === 1 && !lead.includes('(') && groups[0]!.length < 8) {
-    const lengths = nationalLengths(country);
-    if (lengths && lengths.max <= 7 && valid.country === country) return false;
-    return !groupedAsPlan(groups, valid);
-  }
-  return false;
+    return 'postal'; // ZIP+4, CEP
+  return null;
 }
 
 function isIp(groups: string[]): boolean {
