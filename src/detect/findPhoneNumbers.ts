@@ -465,11 +465,11 @@ function blockedGroups(s: string, cand: Candidate): boolean[] {
       (sep === '/' || sep === '-' || sep === '.') &&
       seps[g + 2] === sep &&
       plausibleDate(groups[g]!, groups[g + 1]!, groups[g + 2]!) &&
-      // The whole date, not the tail of a longer group run ("0800-12-12-12").
-      // A date of its own, not groups of a number ("(8 240) 8-16-13", Turkmenistan).
+      // A date of its own, not groups of a number ("(8 240) 8-16-13", Turkmenistan) …
       (g === 0 ||
         PURE_SPACE.test(seps[g]!) ||
         (/\s/.test(seps[g]!) && (sep === '/' || groups[g + 2]!.length === 4))) &&
+      // … nor the start of a longer run of groups ("0800-12-12-12").
       (g + 3 >= groups.length || seps[g + 3] !== sep)
     )
       blocked[g] = blocked[g + 1] = blocked[g + 2] = true;
