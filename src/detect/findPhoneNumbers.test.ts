@@ -138,6 +138,86 @@ describe('findPhoneNumbers: look-alikes are rejected', () => {
   });
 });
 
+describe('findPhoneNumbers: dials exactly what is written (issue 13)', () => {
+  it.each([
+    // The region's own international prefix, as the metadata defines it (SG: 0[0-3]\d).
+    ['0081-650-333-6000', 'SG', ['+16503336000']],
+    ['001 44 20 7946 0958', 'SG', ['+442079460958']],
+    ['011 44 20 7946 0958', 'US', ['+442079460958']],
+    // A prefix followed by 0 is no prefix (libphonenumber's rule): national.
+    ['0 1800 7493 524', 'PL', []],
+    ['Room 12 415-555-2671', 'US', ['+14155552671']],
+    ['12 (415) 555-2671', 'US', ['+14155552671']],
+    ['415-555-2671 2 times', 'US', ['+14155552671']],
+    ['Room 12 415 555 2671', 'US', []],
+    // Slashes between numbers and before extensions.
+    ['Call 1-650-333-6000/x12', 'US', ['+16503336000;ext=12']],
+    ['Phone: 415-555-2671/Fax: 650-253-0000', 'US', ['+14155552671', '+16502530000']],
+    ['651-234-2345/332-445-1234', 'US', ['+16512342345', '+13324451234']],
+    ['Tel / 415-555-2671', 'US', ['+14155552671']],
+    // Extensions, dial waits, Australian 1800 numbers, Arabic and Persian digits.
+    ['(415) 555-2671 int. 3456', 'US', ['+14155552671;ext=3456']],
+    ['0~0 1 650 333 6000', 'DE', ['+16503336000']],
+    ['1800-10-10 22', 'AU', ['+611800101022']],
+    ['\u0664\u0661\u0665-\u0665\u0665\u0665-\u0662\u0666\u0667\u0661', 'US', ['+14155552671']],
+    ['\u06f4\u06f1\u06f5-\u06f5\u06f5\u06f5-\u06f2\u06f6\u06f7\u06f1', 'US', ['+14155552671']],
+    [
+      '+\u0669\u0667\u0661 \u0665\u0660 \u0661\u0662\u0663 \u0664\u0665\u0666\u0667',
+      'US',
+      ['+971501234567'],
+    ],
+    // Brackets that pair up.
+    ['(415-555-2671)', 'US', ['+14155552671']],
+    ['(415 555-2671', 'US', ['+14155552671']], // an opening bracket alone is left out
+    ['(415) 555.2671', 'US', ['+14155552671']],
+    // Found by the differential test (differential.test.ts).
+    ['(268) 406-6439 € 99,00', 'US', ['+12684066439']], // the next amount's symbol
+    ['$1,234.56 +1 264 498 5064', 'IN', ['+12644985064']],
+    ['61 756 792', 'LV', ['+37161756792']], // grouped as the plan writes it, not thousands
+    ['26.41.31.76', 'DK', ['+4526413176']],
+    ['Contact (03222-0500)', 'BD', ['+88032220500']], // not ZIP+4
+    ['020.67.197.51', 'MG', ['+261206719751']], // not an IP address
+    ['09.02.78.58.22', 'FR', ['+33902785822']], // not a date and a time
+    ['073-407.60.64', 'SE', ['+46734076064']], // not decimals
+    ['(8 240) 8-16-13 x204', 'TM', ['+99324081613;ext=204']],
+    ['+49 800 45259565 10:30', 'BR', ['+4980045259565']], // a time ends it
+    ['017 6247 15.03.2024', 'FI', ['+358176247']], // and a date
+    ['(800 7323) 03/15/2024', 'QA', ['+9748007323']],
+    ['(1600-6701) 12%', 'KR', ['+8216006701']], // and an amount
+    ['Zimmer 4 (02717 956 137)', 'IN', ['+912717956137']], // and a bracket
+    ['+381-909-3416 /056 5410 0190 ext. 12', 'GB', ['+3819093416', '+445654100190;ext=12']],
+    ['(8 (751) 929 7567)', 'KZ', ['+77519297567']],
+    ['¥12,000 6800 2369', 'MO', ['+85368002369']],
+    ['0800 90964773553', 'DE', []], // 16 digits of E.164: no number, and no tail of it
+    // Validity as full metadata judges it.
+    ['+1800-123-4567', 'US', []],
+    ['+62 39945926', 'US', []],
+    ['+1 800-223-4567', 'US', ['+18002234567']],
+  ])('%s (%s)', (text, country, expected) => {
+    expect(uris(text, country)).toEqual(expected);
+  });
+
+  it.each([
+    ['decimals', '80.585 (79.964)'],
+    ['decimals', '(80).(585) (79).(9)64'],
+    ['unbalanced brackets', '213(3734253'],
+    ['identifiers', 'A415-666-7777'],
+    ['identifiers', '\u00c9415-666-7777'],
+    ['identifiers', 'R\u00e9415-555-2671'],
+    ['identifiers', '(415)6667777\u00c9'],
+    ['identifiers', 'Re\u0301415-555-2671'],
+    ['identifiers', '\u0416415-555-2671'],
+    ['paths', '/contacts/4155552671/'],
+    ['ranges', '1000~2000'],
+  ])('rejects %s: %s', (_kind, text) => {
+    expect(uris(text)).toEqual([]);
+  });
+
+  it('keeps numbers run into Japanese text', () => {
+    expect(uris('電話03-1234-5678まで', 'JP')).toEqual(['+81312345678']);
+  });
+});
+
 describe('mayContainPhoneNumber', () => {
   it.each([
     ['no digits', false],
@@ -145,6 +225,7 @@ describe('mayContainPhoneNumber', () => {
     ['1234567', true],
     ['１２３４５６７', true],
     ['a1b2c3d4e5f6g7', true],
+    ['\u0664\u0661\u0665\u0665\u0665\u0662\u0666', true],
   ])('%s → %s', (text, expected) => {
     expect(mayContainPhoneNumber(text)).toBe(expected);
   });

@@ -5,7 +5,7 @@ import {
   isValidPhoneNumber,
   parsePhoneNumberFromString,
   type CountryCode,
-} from 'libphonenumber-js/min';
+} from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/mobile/examples';
 import {
   formatInternational,
@@ -38,6 +38,14 @@ describe('validatePhone', () => {
     ['030901820', false, 'DE', '+4930901820'],
     ['5555555', false, 'US', null],
     ['1234567890123456', true, 'US', null],
+    // The region's own international prefix first (SG: 0[0-3]\d), and `00` only after it.
+    ['00816503336000', false, 'SG', '+16503336000'],
+    ['0016503336000', false, 'SG', '+16503336000'],
+    // Full (max) validity: a number must be of one of its plan's types.
+    ['18001234567', true, 'US', null],
+    ['6239945926', true, 'US', null],
+    ['18002234567', true, 'US', '+18002234567'],
+    ['487493524', true, 'US', null],
   ])('%s (international %s, %s) → %s', (digits, intl, country, e164) => {
     expect(validatePhone(digits, intl, country)?.e164 ?? null).toBe(e164);
   });

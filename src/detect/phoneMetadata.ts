@@ -1,11 +1,14 @@
-// Fast phone-number validation and formatting over libphonenumber-js's "min" metadata.
+// Fast phone-number validation and formatting with libphonenumber-js's "max" validity: its "min"
+// metadata (shared with the UI's formatting) plus the number-type patterns min leaves out
+// (numberTypes.ts, generated from "max"), so "+1 800 123 4567" or "+62 39945926" are rejected.
 //
 // libphonenumber-js's own parse/isValid costs ~10 µs per call (it rebuilds its metadata wrapper and
 // regexps each time). A CRM list has thousands of numbers, so we read the same metadata through its
 // `Metadata` class once per numbering plan and keep the compiled regexps: ~0.1 µs per check. The
-// results are cross-checked against libphonenumber-js's `isValidPhoneNumber` in phoneMetadata.test.ts.
+// results are cross-checked against libphonenumber-js's (max) `isValidPhoneNumber` in phoneMetadata.test.ts.
 import { Metadata } from 'libphonenumber-js/core';
 import metadataJson from 'libphonenumber-js/min/metadata';
+import { NUMBER_TYPES } from './numberTypes';
 
 /** The parts of libphonenumber-js's (untyped) numbering-plan API we use. */
 interface FormatApi {
@@ -72,6 +75,13 @@ function compileTypes(np: NumberingPlanApi): Plan['types'] {
   return out;
 }
 
+function generatedTypes(key: string): Plan['types'] {
+  const types = NUMBER_TYPES[key];
+  return types
+    ? types.map(([pattern, lengths]) => ({ pattern: new RegExp(`^(?:${pattern})$`), lengths }))
+    : null;
+}
+
 /** libphonenumber-js's validity: the plan's pattern and, where types are known, one type's. */
 function isValidFor(p: Plan, national: string): boolean {
   if (!p.valid.test(national)) return false;
@@ -112,7 +122,7 @@ function plan(key: string): Plan | null {
       prefix: prefix ? new RegExp(`^(?:${prefix})`) : null,
       transform: np.nationalPrefixTransformRule() ?? null,
       leading: leading ? new RegExp(`^(?:${leading})`) : null,
-      types: np.hasTypes() ? compileTypes(np) : null,
+      types: np.hasTypes() ? compileTypes(np) : generatedTypes(key),
       formats: null,
     };
   }
@@ -226,31 +236,47 @@ export function validatePhone(
   international: boolean,
   country: string,
 ): ValidNumber | null {
-  const valid = validateAsWritten(digits, international, country);
-  // E.164 caps a number at 15 digits; a few plans' patterns allow longer national numbers.
-  return valid && valid.e164.length <= 16 ? valid : null;
+  const valid = readPhone(digits, international, country);
+  return valid && fitsE164(valid) ? valid : null;
 }
 
-function validateAsWritten(
+/** E.164 caps a number at 15 digits; a few plans' patterns allow longer national numbers. */
+export function fitsE164(valid: ValidNumber): boolean {
+  return valid.e164.length <= 16;
+}
+
+/** As validatePhone, without E.164's length cap: what the numbering plans make of the digits. */
+export function readPhone(
   digits: string,
   international: boolean,
   country: string,
 ): ValidNumber | null {
   if (international) return validateInternational(digits);
-  // `00` is the international prefix almost everywhere, so read "00 44 20 …" as +44 even in the US.
-  if (digits.startsWith('00')) {
-    const intl = validateInternational(digits.slice(2));
-    if (intl) return intl;
-  }
+  // The region's own international prefix first, exactly as the metadata defines it (Singapore's
+  // `0[0-3]\d`: "008 1 650 …" is +1 650 …, not +81 …), as libphonenumber does; followed by a 0 it is
+  // not one (libphonenumber's rule too).
   const home = plan(country);
   if (home?.idd) {
     const idd = home.idd.exec(digits);
-    if (idd && idd[0].length > 0) {
+    if (idd && idd[0].length > 0 && digits[idd[0].length] !== '0') {
       const intl = validateInternational(digits.slice(idd[0].length));
       if (intl) return intl;
     }
   }
-  return validateNational(digits, country);
+  const national = validateNational(digits, country);
+  if (national) return national;
+  // `00` is the international prefix almost everywhere: "00 44 20 …" in the US (whose prefix is
+  // 011) is read as +44 when it is no national number.
+  if (digits.startsWith('00') && !home?.idd?.test('00'))
+    return validateInternational(digits.slice(2));
+  return null;
+}
+
+/** The shortest and longest national numbers of `country`'s plan, or null for an unknown region. */
+export function nationalLengths(country: string): { min: number; max: number } | null {
+  const p = plan(country);
+  if (!p || p.lengths.size === 0) return null;
+  return { min: Math.min(...p.lengths), max: Math.max(...p.lengths) };
 }
 
 /** Whether `country` is a region the metadata knows (`US`, `GB`, …). */
