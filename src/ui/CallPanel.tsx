@@ -49,6 +49,11 @@ export function CallPanel({
           </span>
         )}
       </div>
+      {call.remoteDigits && (
+        <p class="c2c-number" data-testid="call-remote-digits">
+          {t('remoteDigits', call.remoteDigits)}
+        </p>
+      )}
       {call.error && <p class="c2c-error">{describeError(call.error, call.provider)}</p>}
       {error && <p class="c2c-error">{error}</p>}
       {live && (
