@@ -113,20 +113,28 @@ export function CallPanel({
           ))}
         </div>
       )}
-      {waiting && (
-        <div class="c2c-waiting" role="alert">
-          <span>{t('callWaiting', formatTarget(waiting.target))}</span>
-          <button
-            class="c2c-answer"
-            onClick={(e) => e.isTrusted && run(background.send('answer', {}))}
-          >
-            {t('answer')}
-          </button>
-          <button onClick={(e) => e.isTrusted && run(background.send('decline', {}))}>
-            {t('decline')}
-          </button>
-        </div>
-      )}
+      {waiting && <WaitingCall waiting={waiting} run={run} />}
+    </div>
+  );
+}
+
+/** A second call ringing during this one (call waiting): answer it (ending this one) or decline it. */
+function WaitingCall({
+  waiting,
+  run,
+}: {
+  waiting: CallSnapshot;
+  run(action: Promise<unknown>): void;
+}) {
+  return (
+    <div class="c2c-waiting" role="alert">
+      <span>{t('callWaiting', formatTarget(waiting.target))}</span>
+      <button class="c2c-answer" onClick={(e) => e.isTrusted && run(background.send('answer', {}))}>
+        {t('answer')}
+      </button>
+      <button onClick={(e) => e.isTrusted && run(background.send('decline', {}))}>
+        {t('decline')}
+      </button>
     </div>
   );
 }
