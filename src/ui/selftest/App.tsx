@@ -1,12 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { CallFailure } from '../../src/call/provider';
-import type { Diagnostics } from '../../src/messaging/protocol';
-import { background, useAppState } from '../../src/ui/appState';
-import { diagnosticsReport, type SelfTestChecks } from '../../src/ui/diagnosticsReport';
-import { Field } from '../../src/ui/forms';
-import { describeError, t, uiLanguage } from '../../src/ui/i18n';
-import { queryMicrophone, type MicState } from '../../src/ui/microphoneAccess';
+import { CallFailure } from '../../call/provider';
+import type { Diagnostics } from '../../messaging/protocol';
+import { background, useAppState } from '../appState';
+import { diagnosticsReport, type SelfTestChecks } from '../diagnosticsReport';
+import { Field } from '../forms';
+import { describeError, t, uiLanguage } from '../i18n';
+import { queryMicrophone, type MicState } from '../microphoneAccess';
 
 type BackendCheck = NonNullable<SelfTestChecks['backend']>;
 
