@@ -1,6 +1,8 @@
 // Agent accounts: creation, access keys (scrypt-hashed, compared in constant time), sessions.
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import type { AgentAccount } from '../src/contract/agent';
+import { AGENT_NAME, CONTACT_ID as VONAGE_USER } from '../src/contract/ids';
 import type { AgentRow } from './db/schema';
 import type { Store } from './db/store';
 
@@ -13,22 +15,16 @@ const scrypt = promisify(scryptCb) as (
 
 const SCRYPT = { N: 16_384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 const KEY_LEN = 32;
-export const AGENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-const VONAGE_USER = /^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,127}$/;
 
 export class AgentError extends Error {}
 
-/** Public view of an agent (what `/api/session` returns and the CLI lists). */
-export interface AgentInfo {
-  name: string;
-  admin: boolean;
-  disabled: boolean;
-  vonageUser?: string;
-  cuid?: string;
-}
-
-export function agentInfo(row: AgentRow): AgentInfo {
-  const info: AgentInfo = { name: row.name, admin: row.admin === 1, disabled: row.disabled === 1 };
+/** Public view of an agent (what the CLI lists; `/api/session` returns it without `disabled`). */
+export function agentInfo(row: AgentRow): AgentAccount {
+  const info: AgentAccount = {
+    name: row.name,
+    admin: row.admin === 1,
+    disabled: row.disabled === 1,
+  };
   if (row.vonage_user) info.vonageUser = row.vonage_user;
   if (row.cuid) info.cuid = row.cuid;
   return info;
@@ -79,7 +75,7 @@ export async function addAgent(
   store: Store,
   name: string,
   opts: AddAgentOptions = {},
-): Promise<{ agent: AgentInfo; accessKey: string }> {
+): Promise<{ agent: AgentAccount; accessKey: string }> {
   if (!AGENT_NAME.test(name)) {
     throw new AgentError(
       `Invalid agent name "${name}": use letters, digits, "_", "." or "-" (max 64)`,
@@ -109,7 +105,7 @@ export async function addAgent(
   return { agent: agentInfo(row), accessKey };
 }
 
-export async function listAgents(store: Store): Promise<AgentInfo[]> {
+export async function listAgents(store: Store): Promise<AgentAccount[]> {
   return (await store.listAgents()).map(agentInfo);
 }
 

@@ -7,11 +7,12 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import type { Dialect } from './dialect';
 import { migrate } from './migrations';
 import type { Database } from './schema';
 import { FifoSqliteDialect } from './sqliteDriver';
 
-export type Dialect = 'sqlite' | 'pg';
+export type { Dialect } from './dialect';
 
 export interface Db {
   db: Kysely<Database>;

@@ -1,6 +1,6 @@
 // Versioned schema migrations, run at start. One schema; column types differ only where the engines do.
 import { Migrator, type Kysely, type Migration } from 'kysely';
-import type { Dialect } from './connect';
+import type { Dialect } from './dialect';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
   const id = dialect === 'pg' ? 'bigserial' : 'integer';

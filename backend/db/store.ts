@@ -7,6 +7,7 @@ import {
   type QueryResult,
   type Transaction,
 } from 'kysely';
+import type { CallRecord, CallsPage } from '../../src/contract/call';
 import type { Bus } from '../bus';
 import { NOTIFY_CHANNEL } from '../bus';
 import type { Db } from './connect';
@@ -14,28 +15,7 @@ import { GroupCommit, type WriteJob } from './groupCommit';
 import type { AgentRow, CallRow, Database, NewCall } from './schema';
 
 /** What clients see of a call (history items and live updates). */
-export interface CallView {
-  uuid: string;
-  provider: string;
-  direction: string;
-  status: string;
-  reason: string | null;
-  agent: string | null;
-  from: string | null;
-  to: string | null;
-  conversationUuid: string | null;
-  parentUuid: string | null;
-  createdAt: number;
-  startedAt: number | null;
-  answeredAt: number | null;
-  endedAt: number | null;
-  duration: number | null;
-  price: string | null;
-  rate: string | null;
-  network: string | null;
-}
-
-export function toCallView(row: CallRow | NewCall): CallView {
+export function toCallView(row: CallRow | NewCall): CallRecord {
   return {
     uuid: row.uuid,
     provider: row.provider,
@@ -385,7 +365,7 @@ export class Store {
     agent: string | null;
     limit: number;
     cursor?: { createdAt: number; uuid: string };
-  }): Promise<{ items: CallView[]; nextCursor: string | null }> {
+  }): Promise<CallsPage> {
     let query = this.db.selectFrom('calls').selectAll().where('parent_uuid', 'is', null);
     if (opts.agent !== null) query = query.where('agent', '=', opts.agent);
     const cursor = opts.cursor;

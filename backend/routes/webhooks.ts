@@ -15,6 +15,7 @@ import {
   type NccoAction,
 } from '../vonageWebhook';
 import { vonageCallContextSchema } from '../../src/call/vonageContext';
+import { CONTACT_ID as CONTACT } from '../../src/contract/ids';
 
 // Printable only: PostgreSQL text cannot hold NUL, and nothing legitimate has control characters.
 const text = z
@@ -46,7 +47,6 @@ const eventSchema = z
  */
 const ANSWER_WRITE = { durable: false } as const;
 
-const CONTACT = /^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,127}$/;
 const INBOUND_TALK = 'Please wait while we connect you to an agent.';
 const NO_AGENT_TALK = 'Sorry, all our agents are busy right now. Please call again later.';
 

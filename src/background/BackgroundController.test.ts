@@ -2,7 +2,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { CallFailure, type CallProvider, type ProviderContext } from '../call/provider';
-import { offscreenChannel, type AppState } from '../messaging/protocol';
+import type { AppState } from '../messaging/background';
+import { offscreenChannel } from '../messaging/offscreen';
 import { CallSession, sessionHandlers } from '../offscreen/CallSession';
 import { BackgroundController } from './BackgroundController';
 import type { CallHost } from './callHost';

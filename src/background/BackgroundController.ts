@@ -4,18 +4,20 @@ import { browser } from 'wxt/browser';
 import { CallFailure } from '../call/provider';
 import type { CallError } from '../call/state';
 import {
-  backgroundChannel,
-  CONTENT_SCRIPT_METHODS,
-  offscreenChannel,
-  offscreenEventsChannel,
-  offscreenStateSchema,
   APP_STATE_KEY,
+  CONTENT_SCRIPT_METHODS,
   type AppState,
   type BackgroundProtocol,
+} from '../messaging/background';
+import { backgroundChannel } from '../messaging/background.schemas';
+import {
+  offscreenChannel,
+  offscreenStateSchema,
   type OffscreenConfig,
   type OffscreenState,
-} from '../messaging/protocol';
-import type { Handlers, MessageSender } from '../messaging/channel';
+} from '../messaging/offscreen';
+import { CONFIGURE_REASON, offscreenEventsChannel } from '../messaging/offscreenEvents';
+import type { Handlers, MessageSender } from '../messaging/types';
 import { loadSettings, SETTINGS_KEY } from '../settings/storage';
 import { endSession, requestRecentCalls, requestSession, type SignedIn } from './backendApi';
 import { offscreenCallHost, type CallHost } from './callHost';
@@ -277,7 +279,7 @@ export class BackgroundController {
     const error = state?.call?.phase === 'ended' ? state.call.error : undefined;
     if (error && before?.call?.phase !== 'ended')
       void this.onFailure(CallFailure.fromCallError(error));
-    if (reason !== 'configure') void this.broadcast();
+    if (reason !== CONFIGURE_REASON) void this.broadcast();
   }
 
   /** After a restart of the worker: the mirror first (fast), then the offscreen document (truth). */

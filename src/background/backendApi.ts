@@ -1,13 +1,10 @@
-// The extension's calls to its backend: sign-in and sign-out, with errors mapped to clear codes.
+// The extension's calls to its backend: sign-in, sign-out and the call history, through the typed client.
 import { z } from 'zod';
 import { CallFailure } from '../call/provider';
-import { backendRequest } from '../call/backendRequest';
-import {
-  agentInfoSchema,
-  recentCallSchema,
-  type AgentInfo,
-  type RecentCall,
-} from '../messaging/protocol';
+import { backendClient, expectOk } from '../call/backendClient';
+import type { AgentInfo } from '../contract/agent';
+import { agentInfoSchema, callRecordSchema } from '../contract/schemas';
+import type { RecentCall } from '../messaging/background';
 
 export const sessionResponseSchema = z.object({
   token: z.string().min(1),
@@ -27,27 +24,10 @@ export async function requestSession(
   accessKey: string,
   fetchImpl = fetch,
 ): Promise<SignedIn> {
-  const response = await backendRequest(
-    new URL('/api/session', backendUrl),
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ accessKey }),
-    },
-    fetchImpl,
-  );
-  if (response.status === 401 || response.status === 403) {
-    throw new CallFailure('invalid-credentials', 'the backend did not accept this access key');
-  }
-  if (response.status === 429) {
-    throw new CallFailure(
-      'invalid-credentials',
-      'too many sign-in attempts; wait a minute and try again',
-    );
-  }
-  if (!response.ok)
-    throw new CallFailure('backend-unreachable', `sign-in failed with HTTP ${response.status}`);
-  const parsed = sessionResponseSchema.safeParse(await response.json().catch(() => null));
+  const response = await backendClient(backendUrl, { fetch: fetchImpl }).api.session.$post({
+    json: { accessKey },
+  });
+  const parsed = sessionResponseSchema.safeParse(await expectOk(response, 'sign-in'));
   if (!parsed.success)
     throw new CallFailure(
       'backend-unreachable',
@@ -61,15 +41,24 @@ export async function requestSession(
 }
 
 export async function endSession(auth: SignedIn, fetchImpl = fetch): Promise<void> {
-  await backendRequest(
-    new URL('/api/session', auth.backendUrl),
-    {
-      method: 'DELETE',
-      headers: { authorization: `Bearer ${auth.token}` },
-    },
-    fetchImpl,
-  ).catch(() => undefined);
+  await backendClient(auth.backendUrl, { token: auth.token, fetch: fetchImpl })
+    .api.session.$delete()
+    .catch(() => undefined);
 }
+
+/** The fields of a history row the popup shows; a row without them is skipped, not the page. */
+const historyRowSchema = callRecordSchema
+  .pick({
+    uuid: true,
+    direction: true,
+    status: true,
+    from: true,
+    to: true,
+    createdAt: true,
+    answeredAt: true,
+    endedAt: true,
+  })
+  .partial({ from: true, to: true, answeredAt: true, endedAt: true });
 
 /** The agent's history from `GET /api/calls`, newest first, reduced to what the popup shows. */
 export async function requestRecentCalls(
@@ -77,31 +66,25 @@ export async function requestRecentCalls(
   limit: number,
   fetchImpl = fetch,
 ): Promise<RecentCall[]> {
-  const url = new URL('/api/calls', auth.backendUrl);
-  url.searchParams.set('limit', String(limit));
-  const response = await backendRequest(
-    url,
-    { headers: { authorization: `Bearer ${auth.token}` } },
-    fetchImpl,
-  );
-  if (response.status === 401)
-    throw new CallFailure('session-expired', 'the backend ended the session');
-  if (!response.ok) throw new CallFailure('backend-unreachable', `calls: HTTP ${response.status}`);
-  const body = (await response.json().catch(() => null)) as { items?: unknown } | null;
-  const rows = Array.isArray(body?.items) ? (body.items as Record<string, unknown>[]) : [];
+  const response = await backendClient(auth.backendUrl, {
+    token: auth.token,
+    fetch: fetchImpl,
+  }).api.calls.$get({ query: { limit: String(limit) } });
+  const body: unknown = await expectOk(response, 'calls');
+  const rows: unknown[] = Array.isArray((body as { items?: unknown } | null)?.items)
+    ? (body as { items: unknown[] }).items
+    : [];
   const items: RecentCall[] = [];
   for (const row of rows) {
-    const inbound = row.direction === 'inbound';
-    const parsed = recentCallSchema.safeParse({
-      uuid: row.uuid,
-      direction: row.direction,
-      status: row.status,
-      remote: (inbound ? row.from : row.to) ?? null,
-      createdAt: row.createdAt,
-      answeredAt: row.answeredAt ?? null,
-      endedAt: row.endedAt ?? null,
+    const parsed = historyRowSchema.safeParse(row);
+    if (!parsed.success) continue;
+    const { from, to, answeredAt, endedAt, ...rest } = parsed.data;
+    items.push({
+      ...rest,
+      remote: (rest.direction === 'inbound' ? from : to) ?? null,
+      answeredAt: answeredAt ?? null,
+      endedAt: endedAt ?? null,
     });
-    if (parsed.success) items.push(parsed.data);
   }
   return items;
 }

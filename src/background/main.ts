@@ -1,7 +1,7 @@
 // Background service worker wiring: the controller plus badge, notifications, commands and install.
 import { browser } from 'wxt/browser';
-import type { AppState } from '../messaging/protocol';
-import { describeTarget } from '../call/target';
+import type { AppState } from '../messaging/background';
+import { describeTarget } from '../contract/target';
 import { t } from '../ui/i18n';
 import { selectionToTarget } from '../detect/selectionToTarget';
 import { loadSettings, SETTINGS_KEY } from '../settings/storage';

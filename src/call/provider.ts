@@ -1,6 +1,6 @@
 // The interface every call provider implements; the offscreen call session drives exactly one of them.
 import type { CallError, EndReason, ErrorCode, ProviderStatus } from './state';
-import type { Target } from './target';
+import type { Target } from '../contract/target';
 import type { Settings } from '../settings/schema';
 
 export type ProviderName = 'builtin' | 'vonage' | 'clevertap';

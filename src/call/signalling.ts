@@ -1,17 +1,13 @@
 // The built-in provider's signalling protocol: JSON messages over the backend's WebSocket (`/signal`).
 // Shared by the backend relay, the extension's offscreen document and the softphone page.
 import { z } from 'zod';
+import { ADDRESS } from '../contract/ids';
 
 /**
  * Who a message is for: `tel:+E164` and `contact:<id>` are softphone lines, `agent:<name>` is an agent,
  * `agent:*` asks the backend for any available agent (round robin).
  */
-export const addressSchema = z
-  .string()
-  .max(140)
-  .regex(
-    /^(tel:\+[1-9]\d{6,14}|contact:[A-Za-z0-9][A-Za-z0-9_.@:-]{0,127}|agent:(\*|[A-Za-z0-9][A-Za-z0-9_.-]{0,63}))$/,
-  );
+export const addressSchema = z.string().max(140).regex(ADDRESS);
 export type Address = z.infer<typeof addressSchema>;
 
 const callId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/);

@@ -1,6 +1,6 @@
 // The call state every context agrees on: the offscreen document owns it, everyone else mirrors it.
 import { z } from 'zod';
-import { targetSchema } from './target';
+import { targetSchema } from '../contract/schemas';
 
 export const endReasons = [
   'local-hangup',

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import type { AppState } from '../messaging/protocol';
+import type { AppState } from '../messaging/background';
 import type { CallSnapshot } from '../call/state';
 import { mergeAll } from '../locales/merge';
 import { mountCallBar } from './callBar';

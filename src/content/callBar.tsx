@@ -5,9 +5,9 @@
 import { render, type ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import type { AppState } from '../messaging/protocol';
+import { background, type AppState } from '../messaging/background';
 import type { CallError, CallSnapshot } from '../call/state';
-import { background, useNow, watchAppState } from '../ui/appState';
+import { useNow, watchAppState } from '../ui/appState';
 import { CallPanel } from '../ui/CallPanel';
 import {
   clampPosition,

@@ -1,7 +1,7 @@
 // Content script wiring: call buttons on numbers and contact ids, and the call bar.
 import { CallFailure } from '../call/provider';
 import { readSettings } from '../settings/read';
-import { background } from '../ui/appState';
+import { background } from '../messaging/background';
 import { t } from '../ui/i18n';
 import { mountCallBar } from './callBar';
 import { startDecorating } from './decorate';

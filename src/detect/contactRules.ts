@@ -1,6 +1,7 @@
 // Contact-ID rules: admin rules from settings plus the shipped presets for the supported CRMs.
 import type { ContactRule, Settings } from '../settings/schema';
-import type { Target } from '../call/target';
+import { CONTACT_ID } from '../contract/ids';
+import type { Target } from '../contract/target';
 
 export type ContactTarget = Extract<Target, { kind: 'contact' }>;
 
@@ -56,8 +57,6 @@ export const CONTACT_PRESETS: readonly ContactRule[] = [
     enabled: true,
   },
 ];
-
-const CONTACT_ID = /^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,127}$/;
 
 export interface CompiledContactRule {
   rule: ContactRule;

@@ -1,5 +1,5 @@
 // Finds valid phone numbers in plain text and rejects look-alikes (dates, money, IPs, labelled ids…).
-import type { Target } from '../call/target';
+import type { Target } from '../contract/target';
 import { formatInternational, validatePhone, type ValidNumber } from './phoneMetadata';
 
 export type PhoneTarget = Extract<Target, { kind: 'phone' }>;

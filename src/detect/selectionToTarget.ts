@@ -1,5 +1,5 @@
 // Turns a selected text (context menu "Call …") into a call target.
-import type { Target } from '../call/target';
+import type { Target } from '../contract/target';
 import { findPhoneNumbers } from './findPhoneNumbers';
 import { phoneFromHref } from './phoneFromHref';
 import { resolveDefaultCountry } from './defaultCountry';

@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { CallFailure } from '../call/provider';
-import { defineChannel, type Envelope } from './channel';
+import { defineChannel } from './channel';
+import type { Envelope } from './types';
 
 interface TestProtocol {
   add(data: { a: number; b: number }): number;

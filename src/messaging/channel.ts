@@ -3,34 +3,14 @@
 import { z } from 'zod';
 import type { CallError } from '../call/state';
 import { CallFailure } from '../call/provider';
-import { createClient, type Client, type Envelope } from './client';
+import { createClient, type Client } from './client';
+import type { Handlers, MessageSender, Protocol, SendMessage } from './types';
 
-export type { Envelope } from './client';
-
-/** `{ method(data): result }` — one data argument, typed result. */
-export type Protocol<P> = { [K in keyof P]: (data: never) => unknown };
 export type Schemas<P extends Protocol<P>> = { [K in keyof P]: z.ZodType<Parameters<P[K]>[0]> };
-export type Handlers<P extends Protocol<P>> = {
-  [K in keyof P]: (
-    data: Parameters<P[K]>[0],
-    sender: MessageSender,
-  ) => Promise<ReturnType<P[K]>> | ReturnType<P[K]>;
-};
-
-/** The parts of runtime.MessageSender we check (shared by chrome and the polyfill types). */
-export interface MessageSender {
-  id?: string;
-  url?: string;
-  origin?: string;
-  tab?: { id?: number; url?: string };
-  frameId?: number;
-}
 
 export type Reply = { ok: true; result: unknown } | { ok: false; error: CallError };
 
 const envelopeSchema = z.object({ channel: z.string(), type: z.string(), data: z.unknown() });
-
-type SendMessage = (message: Envelope) => Promise<unknown>;
 
 export interface Channel<P extends Protocol<P>> extends Client<P> {
   /**

@@ -2,20 +2,7 @@
 // checked by shape here; requests are validated by the receiver with the channel's schemas.
 import { CallFailure } from '../call/provider';
 import type { ErrorCode } from '../call/state';
-import type { Protocol } from './channel';
-import type { BackgroundProtocol } from './protocol';
-
-export const BACKGROUND_CHANNEL = 'c2c/background';
-export const OFFSCREEN_CHANNEL = 'c2c/offscreen';
-export const OFFSCREEN_EVENTS_CHANNEL = 'c2c/offscreen-events';
-/** storage.session key of the published AppState (no secrets in it: content scripts read it). */
-export const APP_STATE_KEY = 'appState';
-
-export interface Envelope {
-  channel: string;
-  type: string;
-  data: unknown;
-}
+import type { Protocol, SendMessage } from './types';
 
 export interface Client<P extends Protocol<P>> {
   readonly name: string;
@@ -28,7 +15,7 @@ export interface Client<P extends Protocol<P>> {
 
 export function createClient<P extends Protocol<P>>(
   name: string,
-  sendMessage: (message: Envelope) => Promise<unknown>,
+  sendMessage: SendMessage,
 ): Client<P> {
   return {
     name,
@@ -61,6 +48,3 @@ export function createClient<P extends Protocol<P>>(
     },
   };
 }
-
-export const backgroundClient = (send: (message: Envelope) => Promise<unknown>) =>
-  createClient<BackgroundProtocol>(BACKGROUND_CHANNEL, send);

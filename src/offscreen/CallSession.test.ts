@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CallFailure, type CallProvider, type ProviderContext } from '../call/provider';
 import { callSnapshotSchema } from '../call/state';
 import { DEFAULT_SETTINGS, type Settings } from '../settings/schema';
-import type { OffscreenConfig, OffscreenState } from '../messaging/protocol';
+import type { OffscreenConfig, OffscreenState } from '../messaging/offscreen';
 import { CallSession, ENDED_LINGER_MS } from './CallSession';
 
 class FakeProvider implements CallProvider {

@@ -7,15 +7,11 @@ import {
   type ProviderName,
 } from '../call/provider';
 import type { CallSnapshot, EndReason, ProviderStatus } from '../call/state';
-import type { Target } from '../call/target';
-import type {
-  CallTiming,
-  Diagnostics,
-  OffscreenConfig,
-  OffscreenProtocol,
-  OffscreenState,
-} from '../messaging/protocol';
-import type { Handlers } from '../messaging/channel';
+import type { Target } from '../contract/target';
+import type { CallTiming, Diagnostics } from '../messaging/background';
+import type { OffscreenConfig, OffscreenProtocol, OffscreenState } from '../messaging/offscreen';
+import { CONFIGURE_REASON } from '../messaging/offscreenEvents';
+import type { Handlers } from '../messaging/types';
 
 /** How long an ended call stays on screen with its reason before the UI returns to idle. */
 export const ENDED_LINGER_MS = 4000;
@@ -72,7 +68,7 @@ export class CallSession {
       if (this.state.call && this.state.call.phase !== 'ended')
         this.endCall(this.state.call.callId, 'failed');
     }
-    this.update({ configVersion: config?.version ?? null }, 'configure');
+    this.update({ configVersion: config?.version ?? null }, CONFIGURE_REASON);
     if (!config) {
       this.update({ provider: { provider: 'builtin', state: 'idle' } }, 'signed-out');
       return this.state;

@@ -1,7 +1,8 @@
 // Offscreen document wiring: the call session behind the background's channel.
 import { loadProvider } from '../call/providers';
-import { offscreenChannel, offscreenEventsChannel } from '../messaging/protocol';
-import type { MessageSender } from '../messaging/channel';
+import { offscreenChannel } from '../messaging/offscreen';
+import { offscreenEventsChannel } from '../messaging/offscreenEvents';
+import type { MessageSender } from '../messaging/types';
 import { CallSession, sessionHandlers } from './CallSession';
 import { microphonePermission, openMicrophone } from './microphone';
 

@@ -1,6 +1,6 @@
 // Microphone access from the offscreen document, which cannot show a permission prompt itself.
 import { CallFailure } from '../call/provider';
-import type { Diagnostics } from '../messaging/protocol';
+import type { Diagnostics } from '../messaging/background';
 
 export async function microphonePermission(
   nav: Navigator = navigator,

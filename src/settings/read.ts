@@ -2,19 +2,7 @@
 // validated when saved and Chrome validates policy against managed_schema.json; a value of the wrong
 // type still falls back to the default.
 import { browser } from 'wxt/browser';
-import type { Settings } from './schema';
-
-export const DEFAULTS: Settings = {
-  backendUrl: 'http://localhost:8787',
-  provider: 'builtin',
-  sites: [],
-  defaultCountry: '',
-  contactRules: [],
-  contactPresets: ['generic-cuid'],
-  callWaiting: false,
-  vonage: { region: 'US', telemetry: false },
-  clevertap: { callContext: 'Sales call' },
-};
+import { SETTINGS_DEFAULTS as DEFAULTS, type Settings } from '../contract/settings';
 
 export async function readSettings(): Promise<Settings> {
   const [local, managed] = await Promise.all([

@@ -53,7 +53,7 @@ describe('settings', () => {
 
 describe('content-script defaults', () => {
   it('match the schema defaults', async () => {
-    const { DEFAULTS } = await import('./read');
+    const { SETTINGS_DEFAULTS: DEFAULTS } = await import('../contract/settings');
     expect(DEFAULTS).toEqual(DEFAULT_SETTINGS);
   });
 });

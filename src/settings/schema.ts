@@ -1,5 +1,12 @@
 // The one settings schema: validates storage.local, storage.managed (policy) and imported JSON.
 import { z } from 'zod';
+import {
+  SETTINGS_DEFAULTS as DEFAULTS,
+  type ContactRule,
+  type Settings,
+} from '../contract/settings';
+
+export type { ContactRule, Settings } from '../contract/settings';
 
 export const contactRuleSchema = z.object({
   id: z.string().regex(/^[a-z0-9-]{1,40}$/, 'use lowercase letters, digits and dashes'),
@@ -14,7 +21,6 @@ export const contactRuleSchema = z.object({
   ]),
   enabled: z.boolean().default(true),
 });
-export type ContactRule = z.infer<typeof contactRuleSchema>;
 
 /** A Chrome match pattern for an extra site (`https://crm.example.com/*`). */
 const matchPattern = z
@@ -29,29 +35,42 @@ export const settingsSchema = z.object({
     .string()
     .url('not a URL')
     .refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://')
-    .default('http://localhost:8787'),
-  provider: z.enum(['builtin', 'vonage', 'clevertap']).default('builtin'),
-  sites: z.array(matchPattern).max(100).default([]),
+    .default(DEFAULTS.backendUrl),
+  provider: z.enum(['builtin', 'vonage', 'clevertap']).default(DEFAULTS.provider),
+  sites: z
+    .array(matchPattern)
+    .max(100)
+    .default(() => [...DEFAULTS.sites]),
   /** ISO 3166 region for national numbers; empty means the browser locale's region. */
   defaultCountry: z
     .string()
     .regex(/^([A-Z]{2})?$/, 'two capital letters, e.g. US')
-    .default(''),
-  contactRules: z.array(contactRuleSchema).max(50).default([]),
+    .default(DEFAULTS.defaultCountry),
+  contactRules: z
+    .array(contactRuleSchema)
+    .max(50)
+    .default(() => [...DEFAULTS.contactRules]),
   /** Ids of the shipped contact-id presets that are switched on. */
-  contactPresets: z.array(z.string().max(40)).max(20).default(['generic-cuid']),
-  callWaiting: z.boolean().default(false),
+  contactPresets: z
+    .array(z.string().max(40))
+    .max(20)
+    .default(() => [...DEFAULTS.contactPresets]),
+  callWaiting: z.boolean().default(DEFAULTS.callWaiting),
   vonage: z
     .object({
-      region: z.enum(['US', 'EU', 'AP']).default('US'),
-      telemetry: z.boolean().default(false),
+      region: z.enum(['US', 'EU', 'AP']).default(DEFAULTS.vonage.region),
+      telemetry: z.boolean().default(DEFAULTS.vonage.telemetry),
     })
-    .default({ region: 'US', telemetry: false }),
+    .default(() => ({ ...DEFAULTS.vonage })),
   clevertap: z
-    .object({ callContext: z.string().min(1).max(64).default('Sales call') })
-    .default({ callContext: 'Sales call' }),
+    .object({ callContext: z.string().min(1).max(64).default(DEFAULTS.clevertap.callContext) })
+    .default(() => ({ ...DEFAULTS.clevertap })),
 });
-export type Settings = z.infer<typeof settingsSchema>;
+// The schema produces exactly the contract's types (a change to one without the other fails here).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesContract: Same<z.infer<typeof settingsSchema>, Settings> &
+  Same<z.infer<typeof contactRuleSchema>, ContactRule> = true;
+void schemaMatchesContract;
 export type SettingsInput = z.input<typeof settingsSchema>;
 
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});

@@ -2,7 +2,8 @@
 import { useState } from 'preact/hooks';
 import type { CallSnapshot } from '../call/state';
 import { CallFailure } from '../call/provider';
-import { background, useNow } from './appState';
+import { background } from '../messaging/background';
+import { useNow } from './appState';
 import { formatDuration, formatTarget } from './format';
 import { describeError, t, uiLanguage } from './i18n';
 

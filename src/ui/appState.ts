@@ -1,11 +1,7 @@
 // The published AppState (storage.session), for every UI: read once, then follow changes.
 import { browser } from 'wxt/browser';
 import { useEffect, useState } from 'preact/hooks';
-import { APP_STATE_KEY, backgroundClient } from '../messaging/client';
-import type { AppState } from '../messaging/protocol';
-
-// The zod-free client: this module is part of the content script.
-export const background = backgroundClient((m) => browser.runtime.sendMessage(m));
+import { APP_STATE_KEY, background, type AppState } from '../messaging/background';
 
 export function watchAppState(
   onState: (state: AppState | null) => void,

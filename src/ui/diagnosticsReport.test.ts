@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AppState, Diagnostics } from '../messaging/protocol';
+import type { AppState, Diagnostics } from '../messaging/background';
 import { diagnosticsReport, redact } from './diagnosticsReport';
 
 describe('redact', () => {

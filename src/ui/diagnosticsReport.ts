@@ -1,5 +1,5 @@
 // "Copy diagnostics" for support: what the self-test saw, with anything secret-looking removed.
-import type { AppState, Diagnostics } from '../messaging/protocol';
+import type { AppState, Diagnostics } from '../messaging/background';
 
 export interface SelfTestChecks {
   backend: { url: string; reachable: boolean; status?: number; ms?: number; error?: string } | null;

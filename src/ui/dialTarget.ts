@@ -1,8 +1,7 @@
 // What the popup's dial pad calls: a typed phone number (national or international) or a contact id.
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
-import { parseTargetUri, type Target } from '../call/target';
-
-const CONTACT_ID = /^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,127}$/;
+import { CONTACT_ID } from '../contract/ids';
+import { parseTargetUri, type Target } from '../contract/target';
 
 /** The region for national numbers: the setting, else the browser language's region (`en-GB` → GB). */
 export function regionFor(defaultCountry: string, language: string): CountryCode | undefined {

@@ -1,6 +1,6 @@
 // Locale-aware display of targets and durations.
 import { parsePhoneNumberWithError } from 'libphonenumber-js/min';
-import type { Target } from '../call/target';
+import type { Target } from '../contract/target';
 
 export function formatTarget(target: Target): string {
   if (target.kind === 'contact') return target.label ?? target.id;

@@ -15,7 +15,7 @@ import {
   SOFTPHONE_LINE,
   type Browser,
 } from '../e2e/harness';
-import type { CallTiming } from '../../src/messaging/protocol';
+import type { CallTiming } from '../../src/messaging/background';
 
 // The relay allows 30 call attempts per agent per minute (toll-fraud guard); stay under it.
 const WARM_RUNS = 20;

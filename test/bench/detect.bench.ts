@@ -47,7 +47,7 @@ async function bundleDecorator(): Promise<string> {
     stdin: {
       contents: `
         import { startDecorating } from ${JSON.stringify(resolve('src/content/decorate/index.ts'))};
-        import { DEFAULTS } from ${JSON.stringify(resolve('src/settings/read.ts'))};
+        import { SETTINGS_DEFAULTS as DEFAULTS } from ${JSON.stringify(resolve('src/contract/settings.ts'))};
         window.__c2cStart = (hooks) => startDecorating({
           settings: { ...DEFAULTS, defaultCountry: 'US' },
           signal: new AbortController().signal,

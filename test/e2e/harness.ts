@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { EXTENSION_ID } from '../../src/extensionKey';
-import type { AppState, Diagnostics } from '../../src/messaging/protocol';
+import type { AppState, Diagnostics } from '../../src/messaging/background';
 
 const run = promisify(execFile);
 export const EXTENSION_PATH = resolve('.output/chrome-mv3-test');

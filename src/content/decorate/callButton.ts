@@ -1,6 +1,5 @@
 // Our call button: a `<c2c-call>` host with a closed shadow root, so page CSS cannot reach inside.
-import type { Target } from '../../call/target';
-import { targetUri } from './targetUri';
+import { targetToUri, type Target } from '../../contract/target';
 
 export const HOST_TAG = 'c2c-call';
 export const TARGET_ATTRIBUTE = 'data-c2c-target';
@@ -102,7 +101,7 @@ export function createButtonFactory(
   }
 
   function create(info: Omit<HostInfo, 'uri'>): HTMLElement {
-    const uri = targetUri(info.target);
+    const uri = targetToUri(info.target);
     const host = doc.createElement(HOST_TAG);
     host.setAttribute(TARGET_ATTRIBUTE, uri);
     const root = host.attachShadow({ mode: 'closed' });

@@ -1,7 +1,6 @@
 // The page decorator: call buttons after phone numbers, call links and contact ids, kept in step with the page.
 import type { Settings } from '../../settings/schema';
-import type { Target } from '../../call/target';
-import { targetUri } from './targetUri';
+import { targetToUri as targetUri, type Target } from '../../contract/target';
 import {
   compileContactRules,
   contactTargetOf,

@@ -2,11 +2,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { CallFailure } from '../../call/provider';
-import { parseTargetUri, type Target } from '../../call/target';
-import type { AppState, RecentCall } from '../../messaging/protocol';
+import { parseTargetUri, type Target } from '../../contract/target';
+import { background, type AppState, type RecentCall } from '../../messaging/background';
 import type { Settings } from '../../settings/schema';
 import { loadSettings } from '../../settings/storage';
-import { background, useAppState } from '../appState';
+import { useAppState } from '../appState';
 import { CallPanel } from '../CallPanel';
 import { parseDialInput, regionFor } from '../dialTarget';
 import { formatDuration, formatTarget } from '../format';

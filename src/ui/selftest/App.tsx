@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
+import { backendClient } from '../../call/backendClient';
 import { CallFailure } from '../../call/provider';
-import type { Diagnostics } from '../../messaging/protocol';
-import { background, useAppState } from '../appState';
+import { background, type Diagnostics } from '../../messaging/background';
+import { useAppState } from '../appState';
 import { diagnosticsReport, type SelfTestChecks } from '../diagnosticsReport';
 import { Field } from '../forms';
 import { describeError, t, uiLanguage } from '../i18n';
@@ -171,10 +172,8 @@ export function App() {
 async function checkBackend(url: string): Promise<BackendCheck> {
   const started = performance.now();
   try {
-    const response = await fetch(new URL('/healthz', url), {
-      cache: 'no-store',
-      credentials: 'omit',
-      signal: AbortSignal.timeout(5000),
+    const response = await backendClient(url, { timeoutMs: 5000 }).healthz.$get(undefined, {
+      init: { cache: 'no-store', credentials: 'omit' },
     });
     return {
       url,
@@ -183,7 +182,8 @@ async function checkBackend(url: string): Promise<BackendCheck> {
       ms: Math.round(performance.now() - started),
     };
   } catch (error) {
-    return { url, reachable: false, error: error instanceof Error ? error.name : String(error) };
+    const cause = error instanceof CallFailure ? error.cause : error;
+    return { url, reachable: false, error: cause instanceof Error ? cause.name : String(cause) };
   }
 }
 

@@ -8,7 +8,7 @@ import {
   type ProviderContext,
 } from '../../provider';
 import type { EndReason } from '../../state';
-import type { Target } from '../../target';
+import type { Target } from '../../../contract/target';
 import { PeerCall } from './PeerCall';
 import { SignallingClient } from './SignallingClient';
 

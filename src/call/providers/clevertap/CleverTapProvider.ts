@@ -8,7 +8,7 @@ import {
   type ProviderEvent,
 } from '../../provider';
 import type { CallError, EndReason, ProviderStatus } from '../../state';
-import type { Target } from '../../target';
+import type { Target } from '../../../contract/target';
 import { SignedCallFrame, type SignedCallFrameOptions } from './SignedCallFrame';
 import { calleeEnd, cuidProblem, outgoingEnd } from './signedCallErrors';
 import type { HostEvent } from './signedCallProtocol';

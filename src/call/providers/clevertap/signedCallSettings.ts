@@ -1,7 +1,7 @@
 // The agent's Signed Call settings, from our backend (`GET /api/token/clevertap`).
 import { z } from 'zod';
 import { CallFailure } from '../../provider';
-import { fetchProviderCredentials } from '../../backendRequest';
+import { backendClient, expectOk } from '../../backendClient';
 
 /** The backend's answer; a few spellings are accepted so either side can rename without breaking. */
 const responseSchema = z
@@ -34,13 +34,8 @@ export async function fetchSignedCallSettings(
   sessionToken: string,
   fetchImpl: typeof fetch = fetch,
 ): Promise<SignedCallSettings> {
-  const body = await fetchProviderCredentials(
-    backendUrl,
-    sessionToken,
-    'clevertap',
-    'GET',
-    fetchImpl,
-  );
+  const client = backendClient(backendUrl, { token: sessionToken, fetch: fetchImpl });
+  const body = await expectOk(await client.api.token.clevertap.$get(), 'token/clevertap');
   const parsed = responseSchema.safeParse(body);
   if (!parsed.success) {
     throw new CallFailure(

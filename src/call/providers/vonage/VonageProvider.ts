@@ -11,9 +11,12 @@ import {
   type ProviderEvent,
 } from '../../provider';
 import type { EndReason, ProviderStatus } from '../../state';
-import type { Target } from '../../target';
+import type { Target } from '../../../contract/target';
 import { summarizeStats } from '../../rtcStats';
 import { withTimeout } from '../../withTimeout';
+import { backendClient } from '../../backendClient';
+import { CONTACT_ID, E164_DIGITS } from '../../../contract/ids';
+import { callRecordSchema } from '../../../contract/schemas';
 import { buildVonageContext } from './buildVonageContext';
 import {
   hangupOutcome,
@@ -72,16 +75,12 @@ async function loadVonageClient(config: ClientInitConfigObject): Promise<VonageC
   return new Client(config);
 }
 
-const callsPageSchema = z.object({
+/** What the refusal lookup reads of each call record; the rest may be anything. */
+const refusalPageSchema = z.object({
   items: z.array(
-    z
-      .object({
-        uuid: z.string().optional(),
-        conversationUuid: z.string().optional(),
-        status: z.string().optional(),
-        reason: z.string().nullish(),
-      })
-      .passthrough(),
+    callRecordSchema
+      .pick({ uuid: true, conversationUuid: true, status: true, reason: true })
+      .partial(),
   ),
 });
 
@@ -563,13 +562,13 @@ export class VonageProvider implements CallProvider {
     const ctx = this.ctx;
     if (!ctx) return null;
     try {
-      const url = new URL('/api/calls?limit=20', ctx.backendUrl);
-      const response = await this.fetchImpl(url, {
-        headers: { authorization: `Bearer ${ctx.token}` },
-        signal: AbortSignal.timeout(2_000),
-      });
+      const response = await backendClient(ctx.backendUrl, {
+        token: ctx.token,
+        fetch: this.fetchImpl,
+        timeoutMs: 2_000,
+      }).api.calls.$get({ query: { limit: '20' } });
       if (!response.ok) return null;
-      const page = callsPageSchema.safeParse(await response.json());
+      const page = refusalPageSchema.safeParse(await response.json());
       if (!page.success) return null;
       const record = page.data.items.find(
         (item) => item.uuid === vonageId || item.conversationUuid === vonageId,
@@ -661,10 +660,9 @@ export class VonageProvider implements CallProvider {
 /** The caller of an invite as a Target: a phone number for PSTN callers, a contact for app users. */
 export function callerTarget(from: string, channelType: string): Target {
   const digits = from.replace(/^\+/, '');
-  if (channelType === 'phone' && /^[1-9]\d{6,14}$/.test(digits))
+  if (channelType === 'phone' && E164_DIGITS.test(digits))
     return { kind: 'phone', e164: `+${digits}` };
-  if (/^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,127}$/.test(from))
-    return { kind: 'contact', id: from, label: from };
+  if (CONTACT_ID.test(from)) return { kind: 'contact', id: from, label: from };
   return { kind: 'contact', id: 'unknown', label: from.slice(0, 200) || 'unknown' };
 }
 

@@ -1,6 +1,6 @@
 // The `serverCall` context for a target: exactly what the backend's answer webhook reads.
 import { CallFailure } from '../../provider';
-import type { Target } from '../../target';
+import type { Target } from '../../../contract/target';
 import { vonageCallContextSchema, type VonageCallContext } from '../../vonageContext';
 
 export function buildVonageContext(target: Target): VonageCallContext {

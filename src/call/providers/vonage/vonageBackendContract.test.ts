@@ -13,7 +13,7 @@ import {
   type TestApp,
 } from '../../../../backend/testing/support';
 import type { ProviderEvent } from '../../provider';
-import type { Target } from '../../target';
+import type { Target } from '../../../contract/target';
 import { vonageCallContextSchema } from '../../vonageContext';
 import { DEFAULT_SETTINGS } from '../../../settings/schema';
 import { FakeVonageClient } from './testing/FakeVonageClient';

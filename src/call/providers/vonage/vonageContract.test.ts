@@ -1,6 +1,6 @@
 // Contract: what VonageProvider hands to serverCall is exactly what the backend's answer webhook reads.
 import { describe, expect, it, vi } from 'vitest';
-import type { Target } from '../../target';
+import type { Target } from '../../../contract/target';
 import { vonageCallContextSchema } from '../../vonageContext';
 import { DEFAULT_SETTINGS } from '../../../settings/schema';
 import { buildVonageContext } from './buildVonageContext';

@@ -1,7 +1,7 @@
 // The Vonage Client SDK JWT: fetched per agent from our backend, and when to refresh it.
 import { z } from 'zod';
 import { CallFailure } from '../../provider';
-import { fetchProviderCredentials } from '../../backendRequest';
+import { backendClient, expectOk } from '../../backendClient';
 
 export const vonageTokenResponseSchema = z.object({
   jwt: z.string().min(20),
@@ -40,13 +40,8 @@ export async function fetchVonageToken(
   sessionToken: string,
   fetchImpl: typeof fetch = fetch,
 ): Promise<VonageToken> {
-  const body = await fetchProviderCredentials(
-    backendUrl,
-    sessionToken,
-    'vonage',
-    'POST',
-    fetchImpl,
-  );
+  const client = backendClient(backendUrl, { token: sessionToken, fetch: fetchImpl });
+  const body = await expectOk(await client.api.token.vonage.$post(), 'token/vonage');
   const parsed = vonageTokenResponseSchema.safeParse(body);
   if (!parsed.success)
     throw new CallFailure('backend-unreachable', 'token/vonage answered an unexpected body');

@@ -1,27 +1,12 @@
-// What a call is placed to, and its public RFC 3966 form (`tel:+E164;ext=…` or `contact:<id>`).
-import { z } from 'zod';
+// What a call is placed to, and its public RFC 3966 form (`tel:+E164;ext=…` or `contact:<id>`): the
+// `data-c2c-target` value on every button and the signalling address of a softphone line.
+import { CONTACT_ID, ID_SOURCES } from './ids';
 
 export type Target =
   | { kind: 'phone'; /** E.164 with the leading `+` */ e164: string; ext?: string }
   | { kind: 'contact'; id: string; label?: string };
 
-const E164 = /^\+[1-9]\d{6,14}$/;
-const EXT = /^\d{1,10}$/;
-/** Contact ids come from CRM records and vendor user names: printable, no spaces, bounded. */
-const CONTACT_ID = /^[A-Za-z0-9][A-Za-z0-9_.@:-]{0,127}$/;
-
-export const targetSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('phone'),
-    e164: z.string().regex(E164, 'not an E.164 number'),
-    ext: z.string().regex(EXT, 'extension must be digits').optional(),
-  }),
-  z.object({
-    kind: z.literal('contact'),
-    id: z.string().regex(CONTACT_ID, 'not a valid contact id'),
-    label: z.string().max(200).optional(),
-  }),
-]);
+const TEL_URI = new RegExp(`^tel:(${ID_SOURCES.e164})(?:;ext=(${ID_SOURCES.ext}))?$`);
 
 export function targetToUri(target: Target): string {
   if (target.kind === 'contact') return `contact:${target.id}`;
@@ -30,7 +15,7 @@ export function targetToUri(target: Target): string {
 
 /** Parses the `data-c2c-target` / signalling address form; returns null for anything else. */
 export function parseTargetUri(uri: string): Target | null {
-  const tel = /^tel:(\+[1-9]\d{6,14})(?:;ext=(\d{1,10}))?$/.exec(uri);
+  const tel = TEL_URI.exec(uri);
   if (tel)
     return tel[2]
       ? { kind: 'phone', e164: tel[1]!, ext: tel[2] }

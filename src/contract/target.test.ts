@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseTargetUri, targetSchema, targetToUri, type Target } from './target';
+import { targetSchema } from './schemas';
+import { parseTargetUri, targetToUri, type Target } from './target';
 
 describe('target URIs', () => {
   it.each<[Target, string]>([
@@ -27,4 +28,15 @@ describe('target URIs', () => {
     { kind: 'contact', id: '<script>' },
     { kind: 'email', id: 'x' },
   ])('schema rejects %o', (value) => expect(targetSchema.safeParse(value).success).toBe(false));
+});
+
+describe('data-c2c-target values', () => {
+  it.each<Target>([
+    { kind: 'phone', e164: '+14155552671' },
+    { kind: 'phone', e164: '+14155552671', ext: '204' },
+    { kind: 'contact', id: '0035g00000XyZabAAB' },
+    { kind: 'contact', id: 'agent.jean', label: 'Jean' },
+  ])('%j reads back as the same kind', (target) => {
+    expect(parseTargetUri(targetToUri(target))).toMatchObject({ kind: target.kind });
+  });
 });

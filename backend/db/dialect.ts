@@ -1,0 +1,2 @@
+// The two database engines the backend runs on (one schema, the same queries).
+export type Dialect = 'sqlite' | 'pg';

@@ -1,0 +1,37 @@
+// The background channel's receiving side: its requests' schemas (zod, so never in the content script).
+import { z } from 'zod';
+import { DTMF_DIGITS } from '../call/provider';
+import { targetSchema } from '../contract/schemas';
+import { settingsSchema } from '../settings/schema';
+import { BACKGROUND_CHANNEL, type BackgroundProtocol } from './background';
+import { defineChannel, type Schemas } from './channel';
+import type { SendMessage } from './types';
+
+const empty = z.object({}).strict();
+const displayName = z.string().max(200).optional();
+
+const backgroundSchemas: Schemas<BackgroundProtocol> = {
+  startCall: z
+    .object({ target: targetSchema, displayName, clickedAt: z.number().optional() })
+    .strict(),
+  hangup: empty,
+  answer: empty,
+  decline: empty,
+  setMuted: z.object({ muted: z.boolean() }).strict(),
+  sendDtmf: z
+    .object({ digits: z.string().regex(DTMF_DIGITS, 'digits 0-9, * and # only') })
+    .strict(),
+  getState: empty,
+  signIn: z
+    .object({
+      backendUrl: settingsSchema.shape.backendUrl.unwrap().optional(),
+      accessKey: z.string().trim().min(8, 'the access key is too short').max(200),
+    })
+    .strict(),
+  signOut: empty,
+  getDiagnostics: empty,
+  recentCalls: z.object({ limit: z.number().int().min(1).max(50) }).strict(),
+};
+
+export const backgroundChannel = (send: SendMessage) =>
+  defineChannel<BackgroundProtocol>(BACKGROUND_CHANNEL, backgroundSchemas, send);

@@ -1,0 +1,90 @@
+// The background channel, zod-free (the content script imports it): UI contexts → service worker.
+// Its name, its protocol map, what it returns, and the client every UI sends with. The receiver's
+// schemas are in background.schemas.ts, which only the service worker imports.
+import { browser } from 'wxt/browser';
+import type { AgentInfo } from '../contract/agent';
+import type { CallRecord } from '../contract/call';
+import type { Target } from '../contract/target';
+import type { CallError, CallSnapshot, ProviderStatus } from '../call/state';
+import { createClient } from './client';
+
+export const BACKGROUND_CHANNEL = 'c2c/background';
+/** storage.session key of the published AppState (no secrets in it: content scripts read it). */
+export const APP_STATE_KEY = 'appState';
+
+/** What every UI shows: who is signed in, the provider's session, the live call. */
+export interface AppState {
+  agent: AgentInfo | null;
+  backendUrl: string;
+  provider: ProviderStatus;
+  call: CallSnapshot | null;
+  /** An incoming call that arrived during `call` (call waiting). */
+  waiting: CallSnapshot | null;
+  /** The last failure that did not belong to a call (sign-in, start-up), cleared by the next success. */
+  lastError: CallError | null;
+}
+
+export interface Diagnostics {
+  extensionVersion: string;
+  provider: ProviderStatus;
+  signallingRttMs: number | null;
+  call: {
+    callId: string;
+    connectionState: string;
+    bytesSent: number;
+    bytesReceived: number;
+    packetsLost: number;
+    jitterMs: number | null;
+    roundTripMs: number | null;
+  } | null;
+  microphone: 'granted' | 'denied' | 'prompt' | 'unknown';
+  /** Latency of the last outbound call, from the agent's click (epoch ms with sub-ms precision). */
+  lastCallTiming: CallTiming | null;
+}
+
+export interface CallTiming {
+  /** Click → the provider's startCall invoked (the number this product promises). */
+  clickToProviderMs: number;
+  /** Click → the provider reported the call placed (e.g. the invite sent, serverCall returned). */
+  clickToPlacedMs: number;
+}
+
+/** One row of the agent's call history (`GET /api/calls`), as the popup shows it. */
+export type RecentCall = Pick<
+  CallRecord,
+  'uuid' | 'direction' | 'status' | 'createdAt' | 'answeredAt' | 'endedAt'
+> & {
+  /** The other party's address (`tel:+E164`, `contact:<id>`), if known. */
+  remote: string | null;
+};
+
+export interface BackgroundProtocol {
+  startCall(data: { target: Target; displayName?: string; clickedAt?: number }): { callId: string };
+  hangup(data: Record<string, never>): null;
+  answer(data: Record<string, never>): null;
+  decline(data: Record<string, never>): null;
+  setMuted(data: { muted: boolean }): null;
+  sendDtmf(data: { digits: string }): null;
+  getState(data: Record<string, never>): AppState;
+  signIn(data: { backendUrl?: string; accessKey: string }): AgentInfo;
+  signOut(data: Record<string, never>): null;
+  getDiagnostics(data: Record<string, never>): Diagnostics;
+  /** The signed-in agent's latest calls, fetched by the background (the token never leaves it). */
+  recentCalls(data: { limit: number }): { items: RecentCall[] };
+}
+
+/** Methods a content script (CRM page) may call; the rest are for extension pages only. */
+export const CONTENT_SCRIPT_METHODS: ReadonlySet<keyof BackgroundProtocol> = new Set([
+  'startCall',
+  'hangup',
+  'answer',
+  'decline',
+  'setMuted',
+  'sendDtmf',
+  'getState',
+] as const);
+
+/** The client every UI (pages and content scripts) calls the background with. */
+export const background = createClient<BackgroundProtocol>(BACKGROUND_CHANNEL, (m) =>
+  browser.runtime.sendMessage(m),
+);
