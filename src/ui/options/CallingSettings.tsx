@@ -1,21 +1,9 @@
 // The "calling" fieldset: the region for national numbers and call waiting.
-import type { Settings } from '../../settings/schema';
 import { Field, LockedNote } from '../forms';
 import { t } from '../i18n';
-import type { FieldErrors } from '../settingsForm';
-import type { SetSetting, SettingsKey } from './useSettingsDraft';
+import type { SettingsSectionProps } from './useSettingsDraft';
 
-export function CallingSettings({
-  draft,
-  errors,
-  locked,
-  set,
-}: {
-  draft: Settings;
-  errors: FieldErrors;
-  locked(key: SettingsKey): boolean;
-  set: SetSetting;
-}) {
+export function CallingSettings({ draft, errors, locked, set }: SettingsSectionProps) {
   return (
     <fieldset>
       <legend>{t('optionsCalling')}</legend>

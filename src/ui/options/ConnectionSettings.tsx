@@ -2,21 +2,10 @@
 import type { Settings } from '../../settings/schema';
 import { Field } from '../forms';
 import { t } from '../i18n';
-import type { FieldErrors } from '../settingsForm';
-import type { SetSetting, SettingsKey } from './useSettingsDraft';
+import type { SettingsSectionProps } from './useSettingsDraft';
 import { VonageSettings } from './VonageSettings';
 
-export function ConnectionSettings({
-  draft,
-  errors,
-  locked,
-  set,
-}: {
-  draft: Settings;
-  errors: FieldErrors;
-  locked(key: SettingsKey): boolean;
-  set: SetSetting;
-}) {
+export function ConnectionSettings({ draft, errors, locked, set }: SettingsSectionProps) {
   return (
     <fieldset>
       <legend>{t('optionsConnection')}</legend>

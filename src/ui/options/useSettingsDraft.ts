@@ -15,6 +15,14 @@ export type SettingsKey = keyof Settings;
 export type SetSetting = <K extends SettingsKey>(key: K, value: Settings[K]) => void;
 export type SaveStatus = { kind: 'ok' | 'error'; key: string; detail?: string };
 
+/** What a fieldset of settings gets from the page: the draft, its errors, the locks, the setter. */
+export interface SettingsSectionProps {
+  draft: Settings;
+  errors: FieldErrors;
+  locked(key: SettingsKey): boolean;
+  set: SetSetting;
+}
+
 export function useSettingsDraft() {
   const [loaded, setLoaded] = useState<LoadedSettings | null>(null);
   const [draft, setDraft] = useState<Settings | null>(null);

@@ -2,9 +2,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import type { SelfTestChecks } from '../diagnosticsReport';
-import { Field } from '../forms';
 import { t } from '../i18n';
 import { queryMicrophone, type MicState } from '../microphoneAccess';
+import { DeviceSelect } from './DeviceSelect';
 import { startLevelMeter } from './levelMeter';
 import { useDevices } from './useDevices';
 
@@ -73,23 +73,14 @@ export function MicrophoneTest({
           <a href={browser.runtime.getURL('/onboarding.html')}>{t('selfTestFixMicrophone')}</a>
         )}
       </p>
-      <Field id="mic-device" label={t('selfTestInputDevice')}>
-        {(props) => (
-          <select
-            {...props}
-            value={deviceId}
-            disabled={active}
-            onChange={(e) => setDeviceId(e.currentTarget.value)}
-          >
-            <option value="">{t('selfTestDefaultDevice')}</option>
-            {devices.map((d, i) => (
-              <option key={d.deviceId} value={d.deviceId}>
-                {d.label || t('selfTestDeviceN', String(i + 1))}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <DeviceSelect
+        id="mic-device"
+        label={t('selfTestInputDevice')}
+        devices={devices}
+        value={deviceId}
+        disabled={active}
+        onChange={setDeviceId}
+      />
       <div
         class="meter"
         role="meter"

@@ -2,8 +2,8 @@
 import { useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import type { SelfTestChecks } from '../diagnosticsReport';
-import { Field } from '../forms';
 import { t } from '../i18n';
+import { DeviceSelect } from './DeviceSelect';
 import { useDevices } from './useDevices';
 
 export function OutputTest({ onResult }: { onResult(check: SelfTestChecks['output']): void }) {
@@ -46,22 +46,13 @@ export function OutputTest({ onResult }: { onResult(check: SelfTestChecks['outpu
     <section aria-labelledby="out-heading">
       <h2 id="out-heading">{t('selfTestOutput')}</h2>
       {canPick && devices.length > 0 && (
-        <Field id="out-device" label={t('selfTestOutputDevice')}>
-          {(props) => (
-            <select
-              {...props}
-              value={deviceId}
-              onChange={(e) => setDeviceId(e.currentTarget.value)}
-            >
-              <option value="">{t('selfTestDefaultDevice')}</option>
-              {devices.map((d, i) => (
-                <option key={d.deviceId} value={d.deviceId}>
-                  {d.label || t('selfTestDeviceN', String(i + 1))}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <DeviceSelect
+          id="out-device"
+          label={t('selfTestOutputDevice')}
+          devices={devices}
+          value={deviceId}
+          onChange={setDeviceId}
+        />
       )}
       <div class="row">
         <button type="button" disabled={playing} onClick={() => void play()}>
