@@ -2,6 +2,53 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+// Size limits for product code (tests, test support, fixtures and benchmarks aside). A file or
+// function that must stay longer says why, in one line at its top:
+// `/* eslint-disable max-lines -- <reason> */` (a disable without its reason is an error).
+const PRODUCT_FILES = ['**/*.{ts,tsx,js,mjs,cjs}'];
+const NOT_PRODUCT = ['**/*.test.{ts,tsx}', 'test/**', 'backend/testing/**'];
+
+// TEMPORARY known exceptions, removed when issue 10 merges: the other issue-10 branches split these
+// files and functions (decorator features and the call bar, backend/calls/ with the webhooks and
+// the relay, the store, the vendor providers; the softphone and server.ts are not assigned yet).
+// The lead trims these lists after merging; do not add to them.
+const KNOWN_LONG_FILES = [
+  'backend/db/store.ts',
+  'backend/signal/relay.ts',
+  'src/call/providers/clevertap/host/SignedCallHost.ts',
+  'src/call/providers/vonage/VonageProvider.ts',
+  'src/content/decorate/index.ts',
+];
+const KNOWN_LONG_FUNCTIONS = [
+  'backend/routes/webhooks.ts',
+  'backend/server.ts',
+  'backend/softphone/App.tsx',
+  'src/content/callBar.tsx',
+  'src/content/decorate/index.ts',
+];
+
+/** `eslint-disable max-lines…` must carry its reason (`-- why`), so a long file says why it is long. */
+const sizeExceptionReason = {
+  meta: { type: 'suggestion', schema: [] },
+  create(context) {
+    return {
+      Program() {
+        for (const comment of context.sourceCode.getAllComments()) {
+          const text = comment.value.trim();
+          if (
+            /^eslint-disable(-next-line|-line)?\s[^-]*max-lines/.test(text) &&
+            !/--\s*\S/.test(text)
+          )
+            context.report({
+              loc: comment.loc,
+              message: 'Say in one line why this may be this long: `-- <reason>`.',
+            });
+        }
+      },
+    };
+  },
+};
+
 export default tseslint.config(
   { ignores: ['node_modules', '.output', '.wxt', 'data', 'test/fixtures/pages', 'docs'] },
   js.configs.recommended,
@@ -21,4 +68,16 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    files: PRODUCT_FILES,
+    ignores: NOT_PRODUCT,
+    plugins: { local: { rules: { 'size-exception-reason': sizeExceptionReason } } },
+    rules: {
+      'max-lines': ['error', { max: 400 }],
+      'max-lines-per-function': ['error', { max: 120 }],
+      'local/size-exception-reason': 'error',
+    },
+  },
+  { files: KNOWN_LONG_FILES, rules: { 'max-lines': 'off' } },
+  { files: KNOWN_LONG_FUNCTIONS, rules: { 'max-lines-per-function': 'off' } },
 );

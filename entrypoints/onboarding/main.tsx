@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { App } from './App';
+import { App } from '../../src/ui/onboarding/App';
 import { mountPage } from '../../src/ui/page';
 
 mountPage('onboardingTitle');

@@ -2,7 +2,6 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   CONTENT_SCRIPT_FILE,
   SITES_SCRIPT_ID,
-  releaseSitePermissions,
   requestSitePermissions,
   sitePatterns,
   syncSiteContentScripts,
@@ -27,10 +26,6 @@ function fakeApi(grantOnRequest = true) {
       request: vi.fn(async ({ origins }: { origins: string[] }) => {
         if (grantOnRequest) origins.forEach((o) => granted.add(o));
         return grantOnRequest;
-      }),
-      remove: vi.fn(async ({ origins }: { origins: string[] }) => {
-        origins.forEach((o) => granted.delete(o));
-        return true;
       }),
       onAdded: event(listeners.added),
       onRemoved: event(listeners.removed),
@@ -79,6 +74,26 @@ describe('site permissions and content-script registration', () => {
       origins: ['https://crm.example.com/*'],
     });
     expect(result).toEqual({ granted: ['https://crm.example.com/*'], missing: [] });
+  });
+
+  it("asks before its first await, so the request stays inside the caller's click", async () => {
+    const { api } = fakeApi();
+    const pending = requestSitePermissions(['https://crm.example.com/*'], api);
+    expect(api.permissions.request).toHaveBeenCalledOnce();
+    await pending;
+  });
+
+  it('asks nothing for built-in hosts, and rejects when Chrome refuses the request itself', async () => {
+    const { api } = fakeApi();
+    expect(await requestSitePermissions([CRM_MATCHES[0]!], api)).toEqual({
+      granted: [],
+      missing: [],
+    });
+    expect(api.permissions.request).not.toHaveBeenCalled();
+    vi.mocked(api.permissions.request).mockRejectedValueOnce(new Error('not a user gesture'));
+    await expect(requestSitePermissions(['https://crm.example.com/*'], api)).rejects.toThrow(
+      'not a user gesture',
+    );
   });
 
   it('reports denied sites as missing and registers nothing for them', async () => {
@@ -148,11 +163,5 @@ describe('site permissions and content-script registration', () => {
     await vi.waitFor(() => expect(scripts.size).toBe(0));
     stop();
     expect(listeners.added.size + listeners.removed.size).toBe(0);
-  });
-
-  it('releases permissions of removed sites but never the built-in hosts', async () => {
-    const { api } = fakeApi();
-    await releaseSitePermissions(['https://a.example/*', CRM_MATCHES[0]], api);
-    expect(api.permissions.remove).toHaveBeenCalledWith({ origins: ['https://a.example/*'] });
   });
 });

@@ -22,7 +22,6 @@ export interface SitesApi {
   permissions: {
     contains(p: { origins: string[] }): Promise<boolean>;
     request(p: { origins: string[] }): Promise<boolean>;
-    remove(p: { origins: string[] }): Promise<boolean>;
     onAdded: { addListener(cb: () => void): void; removeListener(cb: () => void): void };
     onRemoved: { addListener(cb: () => void): void; removeListener(cb: () => void): void };
   };
@@ -54,20 +53,16 @@ export function sitePatterns(
 
 /**
  * Asks for host permission on the admin's sites. Chrome only shows the prompt from a user
- * gesture, so call this from the options page's click handler. Returns what is granted now.
+ * gesture, so the options page calls this from its click handler, and the request is made before
+ * anything here awaits. Returns what is granted now; rejects when Chrome refuses the request
+ * itself (no gesture, a pattern it does not accept).
  */
 export async function requestSitePermissions(
   sites: readonly string[],
   api: SitesApi = defaultApi(),
 ): Promise<{ granted: string[]; missing: string[] }> {
   const patterns = sitePatterns(sites);
-  if (patterns.length) {
-    try {
-      await api.permissions.request({ origins: patterns });
-    } catch {
-      // A rejected request (no gesture, bad pattern) leaves permissions as they were; report below.
-    }
-  }
+  if (patterns.length) await api.permissions.request({ origins: patterns });
   return grantedPatterns(patterns, api);
 }
 
@@ -87,15 +82,6 @@ async function grantedPatterns(
     (ok ? granted : missing).push(pattern);
   }
   return { granted, missing };
-}
-
-/** Gives back host permissions of sites the admin removed (never the built-in CRM hosts). */
-export async function releaseSitePermissions(
-  removed: readonly string[],
-  api: SitesApi = defaultApi(),
-): Promise<void> {
-  const patterns = sitePatterns(removed);
-  if (patterns.length) await api.permissions.remove({ origins: patterns }).catch(() => false);
 }
 
 let queue: Promise<unknown> = Promise.resolve();

@@ -67,6 +67,11 @@ export const callSnapshotSchema = z.object({
   displayName: z.string().max(200).optional(),
   phase: z.enum(callPhases),
   muted: z.boolean(),
+  /** The last keys the far end pressed during this call (DTMF), oldest first. */
+  remoteDigits: z
+    .string()
+    .regex(/^[0-9*#]{1,32}$/)
+    .optional(),
   /** Epoch ms when the phase became `active` (for timers). */
   answeredAt: z.number().optional(),
   startedAt: z.number(),

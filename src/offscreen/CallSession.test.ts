@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CallFailure, type CallProvider, type ProviderContext } from '../call/provider';
+import { callSnapshotSchema } from '../call/state';
 import { DEFAULT_SETTINGS, type Settings } from '../settings/schema';
 import type { OffscreenConfig, OffscreenState } from '../messaging/offscreen';
 import { CallSession, ENDED_LINGER_MS } from './CallSession';
@@ -185,6 +186,22 @@ describe('CallSession', () => {
     expect(provider.hangup).toHaveBeenCalledWith('call-0001');
     expect(session.getState().call).toMatchObject({ callId: 'in-00002', phase: 'active' });
     expect(session.getState().waiting).toBeNull();
+  });
+
+  it('shows the keys the far end presses on the live call: DTMF keys only, the latest 32', async () => {
+    await session.configure(config());
+    await session.startCall('call-0001', { kind: 'phone', e164: '+14155552671' });
+    provider.ctx!.emit({ type: 'answered', callId: 'call-0001' });
+    provider.ctx!.emit({ type: 'dtmf', callId: 'call-0001', digits: '12' });
+    provider.ctx!.emit({ type: 'dtmf', callId: 'call-0001', digits: '#<b>' });
+    provider.ctx!.emit({ type: 'dtmf', callId: 'other-call', digits: '9' });
+    expect(session.getState().call?.remoteDigits).toBe('12#');
+    expect(callSnapshotSchema.parse(session.getState().call)).toMatchObject({
+      remoteDigits: '12#',
+    });
+    provider.ctx!.emit({ type: 'dtmf', callId: 'call-0001', digits: 'x' });
+    provider.ctx!.emit({ type: 'dtmf', callId: 'call-0001', digits: '0123456789'.repeat(4) });
+    expect(session.getState().call?.remoteDigits).toBe('0123456789'.repeat(4).slice(-32));
   });
 
   it('switching provider or signing out disconnects the old session', async () => {

@@ -15,6 +15,8 @@ import type { Handlers } from '../messaging/types';
 
 /** How long an ended call stays on screen with its reason before the UI returns to idle. */
 export const ENDED_LINGER_MS = 4000;
+/** How many of the far end's latest key presses the call panel shows. */
+const REMOTE_DIGITS_KEPT = 32;
 
 export interface CallSessionDeps {
   loadProvider(name: ProviderName): Promise<CallProvider>;
@@ -258,6 +260,7 @@ export class CallSession {
         );
         return;
       case 'dtmf':
+        this.addRemoteDigits(event.callId, event.digits);
         return;
       case 'muted':
         this.patchCall(event.callId, () => ({ muted: event.muted }), 'muted');
@@ -270,6 +273,17 @@ export class CallSession {
         );
         return;
     }
+  }
+
+  /** Keeps the last keys the far end pressed, for the call panel; anything but DTMF keys is dropped. */
+  private addRemoteDigits(callId: string, digits: string): void {
+    const keys = digits.replace(/[^0-9*#]/g, '');
+    if (!keys) return;
+    this.patchCall(
+      callId,
+      (c) => ({ remoteDigits: `${c.remoteDigits ?? ''}${keys}`.slice(-REMOTE_DIGITS_KEPT) }),
+      'dtmf',
+    );
   }
 
   private onIncoming(callId: string, from: Target, displayName?: string): void {

@@ -41,7 +41,7 @@ function walk(schema: ChromeSchema, visit: (s: ChromeSchema, path: string) => vo
 }
 
 describe('managed_schema.json', () => {
-  it('is the schema generated from the settings schema (run src/settings/managedSchemaWrite.ts)', () => {
+  it('is the schema generated from the settings schema (run scripts/write-managed-schema.ts)', () => {
     expect(committed).toEqual(buildManagedSchema());
   });
 

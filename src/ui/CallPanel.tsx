@@ -50,6 +50,11 @@ export function CallPanel({
           </span>
         )}
       </div>
+      {call.remoteDigits && (
+        <p class="c2c-number" data-testid="call-remote-digits">
+          {t('remoteDigits', call.remoteDigits)}
+        </p>
+      )}
       {call.error && <p class="c2c-error">{describeError(call.error, call.provider)}</p>}
       {error && <p class="c2c-error">{error}</p>}
       {live && (
@@ -109,20 +114,28 @@ export function CallPanel({
           ))}
         </div>
       )}
-      {waiting && (
-        <div class="c2c-waiting" role="alert">
-          <span>{t('callWaiting', formatTarget(waiting.target))}</span>
-          <button
-            class="c2c-answer"
-            onClick={(e) => e.isTrusted && run(background.send('answer', {}))}
-          >
-            {t('answer')}
-          </button>
-          <button onClick={(e) => e.isTrusted && run(background.send('decline', {}))}>
-            {t('decline')}
-          </button>
-        </div>
-      )}
+      {waiting && <WaitingCall waiting={waiting} run={run} />}
+    </div>
+  );
+}
+
+/** A second call ringing during this one (call waiting): answer it (ending this one) or decline it. */
+function WaitingCall({
+  waiting,
+  run,
+}: {
+  waiting: CallSnapshot;
+  run(action: Promise<unknown>): void;
+}) {
+  return (
+    <div class="c2c-waiting" role="alert">
+      <span>{t('callWaiting', formatTarget(waiting.target))}</span>
+      <button class="c2c-answer" onClick={(e) => e.isTrusted && run(background.send('answer', {}))}>
+        {t('answer')}
+      </button>
+      <button onClick={(e) => e.isTrusted && run(background.send('decline', {}))}>
+        {t('decline')}
+      </button>
     </div>
   );
 }

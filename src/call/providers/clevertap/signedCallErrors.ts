@@ -73,11 +73,6 @@ export function signedCallError(error: unknown): CallError {
   return { code: 'internal', detail: String(error) };
 }
 
-export function signedCallFailure(error: unknown): CallFailure {
-  const e = signedCallError(error);
-  return new CallFailure(e.code, e.detail, e.vendorCode);
-}
-
 /** Callee-side outcomes that end a call we placed rather than fail placing it. */
 export function calleeEnd(error: CallError): EndReason | null {
   if (error.code === 'busy') return 'busy';

@@ -1,12 +1,13 @@
+// The set-up page opened on install: microphone and notification permission, then the self-test.
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { t } from '../../src/ui/i18n';
+import { t } from '../i18n';
 import {
   queryMicrophone,
   requestMicrophone,
   siteSettingsUrl,
   type MicState,
-} from '../../src/ui/microphoneAccess';
+} from '../microphoneAccess';
 
 export function App({ reason }: { reason: string | null }) {
   const [mic, setMic] = useState<MicState | null>(null);

@@ -1,16 +1,17 @@
+// The toolbar popup: sign-in, the live call, the dial pad and recent calls.
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { CallFailure } from '../../src/call/provider';
-import { parseTargetUri, type Target } from '../../src/contract/target';
-import { background, type AppState, type RecentCall } from '../../src/messaging/background';
-import type { Settings } from '../../src/settings/schema';
-import { loadSettings } from '../../src/settings/storage';
-import { useAppState } from '../../src/ui/appState';
-import { CallPanel } from '../../src/ui/CallPanel';
-import { parseDialInput, regionFor } from '../../src/ui/dialTarget';
-import { formatDuration, formatTarget } from '../../src/ui/format';
-import { LockedNote } from '../../src/ui/forms';
-import { describeError, t, uiLanguage } from '../../src/ui/i18n';
+import { CallFailure } from '../../call/provider';
+import { parseTargetUri, type Target } from '../../contract/target';
+import { background, type AppState, type RecentCall } from '../../messaging/background';
+import type { Settings } from '../../settings/schema';
+import { loadSettings } from '../../settings/storage';
+import { useAppState } from '../appState';
+import { CallPanel } from '../CallPanel';
+import { parseDialInput, regionFor } from '../dialTarget';
+import { formatDuration, formatTarget } from '../format';
+import { LockedNote } from '../forms';
+import { describeError, t, uiLanguage } from '../i18n';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
