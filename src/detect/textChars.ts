@@ -1,0 +1,71 @@
+// Character classes of written phone numbers: digits of several scripts, separators, word characters.
+export function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+export function isAsciiAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122) || c === 95;
+}
+// Letters (any script written with spaces between words) and combining marks: "É415…", "Ré415…",
+// "…7777É" are identifiers. Chinese, Japanese, Korean and South-East Asian text runs words into
+// numbers ("電話03-1234-5678まで"), so those scripts do not count.
+export const WORD_CHAR = /[\p{L}\p{M}]/u;
+export const UNSPACED_SCRIPT =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\u3000-\u303f\u30fc\uff66-\uff9f]/u;
+/** Whether the character at `i` continues an identifier (an ASCII letter or digit, `_`, a letter, a mark). */
+export function isWordAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if (Number.isNaN(c)) return false;
+  if (isAsciiAlnum(c)) return true;
+  if (c < 0xc0) return false;
+  // Letters outside the BMP come as surrogate pairs: read the whole code point.
+  const cp = s.codePointAt(c >= 0xdc00 && c <= 0xdfff && i > 0 ? i - 1 : i)!;
+  const ch = String.fromCodePoint(cp);
+  return WORD_CHAR.test(ch) && !UNSPACED_SCRIPT.test(ch);
+}
+/** Separators allowed between digit groups of one number (source newlines render as spaces). */
+export function isSeparator(c: number): boolean {
+  return (
+    c === 32 || // space
+    c === 9 ||
+    c === 10 ||
+    c === 13 ||
+    c === 0xa0 ||
+    c === 0x2009 ||
+    c === 0x202f ||
+    c === 0x3000 ||
+    c === 45 || // -
+    (c >= 0x2010 && c <= 0x2013) ||
+    c === 46 || // .
+    c === 47 || // /
+    c === 40 || // (
+    c === 41 // )
+  );
+}
+export function isSpace(ch: string): boolean {
+  return (
+    ch === ' ' ||
+    ch === '\n' ||
+    ch === '\t' ||
+    ch === '\r' ||
+    ch === '\u00a0' ||
+    ch === '\u2009' ||
+    ch === '\u202f' ||
+    ch === '\u3000'
+  );
+}
+
+/** Arabic-Indic (٠-٩) and Extended Arabic-Indic (۰-۹) digits to ASCII; anything else unchanged. */
+export function asciiDigit(c: number): number {
+  if (c >= 0x660 && c <= 0x669) return c - 0x660 + 48;
+  if (c >= 0x6f0 && c <= 0x6f9) return c - 0x6f0 + 48;
+  return c;
+}
+
+/** Full-width ASCII variants (０-９, ＋, （） …) and Arabic-Indic digits to ASCII, keeping every offset. */
+export function normalizeWidth(text: string): string {
+  if (!/[\uff01-\uff5e\u0660-\u0669\u06f0-\u06f9]/.test(text)) return text;
+  return text.replace(/[\uff01-\uff5e\u0660-\u0669\u06f0-\u06f9]/g, (ch) => {
+    const c = ch.charCodeAt(0);
+    return String.fromCharCode(c >= 0xff01 ? c - 0xfee0 : asciiDigit(c));
+  });
+}
