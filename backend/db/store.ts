@@ -8,6 +8,8 @@ import {
   type Transaction,
 } from 'kysely';
 import type { Bus } from '../bus';
+import { ACTIVE_STATUSES } from '../calls/status';
+import { recordAfterEvent, str } from '../calls/vonageEvent';
 import { NOTIFY_CHANNEL } from '../bus';
 import type { Db } from './connect';
 import { GroupCommit, type WriteJob } from './groupCommit';
@@ -58,27 +60,8 @@ export function toCallView(row: CallRow | NewCall): CallView {
   };
 }
 
-/** Statuses after which a call record never changes status again. */
-export const FINAL_STATUSES = new Set([
-  'completed',
-  'busy',
-  'cancelled',
-  'unanswered',
-  'rejected',
-  'failed',
-  'timeout',
-  'refused',
-  'missed',
-]);
-export const ACTIVE_STATUSES = ['started', 'ringing', 'answered'] as const;
-const RANK: Record<string, number> = { started: 0, ringing: 1, answered: 2, disconnected: 2 };
-
-/** Whether `next` may replace `prev`: events arrive out of order and repeat; never move backwards. */
-export function statusAdvances(prev: string, next: string): boolean {
-  if (FINAL_STATUSES.has(prev)) return false;
-  if (FINAL_STATUSES.has(next)) return true;
-  return (RANK[next] ?? -1) >= (RANK[prev] ?? 0) && next !== prev;
-}
+// Re-exported for the readers that know statuses from the store.
+export { ACTIVE_STATUSES, FINAL_STATUSES } from '../calls/status';
 
 /** A stored Vonage event as the webhook parsed it. */
 export interface VonageEvent {
@@ -97,23 +80,6 @@ type Trx = Transaction<Database>;
 /** A call record older than this with an active status is considered stale (lost final event). */
 const STALE_ACTIVE_MS = 4 * 3600_000;
 const ORDER_LOCK = 0x63326331;
-
-/** A short printable string from an untrusted field, else null (both engines store it as text). */
-function str(value: unknown, max = 256): string | null {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value !== 'string') return null;
-  // PostgreSQL text cannot hold NUL; control characters have no business in these fields.
-  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-  const clean = value.replace(/[\u0000-\u001f\u007f]/g, '');
-  return clean.slice(0, max);
-}
-
-/** Epoch ms from an ISO string or a number, within what a JS Date can hold; else null. */
-function time(value: unknown): number | null {
-  if (typeof value !== 'string' && typeof value !== 'number') return null;
-  const ms = typeof value === 'number' ? value : Date.parse(value);
-  return Number.isFinite(ms) && ms >= 0 && ms <= 8.64e15 ? Math.round(ms) : null;
-}
 
 function encodeCursor(row: { created_at: number; uuid: string }): string {
   return Buffer.from(JSON.stringify([row.created_at, row.uuid])).toString('base64url');
@@ -237,13 +203,17 @@ export class Store {
   }
 
   /** Outbound Vonage calls an agent placed since `since` (refusals not counted): the call-rate limit. */
-  async countRecentOutbound(agent: string, since: number): Promise<number> {
+  async countRecentOutbound(
+    agent: string,
+    since: number,
+    trx: Trx | Kysely<Database> = this.db,
+  ): Promise<number> {
     const result = await this.hot(
-      this.db,
+      trx,
       'count-recent-outbound',
       [agent, 'vonage', 'outbound', 'refused', since],
       () =>
-        this.db
+        trx
           .selectFrom('calls')
           .select((eb) => eb.fn.countAll<number>().as('n'))
           .where('agent', '=', agent)
@@ -410,6 +380,25 @@ export class Store {
     };
   }
 
+  /** The agent a call record names, if it names one. */
+  agentOfCall(trx: Trx, uuid: string): Promise<AgentRow | undefined> {
+    return trx
+      .selectFrom('calls')
+      .innerJoin('agents', 'agents.name', 'calls.agent')
+      .selectAll('agents')
+      .where('calls.uuid', '=', uuid)
+      .executeTakeFirst();
+  }
+
+  /** Inserts a call record unless one with its uuid exists (no call update: nobody watches it yet). */
+  async insertCallIfAbsent(trx: Trx, record: NewCall): Promise<void> {
+    await trx
+      .insertInto('calls')
+      .values(record)
+      .onConflict((oc) => oc.column('uuid').doNothing())
+      .execute();
+  }
+
   /** Picks an available agent for an inbound Vonage call (signed in, not on a call, round robin). */
   async pickInboundAgent(trx: Trx, now: number): Promise<AgentRow | undefined> {
     const agent = await trx
@@ -507,8 +496,7 @@ export class Store {
   private async applyVonageEvent(trx: Trx, notify: Set<string>, event: VonageEvent): Promise<void> {
     const body = event.body;
     const uuid = str(body.uuid);
-    const status = str(body.status);
-    if (!uuid || !status) return; // record/input/transfer events: stored, no call change
+    if (!uuid || !str(body.status)) return; // record/input/transfer events: stored, no call change
     const conversation = str(body.conversation_uuid);
     let parent: CallRow | undefined;
     const existing = (
@@ -526,54 +514,11 @@ export class Store {
         .limit(1)
         .executeTakeFirst();
     }
-    const at = time(body.timestamp) ?? event.receivedAt;
     await this.changeCall(
       trx,
       notify,
       uuid,
-      (prev) => {
-        const vonageDirection = body.direction === 'inbound' ? 'inbound' : 'outbound';
-        const base: NewCall = prev ?? {
-          uuid,
-          provider: 'vonage',
-          agent: parent?.agent ?? null,
-          direction: parent?.direction ?? vonageDirection,
-          from_addr: str(body.from),
-          to_addr: str(body.to),
-          status: 'started',
-          reason: null,
-          conversation_uuid: conversation,
-          parent_uuid: parent?.uuid ?? null,
-          created_at: at,
-          started_at: null,
-          answered_at: null,
-          ended_at: null,
-          duration: null,
-          price: null,
-          rate: null,
-          network: null,
-          updated_at: event.receivedAt,
-        };
-        const next: NewCall = { ...base, updated_at: Math.max(base.updated_at, event.receivedAt) };
-        if (!prev || statusAdvances(prev.status, status)) next.status = status;
-        if (!next.conversation_uuid && conversation) next.conversation_uuid = conversation;
-        const startTime = time(body.start_time);
-        if (status === 'started' || status === 'ringing') next.started_at ??= startTime ?? at;
-        if (status === 'answered') next.answered_at ??= startTime ?? at;
-        if (FINAL_STATUSES.has(status)) {
-          next.ended_at ??= time(body.end_time) ?? at;
-          if (startTime !== null) next.started_at ??= startTime;
-        }
-        const duration = str(body.duration);
-        if (duration !== null && /^\d{1,9}$/.test(duration)) next.duration = Number(duration);
-        next.price = str(body.price) ?? next.price ?? null;
-        next.rate = str(body.rate) ?? next.rate ?? null;
-        next.network = str(body.network) ?? next.network ?? null;
-        if (status !== 'answered' && FINAL_STATUSES.has(status) && !next.reason) {
-          next.reason = str(body.reason) ?? str(body.detail) ?? null;
-        }
-        return next;
-      },
+      (prev) => recordAfterEvent(prev, body, parent, event.receivedAt),
       [],
       { prev: existing },
     );
