@@ -6,7 +6,8 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-export type SignatureCheck = { ok: true } | { ok: false; reason: string };
+export type Claims = Record<string, unknown>;
+export type SignatureCheck = { ok: true; claims: Claims } | { ok: false; reason: string };
 
 function decodeJsonPart(part: string): Record<string, unknown> | null {
   try {
@@ -19,7 +20,7 @@ function decodeJsonPart(part: string): Record<string, unknown> | null {
   }
 }
 
-const CLOCK_TOLERANCE_SEC = 30;
+export const CLOCK_TOLERANCE_SEC = 30;
 
 /**
  * Checks `Authorization: Bearer <HS256 JWT>`: signature, issuer, age, api key, application and body
@@ -85,7 +86,24 @@ export async function verifySignedWebhook(
     if (!timingSafeEqual(bodyHash, Buffer.from(hash, 'hex')))
       return { ok: false, reason: 'payload_hash mismatch' };
   }
-  return { ok: true };
+  return { ok: true, claims };
+}
+
+export type AnswerTokenCheck =
+  { ok: true; jti: string; keepUntil: number } | { ok: false; reason: string };
+
+/**
+ * What an answer webhook's (verified) token must also carry: our application id, and a `jti` to
+ * refuse replays by, remembered until the token is too old to be accepted anyway (`keepUntil`).
+ */
+export function checkAnswerToken(vonage: VonageConfig, claims: Claims): AnswerTokenCheck {
+  if (claims.application_id !== vonage.applicationId)
+    return { ok: false, reason: 'missing or wrong application_id' };
+  const jti = claims.jti;
+  if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256)
+    return { ok: false, reason: 'missing jti' };
+  const iat = claims.iat as number; // checked by verifySignedWebhook
+  return { ok: true, jti, keepUntil: (iat + vonage.webhookMaxAgeSec + CLOCK_TOLERANCE_SEC) * 1000 };
 }
 
 const MAX_DEPTH = 32;

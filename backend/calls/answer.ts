@@ -4,7 +4,7 @@ import type { VonageConfig } from '../config';
 import type { AgentRow, NewCall } from '../db/schema';
 import type { Store } from '../db/store';
 import { vonageCallContextSchema } from '../../src/call/vonageContext';
-import { checkDestination } from './destination';
+import { checkDestination, type DestinationPolicy } from './destination';
 import { newCallRecord } from './records';
 import { FINAL_STATUSES } from './status';
 
@@ -23,7 +23,7 @@ export interface AnswerParams {
 export interface AnswerContext {
   store: Store;
   vonage: VonageConfig;
-  allowedCountries: string[];
+  destinations: DestinationPolicy;
   /** Where Vonage sends the connected leg's events. */
   eventUrl: string;
 }
@@ -33,6 +33,9 @@ type CallFields = Pick<NewCall, 'direction' | 'agent' | 'from_addr' | 'to_addr'>
 export type AnswerOutcome =
   | { kind: 'connect'; ncco: NccoAction[]; call: CallFields }
   | { kind: 'refuse'; code: string; ncco: NccoAction[]; call: CallFields };
+/** An outcome already written to the call record, in the transaction that decided it. */
+type Recorded = AnswerOutcome & { recorded: true };
+type Trx = Parameters<Parameters<Store['write']>[0]>[0];
 
 /**
  * The answer webhook must reply quickly: its call record is committed (visible to every reader and
@@ -85,6 +88,15 @@ async function outbound(
       call,
     );
   }
+  // Sign-out, rotate-key and disable end sessions, not the Vonage JWT already issued: without a live
+  // session the agent's token places no call, whatever its remaining lifetime.
+  if (!(await store.hasLiveSession(agent.id, Date.now()))) {
+    return refuse(
+      'session-ended',
+      'This call cannot be placed: you are signed out. Sign in again.',
+      call,
+    );
+  }
   const data = customData(params.custom_data);
   const context = vonageCallContextSchema.safeParse({ ...data, to });
   const connect = {
@@ -103,16 +115,8 @@ async function outbound(
   if (data.type === 'app' && !CONTACT.test(to)) {
     return refuse('invalid-contact', 'This call cannot be placed: the contact is not valid.', call);
   }
-  const destination = checkDestination(to, ctx.allowedCountries);
+  const destination = checkDestination(to, ctx.destinations);
   if (!destination.ok) return refuse(destination.code, destination.spoken, call);
-  const recent = await store.countRecentOutbound(agent.name, Date.now() - 60_000);
-  if (recent >= vonage.callsPerMinute) {
-    return refuse(
-      'rate-limited',
-      'This call cannot be placed: too many calls in a short time. Please wait a minute.',
-      call,
-    );
-  }
   const ext = context.success && context.data.type === 'phone' ? context.data.ext : undefined;
   const ncco: NccoAction[] = [];
   if (vonage.talkText.trim()) ncco.push({ action: 'talk', text: vonage.talkText });
@@ -124,7 +128,35 @@ async function outbound(
     limit: connect.limit,
     endpoint: [{ type: 'phone', number: destination.number, ...(ext ? { dtmfAnswer: ext } : {}) }],
   });
-  return { kind: 'connect', call, ncco };
+  return admitWithinLimit(ctx, agent, params, { kind: 'connect', call, ncco });
+}
+
+/**
+ * Counts the agent's calls of the last minute and records this one in ONE transaction with the
+ * agent's row held, so a burst of concurrent answers (on any number of instances) connects at most
+ * `callsPerMinute` of them.
+ */
+async function admitWithinLimit(
+  ctx: AnswerContext,
+  agent: AgentRow,
+  params: AnswerParams,
+  connect: AnswerOutcome,
+): Promise<Recorded> {
+  const { store, vonage } = ctx;
+  return store.write(async (trx, notify) => {
+    await store.lockAgent(trx, agent.id);
+    const recent = await store.countRecentOutbound(agent.name, Date.now() - 60_000, trx);
+    const outcome =
+      recent < vonage.callsPerMinute
+        ? connect
+        : refuse(
+            'rate-limited',
+            'This call cannot be placed: too many calls in a short time. Please wait a minute.',
+            connect.call,
+          );
+    await writeOutcome(store, trx, notify, params, outcome);
+    return { ...outcome, recorded: true };
+  }, ANSWER_WRITE);
 }
 
 /**
@@ -197,26 +229,30 @@ function answerRecord(
 }
 
 /** Writes what the answer decided into the leg's record (unless an event already ended it). */
-async function recordOutcome(store: Store, params: AnswerParams, outcome: AnswerOutcome) {
+async function writeOutcome(
+  store: Store,
+  trx: Trx,
+  notify: Set<string>,
+  params: AnswerParams,
+  outcome: AnswerOutcome,
+): Promise<void> {
   const now = Date.now();
   const status =
     outcome.kind === 'connect' ? 'started' : outcome.code === 'no-agent' ? 'missed' : 'refused';
   const reason = outcome.kind === 'refuse' ? outcome.code : null;
-  await store.write(async (trx, notify) => {
-    await store.changeCall(trx, notify, params.uuid, (prev) => {
-      const fresh = answerRecord(params, outcome.call, status, reason, now);
-      if (!prev) return fresh;
-      if (FINAL_STATUSES.has(prev.status)) return null;
-      return {
-        ...prev,
-        ...outcome.call,
-        status: prev.status === 'started' ? status : prev.status,
-        reason,
-        updated_at: now,
-        conversation_uuid: prev.conversation_uuid ?? fresh.conversation_uuid,
-      };
-    });
-  }, ANSWER_WRITE);
+  await store.changeCall(trx, notify, params.uuid, (prev) => {
+    const fresh = answerRecord(params, outcome.call, status, reason, now);
+    if (!prev) return fresh;
+    if (FINAL_STATUSES.has(prev.status)) return null;
+    return {
+      ...prev,
+      ...outcome.call,
+      status: prev.status === 'started' ? status : prev.status,
+      reason,
+      updated_at: now,
+      conversation_uuid: prev.conversation_uuid ?? fresh.conversation_uuid,
+    };
+  });
 }
 
 /** Decides what Vonage does with a new leg, records it, and returns the NCCO. */
@@ -234,6 +270,11 @@ export async function answerCall(ctx: AnswerContext, params: AnswerParams): Prom
       to_addr: to,
     });
   }
-  await recordOutcome(ctx.store, params, outcome);
+  if (!(outcome as Recorded).recorded) {
+    await ctx.store.write(
+      (trx, notify) => writeOutcome(ctx.store, trx, notify, params, outcome),
+      ANSWER_WRITE,
+    );
+  }
   return outcome;
 }

@@ -103,6 +103,22 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0010_webhook_jtis': {
+      // Answer-webhook token ids seen within their accepted age: a replayed token is refused on
+      // every instance.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('webhook_jtis')
+          .addColumn('jti', 'text', (c) => c.primaryKey())
+          .addColumn('expires_at', big, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('webhook_jtis_expires')
+          .on('webhook_jtis')
+          .column('expires_at')
+          .execute();
+      },
+    },
   };
 }
 

@@ -67,12 +67,19 @@ export interface CallUpdateTable {
   created_at: number;
 }
 
+/** A signed answer webhook's `jti`, kept until its token would be refused as too old. */
+export interface WebhookJtiTable {
+  jti: string;
+  expires_at: number;
+}
+
 export interface Database {
   agents: AgentTable;
   sessions: SessionTable;
   vonage_events: VonageEventTable;
   calls: CallTable;
   call_updates: CallUpdateTable;
+  webhook_jtis: WebhookJtiTable;
 }
 
 export type AgentRow = Selectable<AgentTable>;

@@ -1,4 +1,5 @@
 // The query layer: agents, sessions, call records, the Vonage event log and per-agent call updates.
+// Over 400 lines on purpose: every query lives here (STYLE.md: SQL in the store), one section per table.
 import {
   CompiledQuery,
   sql,
@@ -226,6 +227,17 @@ export class Store {
     return Number(result.rows[0]?.n ?? 0);
   }
 
+  /**
+   * Holds the agent's row until the transaction ends, so a count and an insert for that agent are
+   * one step across instances. PostgreSQL: a row lock (READ COMMITTED then sees the holder's commit).
+   * SQLite: one connection per process runs one transaction at a time, and another process's commit
+   * in between makes this transaction's write fail (SQLITE_BUSY_SNAPSHOT), never over-count.
+   */
+  async lockAgent(trx: Trx, agentId: number): Promise<void> {
+    if (this.handle.dialect !== 'pg') return;
+    await trx.selectFrom('agents').select('id').where('id', '=', agentId).forUpdate().execute();
+  }
+
   listAgents(): Promise<AgentRow[]> {
     return this.db.selectFrom('agents').selectAll().orderBy('name').execute();
   }
@@ -283,6 +295,19 @@ export class Store {
     return { agent, expiresAt: session_expires_at };
   }
 
+  /** Whether the agent is signed in somewhere (a session neither expired nor revoked). */
+  async hasLiveSession(agentId: number, now: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('sessions')
+      .select('token_hash')
+      .where('agent_id', '=', agentId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .limit(1)
+      .executeTakeFirst();
+    return !!row;
+  }
+
   async revokeSession(tokenHash: string, now: number): Promise<void> {
     await this.db
       .updateTable('sessions')
@@ -298,6 +323,27 @@ export class Store {
       .where('agent_id', '=', agentId)
       .where('revoked_at', 'is', null)
       .execute();
+  }
+
+  // ---- webhook replay guard ----
+
+  /**
+   * Remembers a webhook token id until `keepUntil`; false when it is already remembered (a replay).
+   * The primary key makes this one atomic step on every instance; expired ids are dropped on the way.
+   */
+  claimJti(jti: string, keepUntil: number, now: number): Promise<boolean> {
+    return this.write(
+      async (trx) => {
+        await trx.deleteFrom('webhook_jtis').where('expires_at', '<=', now).execute();
+        const result = await trx
+          .insertInto('webhook_jtis')
+          .values({ jti, expires_at: keepUntil })
+          .onConflict((oc) => oc.column('jti').doNothing())
+          .executeTakeFirst();
+        return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+      },
+      { durable: false },
+    );
   }
 
   // ---- calls ----

@@ -6,7 +6,7 @@ import { answerCall } from '../calls/answer';
 import type { VonageConfig } from '../config';
 import type { AppDeps, AppEnv } from '../context';
 import { readBody } from '../rawBody';
-import { canonicalJson, sha256Hex, verifySignedWebhook } from '../vonageWebhook';
+import { canonicalJson, checkAnswerToken, sha256Hex, verifySignedWebhook } from '../vonageWebhook';
 
 // Printable only: PostgreSQL text cannot hold NUL, and nothing legitimate has control characters.
 const text = z
@@ -37,38 +37,54 @@ interface Signed {
   body: unknown;
 }
 
-export function webhookRoutes(deps: AppDeps) {
-  const notConfigured = (c: Context) =>
-    c.json({ error: 'Vonage is not configured on this backend (set the VONAGE_* variables)' }, 503);
+const GET_REFUSED =
+  'GET answer webhooks are refused: the signature does not cover the query string. Set the answer URL method to POST in the Vonage application (or VONAGE_ALLOW_GET_ANSWER=1)';
 
-  /**
-   * The one gate every webhook passes: Vonage configured, the signature valid, and (POST) a JSON
-   * body. Returns what was signed or the response to send.
-   */
-  async function signed(
-    c: Context<AppEnv>,
-    json: boolean,
-  ): Promise<{ vonage: VonageConfig; signed: Signed } | Response> {
-    const vonage = deps.config.vonage;
-    if (!vonage) return notConfigured(c);
-    const raw = await readBody(c, 64 * 1024);
-    const check = await verifySignedWebhook(vonage, c.req.header('authorization'), raw);
-    if (!check.ok) {
-      deps.log.warn('webhook refused', {
-        path: c.req.path,
-        reason: check.reason,
-        requestId: c.get('requestId'),
-      });
-      return c.json({ error: 'Invalid or missing webhook signature' }, 401);
-    }
-    if (!json) return { vonage, signed: { raw, body: undefined } };
-    try {
-      return { vonage, signed: { raw, body: JSON.parse(raw) as unknown } };
-    } catch {
-      return c.json({ error: 'Body is not JSON' }, 400);
-    }
+function refused(deps: AppDeps, c: Context<AppEnv>, reason: string, status: 401 | 403 = 401) {
+  deps.log.warn('webhook refused', { path: c.req.path, reason, requestId: c.get('requestId') });
+  return c.json(
+    { error: status === 403 ? GET_REFUSED : 'Invalid or missing webhook signature' },
+    status,
+  );
+}
+
+/**
+ * The one gate every webhook passes: Vonage configured, the signature valid, and (POST) a JSON body.
+ * Answer webhooks also need POST (unless the admin allows GET), our application id and a token
+ * never seen before. Returns what was signed or the response to send.
+ */
+async function signedWebhook(
+  deps: AppDeps,
+  c: Context<AppEnv>,
+  kind: 'answer' | 'event',
+): Promise<{ vonage: VonageConfig; signed: Signed } | Response> {
+  const vonage = deps.config.vonage;
+  if (!vonage) {
+    return c.json(
+      { error: 'Vonage is not configured on this backend (set the VONAGE_* variables)' },
+      503,
+    );
   }
+  const raw = await readBody(c, 64 * 1024);
+  const check = await verifySignedWebhook(vonage, c.req.header('authorization'), raw);
+  if (!check.ok) return refused(deps, c, check.reason);
+  const get = c.req.method === 'GET';
+  if (kind === 'answer') {
+    if (get && !vonage.allowGetAnswer) return refused(deps, c, 'GET answer', 403);
+    const token = checkAnswerToken(vonage, check.claims);
+    if (!token.ok) return refused(deps, c, token.reason);
+    if (!(await deps.store.claimJti(token.jti, token.keepUntil, Date.now())))
+      return refused(deps, c, 'replayed jti');
+  }
+  if (get) return { vonage, signed: { raw, body: undefined } };
+  try {
+    return { vonage, signed: { raw, body: JSON.parse(raw) as unknown } };
+  } catch {
+    return c.json({ error: 'Body is not JSON' }, 400);
+  }
+}
 
+export function webhookRoutes(deps: AppDeps) {
   async function answer(c: Context<AppEnv>, vonage: VonageConfig, params: unknown) {
     const parsed = answerSchema.safeParse(params);
     if (!parsed.success) return c.json({ error: 'Answer webhook needs at least uuid' }, 400);
@@ -77,7 +93,10 @@ export function webhookRoutes(deps: AppDeps) {
       {
         store: deps.store,
         vonage,
-        allowedCountries: deps.config.allowedCountries,
+        destinations: {
+          countries: deps.config.allowedCountries,
+          types: deps.config.allowedNumberTypes,
+        },
         eventUrl: `${base}/webhooks/event`,
       },
       parsed.data,
@@ -103,17 +122,17 @@ export function webhookRoutes(deps: AppDeps) {
 
   return new Hono<AppEnv>()
     .get('/answer', async (c) => {
-      const result = await signed(c, false);
+      const result = await signedWebhook(deps, c, 'answer');
       if (result instanceof Response) return result;
       return answer(c, result.vonage, c.req.query());
     })
     .post('/answer', async (c) => {
-      const result = await signed(c, true);
+      const result = await signedWebhook(deps, c, 'answer');
       if (result instanceof Response) return result;
       return answer(c, result.vonage, result.signed.body);
     })
     .post('/event', async (c) => {
-      const result = await signed(c, true);
+      const result = await signedWebhook(deps, c, 'event');
       if (result instanceof Response) return result;
       const { raw, body } = result.signed;
       const parsed = eventSchema.safeParse(body);
