@@ -25,7 +25,7 @@ export function time(value: unknown): number | null {
  * hangs off `parent`, the conversation's first leg, and takes its agent and direction.
  */
 export function recordAfterEvent(
-  prev: CallRow | undefined,
+  prev: NewCall | undefined,
   body: Record<string, unknown>,
   parent: CallRow | undefined,
   receivedAt: number,

@@ -119,6 +119,23 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0011_call_legs': {
+      // Each Vonage leg's own state, so the call record can be derived from all of a conversation's
+      // legs (docs/calls.md); `answered_by` names who answered (added here unless it exists).
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('call_legs')
+          .addColumn('uuid', 'text', (c) => c.primaryKey())
+          .addColumn('call_uuid', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('call_legs_call').on('call_legs').column('call_uuid').execute();
+        const tables = await db.introspection.getTables();
+        const calls = tables.find((t) => t.name === 'calls');
+        if (!calls?.columns.some((c) => c.name === 'answered_by'))
+          await db.schema.alterTable('calls').addColumn('answered_by', 'text').execute();
+      },
+    },
   };
 }
 

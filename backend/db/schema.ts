@@ -51,6 +51,8 @@ export interface CallTable {
   created_at: number;
   started_at: number | null;
   answered_at: number | null;
+  /** Who answered: for Vonage, the agent (inbound) or the callee's number or app user (outbound). */
+  answered_by: string | null;
   ended_at: number | null;
   duration: number | null;
   price: string | null;
@@ -73,6 +75,15 @@ export interface WebhookJtiTable {
   expires_at: number;
 }
 
+/** A Vonage leg's own state (a call record of that leg alone), keyed to its conversation's call. */
+export interface CallLegTable {
+  uuid: string;
+  /** The call (first leg) it belongs to. */
+  call_uuid: string;
+  /** JSON of the leg's record. */
+  state: string;
+}
+
 export interface Database {
   agents: AgentTable;
   sessions: SessionTable;
@@ -80,6 +91,7 @@ export interface Database {
   calls: CallTable;
   call_updates: CallUpdateTable;
   webhook_jtis: WebhookJtiTable;
+  call_legs: CallLegTable;
 }
 
 export type AgentRow = Selectable<AgentTable>;

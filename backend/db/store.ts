@@ -10,6 +10,7 @@ import {
 } from 'kysely';
 import type { Bus } from '../bus';
 import { ACTIVE_STATUSES } from '../calls/status';
+import { deriveCall } from '../calls/conversation';
 import { recordAfterEvent, str } from '../calls/vonageEvent';
 import { NOTIFY_CHANNEL } from '../bus';
 import type { Db } from './connect';
@@ -348,8 +349,8 @@ export class Store {
 
   // ---- calls ----
 
-  getCall(uuid: string): Promise<CallRow | undefined> {
-    return this.db.selectFrom('calls').selectAll().where('uuid', '=', uuid).executeTakeFirst();
+  getCall(uuid: string, trx: Trx | Kysely<Database> = this.db): Promise<CallRow | undefined> {
+    return trx.selectFrom('calls').selectAll().where('uuid', '=', uuid).executeTakeFirst();
   }
 
   /**
@@ -467,6 +468,9 @@ export class Store {
             selectFrom('calls')
               .select('calls.uuid')
               .whereRef('calls.agent', '=', 'agents.name')
+              // The call (first leg) has the whole conversation's status; a second leg whose final
+              // event is lost must not keep the agent busy.
+              .where('calls.parent_uuid', 'is', null)
               .where('calls.status', 'in', [...ACTIVE_STATUSES])
               .where('calls.updated_at', '>', now - STALE_ACTIVE_MS),
           ),
@@ -539,18 +543,23 @@ export class Store {
     );
   }
 
+  /**
+   * Applies an event to its leg's own state (call_legs), keeps the leg's row for a second leg, and
+   * derives the conversation's call record from all its legs (docs/calls.md).
+   */
   private async applyVonageEvent(trx: Trx, notify: Set<string>, event: VonageEvent): Promise<void> {
     const body = event.body;
     const uuid = str(body.uuid);
     if (!uuid || !str(body.status)) return; // record/input/transfer events: stored, no call change
     const conversation = str(body.conversation_uuid);
-    let parent: CallRow | undefined;
     const existing = (
       await this.hot(trx, 'select-call', [uuid], () =>
         trx.selectFrom('calls').selectAll().where('uuid', '=', uuid),
       )
     ).rows[0];
-    if (!existing && conversation) {
+    const prevLeg = (await this.getLeg(trx, uuid)) ?? existing;
+    let parent: CallRow | undefined;
+    if (!prevLeg && conversation) {
       parent = await trx
         .selectFrom('calls')
         .selectAll()
@@ -560,14 +569,61 @@ export class Store {
         .limit(1)
         .executeTakeFirst();
     }
+    const leg = recordAfterEvent(prevLeg, body, parent, event.receivedAt);
+    const callUuid = leg.parent_uuid ?? uuid;
+    await this.putLeg(trx, leg, callUuid);
+    let root: NewCall | undefined = leg;
+    if (leg.parent_uuid) {
+      // The second leg keeps a row of its own (not in history: it has a parent).
+      await this.changeCall(trx, notify, uuid, () => leg, [], { prev: existing });
+      root = await this.getLeg(trx, callUuid);
+      if (!root) {
+        // No event for the first leg yet: its own state is the record the answer webhook wrote.
+        root = await this.getCall(callUuid, trx);
+        if (root) await this.putLeg(trx, root, callUuid);
+      }
+    }
+    if (!root) return;
+    const children = await this.legsOf(trx, callUuid);
+    const call = deriveCall(root, children);
     await this.changeCall(
       trx,
       notify,
-      uuid,
-      (prev) => recordAfterEvent(prev, body, parent, event.receivedAt),
+      callUuid,
+      () => call,
       [],
-      { prev: existing },
+      leg.parent_uuid ? undefined : { prev: existing },
     );
+  }
+
+  private async getLeg(trx: Trx, uuid: string): Promise<NewCall | undefined> {
+    const row = (
+      await this.hot(trx, 'select-leg', [uuid], () =>
+        trx.selectFrom('call_legs').select('state').where('uuid', '=', uuid),
+      )
+    ).rows[0];
+    return row ? (JSON.parse(row.state) as NewCall) : undefined;
+  }
+
+  private async putLeg(trx: Trx, leg: NewCall, callUuid: string): Promise<void> {
+    const row = { uuid: leg.uuid, call_uuid: callUuid, state: JSON.stringify(leg) };
+    await this.hot(trx, 'upsert-leg', [row.uuid, row.call_uuid, row.state, row.state], () =>
+      trx
+        .insertInto('call_legs')
+        .values(row)
+        .onConflict((oc) => oc.column('uuid').doUpdateSet({ state: row.state })),
+    );
+  }
+
+  /** The legs a call's `connect` created (every leg of its conversation but the first). */
+  private async legsOf(trx: Trx, callUuid: string): Promise<NewCall[]> {
+    const rows = await trx
+      .selectFrom('call_legs')
+      .select('state')
+      .where('call_uuid', '=', callUuid)
+      .where('uuid', '!=', callUuid)
+      .execute();
+    return rows.map((r) => JSON.parse(r.state) as NewCall);
   }
 
   countEvents(): Promise<number> {

@@ -38,7 +38,7 @@ interface Signed {
 }
 
 const GET_REFUSED =
-  'GET answer webhooks are refused: the signature does not cover the query string. Set the answer URL method to POST in the Vonage application (or VONAGE_ALLOW_GET_ANSWER=1)';
+  'GET webhooks are refused: the signature does not cover the query string. Set the answer and event URL methods to POST in the Vonage application (or VONAGE_ALLOW_GET_ANSWER=1)';
 
 function refused(deps: AppDeps, c: Context<AppEnv>, reason: string, status: 401 | 403 = 401) {
   deps.log.warn('webhook refused', { path: c.req.path, reason, requestId: c.get('requestId') });
@@ -50,8 +50,8 @@ function refused(deps: AppDeps, c: Context<AppEnv>, reason: string, status: 401 
 
 /**
  * The one gate every webhook passes: Vonage configured, the signature valid, and (POST) a JSON body.
- * Answer webhooks also need POST (unless the admin allows GET), our application id and a token
- * never seen before. Returns what was signed or the response to send.
+ * Answer webhooks and any GET also need our application id and a token never seen before, and a
+ * GET needs the admin's opt-in. Returns what was signed or the response to send.
  */
 async function signedWebhook(
   deps: AppDeps,
@@ -69,8 +69,9 @@ async function signedWebhook(
   const check = await verifySignedWebhook(vonage, c.req.header('authorization'), raw);
   if (!check.ok) return refused(deps, c, check.reason);
   const get = c.req.method === 'GET';
-  if (kind === 'answer') {
-    if (get && !vonage.allowGetAnswer) return refused(deps, c, 'GET answer', 403);
+  // A GET's query string is not signed: GET events get the answer's checks too.
+  if (kind === 'answer' || get) {
+    if (get && !vonage.allowGetAnswer) return refused(deps, c, `GET ${kind}`, 403);
     const token = checkAnswerToken(vonage, check.claims);
     if (!token.ok) return refused(deps, c, token.reason);
     if (!(await deps.store.claimJti(token.jti, token.keepUntil, Date.now())))
@@ -120,6 +121,27 @@ export function webhookRoutes(deps: AppDeps) {
     return c.json(outcome.ncco, 200);
   }
 
+  /** Stores an event (POST body or GET query) once, durably, before acknowledging it. */
+  async function event(c: Context<AppEnv>, body: unknown, raw: string) {
+    const parsed = eventSchema.safeParse(body);
+    if (!parsed.success || Array.isArray(body))
+      return c.json({ error: 'Event must be a JSON object' }, 400);
+    const fields = parsed.data as Record<string, unknown>;
+    let dedupeKey: string;
+    try {
+      dedupeKey = sha256Hex(canonicalJson(fields));
+    } catch {
+      return c.json({ error: 'Event is nested too deeply' }, 400);
+    }
+    try {
+      await deps.ingestor.submit({ dedupeKey, receivedAt: Date.now(), body: fields, raw });
+    } catch {
+      // Not stored: a 5xx makes Vonage deliver it again.
+      return c.json({ error: 'Event not stored, retry later' }, 503);
+    }
+    return c.json({ ok: true }, 200);
+  }
+
   return new Hono<AppEnv>()
     .get('/answer', async (c) => {
       const result = await signedWebhook(deps, c, 'answer');
@@ -131,26 +153,15 @@ export function webhookRoutes(deps: AppDeps) {
       if (result instanceof Response) return result;
       return answer(c, result.vonage, result.signed.body);
     })
+    .get('/event', async (c) => {
+      const result = await signedWebhook(deps, c, 'event');
+      if (result instanceof Response) return result;
+      const query = c.req.query();
+      return event(c, query, JSON.stringify(query));
+    })
     .post('/event', async (c) => {
       const result = await signedWebhook(deps, c, 'event');
       if (result instanceof Response) return result;
-      const { raw, body } = result.signed;
-      const parsed = eventSchema.safeParse(body);
-      if (!parsed.success || Array.isArray(body))
-        return c.json({ error: 'Event must be a JSON object' }, 400);
-      const event = parsed.data as Record<string, unknown>;
-      let dedupeKey: string;
-      try {
-        dedupeKey = sha256Hex(canonicalJson(event));
-      } catch {
-        return c.json({ error: 'Event is nested too deeply' }, 400);
-      }
-      try {
-        await deps.ingestor.submit({ dedupeKey, receivedAt: Date.now(), body: event, raw });
-      } catch {
-        // Not stored: a 5xx makes Vonage deliver it again.
-        return c.json({ error: 'Event not stored, retry later' }, 503);
-      }
-      return c.json({ ok: true }, 200);
+      return event(c, result.signed.body, result.signed.raw);
     });
 }
