@@ -88,7 +88,33 @@ describe('loadConfig', () => {
     });
   });
 
+  it('keeps the Vonage token short, refuses GET answers and allows sales-call number types by default', () => {
+    const config = loadConfig(vonage);
+    expect(config.vonage).toMatchObject({ jwtTtlSec: 900, allowGetAnswer: false });
+    expect(config.allowedNumberTypes).toEqual([
+      'FIXED_LINE',
+      'MOBILE',
+      'FIXED_LINE_OR_MOBILE',
+      'TOLL_FREE',
+    ]);
+  });
+
+  it('reads ALLOWED_NUMBER_TYPES and VONAGE_ALLOW_GET_ANSWER', () => {
+    const config = loadConfig({
+      ...vonage,
+      ALLOWED_NUMBER_TYPES: 'mobile, VOIP',
+      VONAGE_ALLOW_GET_ANSWER: 'yes',
+    });
+    expect(config.allowedNumberTypes).toEqual(['MOBILE', 'VOIP']);
+    expect(config.vonage?.allowGetAnswer).toBe(true);
+  });
+
   it.each([
+    [
+      { ALLOWED_NUMBER_TYPES: 'MOBILE,SATELLITE' },
+      /ALLOWED_NUMBER_TYPES: "SATELLITE" is not a number type/,
+    ],
+    [{ ...vonage, VONAGE_ALLOW_GET_ANSWER: 'maybe' }, /VONAGE_ALLOW_GET_ANSWER must be/],
     [{ PORT: 'eighty' }, /PORT must be a whole number/],
     [{ PORT: '70000' }, /PORT must be between/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres: or postgresql: URL/],

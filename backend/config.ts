@@ -25,6 +25,11 @@ export interface VonageConfig {
   callsPerMinute: number;
   /** Oldest accepted signed-webhook `iat`, seconds. */
   webhookMaxAgeSec: number;
+  /**
+   * Accept GET answer webhooks (the signature does not cover a query string): off unless the admin
+   * opts in; POST, whose `payload_hash` binds the parameters, is the documented method.
+   */
+  allowGetAnswer: boolean;
 }
 
 export interface CleverTapConfig {
@@ -47,6 +52,8 @@ export interface Config {
   vonage?: VonageConfig;
   /** ISO 3166 alpha-2 destination allow-list for phone calls; `['*']` allows every country. */
   allowedCountries: string[];
+  /** libphonenumber number types (`getType()`) outbound phone calls may go to. */
+  allowedNumberTypes: NumberType[];
   clevertap?: CleverTapConfig;
   demo: boolean;
   /** Extra CORS / WebSocket origins; the extension origin is always allowed. */
@@ -60,11 +67,35 @@ export interface Config {
   logLevel: LogLevel;
 }
 
+/** Every type libphonenumber's `getType()` reports (max metadata). */
+export const NUMBER_TYPES = [
+  'FIXED_LINE',
+  'MOBILE',
+  'FIXED_LINE_OR_MOBILE',
+  'TOLL_FREE',
+  'PREMIUM_RATE',
+  'SHARED_COST',
+  'VOIP',
+  'PERSONAL_NUMBER',
+  'PAGER',
+  'UAN',
+  'VOICEMAIL',
+] as const;
+export type NumberType = (typeof NUMBER_TYPES)[number];
+/** What a sales call needs; personal numbers, pagers, VoIP, UAN and premium rate need an admin's say. */
+export const DEFAULT_NUMBER_TYPES: NumberType[] = [
+  'FIXED_LINE',
+  'MOBILE',
+  'FIXED_LINE_OR_MOBILE',
+  'TOLL_FREE',
+];
+
 export const defaultConfig: Config = {
   port: 8787,
   host: '0.0.0.0',
   dataDir: './data',
   allowedCountries: [],
+  allowedNumberTypes: DEFAULT_NUMBER_TYPES,
   demo: false,
   allowedOrigins: [],
   sessionTtlSec: 12 * 3600,
@@ -99,6 +130,15 @@ function intVar(
   if (value < min || value > max)
     problems.push(`${name} must be between ${min} and ${max} (got ${value})`);
   return value;
+}
+
+function boolVar(env: Env, name: string, problems: string[]): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return false;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (!['0', 'false', 'no', 'off'].includes(raw))
+    problems.push(`${name} must be 1/true/yes or 0/false/no (got "${env[name]?.trim()}")`);
+  return false;
 }
 
 function urlVar(
@@ -188,12 +228,15 @@ function readVonage(env: Env, problems: string[]): VonageConfig | undefined {
     privateKeyPath,
     signatureSecret,
     number,
-    jwtTtlSec: intVar(env, 'VONAGE_JWT_TTL', 3600, 60, 86_400, problems),
+    // Short: a revoked agent's token keeps working with Vonage until it expires (the extension
+    // refreshes at 75% of its life).
+    jwtTtlSec: intVar(env, 'VONAGE_JWT_TTL', 900, 60, 86_400, problems),
     talkText: env.VONAGE_TALK_TEXT ?? 'Thank you for calling. Transferring you now.',
     connectTimeoutSec: intVar(env, 'VONAGE_CONNECT_TIMEOUT', 45, 3, 120, problems),
     callLimitSec: intVar(env, 'VONAGE_CALL_LIMIT', 3600, 60, 7200, problems),
     callsPerMinute: intVar(env, 'VONAGE_CALLS_PER_MINUTE', 6, 1, 1000, problems),
     webhookMaxAgeSec: intVar(env, 'VONAGE_WEBHOOK_MAX_AGE', 300, 10, 86_400, problems),
+    allowGetAnswer: boolVar(env, 'VONAGE_ALLOW_GET_ANSWER', problems),
   };
   const apiKey = env.VONAGE_API_KEY?.trim();
   if (apiKey) vonage.apiKey = apiKey;
@@ -287,6 +330,16 @@ export function loadConfig(env: Env = process.env): Config {
     if (country !== '*' && !/^[A-Z]{2}$/.test(country)) {
       problems.push(`ALLOWED_COUNTRIES: "${country}" is not a two-letter country code (or *)`);
     }
+  }
+  const types = listVar(env, 'ALLOWED_NUMBER_TYPES').map((t) => t.toUpperCase());
+  if (types.length) {
+    const unknown = types.filter((t) => !(NUMBER_TYPES as readonly string[]).includes(t));
+    for (const type of unknown) {
+      problems.push(
+        `ALLOWED_NUMBER_TYPES: "${type}" is not a number type (use ${NUMBER_TYPES.join(', ')})`,
+      );
+    }
+    config.allowedNumberTypes = types as NumberType[];
   }
   for (const origin of config.allowedOrigins) {
     if (!/^(https?|chrome-extension|moz-extension):\/\/[^/\s]+$/.test(origin)) {

@@ -1,13 +1,13 @@
-// Vonage signed-webhook verification and the answer webhook's decisions (toll-fraud guard, NCCOs).
+// Vonage signed webhooks: signature verification, and the canonical form events are deduplicated by.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { VonageConfig } from './config';
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-export type SignatureCheck = { ok: true } | { ok: false; reason: string };
+export type Claims = Record<string, unknown>;
+export type SignatureCheck = { ok: true; claims: Claims } | { ok: false; reason: string };
 
 function decodeJsonPart(part: string): Record<string, unknown> | null {
   try {
@@ -20,7 +20,7 @@ function decodeJsonPart(part: string): Record<string, unknown> | null {
   }
 }
 
-const CLOCK_TOLERANCE_SEC = 30;
+export const CLOCK_TOLERANCE_SEC = 30;
 
 /**
  * Checks `Authorization: Bearer <HS256 JWT>`: signature, issuer, age, api key, application and body
@@ -86,58 +86,24 @@ export async function verifySignedWebhook(
     if (!timingSafeEqual(bodyHash, Buffer.from(hash, 'hex')))
       return { ok: false, reason: 'payload_hash mismatch' };
   }
-  return { ok: true };
+  return { ok: true, claims };
 }
 
-export type NccoAction = Record<string, unknown>;
+export type AnswerTokenCheck =
+  { ok: true; jti: string; keepUntil: number } | { ok: false; reason: string };
 
-export type DestinationCheck =
-  { ok: true; number: string; country: string } | { ok: false; code: string; spoken: string };
-
-/** The server-side toll-fraud guard for an outbound phone destination (digits, country code first). */
-// Parsing with the full metadata costs ~100 µs; agents call the same numbers again and again.
-const destinationCache = new Map<string, DestinationCheck>();
-
-export function checkDestination(digits: string, allowedCountries: string[]): DestinationCheck {
-  const key = `${digits}|${allowedCountries.join(',')}`;
-  const cached = destinationCache.get(key);
-  if (cached) return cached;
-  const result = checkDestinationUncached(digits, allowedCountries);
-  if (destinationCache.size >= 10_000) destinationCache.clear();
-  destinationCache.set(key, result);
-  return result;
-}
-
-function checkDestinationUncached(digits: string, allowedCountries: string[]): DestinationCheck {
-  const cleaned = digits.replace(/^\+/, '');
-  const phone = /^[1-9]\d{6,14}$/.test(cleaned)
-    ? parsePhoneNumberFromString(`+${cleaned}`)
-    : undefined;
-  // getType() is undefined exactly when the number matches no valid pattern (what isValid() checks).
-  const type = phone?.getType();
-  if (!phone || !type) {
-    return {
-      ok: false,
-      code: 'invalid-number',
-      spoken: 'This call cannot be placed: the number is not valid.',
-    };
-  }
-  const country = phone.country ?? '';
-  if (!allowedCountries.includes('*') && !allowedCountries.includes(country)) {
-    return {
-      ok: false,
-      code: 'country-not-allowed',
-      spoken: 'This call cannot be placed: calls to this country are not allowed.',
-    };
-  }
-  if (type === 'PREMIUM_RATE' || type === 'SHARED_COST') {
-    return {
-      ok: false,
-      code: 'premium-rate',
-      spoken: 'This call cannot be placed: premium rate and shared cost numbers are blocked.',
-    };
-  }
-  return { ok: true, number: cleaned, country };
+/**
+ * What an answer webhook's (verified) token must also carry: our application id, and a `jti` to
+ * refuse replays by, remembered until the token is too old to be accepted anyway (`keepUntil`).
+ */
+export function checkAnswerToken(vonage: VonageConfig, claims: Claims): AnswerTokenCheck {
+  if (claims.application_id !== vonage.applicationId)
+    return { ok: false, reason: 'missing or wrong application_id' };
+  const jti = claims.jti;
+  if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256)
+    return { ok: false, reason: 'missing jti' };
+  const iat = claims.iat as number; // checked by verifySignedWebhook
+  return { ok: true, jti, keepUntil: (iat + vonage.webhookMaxAgeSec + CLOCK_TOLERANCE_SEC) * 1000 };
 }
 
 const MAX_DEPTH = 32;

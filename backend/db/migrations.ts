@@ -103,6 +103,39 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0010_webhook_jtis': {
+      // Answer-webhook token ids seen within their accepted age: a replayed token is refused on
+      // every instance.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('webhook_jtis')
+          .addColumn('jti', 'text', (c) => c.primaryKey())
+          .addColumn('expires_at', big, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('webhook_jtis_expires')
+          .on('webhook_jtis')
+          .column('expires_at')
+          .execute();
+      },
+    },
+    '0011_call_legs': {
+      // Each Vonage leg's own state, so the call record can be derived from all of a conversation's
+      // legs (docs/calls.md); `answered_by` names who answered (added here unless it exists).
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('call_legs')
+          .addColumn('uuid', 'text', (c) => c.primaryKey())
+          .addColumn('call_uuid', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('call_legs_call').on('call_legs').column('call_uuid').execute();
+        const tables = await db.introspection.getTables();
+        const calls = tables.find((t) => t.name === 'calls');
+        if (!calls?.columns.some((c) => c.name === 'answered_by'))
+          await db.schema.alterTable('calls').addColumn('answered_by', 'text').execute();
+      },
+    },
     '0020_lines': {
       // Softphone lines (tel:/contact: addresses on the relay) belong to one agent, bound by an admin.
       async up(db: Kysely<unknown>) {
@@ -113,7 +146,6 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('created_at', big, (c) => c.notNull())
           .execute();
         await db.schema.createIndex('lines_agent').on('lines').column('agent_id').execute();
-        await db.schema.alterTable('calls').addColumn('answered_by', 'text').execute();
       },
     },
   };

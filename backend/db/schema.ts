@@ -51,7 +51,7 @@ export interface CallTable {
   created_at: number;
   started_at: number | null;
   answered_at: number | null;
-  /** The agent whose connection answered (built-in provider: a line's owner, or the picked agent). */
+  /** Who answered: for Vonage, the agent (inbound) or the callee's number or app user (outbound). */
   answered_by: string | null;
   ended_at: number | null;
   duration: number | null;
@@ -76,6 +76,21 @@ export interface CallUpdateTable {
   created_at: number;
 }
 
+/** A signed answer webhook's `jti`, kept until its token would be refused as too old. */
+export interface WebhookJtiTable {
+  jti: string;
+  expires_at: number;
+}
+
+/** A Vonage leg's own state (a call record of that leg alone), keyed to its conversation's call. */
+export interface CallLegTable {
+  uuid: string;
+  /** The call (first leg) it belongs to. */
+  call_uuid: string;
+  /** JSON of the leg's record. */
+  state: string;
+}
+
 export interface Database {
   agents: AgentTable;
   sessions: SessionTable;
@@ -83,6 +98,8 @@ export interface Database {
   calls: CallTable;
   call_updates: CallUpdateTable;
   lines: LineTable;
+  webhook_jtis: WebhookJtiTable;
+  call_legs: CallLegTable;
 }
 
 export type AgentRow = Selectable<AgentTable>;

@@ -1,4 +1,5 @@
 // The query layer: agents, sessions, call records, the Vonage event log and per-agent call updates.
+// Over 400 lines on purpose: every query lives here (STYLE.md: SQL in the store), one section per table.
 import {
   CompiledQuery,
   sql,
@@ -9,6 +10,9 @@ import {
 } from 'kysely';
 import type { CallRecord, CallsPage } from '../../src/contract/call';
 import type { Bus } from '../bus';
+import { ACTIVE_STATUSES } from '../calls/status';
+import { deriveCall } from '../calls/conversation';
+import { recordAfterEvent, str } from '../calls/vonageEvent';
 import { NOTIFY_CHANNEL } from '../bus';
 import type { Db } from './connect';
 import { GroupCommit, type WriteJob } from './groupCommit';
@@ -38,27 +42,8 @@ export function toCallView(row: CallRow | NewCall): CallRecord {
   };
 }
 
-/** Statuses after which a call record never changes status again. */
-export const FINAL_STATUSES = new Set([
-  'completed',
-  'busy',
-  'cancelled',
-  'unanswered',
-  'rejected',
-  'failed',
-  'timeout',
-  'refused',
-  'missed',
-]);
-export const ACTIVE_STATUSES = ['started', 'ringing', 'answered'] as const;
-const RANK: Record<string, number> = { started: 0, ringing: 1, answered: 2, disconnected: 2 };
-
-/** Whether `next` may replace `prev`: events arrive out of order and repeat; never move backwards. */
-export function statusAdvances(prev: string, next: string): boolean {
-  if (FINAL_STATUSES.has(prev)) return false;
-  if (FINAL_STATUSES.has(next)) return true;
-  return (RANK[next] ?? -1) >= (RANK[prev] ?? 0) && next !== prev;
-}
+// Re-exported for the readers that know statuses from the store.
+export { ACTIVE_STATUSES, FINAL_STATUSES } from '../calls/status';
 
 /** A stored Vonage event as the webhook parsed it. */
 export interface VonageEvent {
@@ -77,23 +62,6 @@ type Trx = Transaction<Database>;
 /** A call record older than this with an active status is considered stale (lost final event). */
 const STALE_ACTIVE_MS = 4 * 3600_000;
 const ORDER_LOCK = 0x63326331;
-
-/** A short printable string from an untrusted field, else null (both engines store it as text). */
-function str(value: unknown, max = 256): string | null {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value !== 'string') return null;
-  // PostgreSQL text cannot hold NUL; control characters have no business in these fields.
-  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-  const clean = value.replace(/[\u0000-\u001f\u007f]/g, '');
-  return clean.slice(0, max);
-}
-
-/** Epoch ms from an ISO string or a number, within what a JS Date can hold; else null. */
-function time(value: unknown): number | null {
-  if (typeof value !== 'string' && typeof value !== 'number') return null;
-  const ms = typeof value === 'number' ? value : Date.parse(value);
-  return Number.isFinite(ms) && ms >= 0 && ms <= 8.64e15 ? Math.round(ms) : null;
-}
 
 function encodeCursor(row: { created_at: number; uuid: string }): string {
   return Buffer.from(JSON.stringify([row.created_at, row.uuid])).toString('base64url');
@@ -217,13 +185,17 @@ export class Store {
   }
 
   /** Outbound Vonage calls an agent placed since `since` (refusals not counted): the call-rate limit. */
-  async countRecentOutbound(agent: string, since: number): Promise<number> {
+  async countRecentOutbound(
+    agent: string,
+    since: number,
+    trx: Trx | Kysely<Database> = this.db,
+  ): Promise<number> {
     const result = await this.hot(
-      this.db,
+      trx,
       'count-recent-outbound',
       [agent, 'vonage', 'outbound', 'refused', since],
       () =>
-        this.db
+        trx
           .selectFrom('calls')
           .select((eb) => eb.fn.countAll<number>().as('n'))
           .where('agent', '=', agent)
@@ -234,6 +206,17 @@ export class Store {
           .where('created_at', '>', since),
     );
     return Number(result.rows[0]?.n ?? 0);
+  }
+
+  /**
+   * Holds the agent's row until the transaction ends, so a count and an insert for that agent are
+   * one step across instances. PostgreSQL: a row lock (READ COMMITTED then sees the holder's commit).
+   * SQLite: one connection per process runs one transaction at a time, and another process's commit
+   * in between makes this transaction's write fail (SQLITE_BUSY_SNAPSHOT), never over-count.
+   */
+  async lockAgent(trx: Trx, agentId: number): Promise<void> {
+    if (this.handle.dialect !== 'pg') return;
+    await trx.selectFrom('agents').select('id').where('id', '=', agentId).forUpdate().execute();
   }
 
   listAgents(): Promise<AgentRow[]> {
@@ -291,6 +274,19 @@ export class Store {
     if (!row) return undefined;
     const { session_expires_at, ...agent } = row;
     return { agent, expiresAt: session_expires_at };
+  }
+
+  /** Whether the agent is signed in somewhere (a session neither expired nor revoked). */
+  async hasLiveSession(agentId: number, now: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('sessions')
+      .select('token_hash')
+      .where('agent_id', '=', agentId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .limit(1)
+      .executeTakeFirst();
+    return !!row;
   }
 
   async revokeSession(tokenHash: string, now: number): Promise<void> {
@@ -370,10 +366,31 @@ export class Store {
       .execute();
   }
 
+  // ---- webhook replay guard ----
+
+  /**
+   * Remembers a webhook token id until `keepUntil`; false when it is already remembered (a replay).
+   * The primary key makes this one atomic step on every instance; expired ids are dropped on the way.
+   */
+  claimJti(jti: string, keepUntil: number, now: number): Promise<boolean> {
+    return this.write(
+      async (trx) => {
+        await trx.deleteFrom('webhook_jtis').where('expires_at', '<=', now).execute();
+        const result = await trx
+          .insertInto('webhook_jtis')
+          .values({ jti, expires_at: keepUntil })
+          .onConflict((oc) => oc.column('jti').doNothing())
+          .executeTakeFirst();
+        return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+      },
+      { durable: false },
+    );
+  }
+
   // ---- calls ----
 
-  getCall(uuid: string): Promise<CallRow | undefined> {
-    return this.db.selectFrom('calls').selectAll().where('uuid', '=', uuid).executeTakeFirst();
+  getCall(uuid: string, trx: Trx | Kysely<Database> = this.db): Promise<CallRow | undefined> {
+    return trx.selectFrom('calls').selectAll().where('uuid', '=', uuid).executeTakeFirst();
   }
 
   /**
@@ -450,6 +467,25 @@ export class Store {
     };
   }
 
+  /** The agent a call record names, if it names one. */
+  agentOfCall(trx: Trx, uuid: string): Promise<AgentRow | undefined> {
+    return trx
+      .selectFrom('calls')
+      .innerJoin('agents', 'agents.name', 'calls.agent')
+      .selectAll('agents')
+      .where('calls.uuid', '=', uuid)
+      .executeTakeFirst();
+  }
+
+  /** Inserts a call record unless one with its uuid exists (no call update: nobody watches it yet). */
+  async insertCallIfAbsent(trx: Trx, record: NewCall): Promise<void> {
+    await trx
+      .insertInto('calls')
+      .values(record)
+      .onConflict((oc) => oc.column('uuid').doNothing())
+      .execute();
+  }
+
   /** Picks an available agent for an inbound Vonage call (signed in, not on a call, round robin). */
   async pickInboundAgent(trx: Trx, now: number): Promise<AgentRow | undefined> {
     const agent = await trx
@@ -472,6 +508,9 @@ export class Store {
             selectFrom('calls')
               .select('calls.uuid')
               .whereRef('calls.agent', '=', 'agents.name')
+              // The call (first leg) has the whole conversation's status; a second leg whose final
+              // event is lost must not keep the agent busy.
+              .where('calls.parent_uuid', 'is', null)
               .where('calls.status', 'in', [...ACTIVE_STATUSES])
               .where('calls.updated_at', '>', now - STALE_ACTIVE_MS),
           ),
@@ -544,19 +583,23 @@ export class Store {
     );
   }
 
+  /**
+   * Applies an event to its leg's own state (call_legs), keeps the leg's row for a second leg, and
+   * derives the conversation's call record from all its legs (docs/calls.md).
+   */
   private async applyVonageEvent(trx: Trx, notify: Set<string>, event: VonageEvent): Promise<void> {
     const body = event.body;
     const uuid = str(body.uuid);
-    const status = str(body.status);
-    if (!uuid || !status) return; // record/input/transfer events: stored, no call change
+    if (!uuid || !str(body.status)) return; // record/input/transfer events: stored, no call change
     const conversation = str(body.conversation_uuid);
-    let parent: CallRow | undefined;
     const existing = (
       await this.hot(trx, 'select-call', [uuid], () =>
         trx.selectFrom('calls').selectAll().where('uuid', '=', uuid),
       )
     ).rows[0];
-    if (!existing && conversation) {
+    const prevLeg = (await this.getLeg(trx, uuid)) ?? existing;
+    let parent: CallRow | undefined;
+    if (!prevLeg && conversation) {
       parent = await trx
         .selectFrom('calls')
         .selectAll()
@@ -566,57 +609,61 @@ export class Store {
         .limit(1)
         .executeTakeFirst();
     }
-    const at = time(body.timestamp) ?? event.receivedAt;
+    const leg = recordAfterEvent(prevLeg, body, parent, event.receivedAt);
+    const callUuid = leg.parent_uuid ?? uuid;
+    await this.putLeg(trx, leg, callUuid);
+    let root: NewCall | undefined = leg;
+    if (leg.parent_uuid) {
+      // The second leg keeps a row of its own (not in history: it has a parent).
+      await this.changeCall(trx, notify, uuid, () => leg, [], { prev: existing });
+      root = await this.getLeg(trx, callUuid);
+      if (!root) {
+        // No event for the first leg yet: its own state is the record the answer webhook wrote.
+        root = await this.getCall(callUuid, trx);
+        if (root) await this.putLeg(trx, root, callUuid);
+      }
+    }
+    if (!root) return;
+    const children = await this.legsOf(trx, callUuid);
+    const call = deriveCall(root, children);
     await this.changeCall(
       trx,
       notify,
-      uuid,
-      (prev) => {
-        const vonageDirection = body.direction === 'inbound' ? 'inbound' : 'outbound';
-        const base: NewCall = prev ?? {
-          uuid,
-          provider: 'vonage',
-          agent: parent?.agent ?? null,
-          direction: parent?.direction ?? vonageDirection,
-          from_addr: str(body.from),
-          to_addr: str(body.to),
-          status: 'started',
-          reason: null,
-          conversation_uuid: conversation,
-          parent_uuid: parent?.uuid ?? null,
-          created_at: at,
-          started_at: null,
-          answered_at: null,
-          ended_at: null,
-          duration: null,
-          price: null,
-          rate: null,
-          network: null,
-          updated_at: event.receivedAt,
-        };
-        const next: NewCall = { ...base, updated_at: Math.max(base.updated_at, event.receivedAt) };
-        if (!prev || statusAdvances(prev.status, status)) next.status = status;
-        if (!next.conversation_uuid && conversation) next.conversation_uuid = conversation;
-        const startTime = time(body.start_time);
-        if (status === 'started' || status === 'ringing') next.started_at ??= startTime ?? at;
-        if (status === 'answered') next.answered_at ??= startTime ?? at;
-        if (FINAL_STATUSES.has(status)) {
-          next.ended_at ??= time(body.end_time) ?? at;
-          if (startTime !== null) next.started_at ??= startTime;
-        }
-        const duration = str(body.duration);
-        if (duration !== null && /^\d{1,9}$/.test(duration)) next.duration = Number(duration);
-        next.price = str(body.price) ?? next.price ?? null;
-        next.rate = str(body.rate) ?? next.rate ?? null;
-        next.network = str(body.network) ?? next.network ?? null;
-        if (status !== 'answered' && FINAL_STATUSES.has(status) && !next.reason) {
-          next.reason = str(body.reason) ?? str(body.detail) ?? null;
-        }
-        return next;
-      },
+      callUuid,
+      () => call,
       [],
-      { prev: existing },
+      leg.parent_uuid ? undefined : { prev: existing },
     );
+  }
+
+  private async getLeg(trx: Trx, uuid: string): Promise<NewCall | undefined> {
+    const row = (
+      await this.hot(trx, 'select-leg', [uuid], () =>
+        trx.selectFrom('call_legs').select('state').where('uuid', '=', uuid),
+      )
+    ).rows[0];
+    return row ? (JSON.parse(row.state) as NewCall) : undefined;
+  }
+
+  private async putLeg(trx: Trx, leg: NewCall, callUuid: string): Promise<void> {
+    const row = { uuid: leg.uuid, call_uuid: callUuid, state: JSON.stringify(leg) };
+    await this.hot(trx, 'upsert-leg', [row.uuid, row.call_uuid, row.state, row.state], () =>
+      trx
+        .insertInto('call_legs')
+        .values(row)
+        .onConflict((oc) => oc.column('uuid').doUpdateSet({ state: row.state })),
+    );
+  }
+
+  /** The legs a call's `connect` created (every leg of its conversation but the first). */
+  private async legsOf(trx: Trx, callUuid: string): Promise<NewCall[]> {
+    const rows = await trx
+      .selectFrom('call_legs')
+      .select('state')
+      .where('call_uuid', '=', callUuid)
+      .where('uuid', '!=', callUuid)
+      .execute();
+    return rows.map((r) => JSON.parse(r.state) as NewCall);
   }
 
   countEvents(): Promise<number> {

@@ -11,6 +11,11 @@ import {
 
 type Ncco = Record<string, unknown>[];
 
+async function signedIn(t: TestApp, name: string, vonageUser: string) {
+  await addAgent(t.store, name, { vonageUser });
+  await createSession(t.store, (await t.store.getAgentByName(name))!, 3600);
+}
+
 forEachEngine((engine) => {
   describe('Vonage webhooks', () => {
     let t: TestApp;
@@ -26,8 +31,9 @@ forEachEngine((engine) => {
         allowedCountries: ['GB', 'US', 'FR', 'CH'],
         publicUrl: 'https://c2c.example.com',
       });
-      await addAgent(t.store, 'alice', { vonageUser: 'alice-v' });
-      await addAgent(t.store, 'limited', { vonageUser: 'limited-v' });
+      // Signed in: the answer webhook connects only agents with a live session.
+      await signedIn(t, 'alice', 'alice-v');
+      await signedIn(t, 'limited', 'limited-v');
     });
     afterAll(async () => {
       await t.close();
@@ -311,7 +317,7 @@ forEachEngine((engine) => {
 
     describe('event webhook', () => {
       it('stores every event once, keeps the call record per uuid, and never moves status backwards', async () => {
-        await addAgent(t.store, 'evan', { vonageUser: 'evan-v' });
+        await signedIn(t, 'evan', 'evan-v');
         const leg = uuid();
         await answer({
           uuid: leg,

@@ -10,8 +10,9 @@ import {
   type ServerMessage,
 } from '../../src/call/signalling';
 import { hashToken } from '../agents';
+import { answeredRecord, endedRecord, relayedCallRecord, saveCallRecord } from '../calls/builtin';
 import type { NewCall } from '../db/schema';
-import { FINAL_STATUSES, type Store } from '../db/store';
+import type { Store } from '../db/store';
 import { mayRegisterLine } from '../lines';
 import type { Logger } from '../log';
 import { RateLimiter } from '../rateLimit';
@@ -320,7 +321,15 @@ export class SignalRelay {
     const from = this.addressOf(conn);
     const callee = message.to === 'agent:*' ? this.pickAgent(conn) : this.addresses.get(message.to);
     const to = callee ? (message.to === 'agent:*' ? callee.identity! : message.to) : message.to;
-    const record = this.newRecord(callId, conn, callee, from, to);
+    const record = relayedCallRecord({
+      callId,
+      callerAgent: conn.agent!,
+      callerHasLines: conn.lines.size > 0,
+      ...(callee ? { callee: { agent: callee.agent!, hasLines: callee.lines.size > 0 } } : {}),
+      from,
+      to,
+      now: Date.now(),
+    });
     if (!callee || callee === conn) {
       this.error(conn, 'unreachable', `${message.to} is not connected`, callId);
       this.write(record, { ...record, status: 'failed', reason: 'unreachable' }, [conn.agent]);
@@ -351,39 +360,6 @@ export class SignalRelay {
     this.send(callee, invite);
   }
 
-  private newRecord(
-    callId: string,
-    caller: Conn,
-    callee: Conn | undefined,
-    from: Address,
-    to: Address,
-  ): NewCall {
-    const now = Date.now();
-    // Direction is relative to the agent: a call from a softphone line to an agent is inbound.
-    const inbound = caller.lines.size > 0 && !!callee && callee.lines.size === 0;
-    return {
-      uuid: callId,
-      provider: 'builtin',
-      agent: inbound ? callee!.agent! : caller.agent!,
-      direction: inbound ? 'inbound' : 'outbound',
-      from_addr: from,
-      to_addr: to,
-      status: 'ringing',
-      reason: null,
-      conversation_uuid: null,
-      parent_uuid: null,
-      created_at: now,
-      started_at: now,
-      answered_at: null,
-      ended_at: null,
-      duration: null,
-      price: null,
-      rate: null,
-      network: null,
-      updated_at: now,
-    };
-  }
-
   private relay(
     conn: Conn,
     message: Exclude<ClientMessage, { t: 'auth' | 'register' | 'invite' | 'ping' }>,
@@ -407,14 +383,7 @@ export class SignalRelay {
         if (call.answered) return this.error(conn, 'bad-message', 'Already answered', call.id);
         call.answered = true;
         clearTimeout(call.ringTimer);
-        const now = Date.now();
-        call.record = {
-          ...call.record,
-          status: 'answered',
-          answered_at: now,
-          answered_by: conn.agent ?? null,
-          updated_at: now,
-        };
+        call.record = answeredRecord(call.record, conn.agent ?? null, Date.now());
         this.persist(call, call.record);
         this.send(other, { t: 'answer', callId: call.id, from, sdp: message.sdp });
         return;
@@ -454,23 +423,12 @@ export class SignalRelay {
       this.send(call.caller, { t: 'hangup', callId: call.id, from: call.to, reason });
       this.send(call.callee, { t: 'hangup', callId: call.id, from: call.from, reason });
     }
-    const now = Date.now();
-    let status: string;
-    if (call.answered) status = 'completed';
-    else if (reason === 'declined') status = 'rejected';
-    else if (reason === 'busy') status = 'busy';
-    else if (reason === 'disconnected') status = 'failed';
-    else if (reason === 'hangup' && by === call.callee) status = 'rejected';
-    else status = 'unanswered';
-    const answeredAt = call.record.answered_at ?? null;
-    call.record = {
-      ...call.record,
-      status,
-      reason: call.answered && reason === 'hangup' ? null : reason,
-      ended_at: now,
-      duration: answeredAt !== null ? Math.round((now - answeredAt) / 1000) : 0,
-      updated_at: now,
-    };
+    call.record = endedRecord(call.record, {
+      answered: call.answered,
+      reason,
+      byCallee: by === call.callee,
+      now: Date.now(),
+    });
     this.persist(call, call.record);
   }
 
@@ -490,15 +448,7 @@ export class SignalRelay {
 
   private async save(record: NewCall, agents: (string | undefined)[]): Promise<void> {
     try {
-      await this.store.write(async (trx, notify) => {
-        await this.store.changeCall(
-          trx,
-          notify,
-          record.uuid,
-          (prev) => (prev && FINAL_STATUSES.has(prev.status) ? null : record),
-          agents,
-        );
-      });
+      await saveCallRecord(this.store, record, agents);
     } catch (error) {
       this.log.error('call record write failed', { error, uuid: record.uuid });
     }

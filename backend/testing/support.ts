@@ -307,6 +307,9 @@ export function testVonageConfig(
       callLimitSec: 3600,
       callsPerMinute: 6,
       webhookMaxAgeSec: 300,
+      // Most suites send Vonage's default GET answers; the refusal of GET (the backend's default,
+      // see config.ts) is tested with `allowGetAnswer: false`.
+      allowGetAnswer: true,
       ...change,
     },
   };

@@ -109,7 +109,13 @@ export default async function run(): Promise<void> {
     'backend: `npm run backend` entry (tsx), SQLite WAL fsynced before every acknowledgement, LOG_LEVEL=warn; baseline: a bare Hono route',
   );
   const dir = mkdtempSync(join(tmpdir(), 'c2c-bench-'));
-  const env = { ...vonageEnv(dir), DATA_DIR: join(dir, 'data'), VONAGE_CALLS_PER_MINUTE: '30' };
+  const env = {
+    ...vonageEnv(dir),
+    DATA_DIR: join(dir, 'data'),
+    VONAGE_CALLS_PER_MINUTE: '30',
+    // The bench sends Vonage's default GET answers (each with its own jti).
+    VONAGE_ALLOW_GET_ANSWER: '1',
+  };
   const handle = await openDatabase({ dataDir: env.DATA_DIR });
   const store = new Store(handle, new Bus());
   // Inserted directly: their access keys are never used, and 1,000 scrypt hashes would take a minute.
@@ -126,6 +132,20 @@ export default async function run(): Promise<void> {
         cuid: null,
         created_at: Date.now(),
         last_offered_at: 0,
+      })),
+    )
+    .execute();
+  // Signed in: the answer webhook connects only agents with a live session.
+  const ids = await store.db.selectFrom('agents').select('id').execute();
+  await store.db
+    .insertInto('sessions')
+    .values(
+      ids.map(({ id }) => ({
+        token_hash: `bench-session-${id}`,
+        agent_id: id,
+        created_at: Date.now(),
+        expires_at: Date.now() + 86_400_000,
+        revoked_at: null,
       })),
     )
     .execute();

@@ -105,6 +105,8 @@ export const VONAGE_VENDOR_CODES = [
   'premium-rate',
   'rate-limited',
   'unknown-agent',
+  'number-type-not-allowed',
+  'session-ended',
 ];
 
 const MIC_DENIED = /NotAllowedError|Permission denied|not allowed by the user agent/i;

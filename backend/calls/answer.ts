@@ -1,0 +1,280 @@
+// The answer webhook's decisions: who may call what, which agent takes an inbound call, the NCCO
+// Vonage runs, and the call record each answer leaves.
+import type { VonageConfig } from '../config';
+import type { AgentRow, NewCall } from '../db/schema';
+import type { Store } from '../db/store';
+import { vonageCallContextSchema } from '../../src/call/vonageContext';
+import { checkDestination, type DestinationPolicy } from './destination';
+import { newCallRecord } from './records';
+import { FINAL_STATUSES } from './status';
+import { CONTACT_ID as CONTACT } from '../../src/contract/ids';
+
+export type NccoAction = Record<string, unknown>;
+
+/** What the answer webhook carries (query string or JSON body), already validated. */
+export interface AnswerParams {
+  uuid: string;
+  conversation_uuid?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  from_user?: string | undefined;
+  custom_data?: unknown;
+}
+
+export interface AnswerContext {
+  store: Store;
+  vonage: VonageConfig;
+  destinations: DestinationPolicy;
+  /** Where Vonage sends the connected leg's events. */
+  eventUrl: string;
+}
+
+type CallFields = Pick<NewCall, 'direction' | 'agent' | 'from_addr' | 'to_addr'>;
+
+export type AnswerOutcome =
+  | { kind: 'connect'; ncco: NccoAction[]; call: CallFields }
+  | { kind: 'refuse'; code: string; ncco: NccoAction[]; call: CallFields };
+/** An outcome already written to the call record, in the transaction that decided it. */
+type Recorded = AnswerOutcome & { recorded: true };
+type Trx = Parameters<Parameters<Store['write']>[0]>[0];
+
+/**
+ * The answer webhook must reply quickly: its call record is committed (visible to every reader and
+ * to the next webhook) before the NCCO goes out, but the reply does not wait for the fsync.
+ */
+const ANSWER_WRITE = { durable: false } as const;
+
+const INBOUND_TALK = 'Please wait while we connect you to an agent.';
+const NO_AGENT_TALK = 'Sorry, all our agents are busy right now. Please call again later.';
+
+function refuse(code: string, spoken: string, call: CallFields): AnswerOutcome {
+  return { kind: 'refuse', code, ncco: [{ action: 'talk', text: spoken }], call };
+}
+
+function customData(value: unknown): Record<string, unknown> {
+  if (typeof value === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(value);
+      return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+        ? (parsed as Record<string, unknown>)
+        : {};
+    } catch {
+      return {};
+    }
+  }
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
+/** A call an agent places from the Client SDK (`from_user`): to another app user or a phone. */
+async function outbound(
+  ctx: AnswerContext,
+  params: AnswerParams & { from_user: string },
+  to: string,
+): Promise<AnswerOutcome> {
+  const { store, vonage } = ctx;
+  const agent = await store.getAgentByVonageUser(params.from_user);
+  const call: CallFields = {
+    direction: 'outbound',
+    agent: agent?.name ?? null,
+    from_addr: params.from_user,
+    to_addr: to,
+  };
+  if (!agent || agent.disabled) {
+    return refuse(
+      'unknown-agent',
+      'This call cannot be placed: your account is not allowed to call.',
+      call,
+    );
+  }
+  // Sign-out, rotate-key and disable end sessions, not the Vonage JWT already issued: without a live
+  // session the agent's token places no call, whatever its remaining lifetime.
+  if (!(await store.hasLiveSession(agent.id, Date.now()))) {
+    return refuse(
+      'session-ended',
+      'This call cannot be placed: you are signed out. Sign in again.',
+      call,
+    );
+  }
+  const data = customData(params.custom_data);
+  const context = vonageCallContextSchema.safeParse({ ...data, to });
+  const connect = {
+    action: 'connect',
+    eventUrl: [ctx.eventUrl],
+    timeout: vonage.connectTimeoutSec,
+    limit: vonage.callLimitSec,
+  };
+  if (context.success && context.data.type === 'app') {
+    return {
+      kind: 'connect',
+      call,
+      ncco: [{ ...connect, endpoint: [{ type: 'app', user: context.data.to }] }],
+    };
+  }
+  if (data.type === 'app' && !CONTACT.test(to)) {
+    return refuse('invalid-contact', 'This call cannot be placed: the contact is not valid.', call);
+  }
+  const destination = checkDestination(to, ctx.destinations);
+  if (!destination.ok) return refuse(destination.code, destination.spoken, call);
+  const ext = context.success && context.data.type === 'phone' ? context.data.ext : undefined;
+  const ncco: NccoAction[] = [];
+  if (vonage.talkText.trim()) ncco.push({ action: 'talk', text: vonage.talkText });
+  ncco.push({
+    action: 'connect',
+    from: vonage.number,
+    eventUrl: connect.eventUrl,
+    timeout: connect.timeout,
+    limit: connect.limit,
+    endpoint: [{ type: 'phone', number: destination.number, ...(ext ? { dtmfAnswer: ext } : {}) }],
+  });
+  return admitWithinLimit(ctx, agent, params, { kind: 'connect', call, ncco });
+}
+
+/**
+ * Counts the agent's calls of the last minute and records this one in ONE transaction with the
+ * agent's row held, so a burst of concurrent answers (on any number of instances) connects at most
+ * `callsPerMinute` of them.
+ */
+async function admitWithinLimit(
+  ctx: AnswerContext,
+  agent: AgentRow,
+  params: AnswerParams,
+  connect: AnswerOutcome,
+): Promise<Recorded> {
+  const { store, vonage } = ctx;
+  return store.write(async (trx, notify) => {
+    await store.lockAgent(trx, agent.id);
+    const recent = await store.countRecentOutbound(agent.name, Date.now() - 60_000, trx);
+    const outcome =
+      recent < vonage.callsPerMinute
+        ? connect
+        : refuse(
+            'rate-limited',
+            'This call cannot be placed: too many calls in a short time. Please wait a minute.',
+            connect.call,
+          );
+    await writeOutcome(store, trx, notify, params, outcome);
+    return { ...outcome, recorded: true };
+  }, ANSWER_WRITE);
+}
+
+/**
+ * Chooses the agent for an inbound call and records it in one transaction, so two callers never get
+ * the same agent; a repeated answer webhook for the same leg gets the agent chosen the first time.
+ */
+async function claimInboundAgent(
+  store: Store,
+  params: AnswerParams,
+  call: CallFields,
+): Promise<AgentRow | undefined> {
+  return store.write(async (trx) => {
+    const existing = await store.agentOfCall(trx, params.uuid);
+    if (existing) return existing;
+    const now = Date.now();
+    const chosen = await store.pickInboundAgent(trx, now);
+    if (chosen) {
+      await store.insertCallIfAbsent(
+        trx,
+        answerRecord(params, { ...call, agent: chosen.name }, 'started', null, now),
+      );
+    }
+    return chosen;
+  }, ANSWER_WRITE);
+}
+
+/** A call from a phone to the Vonage number: connected to a free agent's app user. */
+async function inbound(ctx: AnswerContext, params: AnswerParams, to: string) {
+  const from = params.from ?? null;
+  const base: CallFields = { direction: 'inbound', agent: null, from_addr: from, to_addr: to };
+  const agent = await claimInboundAgent(ctx.store, params, base);
+  const call = { ...base, agent: agent?.name ?? null };
+  if (!agent?.vonage_user) return refuse('no-agent', NO_AGENT_TALK, call);
+  const outcome: AnswerOutcome = {
+    kind: 'connect',
+    call,
+    ncco: [
+      { action: 'talk', text: INBOUND_TALK },
+      {
+        action: 'connect',
+        eventUrl: [ctx.eventUrl],
+        timeout: ctx.vonage.connectTimeoutSec,
+        limit: ctx.vonage.callLimitSec,
+        endpoint: [{ type: 'app', user: agent.vonage_user }],
+      },
+    ],
+  };
+  return outcome;
+}
+
+function answerRecord(
+  params: AnswerParams,
+  call: CallFields,
+  status: string,
+  reason: string | null,
+  now: number,
+): NewCall {
+  return newCallRecord({
+    uuid: params.uuid,
+    provider: 'vonage',
+    direction: call.direction,
+    agent: call.agent ?? null,
+    from: call.from_addr ?? null,
+    to: call.to_addr ?? null,
+    status,
+    reason,
+    conversationUuid: params.conversation_uuid ?? null,
+    now,
+  });
+}
+
+/** Writes what the answer decided into the leg's record (unless an event already ended it). */
+async function writeOutcome(
+  store: Store,
+  trx: Trx,
+  notify: Set<string>,
+  params: AnswerParams,
+  outcome: AnswerOutcome,
+): Promise<void> {
+  const now = Date.now();
+  const status =
+    outcome.kind === 'connect' ? 'started' : outcome.code === 'no-agent' ? 'missed' : 'refused';
+  const reason = outcome.kind === 'refuse' ? outcome.code : null;
+  await store.changeCall(trx, notify, params.uuid, (prev) => {
+    const fresh = answerRecord(params, outcome.call, status, reason, now);
+    if (!prev) return fresh;
+    if (FINAL_STATUSES.has(prev.status)) return null;
+    return {
+      ...prev,
+      ...outcome.call,
+      status: prev.status === 'started' ? status : prev.status,
+      reason,
+      updated_at: now,
+      conversation_uuid: prev.conversation_uuid ?? fresh.conversation_uuid,
+    };
+  });
+}
+
+/** Decides what Vonage does with a new leg, records it, and returns the NCCO. */
+export async function answerCall(ctx: AnswerContext, params: AnswerParams): Promise<AnswerOutcome> {
+  const to = (params.to ?? '').replace(/^\+/, '');
+  let outcome: AnswerOutcome;
+  if (params.from_user)
+    outcome = await outbound(ctx, { ...params, from_user: params.from_user }, to);
+  else if (to === ctx.vonage.number) outcome = await inbound(ctx, params, to);
+  else {
+    outcome = refuse('unknown-destination', 'This number cannot be reached.', {
+      direction: 'inbound',
+      agent: null,
+      from_addr: params.from ?? null,
+      to_addr: to,
+    });
+  }
+  if (!(outcome as Recorded).recorded) {
+    await ctx.store.write(
+      (trx, notify) => writeOutcome(ctx.store, trx, notify, params, outcome),
+      ANSWER_WRITE,
+    );
+  }
+  return outcome;
+}
