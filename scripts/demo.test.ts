@@ -1,12 +1,19 @@
 // `npm start` run twice: the second leaves the running demo alone; a restart keeps the same keys.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
-import { afterAll, describe, expect, it } from 'vitest';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../backend/testing/support';
 
 const dir = tempDir('c2c-demo-');
 const children = new Set<ChildProcess>();
+
+beforeAll(() => {
+  // The demo runs the backend bundle, as npm start builds it.
+  const build = spawnSync(process.execPath, ['scripts/build-backend.mjs'], { encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(build.stderr);
+});
 
 afterAll(async () => {
   for (const child of children) await stop(child);
@@ -86,7 +93,7 @@ describe('npm start (the demo)', () => {
   it('leaves a running demo untouched and reprints the same keys after a restart', async () => {
     const port = await freePort();
     const first = startDemo(port);
-    await waitFor(first, 'The demo is running');
+    await waitFor(first, 'Stop with Ctrl+C.');
     const keys = keysIn(first.output());
     const signedIn = await signIn(port, keys.agent);
     expect(signedIn.status).toBe(200);
@@ -108,7 +115,7 @@ describe('npm start (the demo)', () => {
     // Stopped and started again: the same keys, still accepted.
     await stop(first.child);
     const third = startDemo(port);
-    await waitFor(third, 'The demo is running');
+    await waitFor(third, 'Stop with Ctrl+C.');
     expect(keysIn(third.output())).toEqual(keys);
     expect((await signIn(port, keys.agent)).status).toBe(200);
     await stop(third.child);

@@ -1,8 +1,8 @@
 // `npm start`: builds the demo extension, starts the backend on its embedded database with the demo
 // pages, creates the demo agent and the softphone line (keys kept in DATA_DIR), and prints what to open.
 // A demo already running on the port is left alone (its sign-in details are printed again).
-// Environment: PORT (8787), HOST (127.0.0.1), DATA_DIR (./data/demo); DEMO_SKIP_BUILD=1 skips the
-// extension build (tests, or when .output/chrome-mv3-demo is current).
+// Environment: PORT (8787), HOST (127.0.0.1), DATA_DIR (./data/demo); DEMO_SKIP_BUILD=1 skips building
+// the extension and the backend bundle (tests, or when both in .output/ are current).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -18,6 +18,8 @@ const HOST = process.env.HOST ?? '127.0.0.1';
 const DATA_DIR = process.env.DATA_DIR ?? resolve('data/demo');
 const BASE = `http://localhost:${PORT}`;
 const KEYS_FILE = join(DATA_DIR, 'demo-keys.json');
+/** The backend bundle (npm run build:backend), as `npm run backend` runs it. */
+const SERVER = '.output/backend/server.js';
 // The demo listens on this machine only.
 const env = { ...process.env, PORT, DATA_DIR, DEMO: '1', HOST };
 // Where a running demo answers (a wildcard bind answers on loopback too).
@@ -143,18 +145,24 @@ async function main(): Promise<void> {
   }
 
   if (process.env.DEMO_SKIP_BUILD !== '1') {
-    step('Building the extension (demo build: also runs on localhost pages)');
-    const build = spawnSync('npx', ['wxt', 'build', '--mode', 'demo'], { stdio: 'inherit', env });
-    if (build.status !== 0) process.exit(build.status ?? 1);
-  } else if (!existsSync('.output/chrome-mv3-demo')) {
-    console.log('(DEMO_SKIP_BUILD=1: the extension in .output/chrome-mv3-demo is not built yet)');
+    step('Building the extension (demo build: also runs on localhost pages) and the backend');
+    for (const [command, args] of [
+      ['npx', ['wxt', 'build', '--mode', 'demo']],
+      [process.execPath, ['scripts/build-backend.mjs']],
+    ] as const) {
+      const build = spawnSync(command, args, { stdio: 'inherit', env });
+      if (build.status !== 0) process.exit(build.status ?? 1);
+    }
+  } else if (!existsSync(SERVER)) {
+    console.error(`DEMO_SKIP_BUILD=1, but ${SERVER} is not built: run npm run build:backend`);
+    process.exit(1);
   }
 
   step(`Preparing the demo agents in ${DATA_DIR}`);
   const keys = await prepareKeys();
 
   step(`Starting the backend on ${BASE}`);
-  const server = spawn(process.execPath, ['--import', 'tsx', 'backend/server.ts'], {
+  const server = spawn(process.execPath, [SERVER], {
     stdio: ['ignore', process.env.DEMO_VERBOSE ? 'inherit' : 'ignore', 'inherit'],
     env,
   });

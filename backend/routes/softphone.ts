@@ -1,33 +1,41 @@
 // Serves the softphone page: a browser line for the built-in provider (the demo's "customer phone").
-// Its Preact app is bundled once, in memory, from backend/softphone/ the first time it is asked for.
+// Its Preact app is prebuilt by `npm run build:backend` (.output/softphone/app.js, beside the backend
+// bundle); run from source, it is bundled once, in memory, from backend/softphone/ on first request.
 import { Hono } from 'hono';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
+// From the source (backend/routes/) these are backend/softphone/…; from the bundle (.output/backend/)
+// .output/softphone/….
+const PREBUILT = new URL('../softphone/app.js', import.meta.url);
 const ENTRY = fileURLToPath(new URL('../softphone/main.tsx', import.meta.url));
 
 let bundle: Promise<string> | null = null;
 
-/** Builds the page script with esbuild (a devDependency-free path would prebuild; this keeps one source). */
+/** The page script: the prebuilt file when there is one, else built from source with esbuild. */
 export function softphoneBundle(): Promise<string> {
-  bundle ??= (async () => {
-    const { build } = await import('esbuild');
-    const result = await build({
-      entryPoints: [ENTRY],
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'chrome120',
-      jsx: 'automatic',
-      jsxImportSource: 'preact',
-      minify: true,
-      write: false,
-      legalComments: 'none',
+  bundle ??= readFile(PREBUILT, 'utf8')
+    .catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+      const { build } = await import('esbuild');
+      const result = await build({
+        entryPoints: [ENTRY],
+        bundle: true,
+        format: 'esm',
+        platform: 'browser',
+        target: 'chrome120',
+        jsx: 'automatic',
+        jsxImportSource: 'preact',
+        minify: true,
+        write: false,
+        legalComments: 'none',
+      });
+      return result.outputFiles[0]!.text;
+    })
+    .catch((error: unknown) => {
+      bundle = null;
+      throw error;
     });
-    return result.outputFiles[0]!.text;
-  })().catch((error: unknown) => {
-    bundle = null;
-    throw error;
-  });
   return bundle;
 }
 
