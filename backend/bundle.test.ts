@@ -59,7 +59,7 @@ describe('the built backend', () => {
 
   it('starts with node alone, serves the softphone and demo pages, and stops on SIGTERM', async () => {
     const access = admin('agent', 'add', 'ava').trim().split('\n').at(-1)!;
-    const started = await startBundle({ DEMO: '1', LOG_LEVEL: 'info' });
+    const started = await startBundle({ DEMO: '1', LOG_LEVEL: 'info', SHUTDOWN_DELAY_MS: '300' });
     server = started.child;
     const { url } = started;
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
@@ -76,8 +76,17 @@ describe('the built backend', () => {
     expect(signIn.status).toBe(200);
     expect(admin('agent', 'list')).toContain('ava\tactive');
 
+    // SIGTERM: not ready (still answering) for SHUTDOWN_DELAY_MS, then a clean exit.
     const exited = new Promise<number | null>((resolve) => server!.once('exit', resolve));
     server.kill('SIGTERM');
+    await expect.poll(async () => (await fetch(`${url}/readyz`)).status).toBe(503);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
     expect(await exited).toBe(0);
   }, 30_000);
+
+  it('refuses a wrong SHUTDOWN_DELAY_MS with a clear message', async () => {
+    await expect(startBundle({ SHUTDOWN_DELAY_MS: 'soon' })).rejects.toThrow(
+      /exited 1:[\s\S]*SHUTDOWN_DELAY_MS must be a whole number/,
+    );
+  });
 });
