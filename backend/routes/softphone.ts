@@ -39,13 +39,19 @@ export function softphoneBundle(): Promise<string> {
   return bundle;
 }
 
+/** A green disc, inline: the page needs no favicon request (and so no 404). */
+export const ICON =
+  "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E" +
+  "%3Ccircle cx='8' cy='8' r='8' fill='%2316a34a'/%3E%3C/svg%3E";
+
 const PAGE = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8" />
 <meta name="viewport" content="width=device-width, initial-scale=1" />
 <meta name="click-to-call" content="off" />
-<title>Softphone</title>
+<title>Customer phone · Click-to-Call demo</title>
+<link rel="icon" href="${ICON}" />
 <style>
   :root { color-scheme: light dark; font: 15px/1.45 system-ui, sans-serif; }
   main { max-width: 460px; margin: 32px auto; padding: 0 16px; display: grid; gap: 12px; }
@@ -55,6 +61,7 @@ const PAGE = `<!doctype html>
   .answer { background: #16a34a; color: #fff; border-color: #16a34a; }
   .hangup { background: #dc2626; color: #fff; border-color: #dc2626; }
   .muted { color: #6b7280; }
+  h1 { font-size: 1.5rem; margin: 0; } h1 span { white-space: nowrap; }
 </style>
 </head>
 <body><div id="app"></div><script type="module" src="/softphone/app.js"></script></body>

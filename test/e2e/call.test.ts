@@ -122,6 +122,13 @@ describe('call path on the built-in provider', () => {
     await softphone
       .locator('[data-testid=softphone][data-phase=incoming]')
       .waitFor({ timeout: 15_000 });
+    // The softphone speaks to a person, not in wire names.
+    await expect(softphone.locator('h1').textContent()).resolves.toBe(
+      'Customer phone +1 415 555 2671',
+    );
+    await expect(softphone.getByTestId('phase').textContent()).resolves.toBe(
+      'Incoming call from agent1 (agent)',
+    );
     await expect(crm.locator('[data-testid=call-phase]').textContent()).resolves.toMatch(
       /ringing|connecting/i,
     );
@@ -141,8 +148,11 @@ describe('call path on the built-in provider', () => {
     await softphone
       .locator('[data-testid=softphone][data-phase=idle]')
       .waitFor({ timeout: 10_000 });
-    await expect(softphone.locator('[data-testid=message]').textContent()).resolves.toContain(
-      'remote-hangup',
+    await expect(
+      softphone.locator('[data-testid=message]').getAttribute('data-reason'),
+    ).resolves.toBe('remote-hangup');
+    await expect(softphone.locator('[data-testid=message]').textContent()).resolves.toBe(
+      'Call ended. The other side hung up.',
     );
     await waitFor(
       async () => (await appState(await browser.extensionPage())).call === null,
@@ -162,7 +172,10 @@ describe('call path on the built-in provider', () => {
 
   it('2. inbound: the softphone calls the agent, the agent answers, the remote side hangs up', async () => {
     const crm = await crmPage(browser);
-    await softphone.getByRole('button', { name: 'Call agent' }).click();
+    await softphone.getByRole('button', { name: 'Call the sales team' }).click();
+    await expect(softphone.getByTestId('phase').textContent()).resolves.toMatch(
+      /^Calling the sales team/,
+    );
     const bar = crm.locator('c2c-call-bar');
     await bar.locator('[data-phase=incoming]').waitFor({ timeout: 15_000 });
     await expect(bar.locator('.c2c-number').textContent()).resolves.toBe('+1 415 555 2671');
