@@ -233,6 +233,42 @@ describe('call path on the built-in provider', () => {
     await crm.close();
   });
 
+  it('7. the backend restarts mid-call: the call goes on, audio both ways, then hangs up normally', async () => {
+    const crm = await answeredCall(browser, softphone);
+    await expectAudioBothWays(browser, softphone);
+    const token = await agentToken();
+    const callId = (await callsOf(token))[0]!.uuid;
+
+    await backend.close();
+    await backend.restart();
+    // Both sides reconnect and resume the call: nobody saw it end, the audio never stopped.
+    await waitFor(
+      async () => (await appState(await browser.extensionPage())).provider.state === 'ready',
+      20_000,
+      'the agent signalling back',
+    );
+    await expect(
+      softphone.locator('[data-testid=softphone]').getAttribute('data-phase'),
+    ).resolves.toBe('active');
+    await crm.locator('c2c-call-bar [data-phase=active]').waitFor({ timeout: 5000 });
+    await expectAudioBothWays(browser, softphone);
+
+    await crm.locator('c2c-call-bar').getByRole('button', { name: 'Hang up' }).click();
+    await softphone
+      .locator('[data-testid=softphone][data-phase=idle]')
+      .waitFor({ timeout: 15_000 });
+    await expect(
+      softphone.locator('[data-testid=message]').getAttribute('data-reason'),
+    ).resolves.toBe('remote-hangup');
+    await waitFor(
+      async () =>
+        (await callsOf(await agentToken())).find((c) => c.uuid === callId)?.status === 'completed',
+      10_000,
+      'the call recorded as completed',
+    );
+    await crm.close();
+  });
+
   it('6a. a synthetic click by page script places no call', async () => {
     const crm = await crmPage(browser);
     const before = (await appState(await browser.extensionPage())).call?.callId ?? null;
