@@ -80,6 +80,7 @@ export class SignalRelay {
     private readonly store: Store,
     private readonly log: Logger,
     recheckMs = SESSION_RECHECK_MS,
+    private readonly resumeGraceMs = RESUME_GRACE_MS,
   ) {
     // Sessions end elsewhere too (another instance, the admin CLI disabling an agent or rotating a key).
     this.recheck = setInterval(() => void this.recheckSessions(), recheckMs);
@@ -563,7 +564,7 @@ export class SignalRelay {
         call.graceTimer = setTimeout(() => {
           if (pending.caller.closed || pending.callee.closed)
             this.end(pending, undefined, 'disconnected');
-        }, RESUME_GRACE_MS);
+        }, this.resumeGraceMs);
         call.graceTimer.unref?.();
         return;
       }

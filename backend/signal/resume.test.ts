@@ -1,9 +1,11 @@
 // A backend restart mid-call: answered built-in calls are not ended by the stop, both sides resume
 // them on the new instance (same database), and a call that ended while a side was away is reconciled.
 import { describe, expect, it } from 'vitest';
-import { addAgent } from '../agents';
+import { addAgent, checkAccessKey, createSession } from '../agents';
+import { createLogger } from '../log';
 import { startServer, type RunningServer } from '../server';
-import { SignalClient, eventually, signIn, tempDir } from '../testing/support';
+import { SignalClient, eventually, makeTestApp, signIn, tempDir } from '../testing/support';
+import { SignalRelay } from './relay';
 
 const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n';
 const LINE = 'tel:+14155552671';
@@ -103,6 +105,57 @@ describe('a backend restart mid-call (built-in provider)', () => {
     } finally {
       await server.close();
       dir.remove();
+    }
+  });
+});
+
+describe('the resume grace period', () => {
+  it('ends a resumed call as disconnected when the other side never comes back', async () => {
+    const t = await makeTestApp();
+    const log = createLogger('silent');
+    const token = async (name: string) => {
+      const { accessKey } = await addAgent(t.store, name);
+      return (await createSession(t.store, (await checkAccessKey(t.store, accessKey))!, 3600))
+        .token;
+    };
+    const socket = (relay: SignalRelay, auth: string) => {
+      const sent: Record<string, unknown>[] = [];
+      const conn = relay.connect({ send: (d) => sent.push(JSON.parse(d)), close: () => {} });
+      conn.onMessage(JSON.stringify({ t: 'auth', token: auth }));
+      return { sent, send: (m: object) => conn.onMessage(JSON.stringify(m)) };
+    };
+    const [agentToken, lineToken] = [await token('ava'), await token('line')];
+    const first = new SignalRelay(t.store, log, 60_000, 200);
+    const second = new SignalRelay(t.store, log, 60_000, 200);
+    try {
+      const agent = socket(first, agentToken);
+      const line = socket(first, lineToken);
+      line.send({ t: 'register', address: LINE });
+      await eventually(() => line.sent.some((m) => m.t === 'registered'));
+      const callId = `call-${Date.now()}`;
+      agent.send({ t: 'invite', callId, to: LINE, sdp: SDP });
+      await eventually(() => line.sent.some((m) => m.t === 'invite'));
+      line.send({ t: 'answer', callId, sdp: SDP });
+      await eventually(async () => (await t.store.getCall(callId))?.status === 'answered');
+      await first.close();
+
+      const back = socket(second, agentToken);
+      await eventually(() => back.sent.some((m) => m.t === 'ready'));
+      back.send({ t: 'resume', callId });
+      // Still in the call within the grace period...
+      await new Promise((r) => setTimeout(r, 50));
+      expect(back.sent.some((m) => m.t === 'hangup')).toBe(false);
+      // ...ended once it is over, and recorded.
+      await eventually(() => back.sent.some((m) => m.t === 'hangup'));
+      expect(back.sent.find((m) => m.t === 'hangup')).toMatchObject({
+        callId,
+        reason: 'disconnected',
+        from: LINE,
+      });
+      await eventually(async () => (await t.store.getCall(callId))?.status === 'completed');
+    } finally {
+      await second.close();
+      await t.close();
     }
   });
 });
