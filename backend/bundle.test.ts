@@ -59,7 +59,7 @@ describe('the built backend', () => {
 
   it('starts with node alone, serves the softphone and demo pages, and stops on SIGTERM', async () => {
     const access = admin('agent', 'add', 'ava').trim().split('\n').at(-1)!;
-    const started = await startBundle({ DEMO: '1', LOG_LEVEL: 'info', SHUTDOWN_DELAY_MS: '300' });
+    const started = await startBundle({ DEMO: '1', LOG_LEVEL: 'info', SHUTDOWN_DELAY_MS: '3000' });
     server = started.child;
     const { url } = started;
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
