@@ -4,14 +4,41 @@ import { describe, expect, it } from 'vitest';
 import { addAgent, checkAccessKey, createSession } from '../agents';
 import { createLogger } from '../log';
 import { startServer, type RunningServer } from '../server';
-import { SignalClient, eventually, makeTestApp, signIn, tempDir } from '../testing/support';
+import {
+  SignalClient,
+  eventually,
+  forEachEngine,
+  freshPgDatabase,
+  makeTestApp,
+  signIn,
+  tempDir,
+} from '../testing/support';
 import { SignalRelay } from './relay';
 
 const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n';
 const LINE = 'tel:+14155552671';
 
-async function start(dataDir: string): Promise<RunningServer> {
-  return startServer({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' }, { env: {} });
+/** A database that outlives the server: a temp SQLite folder or a fresh PostgreSQL database. */
+async function database(engine: 'sqlite' | 'pg') {
+  const dir = tempDir();
+  const pg = engine === 'pg' ? await freshPgDatabase() : undefined;
+  return {
+    start: (): Promise<RunningServer> =>
+      startServer(
+        {
+          port: 0,
+          host: '127.0.0.1',
+          dataDir: dir.path,
+          logLevel: 'silent',
+          ...(pg ? { databaseUrl: pg.url } : {}),
+        },
+        { env: {} },
+      ),
+    async remove() {
+      await pg?.drop();
+      dir.remove();
+    },
+  };
 }
 
 /** Both sides signed in, the line registered. */
@@ -23,91 +50,108 @@ async function sides(url: string, agentToken: string, lineToken: string) {
   return { agent, line };
 }
 
-describe('a backend restart mid-call (built-in provider)', () => {
-  it('keeps an answered call: the stop ends nothing, both sides resume, a later hangup is normal', async () => {
-    const dir = tempDir();
-    let server = await start(dir.path);
-    try {
-      const agentToken = await signIn(server.url, (await addAgent(server.store, 'ava')).accessKey);
-      const lineToken = await signIn(server.url, (await addAgent(server.store, 'line')).accessKey);
-      const before = await sides(server.url, agentToken, lineToken);
-      const callId = `call-${Date.now()}`;
-      before.agent.send({ t: 'invite', callId, to: LINE, sdp: SDP });
-      await before.line.next((m) => m.t === 'invite');
-      before.line.send({ t: 'answer', callId, sdp: SDP });
-      await before.agent.next((m) => m.t === 'answer');
-      await eventually(async () => (await server.store.getCall(callId))?.status === 'answered');
+forEachEngine((engine) =>
+  describe('a backend restart mid-call (built-in provider)', () => {
+    it('keeps an answered call: the stop ends nothing, both sides resume, a later hangup is normal', async () => {
+      const db = await database(engine);
+      let server = await db.start();
+      try {
+        const agentToken = await signIn(
+          server.url,
+          (await addAgent(server.store, 'ava')).accessKey,
+        );
+        const lineToken = await signIn(
+          server.url,
+          (await addAgent(server.store, 'line')).accessKey,
+        );
+        const before = await sides(server.url, agentToken, lineToken);
+        const callId = `call-${Date.now()}`;
+        before.agent.send({ t: 'invite', callId, to: LINE, sdp: SDP });
+        await before.line.next((m) => m.t === 'invite');
+        before.line.send({ t: 'answer', callId, sdp: SDP });
+        await before.agent.next((m) => m.t === 'answer');
+        await eventually(async () => (await server.store.getCall(callId))?.status === 'answered');
 
-      await server.close();
-      // Neither side was told the call ended; the record is still a live call.
-      expect(await before.agent.closed()).toBe(1001);
-      expect(await before.line.closed()).toBe(1001);
-      for (const side of [before.agent, before.line])
-        expect(side.messages.some((m) => m.t === 'hangup')).toBe(false);
+        await server.close();
+        // Neither side was told the call ended; the record is still a live call.
+        expect(await before.agent.closed()).toBe(1001);
+        expect(await before.line.closed()).toBe(1001);
+        for (const side of [before.agent, before.line])
+          expect(side.messages.some((m) => m.t === 'hangup')).toBe(false);
 
-      server = await start(dir.path);
-      expect((await server.store.getCall(callId))?.status).toBe('answered');
-      const after = await sides(server.url, agentToken, lineToken);
-      after.agent.send({ t: 'resume', callId });
-      after.line.send({ t: 'resume', callId });
-      // Signalling for the call flows again on the new connections...
-      after.line.send({ t: 'dtmf', callId, digits: '5' });
-      expect(await after.agent.next((m) => m.t === 'dtmf')).toMatchObject({ callId, digits: '5' });
-      // ...and a hangup reaches the other side and completes the record.
-      after.agent.send({ t: 'hangup', callId, reason: 'hangup' });
-      expect(await after.line.next((m) => m.t === 'hangup')).toMatchObject({
-        callId,
-        reason: 'hangup',
-        from: 'agent:ava',
-      });
-      await eventually(async () => (await server.store.getCall(callId))?.status === 'completed');
-      after.agent.close();
-      after.line.close();
-    } finally {
-      await server.close();
-      dir.remove();
-    }
-  });
+        server = await db.start();
+        expect((await server.store.getCall(callId))?.status).toBe('answered');
+        const after = await sides(server.url, agentToken, lineToken);
+        after.agent.send({ t: 'resume', callId });
+        after.line.send({ t: 'resume', callId });
+        // Signalling for the call flows again on the new connections...
+        after.line.send({ t: 'dtmf', callId, digits: '5' });
+        expect(await after.agent.next((m) => m.t === 'dtmf')).toMatchObject({
+          callId,
+          digits: '5',
+        });
+        // ...and a hangup reaches the other side and completes the record.
+        after.agent.send({ t: 'hangup', callId, reason: 'hangup' });
+        expect(await after.line.next((m) => m.t === 'hangup')).toMatchObject({
+          callId,
+          reason: 'hangup',
+          from: 'agent:ava',
+        });
+        await eventually(async () => (await server.store.getCall(callId))?.status === 'completed');
+        after.agent.close();
+        after.line.close();
+      } finally {
+        await server.close();
+        await db.remove();
+      }
+    });
 
-  it('reconciles a call that ended while a side was away, and refuses strangers', async () => {
-    const dir = tempDir();
-    let server = await start(dir.path);
-    try {
-      const agentToken = await signIn(server.url, (await addAgent(server.store, 'ava')).accessKey);
-      const lineToken = await signIn(server.url, (await addAgent(server.store, 'line')).accessKey);
-      const otherToken = await signIn(server.url, (await addAgent(server.store, 'bo')).accessKey);
-      const before = await sides(server.url, agentToken, lineToken);
-      const callId = `call-${Date.now()}`;
-      before.agent.send({ t: 'invite', callId, to: LINE, sdp: SDP });
-      await before.line.next((m) => m.t === 'invite');
-      before.line.send({ t: 'answer', callId, sdp: SDP });
-      await before.agent.next((m) => m.t === 'answer');
-      await server.close();
+    it('reconciles a call that ended while a side was away, and refuses strangers', async () => {
+      const db = await database(engine);
+      let server = await db.start();
+      try {
+        const agentToken = await signIn(
+          server.url,
+          (await addAgent(server.store, 'ava')).accessKey,
+        );
+        const lineToken = await signIn(
+          server.url,
+          (await addAgent(server.store, 'line')).accessKey,
+        );
+        const otherToken = await signIn(server.url, (await addAgent(server.store, 'bo')).accessKey);
+        const before = await sides(server.url, agentToken, lineToken);
+        const callId = `call-${Date.now()}`;
+        before.agent.send({ t: 'invite', callId, to: LINE, sdp: SDP });
+        await before.line.next((m) => m.t === 'invite');
+        before.line.send({ t: 'answer', callId, sdp: SDP });
+        await before.agent.next((m) => m.t === 'answer');
+        await server.close();
 
-      server = await start(dir.path);
-      const after = await sides(server.url, agentToken, lineToken);
-      // Another agent cannot join the call by naming it.
-      const stranger = await SignalClient.signedIn(server.url, otherToken);
-      stranger.send({ t: 'resume', callId });
-      expect(await stranger.next()).toMatchObject({ t: 'error', code: 'unknown-call', callId });
-      // The agent comes back first and hangs up before the line returns.
-      after.agent.send({ t: 'resume', callId });
-      after.agent.send({ t: 'hangup', callId, reason: 'hangup' });
-      await eventually(async () => (await server.store.getCall(callId))?.status === 'completed');
-      after.line.send({ t: 'resume', callId });
-      expect(await after.line.next((m) => m.t === 'hangup')).toMatchObject({
-        callId,
-        from: 'agent:ava',
-      });
-      stranger.close();
-      after.agent.close();
-      after.line.close();
-    } finally {
-      await server.close();
-      dir.remove();
-    }
-  });
-});
+        server = await db.start();
+        const after = await sides(server.url, agentToken, lineToken);
+        // Another agent cannot join the call by naming it.
+        const stranger = await SignalClient.signedIn(server.url, otherToken);
+        stranger.send({ t: 'resume', callId });
+        expect(await stranger.next()).toMatchObject({ t: 'error', code: 'unknown-call', callId });
+        // The agent comes back first and hangs up before the line returns.
+        after.agent.send({ t: 'resume', callId });
+        after.agent.send({ t: 'hangup', callId, reason: 'hangup' });
+        await eventually(async () => (await server.store.getCall(callId))?.status === 'completed');
+        after.line.send({ t: 'resume', callId });
+        expect(await after.line.next((m) => m.t === 'hangup')).toMatchObject({
+          callId,
+          from: 'agent:ava',
+        });
+        stranger.close();
+        after.agent.close();
+        after.line.close();
+      } finally {
+        await server.close();
+        await db.remove();
+      }
+    });
+  }),
+);
 
 describe('the resume grace period', () => {
   it('ends a resumed call as disconnected when the other side never comes back', async () => {
