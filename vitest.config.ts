@@ -12,6 +12,8 @@ export default defineConfig({
       'test/*.test.ts',
     ],
     environment: 'node',
+    // Prints one line when the PostgreSQL tests are skipped, and how to run them.
+    globalSetup: ['test/globalSetup.ts'],
     testTimeout: 20_000,
     mockReset: true,
     restoreMocks: true,

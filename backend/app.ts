@@ -30,6 +30,8 @@ const PAGE_CSP =
   "font-src 'self' data:; connect-src 'self' ws: wss:; media-src 'self' blob: mediastream:; " +
   "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'";
 const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+/** How long `/readyz` waits for the database before reporting it unavailable. */
+export const READY_DB_TIMEOUT_MS = 2000;
 
 export function createApp(deps: AppDeps) {
   const origins = allowedOrigins(deps);
@@ -97,14 +99,25 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => c.json({ error: 'Not found' }, 404));
 
   const routes = app
+    // Liveness: the process answers. Readiness: it should get traffic (not draining, database up).
     .get('/healthz', (c) => c.json({ ok: true }, 200))
     .get('/readyz', async (c) => {
-      if (deps.shutdown?.aborted) return c.json({ ok: false, reason: 'shutting down' }, 503);
+      if (deps.draining?.aborted || deps.shutdown?.aborted)
+        return c.json({ ok: false, reason: 'shutting down' }, 503);
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await sql`select 1`.execute(deps.store.db);
+        // A database that does not answer (a dropped network path) counts as unavailable too.
+        await Promise.race([
+          sql`select 1`.execute(deps.store.db),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error('timeout')), READY_DB_TIMEOUT_MS);
+          }),
+        ]);
         return c.json({ ok: true }, 200);
       } catch {
         return c.json({ ok: false, reason: 'database unavailable' }, 503);
+      } finally {
+        clearTimeout(timer);
       }
     })
     .route('/api/session', sessionRoutes(deps))

@@ -15,6 +15,8 @@ export interface AppDeps {
   vonageKey?: KeyObject;
   /** Aborted at shutdown: long-lived responses (SSE) end so the server can close. */
   shutdown?: AbortSignal;
+  /** Aborted when shutdown begins, before `shutdown`: `/readyz` fails so load balancers move away. */
+  draining?: AbortSignal;
   /** Called after sign-out so live sockets of that session close. */
   onSessionRevoked?: (tokenHash: string) => void;
 }

@@ -19,13 +19,25 @@ export interface RunningServer {
   url: string;
   port: number;
   store: Store;
+  /**
+   * Graceful stop: `/readyz` fails and new signalling sockets are refused for `drainDelayMs` while
+   * requests are still served (load balancers move away); then the listener closes, in-flight
+   * requests finish (cut after DRAIN_TIMEOUT_MS), signalling sockets close with 1001 and SSE streams
+   * get a `reconnect` event (clients reconnect elsewhere), then pending writes, the PostgreSQL
+   * listener and the database (final SQLite checkpoint) close.
+   */
   close(): Promise<void>;
 }
+
+/** In-flight requests still open this long after the listener closed are cut. */
+export const DRAIN_TIMEOUT_MS = 10_000;
+/** `main` exits with status 1 if a stop takes longer than SHUTDOWN_DELAY_MS plus this. */
+export const EXIT_DEADLINE_MS = 20_000;
 
 /** Starts the backend in this process. Configuration: env (and `.env`) overlaid with `overrides`. */
 export async function startServer(
   overrides: Partial<Config> = {},
-  opts: { log?: Logger; env?: Record<string, string | undefined> } = {},
+  opts: { log?: Logger; env?: Record<string, string | undefined>; drainDelayMs?: number } = {},
 ): Promise<RunningServer> {
   const config: Config = { ...loadConfig(opts.env ?? process.env), ...overrides };
   const log = opts.log ?? createLogger(config.logLevel);
@@ -46,12 +58,14 @@ export async function startServer(
   void prune();
   const pruneTimer = setInterval(() => void prune(), 3600_000);
   pruneTimer.unref();
+  const draining = new AbortController();
   const shutdown = new AbortController();
   const app = createApp({
     config,
     store,
     ingestor,
     log,
+    draining: draining.signal,
     shutdown: shutdown.signal,
     onSessionRevoked: (tokenHash) => relay.revokeSession(tokenHash),
     ...(vonageKey ? { vonageKey } : {}),
@@ -81,7 +95,7 @@ export async function startServer(
     };
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/signal') return reject(404, 'Not Found');
-    if (shutdown.signal.aborted) return reject(503, 'Service Unavailable');
+    if (draining.signal.aborted) return reject(503, 'Service Unavailable');
     // Browsers always send Origin: allow the extension, this backend's own pages and ALLOWED_ORIGINS.
     const origin = req.headers.origin;
     const own = `http://${req.headers.host ?? ''}`;
@@ -117,17 +131,23 @@ export async function startServer(
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      log.info('shutting down');
+      const drainDelayMs = opts.drainDelayMs ?? 0;
+      log.info('shutting down', { drainDelayMs });
+      draining.abort();
+      if (drainDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, drainDelayMs));
       shutdown.abort();
       clearInterval(pruneTimer);
-      // Stop accepting; in-flight requests finish, idle keep-alive sockets close.
+      // Stop accepting; in-flight requests finish, keep-alive sockets close as soon as they are idle
+      // (a finished SSE stream's socket too, rather than when the client's keep-alive ends).
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      const idle = setInterval(() => server.closeIdleConnections(), 50);
       await relay.close();
       for (const ws of wss.clients) ws.terminate();
-      const forced = setTimeout(() => server.closeAllConnections(), 10_000);
+      const forced = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
       await closed;
       clearTimeout(forced);
+      clearInterval(idle);
       await ingestor.flush();
       await listener?.close();
       await handle.close();
@@ -145,11 +165,23 @@ export async function startServer(
   return { url, port, store, close };
 }
 
+/** SHUTDOWN_DELAY_MS: how long a stopping instance keeps serving with `/readyz` failing (0–60000). */
+function drainDelay(env: Record<string, string | undefined>): number {
+  const raw = env.SHUTDOWN_DELAY_MS?.trim() || '0';
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value > 60_000) {
+    throw new ConfigError(['SHUTDOWN_DELAY_MS must be a whole number of milliseconds, 0 to 60000']);
+  }
+  return value;
+}
+
 async function main() {
   loadDotEnv();
   let running: RunningServer;
+  let drainDelayMs = 0;
   try {
-    running = await startServer();
+    drainDelayMs = drainDelay(process.env);
+    running = await startServer({}, { drainDelayMs });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -165,6 +197,13 @@ async function main() {
     console.error(
       JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'signal', signal }),
     );
+    // A stop that hangs (a stuck database close) must not keep the instance around forever.
+    setTimeout(() => {
+      console.error(
+        JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'stop timed out' }),
+      );
+      process.exit(1);
+    }, drainDelayMs + EXIT_DEADLINE_MS).unref();
     void running.close().then(
       () => process.exit(0),
       () => process.exit(1),

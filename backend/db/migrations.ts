@@ -2,107 +2,113 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from './dialect';
 
-function migrations(dialect: Dialect): Record<string, Migration> {
+/** The first schema: agents, sessions, Vonage events, calls and the call-update feed. */
+function initial(dialect: Dialect): Migration {
   const id = dialect === 'pg' ? 'bigserial' : 'integer';
   const big = dialect === 'pg' ? 'bigint' : 'integer';
   return {
-    '0001_initial': {
-      async up(db: Kysely<unknown>) {
-        await db.schema
-          .createTable('agents')
-          .addColumn('id', id, (c) =>
-            dialect === 'pg' ? c.primaryKey() : c.primaryKey().autoIncrement(),
-          )
-          .addColumn('name', 'text', (c) => c.notNull().unique())
-          .addColumn('key_id', 'text', (c) => c.notNull().unique())
-          .addColumn('key_hash', 'text', (c) => c.notNull())
-          .addColumn('admin', 'integer', (c) => c.notNull().defaultTo(0))
-          .addColumn('disabled', 'integer', (c) => c.notNull().defaultTo(0))
-          .addColumn('vonage_user', 'text', (c) => c.unique())
-          .addColumn('cuid', 'text')
-          .addColumn('created_at', big, (c) => c.notNull())
-          .addColumn('last_offered_at', big, (c) => c.notNull().defaultTo(0))
-          .execute();
-        await db.schema
-          .createTable('sessions')
-          .addColumn('token_hash', 'text', (c) => c.primaryKey())
-          .addColumn('agent_id', big, (c) => c.notNull().references('agents.id'))
-          .addColumn('created_at', big, (c) => c.notNull())
-          .addColumn('expires_at', big, (c) => c.notNull())
-          .addColumn('revoked_at', big)
-          .execute();
-        await db.schema.createIndex('sessions_agent').on('sessions').column('agent_id').execute();
-        await db.schema
-          .createTable('vonage_events')
-          .addColumn('id', id, (c) =>
-            dialect === 'pg' ? c.primaryKey() : c.primaryKey().autoIncrement(),
-          )
-          .addColumn('dedupe_key', 'text', (c) => c.notNull().unique())
-          .addColumn('uuid', 'text')
-          .addColumn('conversation_uuid', 'text')
-          .addColumn('status', 'text')
-          .addColumn('received_at', big, (c) => c.notNull())
-          .addColumn('body', 'text', (c) => c.notNull())
-          .execute();
-        await db.schema
-          .createIndex('vonage_events_uuid')
-          .on('vonage_events')
-          .column('uuid')
-          .execute();
-        await db.schema
-          .createTable('calls')
-          .addColumn('uuid', 'text', (c) => c.primaryKey())
-          .addColumn('provider', 'text', (c) => c.notNull())
-          .addColumn('agent', 'text')
-          .addColumn('direction', 'text', (c) => c.notNull())
-          .addColumn('from_addr', 'text')
-          .addColumn('to_addr', 'text')
-          .addColumn('status', 'text', (c) => c.notNull())
-          .addColumn('reason', 'text')
-          .addColumn('conversation_uuid', 'text')
-          .addColumn('parent_uuid', 'text')
-          .addColumn('created_at', big, (c) => c.notNull())
-          .addColumn('started_at', big)
-          .addColumn('answered_at', big)
-          .addColumn('ended_at', big)
-          .addColumn('duration', 'integer')
-          .addColumn('price', 'text')
-          .addColumn('rate', 'text')
-          .addColumn('network', 'text')
-          .addColumn('updated_at', big, (c) => c.notNull())
-          .execute();
-        await db.schema
-          .createIndex('calls_agent_created')
-          .on('calls')
-          .columns(['agent', 'created_at', 'uuid'])
-          .execute();
-        await db.schema
-          .createIndex('calls_created')
-          .on('calls')
-          .columns(['created_at', 'uuid'])
-          .execute();
-        await db.schema
-          .createIndex('calls_conversation')
-          .on('calls')
-          .column('conversation_uuid')
-          .execute();
-        await db.schema
-          .createTable('call_updates')
-          .addColumn('id', id, (c) =>
-            dialect === 'pg' ? c.primaryKey() : c.primaryKey().autoIncrement(),
-          )
-          .addColumn('agent', 'text', (c) => c.notNull())
-          .addColumn('call_uuid', 'text', (c) => c.notNull())
-          .addColumn('data', 'text', (c) => c.notNull())
-          .addColumn('created_at', big, (c) => c.notNull())
-          .execute();
-        await db.schema
-          .createIndex('call_updates_agent')
-          .on('call_updates')
-          .columns(['agent', 'id'])
-          .execute();
-      },
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('agents')
+        .addColumn('id', id, (c) =>
+          dialect === 'pg' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('key_id', 'text', (c) => c.notNull().unique())
+        .addColumn('key_hash', 'text', (c) => c.notNull())
+        .addColumn('admin', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('disabled', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('vonage_user', 'text', (c) => c.unique())
+        .addColumn('cuid', 'text')
+        .addColumn('created_at', big, (c) => c.notNull())
+        .addColumn('last_offered_at', big, (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createTable('sessions')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('agent_id', big, (c) => c.notNull().references('agents.id'))
+        .addColumn('created_at', big, (c) => c.notNull())
+        .addColumn('expires_at', big, (c) => c.notNull())
+        .addColumn('revoked_at', big)
+        .execute();
+      await db.schema.createIndex('sessions_agent').on('sessions').column('agent_id').execute();
+      await db.schema
+        .createTable('vonage_events')
+        .addColumn('id', id, (c) =>
+          dialect === 'pg' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('dedupe_key', 'text', (c) => c.notNull().unique())
+        .addColumn('uuid', 'text')
+        .addColumn('conversation_uuid', 'text')
+        .addColumn('status', 'text')
+        .addColumn('received_at', big, (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('vonage_events_uuid')
+        .on('vonage_events')
+        .column('uuid')
+        .execute();
+      await db.schema
+        .createTable('calls')
+        .addColumn('uuid', 'text', (c) => c.primaryKey())
+        .addColumn('provider', 'text', (c) => c.notNull())
+        .addColumn('agent', 'text')
+        .addColumn('direction', 'text', (c) => c.notNull())
+        .addColumn('from_addr', 'text')
+        .addColumn('to_addr', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('conversation_uuid', 'text')
+        .addColumn('parent_uuid', 'text')
+        .addColumn('created_at', big, (c) => c.notNull())
+        .addColumn('started_at', big)
+        .addColumn('answered_at', big)
+        .addColumn('ended_at', big)
+        .addColumn('duration', 'integer')
+        .addColumn('price', 'text')
+        .addColumn('rate', 'text')
+        .addColumn('network', 'text')
+        .addColumn('updated_at', big, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('calls_agent_created')
+        .on('calls')
+        .columns(['agent', 'created_at', 'uuid'])
+        .execute();
+      await db.schema
+        .createIndex('calls_created')
+        .on('calls')
+        .columns(['created_at', 'uuid'])
+        .execute();
+      await db.schema
+        .createIndex('calls_conversation')
+        .on('calls')
+        .column('conversation_uuid')
+        .execute();
+      await db.schema
+        .createTable('call_updates')
+        .addColumn('id', id, (c) =>
+          dialect === 'pg' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn('agent', 'text', (c) => c.notNull())
+        .addColumn('call_uuid', 'text', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('created_at', big, (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('call_updates_agent')
+        .on('call_updates')
+        .columns(['agent', 'id'])
+        .execute();
     },
+  };
+}
+
+function migrations(dialect: Dialect): Record<string, Migration> {
+  const big = dialect === 'pg' ? 'bigint' : 'integer';
+  return {
+    '0001_initial': initial(dialect),
     '0010_webhook_jtis': {
       // Answer-webhook token ids seen within their accepted age: a replayed token is refused on
       // every instance.

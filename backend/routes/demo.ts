@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { readFile } from 'node:fs/promises';
 
+// backend/demo/ from the source, .output/demo/ (copied by build:backend) from the bundle.
 const CONTACTS = new URL('../demo/contacts.html', import.meta.url);
 
 export const demoRoutes = new Hono();

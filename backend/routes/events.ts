@@ -86,6 +86,14 @@ export function eventsRoutes(deps: AppDeps) {
             await stream.write(': keep-alive\n\n');
           }
         }
+        if (deps.shutdown?.aborted && !stream.aborted && !stream.closed) {
+          // This instance is going away: reconnect soon (through the load balancer, to another one).
+          await stream.writeSSE({
+            event: 'reconnect',
+            data: JSON.stringify({ reason: 'server shutting down' }),
+            retry: 1000,
+          });
+        }
       } finally {
         handle.release();
         unsubscribe();

@@ -1,35 +1,48 @@
 // Serves the softphone page: a browser line for the built-in provider (the demo's "customer phone").
-// Its Preact app is bundled once, in memory, from backend/softphone/ the first time it is asked for.
+// Its Preact app is prebuilt by `npm run build:backend` (.output/softphone/app.js, beside the backend
+// bundle); run from source, it is bundled once, in memory, from backend/softphone/ on first request.
 import { Hono } from 'hono';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
+// From the source (backend/routes/) these are backend/softphone/…; from the bundle (.output/backend/)
+// .output/softphone/….
+const PREBUILT = new URL('../softphone/app.js', import.meta.url);
 const ENTRY = fileURLToPath(new URL('../softphone/main.tsx', import.meta.url));
 
 let bundle: Promise<string> | null = null;
 
-/** Builds the page script with esbuild (a devDependency-free path would prebuild; this keeps one source). */
+/** The page script: the prebuilt file when there is one, else built from source with esbuild. */
 export function softphoneBundle(): Promise<string> {
-  bundle ??= (async () => {
-    const { build } = await import('esbuild');
-    const result = await build({
-      entryPoints: [ENTRY],
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'chrome120',
-      jsx: 'automatic',
-      jsxImportSource: 'preact',
-      minify: true,
-      write: false,
-      legalComments: 'none',
+  bundle ??= readFile(PREBUILT, 'utf8')
+    .catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+      const { build } = await import('esbuild');
+      const result = await build({
+        entryPoints: [ENTRY],
+        bundle: true,
+        format: 'esm',
+        platform: 'browser',
+        target: 'chrome120',
+        jsx: 'automatic',
+        jsxImportSource: 'preact',
+        minify: true,
+        write: false,
+        legalComments: 'none',
+      });
+      return result.outputFiles[0]!.text;
+    })
+    .catch((error: unknown) => {
+      bundle = null;
+      throw error;
     });
-    return result.outputFiles[0]!.text;
-  })().catch((error: unknown) => {
-    bundle = null;
-    throw error;
-  });
   return bundle;
 }
+
+/** A green disc, inline: the page needs no favicon request (and so no 404). */
+export const ICON =
+  "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E" +
+  "%3Ccircle cx='8' cy='8' r='8' fill='%2316a34a'/%3E%3C/svg%3E";
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -37,7 +50,8 @@ const PAGE = `<!doctype html>
 <meta charset="utf-8" />
 <meta name="viewport" content="width=device-width, initial-scale=1" />
 <meta name="click-to-call" content="off" />
-<title>Softphone</title>
+<title>Customer phone · Click-to-Call demo</title>
+<link rel="icon" href="${ICON}" />
 <style>
   :root { color-scheme: light dark; font: 15px/1.45 system-ui, sans-serif; }
   main { max-width: 460px; margin: 32px auto; padding: 0 16px; display: grid; gap: 12px; }
@@ -47,6 +61,7 @@ const PAGE = `<!doctype html>
   .answer { background: #16a34a; color: #fff; border-color: #16a34a; }
   .hangup { background: #dc2626; color: #fff; border-color: #dc2626; }
   .muted { color: #6b7280; }
+  h1 { font-size: 1.5rem; margin: 0; } h1 span { white-space: nowrap; }
 </style>
 </head>
 <body><div id="app"></div><script type="module" src="/softphone/app.js"></script></body>

@@ -13,6 +13,7 @@ import { hashToken } from '../agents';
 import { answeredRecord, endedRecord, relayedCallRecord, saveCallRecord } from '../calls/builtin';
 import type { NewCall } from '../db/schema';
 import type { Store } from '../db/store';
+import { FINAL_STATUSES } from '../calls/status';
 import { mayRegisterLine } from '../lines';
 import type { Logger } from '../log';
 import { RateLimiter } from '../rateLimit';
@@ -22,6 +23,11 @@ export const AUTH_TIMEOUT_MS = 10_000;
 export const RING_TIMEOUT_MS = 60_000;
 /** How often live sockets' sessions are checked again. */
 export const SESSION_RECHECK_MS = 30_000;
+/**
+ * After a backend restart, an answered call resumed by one side waits this long for the other side
+ * to resume too (its signalling reconnects with backoff); then it ends as `disconnected`.
+ */
+export const RESUME_GRACE_MS = 30_000;
 
 /** The transport the relay needs from a WebSocket. */
 export interface SignalSocket {
@@ -53,6 +59,8 @@ interface Call {
   /** Serialises the call's record writes. */
   writes: Promise<void>;
   ringTimer?: NodeJS.Timeout;
+  /** A resumed call whose other side has not come back yet: ends it after RESUME_GRACE_MS. */
+  graceTimer?: NodeJS.Timeout;
 }
 
 export interface SignalConnection {
@@ -66,6 +74,8 @@ export class SignalRelay {
   private readonly conns = new Set<Conn>();
   private readonly invites = new RateLimiter(30, 60_000);
   private roundRobin = 0;
+  /** Set at shutdown: answered calls are left to resume on the next instance, not ended. */
+  private closing = false;
 
   private readonly recheck: NodeJS.Timeout;
 
@@ -73,6 +83,7 @@ export class SignalRelay {
     private readonly store: Store,
     private readonly log: Logger,
     recheckMs = SESSION_RECHECK_MS,
+    private readonly resumeGraceMs = RESUME_GRACE_MS,
   ) {
     // Sessions end elsewhere too (another instance, the admin CLI disabling an agent or rotating a key).
     this.recheck = setInterval(() => void this.recheckSessions(), recheckMs);
@@ -137,8 +148,13 @@ export class SignalRelay {
       if (conn.tokenHash === tokenHash) this.kick(conn, CLOSE_UNAUTHORIZED, 'signed out');
   }
 
-  /** Ends every call and closes every socket (shutdown). Resolves when call records are written. */
+  /**
+   * Closes every socket (shutdown; clients reconnect). Answered calls are not ended: their media is
+   * peer to peer, and both sides resume them on the next instance. Calls still ringing end.
+   * Resolves when call records are written.
+   */
   async close(): Promise<void> {
+    this.closing = true;
     clearInterval(this.recheck);
     for (const conn of [...this.conns]) {
       try {
@@ -234,6 +250,9 @@ export class SignalRelay {
         return;
       case 'invite':
         this.invite(conn, message);
+        return;
+      case 'resume':
+        await this.resume(conn, message.callId);
         return;
       default:
         this.relay(conn, message);
@@ -409,6 +428,7 @@ export class SignalRelay {
     if (!this.calls.has(call.id)) return;
     this.calls.delete(call.id);
     clearTimeout(call.ringTimer);
+    clearTimeout(call.graceTimer);
     call.caller.calls.delete(call.id);
     call.callee.calls.delete(call.id);
     if (by) {
@@ -454,6 +474,103 @@ export class SignalRelay {
     }
   }
 
+  /** Drops a call from memory only (shutdown): its record stays as it is, for the next instance. */
+  private forget(call: Call): void {
+    this.calls.delete(call.id);
+    clearTimeout(call.ringTimer);
+    clearTimeout(call.graceTimer);
+    call.caller.calls.delete(call.id);
+    call.callee.calls.delete(call.id);
+  }
+
+  /**
+   * A side that reconnected says it is still in a call. Joins it to the call this instance knows, or
+   * rebuilds the call from its record (a restarted backend); a call the record says has ended is
+   * reconciled with a hangup, one that was not answered ends.
+   */
+  private async resume(conn: Conn, callId: string): Promise<void> {
+    let call = this.calls.get(callId);
+    if (!call) {
+      const row = await this.store.getCall(callId).catch(() => undefined);
+      if (conn.closed) return;
+      call = this.calls.get(callId); // the other side may have resumed meanwhile
+      if (!call) {
+        const side =
+          row?.provider === 'builtin'
+            ? this.sideOf(conn, row.from_addr ?? '', row.to_addr ?? '')
+            : undefined;
+        if (!row || !side) {
+          this.error(conn, 'unknown-call', 'No such call on this connection', callId);
+          return;
+        }
+        const from = row.from_addr as Address;
+        const to = row.to_addr as Address;
+        if (FINAL_STATUSES.has(row.status)) {
+          // It ended while this side was away: tell it now.
+          this.send(conn, {
+            t: 'hangup',
+            callId,
+            from: side === 'caller' ? to : from,
+            reason: 'hangup',
+          });
+          return;
+        }
+        const away = (address: Address): Conn => ({
+          id: `away:${callId}`,
+          socket: { send: () => {}, close: () => {} },
+          ...(address.startsWith('agent:') ? { agent: address.slice(6) } : {}),
+          lines: new Set(),
+          calls: new Set([callId]),
+          closed: true,
+        });
+        const record: NewCall = { ...row };
+        call = {
+          id: callId,
+          caller: side === 'caller' ? conn : away(from),
+          callee: side === 'callee' ? conn : away(to),
+          from,
+          to,
+          answered: row.status === 'answered',
+          record,
+          writes: Promise.resolve(),
+        };
+        this.calls.set(callId, call);
+        conn.calls.add(callId);
+        if (!call.answered) {
+          this.end(call, undefined, 'disconnected');
+          return;
+        }
+        const pending = call;
+        call.graceTimer = setTimeout(() => {
+          if (pending.caller.closed || pending.callee.closed)
+            this.end(pending, undefined, 'disconnected');
+        }, this.resumeGraceMs);
+        call.graceTimer.unref?.();
+        return;
+      }
+    }
+    if (call.caller === conn || call.callee === conn) return; // already in it
+    const side = this.sideOf(conn, call.from, call.to);
+    const slot = side === 'caller' ? call.caller : side === 'callee' ? call.callee : undefined;
+    if (!side || !slot?.closed) {
+      this.error(conn, 'unknown-call', 'No such call on this connection', callId);
+      return;
+    }
+    if (side === 'caller') call.caller = conn;
+    else call.callee = conn;
+    conn.calls.add(callId);
+    if (!call.caller.closed && !call.callee.closed) clearTimeout(call.graceTimer);
+  }
+
+  /** Which party of a call (by its addresses) a connection is, if any. */
+  private sideOf(conn: Conn, from: string, to: string): 'caller' | 'callee' | undefined {
+    const owns = (address: string) =>
+      conn.identity === address || conn.lines.has(address as Address);
+    if (owns(from)) return 'caller';
+    if (owns(to)) return 'callee';
+    return undefined;
+  }
+
   /** Forgets a socket: its calls end with `disconnected`, its addresses are freed. */
   private drop(conn: Conn): void {
     if (conn.closed) return;
@@ -462,7 +579,8 @@ export class SignalRelay {
     this.conns.delete(conn);
     for (const callId of [...conn.calls]) {
       const call = this.calls.get(callId);
-      if (call) this.end(call, conn, 'disconnected');
+      if (call && this.closing && call.answered) this.forget(call);
+      else if (call) this.end(call, conn, 'disconnected');
     }
     if (conn.identity && this.addresses.get(conn.identity) === conn)
       this.addresses.delete(conn.identity);

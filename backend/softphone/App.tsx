@@ -4,7 +4,10 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { BuiltinProvider } from '../../src/call/providers/builtin/BuiltinProvider';
 import { CallFailure, type CallStats, type ProviderEvent } from '../../src/call/provider';
 import { addressSchema, type Address } from '../../src/call/signalling';
+import type { EndReason } from '../../src/call/state';
+import type { Target } from '../../src/contract/target';
 import { DEFAULT_SETTINGS } from '../../src/settings/schema';
+import { formatTarget } from '../../src/ui/format';
 
 type Phase = 'signed-out' | 'connecting' | 'idle' | 'incoming' | 'calling' | 'ringing' | 'active';
 
@@ -14,6 +17,48 @@ interface Line {
 
 const params = new URLSearchParams(location.hash.slice(1));
 
+/** Who is on the other end, for a person: an agent by name, a number as it is written. */
+function describe(target: Target): string {
+  // Agents arrive as contacts labelled with their name (see addressToTarget).
+  if (target.kind === 'contact' && target.label) return `${target.label} (agent)`;
+  if (target.kind === 'contact') return `contact ${target.id}`;
+  return formatTarget(target);
+}
+
+/** How this line reads: `tel:+14155552671` → `+1 415 555 2671`. */
+function describeLine(line: string): string {
+  const address = addressSchema.safeParse(line.trim());
+  if (!address.success) return line;
+  if (address.data.startsWith('tel:'))
+    return formatTarget({ kind: 'phone', e164: address.data.slice(4) });
+  return address.data.replace(/^contact:/, 'contact ');
+}
+
+/** Why a call ended, from this phone's side. */
+const ENDED: Record<EndReason, string> = {
+  'local-hangup': 'You hung up.',
+  'remote-hangup': 'The other side hung up.',
+  declined: 'The call was declined.',
+  'no-answer': 'Nobody answered.',
+  busy: 'Busy: every agent is on a call. Try again in a moment.',
+  unavailable: 'No agent is signed in right now.',
+  cancelled: 'The caller hung up before it was answered.',
+  'answered-elsewhere': 'Answered on another phone.',
+  'media-timeout': 'The audio connection was lost.',
+  'refused-by-policy': 'Refused by the calling policy.',
+  failed: 'The call failed.',
+};
+
+const PHASE_TEXT: Record<Phase, (peer: string) => string> = {
+  'signed-out': () => 'Not connected',
+  connecting: () => 'Connecting…',
+  idle: () => 'Waiting for calls',
+  incoming: (peer) => `Incoming call from ${peer}`,
+  calling: (peer) => `Calling ${peer}…`,
+  ringing: (peer) => `Calling ${peer}: ringing…`,
+  active: (peer) => `On a call with ${peer}`,
+};
+
 export function App() {
   const [accessKey, setAccessKey] = useState(params.get('key') ?? '');
   const [line, setLine] = useState(params.get('line') ?? 'tel:+14155552671');
@@ -21,9 +66,10 @@ export function App() {
   const [callId, setCallId] = useState<string | null>(null);
   const [peer, setPeer] = useState<string>('');
   const [message, setMessage] = useState<string>('');
+  const [endReason, setEndReason] = useState<EndReason | null>(null);
   const [digits, setDigits] = useState('');
   const [stats, setStats] = useState<CallStats | null>(null);
-  const [agent, setAgent] = useState('*');
+  const [agent, setAgent] = useState('');
   const lineRef = useRef<Line | null>(null);
   const callIdRef = useRef<string | null>(null);
   const phaseRef = useRef<Phase>('signed-out');
@@ -38,10 +84,11 @@ export function App() {
           return;
         }
         setCallId(event.callId);
-        setPeer(event.from.kind === 'contact' ? event.from.id : event.from.e164);
+        setPeer(describe(event.from));
         setDigits('');
         setPhase('incoming');
         setMessage('');
+        setEndReason(null);
         return;
       case 'ringing':
         setPhase('ringing');
@@ -54,7 +101,8 @@ export function App() {
         setPhase('idle');
         setCallId(null);
         setStats(null);
-        setMessage(`Call ended: ${event.reason}`);
+        setMessage(`Call ended. ${ENDED[event.reason]}`);
+        setEndReason(event.reason);
         return;
       case 'dtmf':
         setDigits((d) => d + event.digits);
@@ -86,7 +134,7 @@ export function App() {
     event?.preventDefault();
     const address = addressSchema.safeParse(line.trim());
     if (!address.success || address.data.startsWith('agent:')) {
-      setMessage('The line must look like tel:+14155552671 or contact:<id>.');
+      setMessage('The number must look like tel:+14155552671 (or contact:<id>).');
       return;
     }
     setPhase('connecting');
@@ -132,14 +180,21 @@ export function App() {
   async function callAgent() {
     const provider = lineRef.current?.provider;
     if (!provider) return;
+    const name = agent.trim();
+    const address = addressSchema.safeParse(`agent:${name || '*'}`);
+    if (!address.success || name === '*') {
+      setMessage('An agent name is letters, digits, ".", "_" or "-"; leave it empty for anyone.');
+      return;
+    }
     const id = crypto.randomUUID();
     setCallId(id);
-    setPeer(`agent:${agent || '*'}`);
+    setPeer(name ? `${name} (agent)` : 'the sales team');
     setDigits('');
     setPhase('calling');
     setMessage('');
+    setEndReason(null);
     try {
-      await provider.callAddress(id, `agent:${agent || '*'}` as Address);
+      await provider.callAddress(id, address.data as Address);
     } catch (error) {
       setPhase('idle');
       setCallId(null);
@@ -149,8 +204,19 @@ export function App() {
 
   return (
     <main data-testid="softphone" data-phase={phase}>
-      <h1>Softphone</h1>
-      <p class="muted">A browser phone line for the built-in provider: the demo's “customer”.</p>
+      <h1>
+        Customer phone
+        {phase !== 'signed-out' && phase !== 'connecting' && (
+          <>
+            {' '}
+            <span data-testid="line">{describeLine(line)}</span>
+          </>
+        )}
+      </h1>
+      <p class="muted">
+        The demo's customer: a phone in this browser tab. The agent's extension calls it, and it can
+        call the sales team.
+      </p>
       {phase === 'signed-out' || phase === 'connecting' ? (
         <form onSubmit={signIn}>
           <label>
@@ -164,7 +230,7 @@ export function App() {
             />
           </label>
           <label>
-            Line (phone number or contact id)
+            This phone's number (tel:+… or contact:&lt;id&gt;)
             <input
               name="line"
               value={line}
@@ -173,20 +239,13 @@ export function App() {
             />
           </label>
           <button type="submit" disabled={phase === 'connecting'}>
-            {phase === 'connecting' ? 'Connecting…' : 'Register line'}
+            {phase === 'connecting' ? 'Connecting…' : 'Connect this phone'}
           </button>
         </form>
       ) : (
         <section>
           <p>
-            Line <strong data-testid="line">{line}</strong> —{' '}
-            <span data-testid="phase">{phase}</span>
-            {peer && phase !== 'idle' && (
-              <>
-                {' '}
-                with <strong data-testid="peer">{peer}</strong>
-              </>
-            )}
+            <strong data-testid="phase">{PHASE_TEXT[phase](peer)}</strong>
           </p>
           {phase === 'incoming' && (
             <div class="row">
@@ -206,16 +265,17 @@ export function App() {
           {phase === 'idle' && (
             <div class="row">
               <label>
-                Agent
+                Agent (optional)
                 <input
                   name="agent"
                   value={agent}
+                  placeholder="anyone available"
                   onInput={(e) => setAgent(e.currentTarget.value)}
-                  size={12}
+                  size={16}
                 />
               </label>
               <button class="answer" onClick={callAgent}>
-                Call agent
+                {agent.trim() ? `Call ${agent.trim()}` : 'Call the sales team'}
               </button>
             </div>
           )}
@@ -232,16 +292,21 @@ export function App() {
               data-bytes-sent={stats.bytesSent}
               class="muted"
             >
-              {stats.connectionState} · in {stats.bytesReceived} B · out {stats.bytesSent} B
+              Audio {stats.connectionState} · received {kilobytes(stats.bytesReceived)} · sent{' '}
+              {kilobytes(stats.bytesSent)}
             </p>
           )}
         </section>
       )}
       {message && (
-        <p role="status" data-testid="message">
+        <p role="status" data-testid="message" data-reason={endReason ?? undefined}>
           {message}
         </p>
       )}
     </main>
   );
+}
+
+function kilobytes(bytes: number): string {
+  return `${Math.round(bytes / 1024)} KB`;
 }

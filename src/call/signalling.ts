@@ -43,6 +43,8 @@ export const clientMessageSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('hangup'), callId, reason: z.enum(hangupReasons) }),
   z.object({ t: z.literal('dtmf'), callId, digits: z.string().regex(/^[0-9*#]{1,32}$/) }),
   z.object({ t: z.literal('ping'), id: z.number().int() }),
+  /** After a reconnect (a backend restart): "I am still in this call" (see RESUME_GRACE_MS). */
+  z.object({ t: z.literal('resume'), callId }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 

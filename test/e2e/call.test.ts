@@ -122,6 +122,13 @@ describe('call path on the built-in provider', () => {
     await softphone
       .locator('[data-testid=softphone][data-phase=incoming]')
       .waitFor({ timeout: 15_000 });
+    // The softphone speaks to a person, not in wire names.
+    await expect(softphone.locator('h1').textContent()).resolves.toBe(
+      'Customer phone +1 415 555 2671',
+    );
+    await expect(softphone.getByTestId('phase').textContent()).resolves.toBe(
+      'Incoming call from agent1 (agent)',
+    );
     await expect(crm.locator('[data-testid=call-phase]').textContent()).resolves.toMatch(
       /ringing|connecting/i,
     );
@@ -141,8 +148,11 @@ describe('call path on the built-in provider', () => {
     await softphone
       .locator('[data-testid=softphone][data-phase=idle]')
       .waitFor({ timeout: 10_000 });
-    await expect(softphone.locator('[data-testid=message]').textContent()).resolves.toContain(
-      'remote-hangup',
+    await expect(
+      softphone.locator('[data-testid=message]').getAttribute('data-reason'),
+    ).resolves.toBe('remote-hangup');
+    await expect(softphone.locator('[data-testid=message]').textContent()).resolves.toBe(
+      'Call ended. The other side hung up.',
     );
     await waitFor(
       async () => (await appState(await browser.extensionPage())).call === null,
@@ -162,7 +172,10 @@ describe('call path on the built-in provider', () => {
 
   it('2. inbound: the softphone calls the agent, the agent answers, the remote side hangs up', async () => {
     const crm = await crmPage(browser);
-    await softphone.getByRole('button', { name: 'Call agent' }).click();
+    await softphone.getByRole('button', { name: 'Call the sales team' }).click();
+    await expect(softphone.getByTestId('phase').textContent()).resolves.toMatch(
+      /^Calling the sales team/,
+    );
     const bar = crm.locator('c2c-call-bar');
     await bar.locator('[data-phase=incoming]').waitFor({ timeout: 15_000 });
     await expect(bar.locator('.c2c-number').textContent()).resolves.toBe('+1 415 555 2671');
@@ -217,6 +230,42 @@ describe('call path on the built-in provider', () => {
     await softphone
       .locator('[data-testid=softphone][data-phase=idle]')
       .waitFor({ timeout: 10_000 });
+    await crm.close();
+  });
+
+  it('7. the backend restarts mid-call: the call goes on, audio both ways, then hangs up normally', async () => {
+    const crm = await answeredCall(browser, softphone);
+    await expectAudioBothWays(browser, softphone);
+    const token = await agentToken();
+    const callId = (await callsOf(token))[0]!.uuid;
+
+    await backend.close();
+    await backend.restart();
+    // Both sides reconnect and resume the call: nobody saw it end, the audio never stopped.
+    await waitFor(
+      async () => (await appState(await browser.extensionPage())).provider.state === 'ready',
+      20_000,
+      'the agent signalling back',
+    );
+    await expect(
+      softphone.locator('[data-testid=softphone]').getAttribute('data-phase'),
+    ).resolves.toBe('active');
+    await crm.locator('c2c-call-bar [data-phase=active]').waitFor({ timeout: 5000 });
+    await expectAudioBothWays(browser, softphone);
+
+    await crm.locator('c2c-call-bar').getByRole('button', { name: 'Hang up' }).click();
+    await softphone
+      .locator('[data-testid=softphone][data-phase=idle]')
+      .waitFor({ timeout: 15_000 });
+    await expect(
+      softphone.locator('[data-testid=message]').getAttribute('data-reason'),
+    ).resolves.toBe('remote-hangup');
+    await waitFor(
+      async () =>
+        (await callsOf(await agentToken())).find((c) => c.uuid === callId)?.status === 'completed',
+      10_000,
+      'the call recorded as completed',
+    );
     await crm.close();
   });
 

@@ -233,7 +233,7 @@ describe('agent UI on a live call (built-in provider)', () => {
     const page = await openPage(browser, 'popup.html');
     await page.getByTestId('dialpad').waitFor();
 
-    await softphone.getByRole('button', { name: 'Call agent' }).click();
+    await softphone.getByRole('button', { name: 'Call the sales team' }).click();
     const live = page.getByTestId('popup-call');
     await live.locator('[data-phase=incoming]').waitFor({ timeout: 15_000 });
     await expect(live.textContent()).resolves.toContain('+1 415 555 2671');

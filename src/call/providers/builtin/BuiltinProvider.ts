@@ -81,6 +81,9 @@ export class BuiltinProvider implements CallProvider {
       onMessage: (message) => void this.onMessage(message),
       onStatus: (status, failure) => {
         if (this.signalling !== signalling) return;
+        // Back after a drop (a backend restart): the calls go on peer to peer; tell the relay.
+        if (status === 'ready')
+          for (const callId of this.calls.keys()) signalling.send({ t: 'resume', callId });
         const state =
           status === 'ready'
             ? 'ready'

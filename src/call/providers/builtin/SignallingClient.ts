@@ -177,7 +177,9 @@ export class SignallingClient {
       // Pending connect() calls fail fast so the agent sees "backend unreachable" and can retry;
       // the client keeps reconnecting in the background for the session itself.
       this.failWaiters(new CallFailure('backend-unreachable', `signalling closed (${event.code})`));
-      const delay = RETRY_DELAYS_MS[Math.min(this.attempt++, RETRY_DELAYS_MS.length - 1)]!;
+      // Jittered, so the clients of a restarted backend do not all come back at the same instant.
+      const base = RETRY_DELAYS_MS[Math.min(this.attempt++, RETRY_DELAYS_MS.length - 1)]!;
+      const delay = Math.round(base * (0.75 + Math.random() / 2));
       this.options.onStatus('reconnecting');
       this.retryTimer = setTimeout(() => this.open('reconnecting'), delay);
     };

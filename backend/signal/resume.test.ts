@@ -1,0 +1,209 @@
+// A backend restart mid-call: answered built-in calls are not ended by the stop, both sides resume
+// them on the new instance (same database), and a call that ended while a side was away is reconciled.
+import { describe, expect, it } from 'vitest';
+import { addAgent, checkAccessKey, createSession } from '../agents';
+import { addLine } from '../lines';
+import { createLogger } from '../log';
+import { startServer, type RunningServer } from '../server';
+import {
+  SignalClient,
+  eventually,
+  forEachEngine,
+  freshPgDatabase,
+  makeTestApp,
+  signIn,
+  tempDir,
+} from '../testing/support';
+import { SignalRelay } from './relay';
+
+const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n';
+const LINE = 'tel:+14155552671';
+
+/** A database that outlives the server: a temp SQLite folder or a fresh PostgreSQL database. */
+async function database(engine: 'sqlite' | 'pg') {
+  const dir = tempDir();
+  const pg = engine === 'pg' ? await freshPgDatabase() : undefined;
+  return {
+    start: (): Promise<RunningServer> =>
+      startServer(
+        {
+          port: 0,
+          host: '127.0.0.1',
+          dataDir: dir.path,
+          logLevel: 'silent',
+          ...(pg ? { databaseUrl: pg.url } : {}),
+        },
+        { env: {} },
+      ),
+    async remove() {
+      await pg?.drop();
+      dir.remove();
+    },
+  };
+}
+
+/** Both sides signed in, the line registered. */
+async function sides(url: string, agentToken: string, lineToken: string) {
+  const agent = await SignalClient.signedIn(url, agentToken);
+  const line = await SignalClient.signedIn(url, lineToken);
+  line.send({ t: 'register', address: LINE });
+  await line.next((m) => m.t === 'registered');
+  return { agent, line };
+}
+
+forEachEngine((engine) =>
+  describe('a backend restart mid-call (built-in provider)', () => {
+    it('keeps an answered call: the stop ends nothing, both sides resume, a later hangup is normal', async () => {
+      const db = await database(engine);
+      let server = await db.start();
+      try {
+        const agentToken = await signIn(
+          server.url,
+          (await addAgent(server.store, 'ava')).accessKey,
+        );
+        const lineToken = await signIn(
+          server.url,
+          (await addAgent(server.store, 'line')).accessKey,
+        );
+        await addLine(server.store, LINE, 'line');
+        const before = await sides(server.url, agentToken, lineToken);
+        const callId = `call-${Date.now()}`;
+        before.agent.send({ t: 'invite', callId, to: LINE, sdp: SDP });
+        await before.line.next((m) => m.t === 'invite');
+        before.line.send({ t: 'answer', callId, sdp: SDP });
+        await before.agent.next((m) => m.t === 'answer');
+        await eventually(async () => (await server.store.getCall(callId))?.status === 'answered');
+
+        await server.close();
+        // Neither side was told the call ended; the record is still a live call.
+        expect(await before.agent.closed()).toBe(1001);
+        expect(await before.line.closed()).toBe(1001);
+        for (const side of [before.agent, before.line])
+          expect(side.messages.some((m) => m.t === 'hangup')).toBe(false);
+
+        server = await db.start();
+        expect((await server.store.getCall(callId))?.status).toBe('answered');
+        const after = await sides(server.url, agentToken, lineToken);
+        after.agent.send({ t: 'resume', callId });
+        after.line.send({ t: 'resume', callId });
+        // Signalling for the call flows again on the new connections...
+        after.line.send({ t: 'dtmf', callId, digits: '5' });
+        expect(await after.agent.next((m) => m.t === 'dtmf')).toMatchObject({
+          callId,
+          digits: '5',
+        });
+        // ...and a hangup reaches the other side and completes the record.
+        after.agent.send({ t: 'hangup', callId, reason: 'hangup' });
+        expect(await after.line.next((m) => m.t === 'hangup')).toMatchObject({
+          callId,
+          reason: 'hangup',
+          from: 'agent:ava',
+        });
+        await eventually(async () => (await server.store.getCall(callId))?.status === 'completed');
+        after.agent.close();
+        after.line.close();
+      } finally {
+        await server.close();
+        await db.remove();
+      }
+    });
+
+    it('reconciles a call that ended while a side was away, and refuses strangers', async () => {
+      const db = await database(engine);
+      let server = await db.start();
+      try {
+        const agentToken = await signIn(
+          server.url,
+          (await addAgent(server.store, 'ava')).accessKey,
+        );
+        const lineToken = await signIn(
+          server.url,
+          (await addAgent(server.store, 'line')).accessKey,
+        );
+        await addLine(server.store, LINE, 'line');
+        const otherToken = await signIn(server.url, (await addAgent(server.store, 'bo')).accessKey);
+        const before = await sides(server.url, agentToken, lineToken);
+        const callId = `call-${Date.now()}`;
+        before.agent.send({ t: 'invite', callId, to: LINE, sdp: SDP });
+        await before.line.next((m) => m.t === 'invite');
+        before.line.send({ t: 'answer', callId, sdp: SDP });
+        await before.agent.next((m) => m.t === 'answer');
+        await server.close();
+
+        server = await db.start();
+        const after = await sides(server.url, agentToken, lineToken);
+        // Another agent cannot join the call by naming it.
+        const stranger = await SignalClient.signedIn(server.url, otherToken);
+        stranger.send({ t: 'resume', callId });
+        expect(await stranger.next()).toMatchObject({ t: 'error', code: 'unknown-call', callId });
+        // The agent comes back first and hangs up before the line returns.
+        after.agent.send({ t: 'resume', callId });
+        after.agent.send({ t: 'hangup', callId, reason: 'hangup' });
+        await eventually(async () => (await server.store.getCall(callId))?.status === 'completed');
+        after.line.send({ t: 'resume', callId });
+        expect(await after.line.next((m) => m.t === 'hangup')).toMatchObject({
+          callId,
+          from: 'agent:ava',
+        });
+        stranger.close();
+        after.agent.close();
+        after.line.close();
+      } finally {
+        await server.close();
+        await db.remove();
+      }
+    });
+  }),
+);
+
+describe('the resume grace period', () => {
+  it('ends a resumed call as disconnected when the other side never comes back', async () => {
+    const t = await makeTestApp();
+    const log = createLogger('silent');
+    const token = async (name: string) => {
+      const { accessKey } = await addAgent(t.store, name);
+      return (await createSession(t.store, (await checkAccessKey(t.store, accessKey))!, 3600))
+        .token;
+    };
+    const socket = (relay: SignalRelay, auth: string) => {
+      const sent: Record<string, unknown>[] = [];
+      const conn = relay.connect({ send: (d) => sent.push(JSON.parse(d)), close: () => {} });
+      conn.onMessage(JSON.stringify({ t: 'auth', token: auth }));
+      return { sent, send: (m: object) => conn.onMessage(JSON.stringify(m)) };
+    };
+    const [agentToken, lineToken] = [await token('ava'), await token('line')];
+    await addLine(t.store, LINE, 'line');
+    const first = new SignalRelay(t.store, log, 60_000, 200);
+    const second = new SignalRelay(t.store, log, 60_000, 200);
+    try {
+      const agent = socket(first, agentToken);
+      const line = socket(first, lineToken);
+      line.send({ t: 'register', address: LINE });
+      await eventually(() => line.sent.some((m) => m.t === 'registered'));
+      const callId = `call-${Date.now()}`;
+      agent.send({ t: 'invite', callId, to: LINE, sdp: SDP });
+      await eventually(() => line.sent.some((m) => m.t === 'invite'));
+      line.send({ t: 'answer', callId, sdp: SDP });
+      await eventually(async () => (await t.store.getCall(callId))?.status === 'answered');
+      await first.close();
+
+      const back = socket(second, agentToken);
+      await eventually(() => back.sent.some((m) => m.t === 'ready'));
+      back.send({ t: 'resume', callId });
+      // Still in the call within the grace period...
+      await new Promise((r) => setTimeout(r, 50));
+      expect(back.sent.some((m) => m.t === 'hangup')).toBe(false);
+      // ...ended once it is over, and recorded.
+      await eventually(() => back.sent.some((m) => m.t === 'hangup'));
+      expect(back.sent.find((m) => m.t === 'hangup')).toMatchObject({
+        callId,
+        reason: 'disconnected',
+        from: LINE,
+      });
+      await eventually(async () => (await t.store.getCall(callId))?.status === 'completed');
+    } finally {
+      await second.close();
+      await t.close();
+    }
+  });
+});
