@@ -8,7 +8,8 @@ import type { Settings } from '../../settings/schema';
 import { loadSettings } from '../../settings/storage';
 import { useAppState } from '../appState';
 import { CallPanel } from '../CallPanel';
-import { parseDialInput, regionFor } from '../dialTarget';
+import { resolveDefaultCountry } from '../../detect/defaultCountry';
+import { readDialInput, regionName, type DialReading } from '../dialTarget';
 import { formatDuration, formatTarget } from '../format';
 import { LockedNote } from '../forms';
 import { describeError, t, uiLanguage } from '../i18n';
@@ -140,18 +141,39 @@ function useCall() {
   return { error, setError, call };
 }
 
+/** The sentence under the dial input: how the number will be read, or why it cannot be dialled. */
+function dialHint(reading: DialReading, region: string): string {
+  if (reading.ok) {
+    if (reading.target.kind === 'contact') return t('popupDialWillCallContact', reading.target.id);
+    return reading.region
+      ? t('popupDialWillCall', [reading.display, regionName(reading.region, uiLanguage())])
+      : t('popupDialWillCallNumber', reading.display);
+  }
+  return reading.problem === 'invalidForRegion' && region
+    ? t('popupDialReason_invalidIn', regionName(region, uiLanguage()))
+    : t(`popupDialReason_${reading.problem}`);
+}
+
 function DialPad({ disabled, defaultCountry }: { disabled: boolean; defaultCountry: string }) {
   const [text, setText] = useState('');
+  const [submitted, setSubmitted] = useState(false);
   const { error, setError, call } = useCall();
+  // The detector's region: the setting, else the browser language's (a national number needs one).
+  const region = resolveDefaultCountry(defaultCountry);
+  const reading = readDialInput(text, region);
+  const refused = reading && !reading.ok;
   const submit = (event: Event) => {
     event.preventDefault();
-    const target = parseDialInput(text, regionFor(defaultCountry, uiLanguage()));
-    if (!target) {
-      setError(t('popupDialInvalid'));
+    if (!reading || !reading.ok) {
+      setSubmitted(true);
       return;
     }
-    void call(target).then(() => setText(''));
+    void call(reading.target).then(() => setText(''));
   };
+  // While typing the reading is a quiet hint; a refused Call turns it into an alert.
+  const said = reading ? dialHint(reading, region) : null;
+  const hint = refused && submitted ? null : said;
+  const alert = refused && submitted ? said : error;
   return (
     <form class="dialpad" onSubmit={submit} aria-labelledby="dial-heading" data-testid="dialpad">
       <h2 id="dial-heading">{t('popupDialHeading')}</h2>
@@ -166,27 +188,45 @@ function DialPad({ disabled, defaultCountry }: { disabled: boolean; defaultCount
           autocomplete="off"
           placeholder={t('popupDialPlaceholder')}
           value={text}
-          aria-invalid={error ? 'true' : undefined}
-          aria-describedby={error ? 'dial-error' : undefined}
+          aria-invalid={refused ? 'true' : undefined}
+          aria-describedby={alert ? 'dial-error' : hint ? 'dial-hint' : undefined}
           onInput={(e) => {
             setText(e.currentTarget.value);
+            setSubmitted(false);
             setError(null);
           }}
         />
-        <button class="c2c-answer" type="submit" disabled={disabled || !text.trim()}>
+        <button class="c2c-answer" type="submit" disabled={disabled || !reading}>
           {t('popupCall')}
         </button>
       </div>
+      {hint && (
+        <p
+          id="dial-hint"
+          class={refused ? 'error small' : 'muted small'}
+          data-testid="dial-hint"
+          data-ok={String(!refused)}
+        >
+          {hint}
+        </p>
+      )}
       <div class="c2c-keypad" role="group" aria-label={t('keypad')}>
         {KEYS.map((key) => (
-          <button type="button" key={key} onClick={() => setText((v) => v + key)}>
+          <button
+            type="button"
+            key={key}
+            onClick={() => {
+              setText((v) => v + key);
+              setSubmitted(false);
+            }}
+          >
             {key}
           </button>
         ))}
       </div>
-      {error && (
+      {alert && (
         <p class="error" id="dial-error" role="alert" data-testid="dial-error">
-          {error}
+          {alert}
         </p>
       )}
     </form>
