@@ -16,6 +16,7 @@ describe('settings', () => {
     [{ provider: 'skype' }, 'provider'],
     [{ sites: ['example.com'] }, 'sites'],
     [{ defaultCountry: 'usa' }, 'defaultCountry'],
+    [{ defaultCountry: 'XX' }, 'defaultCountry'],
     [
       { contactRules: [{ id: 'X!', label: 'x', selector: 'a', source: { type: 'text' } }] },
       'contactRules',

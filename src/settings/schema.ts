@@ -5,6 +5,7 @@ import {
   type ContactRule,
   type Settings,
 } from '../contract/settings';
+import { isKnownCountry } from '../detect/phoneMetadata';
 
 export type { ContactRule, Settings } from '../contract/settings';
 
@@ -44,7 +45,13 @@ export const settingsSchema = z.object({
   /** ISO 3166 region for national numbers; empty means the browser locale's region. */
   defaultCountry: z
     .string()
-    .regex(/^([A-Z]{2})?$/, 'two capital letters, e.g. US')
+    .trim()
+    .toUpperCase()
+    .regex(/^([A-Z]{2})?$/, 'two letters, e.g. US')
+    .refine((code) => code === '' || isKnownCountry(code), {
+      message: 'not a country or region code',
+      params: { unknownRegion: true },
+    })
     .default(DEFAULTS.defaultCountry),
   contactRules: z
     .array(contactRuleSchema)

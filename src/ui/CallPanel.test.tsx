@@ -45,3 +45,38 @@ describe('CallPanel', () => {
     expect(mount(call()).querySelector('[data-testid=call-remote-digits]')).toBeNull();
   });
 });
+
+describe('CallPanel call state', () => {
+  it('shows a muted call visibly, inside the live status region', () => {
+    const root = mount(call({ muted: true }));
+    const status = root.querySelector('[role=status]')!;
+    expect(status.getAttribute('aria-live')).toBe('polite');
+    expect(status.querySelector('[data-testid=call-muted]')?.textContent).toContain(
+      'Muted: the other party cannot hear you',
+    );
+    expect(root.querySelector('.c2c-panel')?.getAttribute('data-muted')).toBe('true');
+    expect(mount(call()).querySelector('[data-testid=call-muted]')).toBeNull();
+  });
+
+  it('is the last call, not the current one, once it ended', () => {
+    const label = (snapshot: CallSnapshot) =>
+      mount(snapshot).querySelector('.c2c-panel')?.getAttribute('aria-label');
+    expect(label(call())).toBe('Current call');
+    expect(label(call({ phase: 'ended', endReason: 'local-hangup', muted: true }))).toBe(
+      'Last call',
+    );
+    expect(
+      mount(call({ phase: 'ended', muted: true })).querySelector('[data-testid=call-muted]'),
+    ).toBeNull();
+  });
+
+  it('sends no tone for a key event a page script dispatches', () => {
+    const send = vi.spyOn(fakeBrowser.runtime, 'sendMessage');
+    const root = mount(call());
+    root
+      .querySelector('.c2c-panel')!
+      .dispatchEvent(new KeyboardEvent('keydown', { key: '5', bubbles: true }));
+    expect(send).not.toHaveBeenCalled();
+    expect(root.querySelector('[data-testid=dtmf-sent]')).toBeNull();
+  });
+});

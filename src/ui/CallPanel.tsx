@@ -1,20 +1,63 @@
 // The live call's controls, shared by the in-page call bar and the popup.
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { RefObject } from 'preact';
 import type { CallSnapshot } from '../call/state';
 import { CallFailure } from '../call/provider';
 import { background } from '../messaging/background';
 import { useNow } from './appState';
+import { dtmfDigit } from './dtmf';
 import { formatDuration, formatTarget } from './format';
 import { describeError, t, uiLanguage } from './i18n';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
+/**
+ * The tones sent on this call (shown under the keypad) and the digit keys that send them: inside
+ * the panel, or anywhere in the page with `keyboard` (our own popup, where no page script runs).
+ */
+function useTones(
+  call: CallSnapshot,
+  keyboard: boolean,
+  panel: RefObject<HTMLElement | null>,
+  run: (p: Promise<unknown>) => void,
+  /** Shows the keypad, so tones sent from the keyboard are seen. */
+  show: () => void,
+) {
+  const [sent, setSent] = useState('');
+  useEffect(() => setSent(''), [call.callId]);
+  const send = (digit: string) => {
+    show();
+    setSent((s) => (s + digit).slice(-32));
+    run(background.send('sendDtmf', { digits: digit }));
+  };
+  // Only the agent's own keys: page scripts can dispatch (untrusted) key events into the call bar.
+  const onKey = (event: KeyboardEvent) => {
+    const digit = call.phase === 'active' && event.isTrusted ? dtmfDigit(event) : null;
+    if (!digit) return;
+    event.preventDefault();
+    send(digit);
+  };
+  useEffect(() => {
+    if (!keyboard || call.phase !== 'active') return;
+    const onDocumentKey = (event: KeyboardEvent) => {
+      // Keys inside the panel are the panel's own handler's.
+      if (!(event.target instanceof Node && panel.current?.contains(event.target))) onKey(event);
+    };
+    document.addEventListener('keydown', onDocumentKey);
+    return () => document.removeEventListener('keydown', onDocumentKey);
+  });
+  return { sent, send, onKey };
+}
+
 export function CallPanel({
   call,
   waiting,
+  keyboard = false,
 }: {
   call: CallSnapshot;
   waiting?: CallSnapshot | null;
+  /** Digit keys typed anywhere in the page send tones (the popup); else only inside the panel. */
+  keyboard?: boolean;
 }) {
   const live = call.phase !== 'ended';
   const now = useNow(live);
@@ -26,6 +69,8 @@ export function CallPanel({
       () => setError(null),
       (e: unknown) => setError(describeError(CallFailure.from(e).toCallError())),
     );
+  const panel = useRef<HTMLDivElement>(null);
+  const tones = useTones(call, keyboard, panel, run, () => setKeypad(true));
   const elapsed = call.answeredAt
     ? formatDuration((call.endedAt ?? now) - call.answeredAt, uiLanguage())
     : null;
@@ -35,7 +80,15 @@ export function CallPanel({
       : t(`phase_${call.phase}`);
 
   return (
-    <div class="c2c-panel" data-phase={call.phase} role="group" aria-label={t('callBarLabel')}>
+    <div
+      ref={panel}
+      class="c2c-panel"
+      data-phase={call.phase}
+      data-muted={live && call.muted ? 'true' : undefined}
+      role="group"
+      aria-label={t(live ? 'callBarLabel' : 'callBarLabelEnded')}
+      onKeyDown={tones.onKey}
+    >
       <div class="c2c-who">
         {call.displayName && <strong class="c2c-name">{call.displayName}</strong>}
         <span class="c2c-number">{formatTarget(call.target)}</span>
@@ -47,6 +100,13 @@ export function CallPanel({
         {elapsed && (
           <span class="c2c-timer" data-testid="call-timer">
             {elapsed}
+          </span>
+        )}
+        {/* Inside the live region, so a screen reader hears it when the call is muted. */}
+        {live && call.muted && (
+          <span class="c2c-muted" data-testid="call-muted">
+            <span aria-hidden="true">🔇 </span>
+            {t('callMuted')}
           </span>
         )}
       </div>
@@ -102,20 +162,27 @@ export function CallPanel({
           )}
         </div>
       )}
-      {keypad && call.phase === 'active' && (
-        <div class="c2c-keypad" role="group" aria-label={t('keypad')}>
-          {KEYS.map((key) => (
-            <button
-              key={key}
-              onClick={(e) => e.isTrusted && run(background.send('sendDtmf', { digits: key }))}
-            >
-              {key}
-            </button>
-          ))}
-        </div>
-      )}
+      {keypad && call.phase === 'active' && <Keypad sent={tones.sent} send={tones.send} />}
       {waiting && <WaitingCall waiting={waiting} run={run} />}
     </div>
+  );
+}
+
+/** The tone keys and the tones sent so far. */
+function Keypad({ sent, send }: { sent: string; send(digit: string): void }) {
+  return (
+    <>
+      <div class="c2c-keypad" role="group" aria-label={t('keypad')}>
+        {KEYS.map((key) => (
+          <button key={key} onClick={(e) => e.isTrusted && send(key)}>
+            {key}
+          </button>
+        ))}
+      </div>
+      <output class="c2c-dtmf" data-testid="dtmf-sent">
+        {sent ? t('dtmfSent', sent) : t('keypadKeyboardHint')}
+      </output>
+    </>
   );
 }
 

@@ -19,7 +19,9 @@ describe('validateSettings', () => {
     [{ backendUrl: 'ftp://x' }, { backendUrl: 'settingsInvalid_backendUrl' }],
     [{ backendUrl: '' }, { backendUrl: 'settingsInvalid_backendUrl' }],
     [{ sites: ['https://ok.example/*', 'nope'] }, { 'sites.1': 'settingsInvalid_sites' }],
-    [{ defaultCountry: 'de' }, { defaultCountry: 'settingsInvalid_defaultCountry' }],
+    [{ defaultCountry: 'usa' }, { defaultCountry: 'settingsInvalid_defaultCountry' }],
+    [{ defaultCountry: 'XX' }, { defaultCountry: 'settingsInvalid_defaultCountryUnknown' }],
+    [{ defaultCountry: 'zz' }, { defaultCountry: 'settingsInvalid_defaultCountryUnknown' }],
     [
       { contactRules: [{ ...rule, id: 'Bad Id' }] },
       { 'contactRules.0.id': 'settingsInvalid_ruleId' },
@@ -38,6 +40,17 @@ describe('validateSettings', () => {
     ],
   ])('%o → %o', (change, errors) => {
     expect(validateSettings({ ...DEFAULT_SETTINGS, ...change })).toEqual({ ok: false, errors });
+  });
+
+  it.each([
+    ['es', 'ES'],
+    [' gb ', 'GB'],
+    ['', ''],
+  ])('reads the default country %j as %j', (typed, stored) => {
+    expect(validateSettings({ ...DEFAULT_SETTINGS, defaultCountry: typed })).toEqual({
+      ok: true,
+      settings: { ...DEFAULT_SETTINGS, defaultCountry: stored },
+    });
   });
 
   it('reports every invalid field at once', () => {

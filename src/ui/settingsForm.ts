@@ -54,7 +54,10 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of error.issues) {
     const key = fieldPath(issue.path);
-    out[key] ??= issueMessageKey(issue.path);
+    out[key] ??=
+      issue.code === 'custom' && issue.params?.unknownRegion
+        ? 'settingsInvalid_defaultCountryUnknown'
+        : issueMessageKey(issue.path);
   }
   return out;
 }

@@ -23,6 +23,10 @@ button:focus-visible, input:focus-visible, select:focus-visible, textarea:focus-
 .c2c-hangup { background: var(--c2c-danger); border-color: var(--c2c-danger); color: #fff; }
 .c2c-answer { background: var(--c2c-accent); border-color: var(--c2c-accent); color: #fff; }
 .c2c-keypad { display: grid; grid-template-columns: repeat(3, 3em); gap: 4px; }
+.c2c-dtmf { font-variant-numeric: tabular-nums; color: var(--c2c-muted); overflow-wrap: anywhere; }
+.c2c-muted { font-weight: 600; color: var(--c2c-danger-text, var(--c2c-danger)); }
+.c2c-panel[data-muted] [aria-pressed="true"] { background: var(--c2c-danger); border-color: var(--c2c-danger);
+  color: #fff; }
 .c2c-error, .error { color: var(--c2c-danger-text, var(--c2c-danger)); margin: 0; }
 .ok { color: var(--c2c-ok-text, var(--c2c-accent)); }
 .sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mergeAll } from '../locales/merge';
 import { CONTACT_PRESETS } from '../detect/contactRules';
 import { ACTIVE_STATUSES, FINAL_STATUSES } from '../../backend/db/store';
+import { DIAL_PROBLEMS } from './dialTarget';
 import { issueMessageKey } from './settingsForm';
 
 const en = mergeAll('src/locales').en!;
@@ -24,9 +25,15 @@ describe('run-time message keys', () => {
     ];
     const keys = [
       ...paths.map(issueMessageKey),
+      'settingsInvalid_defaultCountryUnknown',
       'settingsImportNotJson',
       'settingsImportUnknownKeys',
     ];
+    expect(keys.filter((k) => !(k in en))).toEqual([]);
+  });
+
+  it('explains every reason the dial pad refuses a number', () => {
+    const keys = DIAL_PROBLEMS.map((p) => `popupDialReason_${p}`);
     expect(keys.filter((k) => !(k in en))).toEqual([]);
   });
 

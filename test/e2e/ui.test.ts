@@ -399,7 +399,7 @@ describe('options page', () => {
       /starts with https:\/\/ or http:\/\//,
     );
     await expect(url.getAttribute('aria-invalid')).resolves.toBe('true');
-    await page.getByLabel('Default country for national numbers').fill('usa');
+    await page.getByLabel('Default country for national numbers').fill('XX');
     await page.getByRole('button', { name: 'Save' }).click();
     await expect(page.getByTestId('options-status').textContent()).resolves.toMatch(/Not saved/);
     await expect(
@@ -604,7 +604,7 @@ describe('Japanese UI (--lang=ja)', () => {
     await options.getByLabel('国内番号の既定の国').fill('japan');
     await expect(
       options.locator('[data-field=defaultCountry] [data-testid=field-error]').textContent(),
-    ).resolves.toContain('大文字 2 文字');
+    ).resolves.toContain('国または地域のコードではありません');
 
     const selftest = await openPage(browser, 'selftest.html');
     await selftest.getByRole('heading', { name: 'Click-to-Call セルフテスト' }).waitFor();

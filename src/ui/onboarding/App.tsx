@@ -48,7 +48,12 @@ export function App({ reason }: { reason: string | null }) {
           </button>
         )}
         {mic === 'prompt' && asked && <p class="muted">{t('onboardingMicDismissed')}</p>}
-        {mic === 'granted' && <p class="muted">{t('onboardingAllowOnce')}</p>}
+        {/* Only a grant given here just now may be "Allow this time"; one found on load is kept. */}
+        {mic === 'granted' && asked && (
+          <p class="muted" data-testid="mic-allow-once">
+            {t('onboardingAllowOnce')}
+          </p>
+        )}
         {mic === 'denied' && (
           <ol data-testid="mic-denied-steps">
             <li>{t('onboardingDeniedStep1')}</li>

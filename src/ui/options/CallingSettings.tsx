@@ -23,7 +23,7 @@ export function CallingSettings({ draft, errors, locked, set }: SettingsSectionP
             autocomplete="country"
             readOnly={locked('defaultCountry')}
             value={draft.defaultCountry}
-            onInput={(e) => set('defaultCountry', e.currentTarget.value.trim())}
+            onInput={(e) => set('defaultCountry', e.currentTarget.value.trim().toUpperCase())}
           />
         )}
       </Field>

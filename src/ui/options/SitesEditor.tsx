@@ -22,6 +22,8 @@ export function SitesEditor({
 }) {
   const [pattern, setPattern] = useState('');
   const [error, setError] = useState<string | null>(null);
+  /** The site whose permission prompt the browser is showing, until the agent answers it. */
+  const [asking, setAsking] = useState<string | null>(null);
   const valid = sites.filter((site) => validateSettings({ sites: [site] }).ok);
   const add = () => {
     const value = pattern.trim();
@@ -35,18 +37,21 @@ export function SitesEditor({
       return;
     }
     setError(null);
+    setAsking(value);
     // Inside the click: Chrome only shows the permission prompt for a user gesture.
-    requestSitePermissions([value]).then(
-      ({ missing }) => {
-        if (missing.length) {
-          setError('optionsSitePermissionDenied');
-          return;
-        }
-        setPattern('');
-        onAdded([...sites, value]);
-      },
-      () => setError('settingsInvalid_sites'),
-    );
+    requestSitePermissions([value])
+      .then(
+        ({ missing }) => {
+          if (missing.length) {
+            setError('optionsSitePermissionDenied');
+            return;
+          }
+          setPattern('');
+          onAdded([...sites, value]);
+        },
+        () => setError('settingsInvalid_sites'),
+      )
+      .finally(() => setAsking(null));
   };
   return (
     <fieldset data-locked={locked ? 'true' : undefined}>
@@ -89,6 +94,8 @@ export function SitesEditor({
                 {...props}
                 name="newSite"
                 placeholder="https://crm.example.com/*"
+                size={32}
+                readOnly={asking !== null}
                 value={pattern}
                 onInput={(e) => setPattern(e.currentTarget.value)}
                 onKeyDown={(e) => {
@@ -100,10 +107,15 @@ export function SitesEditor({
               />
             )}
           </Field>
-          <button type="button" onClick={add}>
+          <button type="button" onClick={add} disabled={asking !== null}>
             {t('optionsAddSite')}
           </button>
         </div>
+      )}
+      {asking && (
+        <p class="muted" role="status" data-testid="site-permission-waiting">
+          {t('optionsSitePermissionWaiting', asking)}
+        </p>
       )}
     </fieldset>
   );

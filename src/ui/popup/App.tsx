@@ -2,18 +2,16 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { CallFailure } from '../../call/provider';
-import { parseTargetUri, type Target } from '../../contract/target';
+import { parseTargetUri } from '../../contract/target';
 import { background, type AppState, type RecentCall } from '../../messaging/background';
 import type { Settings } from '../../settings/schema';
 import { loadSettings } from '../../settings/storage';
 import { useAppState } from '../appState';
 import { CallPanel } from '../CallPanel';
-import { parseDialInput, regionFor } from '../dialTarget';
 import { formatDuration, formatTarget } from '../format';
 import { LockedNote } from '../forms';
 import { describeError, t, uiLanguage } from '../i18n';
-
-const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
+import { DialPad, useCall } from './DialPad';
 
 /** Settings the popup needs (default country for the dial pad, a locked server address). */
 function usePolicy(): { settings: Settings; locked: (keyof Settings)[] } | null {
@@ -30,16 +28,20 @@ export function App() {
   const state = useAppState();
   const policy = usePolicy();
   if (!state || !policy) return <main aria-busy="true">…</main>;
+  const backendLocked = policy.locked.includes('backendUrl');
   return (
     <main class="popup">
       <header class="row" style={{ justifyContent: 'space-between' }}>
         <h1>{t('extName')}</h1>
         <ProviderBadge state={state} />
       </header>
-      {state.agent ? (
-        <SignedIn state={state} settings={policy.settings} />
+      {!state.agent ? (
+        <SignIn state={state} backendLocked={backendLocked} />
+      ) : sessionExpired(state) ? (
+        // The server no longer accepts the session: sign in again right here, same server.
+        <SignIn state={state} backendLocked={backendLocked} expired />
       ) : (
-        <SignIn state={state} backendLocked={policy.locked.includes('backendUrl')} />
+        <SignedIn state={state} settings={policy.settings} />
       )}
       <footer class="row links">
         <a
@@ -64,19 +66,35 @@ export function App() {
   );
 }
 
+/** The agent was signed in, but the server has ended the session (expired, key rotated). */
+function sessionExpired(state: AppState): boolean {
+  return (
+    state.provider.error?.code === 'session-expired' || state.lastError?.code === 'session-expired'
+  );
+}
+
 function ProviderBadge({ state }: { state: AppState }) {
   const { provider } = state;
-  const cls = provider.state === 'ready' ? 'ok' : provider.state === 'error' ? 'error' : 'muted';
+  // Without a session the calling service is not "offline", the agent is not signed in.
+  const signedOut = !state.agent || sessionExpired(state);
+  const label = signedOut ? t('popupNotSignedIn') : t(`providerState_${provider.state}`);
+  const cls = signedOut
+    ? 'muted'
+    : provider.state === 'ready'
+      ? 'ok'
+      : provider.state === 'error'
+        ? 'error'
+        : 'muted';
   return (
     <span
       class={`badge ${cls}`}
       data-testid="provider-state"
-      data-state={provider.state}
+      data-state={signedOut ? 'signed-out' : provider.state}
       role="status"
-      aria-label={t('popupProviderStatus', t(`providerState_${provider.state}`))}
+      aria-label={t('popupProviderStatus', label)}
     >
       <span aria-hidden="true" class="dot" />
-      {t(`providerState_${provider.state}`)}
+      {label}
     </span>
   );
 }
@@ -113,8 +131,12 @@ function SignedIn({ state, settings }: { state: AppState; settings: Settings }) 
       </p>
       <ProviderHelp state={state} />
       {state.call ? (
-        <section aria-label={t('callBarLabel')} data-testid="popup-call" class="card">
-          <CallPanel call={state.call} waiting={state.waiting} />
+        <section
+          aria-label={t(state.call.phase === 'ended' ? 'callBarLabelEnded' : 'callBarLabel')}
+          data-testid="popup-call"
+          class="card"
+        >
+          <CallPanel call={state.call} waiting={state.waiting} keyboard />
         </section>
       ) : (
         <p class="muted">{t('noCall')}</p>
@@ -125,71 +147,6 @@ function SignedIn({ state, settings }: { state: AppState; settings: Settings }) 
       />
       <RecentCalls state={state} />
     </>
-  );
-}
-
-function useCall() {
-  const [error, setError] = useState<string | null>(null);
-  const call = (target: Target) =>
-    background
-      .send('startCall', { target, clickedAt: performance.timeOrigin + performance.now() })
-      .then(
-        () => setError(null),
-        (e: unknown) => setError(describeError(CallFailure.from(e).toCallError())),
-      );
-  return { error, setError, call };
-}
-
-function DialPad({ disabled, defaultCountry }: { disabled: boolean; defaultCountry: string }) {
-  const [text, setText] = useState('');
-  const { error, setError, call } = useCall();
-  const submit = (event: Event) => {
-    event.preventDefault();
-    const target = parseDialInput(text, regionFor(defaultCountry, uiLanguage()));
-    if (!target) {
-      setError(t('popupDialInvalid'));
-      return;
-    }
-    void call(target).then(() => setText(''));
-  };
-  return (
-    <form class="dialpad" onSubmit={submit} aria-labelledby="dial-heading" data-testid="dialpad">
-      <h2 id="dial-heading">{t('popupDialHeading')}</h2>
-      <div class="row">
-        <label class="sr-only" for="dial-input">
-          {t('popupDialLabel')}
-        </label>
-        <input
-          id="dial-input"
-          name="dial"
-          inputMode="tel"
-          autocomplete="off"
-          placeholder={t('popupDialPlaceholder')}
-          value={text}
-          aria-invalid={error ? 'true' : undefined}
-          aria-describedby={error ? 'dial-error' : undefined}
-          onInput={(e) => {
-            setText(e.currentTarget.value);
-            setError(null);
-          }}
-        />
-        <button class="c2c-answer" type="submit" disabled={disabled || !text.trim()}>
-          {t('popupCall')}
-        </button>
-      </div>
-      <div class="c2c-keypad" role="group" aria-label={t('keypad')}>
-        {KEYS.map((key) => (
-          <button type="button" key={key} onClick={() => setText((v) => v + key)}>
-            {key}
-          </button>
-        ))}
-      </div>
-      {error && (
-        <p class="error" id="dial-error" role="alert" data-testid="dial-error">
-          {error}
-        </p>
-      )}
-    </form>
   );
 }
 
@@ -273,11 +230,20 @@ function statusText(status: string): string {
   return text === key ? status : text;
 }
 
-function SignIn({ state, backendLocked }: { state: AppState; backendLocked: boolean }) {
+function SignIn({
+  state,
+  backendLocked,
+  expired = false,
+}: {
+  state: AppState;
+  backendLocked: boolean;
+  /** Signed in before: say why the form is back (the server address is the one signed in to). */
+  expired?: boolean;
+}) {
   const [backendUrl, setBackendUrl] = useState(state.backendUrl);
   const [accessKey, setAccessKey] = useState('');
   const [error, setError] = useState<string | null>(
-    state.lastError ? describeError(state.lastError) : null,
+    state.lastError && !expired ? describeError(state.lastError) : null,
   );
   const [busy, setBusy] = useState(false);
   const submit = async (event: Event) => {
@@ -306,6 +272,11 @@ function SignIn({ state, backendLocked }: { state: AppState; backendLocked: bool
   return (
     <form onSubmit={submit} class="signin" noValidate style={{ display: 'grid', gap: '8px' }}>
       <h2>{t('signInTitle')}</h2>
+      {expired && (
+        <p class="error" role="alert" data-testid="session-expired">
+          {t('popupSessionExpired', state.agent?.name ?? '')}
+        </p>
+      )}
       <label>
         {t('backendUrl')}
         <input
