@@ -8,8 +8,10 @@ import type { BackgroundProtocol } from './protocol';
 export const BACKGROUND_CHANNEL = 'c2c/background';
 export const OFFSCREEN_CHANNEL = 'c2c/offscreen';
 export const OFFSCREEN_EVENTS_CHANNEL = 'c2c/offscreen-events';
-/** storage.session key of the published AppState (no secrets in it: content scripts read it). */
+/** storage.session key of the published AppState, for extension pages (content scripts cannot read it). */
 export const APP_STATE_KEY = 'appState';
+/** Background → a tab's content script: `{ channel, state }`, that tab's view of the AppState. */
+export const TAB_STATE_CHANNEL = 'c2c/tab-state';
 
 export interface Envelope {
   channel: string;

@@ -100,6 +100,13 @@ export interface BackgroundProtocol {
   getDiagnostics(data: Record<string, never>): Diagnostics;
   /** The signed-in agent's latest calls, fetched by the background (the token never leaves it). */
   recentCalls(data: { limit: number }): { items: RecentCall[] };
+  /** For content scripts, which cannot read storage.local: the merged settings. */
+  getSettings(data: Record<string, never>): Settings;
+  /** The call bar's remembered position on the sender's site; with `position`, remembers that. */
+  callBarPosition(data: { position?: { right: number; bottom: number } }): {
+    right: number;
+    bottom: number;
+  } | null;
 }
 const backgroundSchemas: Schemas<BackgroundProtocol> = {
   startCall: z
@@ -122,6 +129,12 @@ const backgroundSchemas: Schemas<BackgroundProtocol> = {
   signOut: empty,
   getDiagnostics: empty,
   recentCalls: z.object({ limit: z.number().int().min(1).max(50) }).strict(),
+  getSettings: empty,
+  callBarPosition: z
+    .object({
+      position: z.object({ right: z.number().finite(), bottom: z.number().finite() }).optional(),
+    })
+    .strict(),
 };
 
 /** Methods a content script (CRM page) may call; the rest are for extension pages only. */
@@ -133,6 +146,8 @@ export const CONTENT_SCRIPT_METHODS: ReadonlySet<keyof BackgroundProtocol> = new
   'setMuted',
   'sendDtmf',
   'getState',
+  'getSettings',
+  'callBarPosition',
 ] as const);
 
 export interface OffscreenConfig {

@@ -11,15 +11,20 @@ const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 export function CallPanel({
   call,
   waiting,
+  allows = (event) => event.isTrusted,
 }: {
   call: CallSnapshot;
   waiting?: CallSnapshot | null;
+  /**
+   * Whether a click on a call control is the agent's own: in a web page, the call bar's visible-click
+   * check (clickGuard); in our own pages, which no page script reaches, a trusted click.
+   */
+  allows?: (event: Event) => boolean;
 }) {
   const live = call.phase !== 'ended';
   const now = useNow(live);
   const [keypad, setKeypad] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  // Page scripts can reach an open shadow root: only the agent's own (trusted) clicks act.
   const run = (p: Promise<unknown>) =>
     p.then(
       () => setError(null),
@@ -57,13 +62,13 @@ export function CallPanel({
             <>
               <button
                 class="c2c-answer"
-                onClick={(e) => e.isTrusted && run(background.send('answer', {}))}
+                onClick={(e) => allows(e) && run(background.send('answer', {}))}
               >
                 {t('answer')}
               </button>
               <button
                 class="c2c-hangup"
-                onClick={(e) => e.isTrusted && run(background.send('decline', {}))}
+                onClick={(e) => allows(e) && run(background.send('decline', {}))}
               >
                 {t('decline')}
               </button>
@@ -74,7 +79,7 @@ export function CallPanel({
                 aria-pressed={call.muted}
                 disabled={call.phase !== 'active'}
                 onClick={(e) =>
-                  e.isTrusted && run(background.send('setMuted', { muted: !call.muted }))
+                  allows(e) && run(background.send('setMuted', { muted: !call.muted }))
                 }
               >
                 {call.muted ? t('unmute') : t('mute')}
@@ -82,13 +87,13 @@ export function CallPanel({
               <button
                 aria-expanded={keypad}
                 disabled={call.phase !== 'active'}
-                onClick={() => setKeypad(!keypad)}
+                onClick={(e) => allows(e) && setKeypad(!keypad)}
               >
                 {t('keypad')}
               </button>
               <button
                 class="c2c-hangup"
-                onClick={(e) => e.isTrusted && run(background.send('hangup', {}))}
+                onClick={(e) => allows(e) && run(background.send('hangup', {}))}
               >
                 {t('hangUp')}
               </button>
@@ -101,7 +106,7 @@ export function CallPanel({
           {KEYS.map((key) => (
             <button
               key={key}
-              onClick={(e) => e.isTrusted && run(background.send('sendDtmf', { digits: key }))}
+              onClick={(e) => allows(e) && run(background.send('sendDtmf', { digits: key }))}
             >
               {key}
             </button>
@@ -113,11 +118,11 @@ export function CallPanel({
           <span>{t('callWaiting', formatTarget(waiting.target))}</span>
           <button
             class="c2c-answer"
-            onClick={(e) => e.isTrusted && run(background.send('answer', {}))}
+            onClick={(e) => allows(e) && run(background.send('answer', {}))}
           >
             {t('answer')}
           </button>
-          <button onClick={(e) => e.isTrusted && run(background.send('decline', {}))}>
+          <button onClick={(e) => allows(e) && run(background.send('decline', {}))}>
             {t('decline')}
           </button>
         </div>
