@@ -306,7 +306,11 @@ export class BackgroundController {
   private registerTab(tabId: number, active: boolean): void {
     const known = this.crm.tabs[tabId];
     const now = Date.now();
-    this.crm.tabs[tabId] = { seen: now, focused: active ? now : (known?.focused ?? 0) };
+    this.crm.tabs[tabId] = {
+      // An order, not a time: of two tabs never focused, the one that opened later wins.
+      seen: known?.seen ?? Math.max(0, ...Object.values(this.crm.tabs).map((t) => t.seen)) + 1,
+      focused: active ? now : (known?.focused ?? 0),
+    };
     this.saveCrmTabs();
   }
 
@@ -323,6 +327,9 @@ export class BackgroundController {
     await this.restored;
     if (!this.crm.tabs[tabId]) return;
     delete this.crm.tabs[tabId];
+    // Its calls go on: they show in the CRM tab the agent focused last from now on.
+    for (const [callId, owner] of Object.entries(this.crm.owners))
+      if (owner === tabId) delete this.crm.owners[callId];
     this.saveCrmTabs();
   }
 
@@ -405,13 +412,11 @@ export class BackgroundController {
   /** After a restart of the worker: the mirror first (fast), then the offscreen document (truth). */
   private async restore(): Promise<void> {
     const mirror = await browser.storage.session
-      .get(MIRROR_KEY)
+      .get([MIRROR_KEY, CRM_TABS_KEY])
       .catch(() => ({}) as Record<string, unknown>);
     const parsed = offscreenStateSchema.nullable().safeParse(mirror[MIRROR_KEY] ?? null);
     if (parsed.success) this.offscreenState = parsed.data;
-    const tabs = (
-      await browser.storage.session.get(CRM_TABS_KEY).catch(() => ({}) as Record<string, unknown>)
-    )[CRM_TABS_KEY] as CrmTabs | undefined;
+    const tabs = mirror[CRM_TABS_KEY] as CrmTabs | undefined;
     if (tabs?.tabs && tabs.owners) this.crm = tabs;
     if (await this.host.isRunning()) {
       try {

@@ -296,11 +296,15 @@ export async function evaluateInContentScript<T>(
 }
 
 /**
- * The agent's own click at a point: the pointer arrives, rests there a moment as a person's does
- * (our controls require having been visible and still before a click counts), then clicks.
+ * How long an agent looks at a control that just appeared before clicking it: our controls in web
+ * pages ignore a click on a control that was not visible and still for a moment (clickGuard).
  */
+export const AGENT_LOOK_MS = 300;
+export const agentLooks = () => new Promise<void>((r) => setTimeout(r, AGENT_LOOK_MS));
+
+/** The agent's own click at a point: the pointer arrives, rests there a moment, then clicks. */
 export async function agentClickAt(page: Page, x: number, y: number): Promise<void> {
   await page.mouse.move(x, y);
-  await new Promise((r) => setTimeout(r, 400));
+  await agentLooks();
   await page.mouse.click(x, y);
 }
