@@ -328,9 +328,14 @@ export class BackgroundController {
     if (!this.crm.tabs[tabId]) return;
     delete this.crm.tabs[tabId];
     // Its calls go on: they show in the CRM tab the agent focused last from now on.
-    for (const [callId, owner] of Object.entries(this.crm.owners))
-      if (owner === tabId) delete this.crm.owners[callId];
+    let orphaned = false;
+    for (const [callId, owner] of Object.entries(this.crm.owners)) {
+      if (owner !== tabId) continue;
+      delete this.crm.owners[callId];
+      orphaned = true;
+    }
     this.saveCrmTabs();
+    if (orphaned) await this.pushToTabs();
   }
 
   private saveCrmTabs(): void {

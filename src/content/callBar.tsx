@@ -107,6 +107,23 @@ export function mountCallBar(signal: AbortSignal, doc: Document = document): Cal
     // The call controls' check: the agent's own click on the visible control (see clickGuard).
     const allows = (event: Event) =>
       guard.allows(event, event.currentTarget as Element, shadow, host);
+    // Every control shown is followed from when it appears, and looked at again whenever the bar
+    // changes (a control that moves or grows must stand still a moment before a click counts).
+    let shown = new Set<Element>();
+    const follow = () => {
+      const now = new Set<Element>(shadow.querySelectorAll('button'));
+      for (const control of shown) if (!now.has(control)) guard.unwatch(control);
+      for (const control of now) guard.watch(control, shadow);
+      shown = now;
+    };
+    const changes = new view.MutationObserver(follow);
+    changes.observe(shadow, {
+      childList: true,
+      subtree: true,
+      attributes: true,
+      characterData: true,
+    });
+    signal.addEventListener('abort', () => changes.disconnect(), { once: true });
 
     function Bar() {
       const [state, setState] = useState<AppState | null>(null);
@@ -143,8 +160,6 @@ export function mountCallBar(signal: AbortSignal, doc: Document = document): Cal
       useLayoutEffect(() => {
         const next = clamp(position);
         if (next.right !== position.right || next.bottom !== position.bottom) setPosition(next);
-        // Every control shown is followed for the visibility check before it can be clicked.
-        for (const control of shadow.querySelectorAll('button')) guard.watch(control, shadow);
       });
 
       const call = state?.call ?? null;

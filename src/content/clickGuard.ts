@@ -29,8 +29,9 @@ interface Watched {
 
 export interface ClickGuard {
   /**
-   * Starts following a control in our shadow root `root` (idempotent). Listeners go on the root:
-   * only there does an event's composed path show what inside a closed root was hit.
+   * Starts following a control in our shadow root `root`; for a control already followed, notes
+   * where it is now. Listeners go on the root: only there does an event's composed path show what
+   * inside a closed root was hit.
    */
   watch(control: Element, root: ShadowRoot): void;
   /** Stops following a control (it left the document). */
@@ -101,6 +102,19 @@ export function createClickGuard(
       )
     : null;
 
+  // A control that changes size (a new label, a page's restyling) starts a new stable spell then,
+  // not when the pointer next notices it.
+  const resizes =
+    typeof view.ResizeObserver === 'function'
+      ? new view.ResizeObserver((entries) => {
+          const at = view.performance.now();
+          for (const entry of entries) {
+            const state = watched.get(entry.target);
+            if (state) look(state, boxOf(entry.target), at);
+          }
+        })
+      : null;
+
   // The pointer arriving on or pressing a control is a moment to notice it moved (scrolling, or a
   // page sliding it under the pointer): the agent's click then comes after it has stood still.
   const onPointer = (event: Event) => {
@@ -121,10 +135,16 @@ export function createClickGuard(
 
   return {
     watch(control, root) {
-      if (watched.has(control)) return;
+      const known = watched.get(control);
+      if (known) {
+        // Watched already: a moment to notice it moved (our own re-layout, say).
+        look(known, boxOf(control), view.performance.now());
+        return;
+      }
       watched.set(control, { visible: false, visibleSince: 0, box: null, stableSince: -Infinity });
       all.add(control);
       observer?.observe(control);
+      resizes?.observe(control);
       if (!listening.has(root)) {
         listening.add(root);
         for (const type of ['pointerover', 'pointerdown'])
@@ -148,6 +168,7 @@ export function createClickGuard(
       watched.delete(control);
       all.delete(control);
       observer?.unobserve(control);
+      resizes?.unobserve(control);
     },
     allows(event, control, root, host) {
       // A page script's click() or dispatchEvent is never the agent's.
@@ -176,9 +197,9 @@ export function createClickGuard(
         const inner = root.elementFromPoint(event.clientX, event.clientY);
         if (!inner || !(inner === control || control.contains(inner))) return false;
       }
-      // … where it has stood still for a moment …
+      // … where it has stood still for a moment (under a pointer: a page can slide it there) …
       look(state, box, event.timeStamp);
-      if (event.timeStamp - state.stableSince < MIN_STABLE_MS) return false;
+      if (!keyboard && event.timeStamp - state.stableSince < MIN_STABLE_MS) return false;
       // … and reported visible and unoccluded (page boxes drawn over it with pointer-events: none
       // pass hit-testing but not this) for a moment before the click.
       if (tracking && (!state.visible || event.timeStamp - state.visibleSince < MIN_VISIBLE_MS))
@@ -187,6 +208,7 @@ export function createClickGuard(
     },
     stop() {
       observer?.disconnect();
+      resizes?.disconnect();
       stopped.abort();
     },
   };
