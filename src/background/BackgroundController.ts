@@ -87,15 +87,21 @@ export class BackgroundController {
     // Our pages watch the published state in storage.session (it outlives the worker). Content
     // scripts run in the page's process: no storage area is theirs to read (the session token is in
     // storage.local); they get their tab's state by message. Chromium can close storage.local to
-    // them (Firefox cannot yet: there the token stays readable from the content-script world).
-    void browser.storage.session
-      .setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })
-      ?.catch(() => undefined);
-    void (
-      browser.storage.local as { setAccessLevel?: typeof browser.storage.session.setAccessLevel }
-    )
-      .setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })
-      ?.catch(() => undefined);
+    // them (Firefox cannot yet: there the token stays readable from the content-script world). The
+    // level is kept in the browser's prefs, so set it when installed or updated (an older version
+    // opened storage.session) and at browser start, not on every wake of the worker.
+    const closeStorage = () => {
+      void browser.storage.session
+        .setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })
+        ?.catch(() => undefined);
+      void (
+        browser.storage.local as { setAccessLevel?: typeof browser.storage.session.setAccessLevel }
+      )
+        .setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })
+        ?.catch(() => undefined);
+    };
+    browser.runtime.onInstalled.addListener(closeStorage);
+    browser.runtime.onStartup.addListener(closeStorage);
 
     // The focused CRM tab is where a ringing call shows.
     browser.tabs.onActivated.addListener(({ tabId }) => void this.onTabFocused(tabId));
