@@ -85,205 +85,208 @@ async function shadowMode(): Promise<ShadowRootMode> {
 }
 
 export function mountCallBar(signal: AbortSignal, doc: Document = document): CallBarHandle {
-  let showError: (error: CallError) => void = () => undefined;
+  const errors: { show(error: CallError): void } = { show: () => undefined };
   void shadowMode().then((mode) => {
-    if (!signal.aborted) attach(mode);
+    if (!signal.aborted) attach(mode, signal, doc, errors);
   });
-  return { showError: (error) => showError(error) };
+  return { showError: (error) => errors.show(error) };
+}
 
-  function attach(mode: ShadowRootMode) {
-    const host = doc.createElement('c2c-call-bar');
-    host.setAttribute('data-c2c-own', '');
-    const shadow = host.attachShadow({ mode });
-    roots.set(host, shadow);
-    const style = doc.createElement('style');
-    style.textContent = RESET_CSS + BASE_CSS + BAR_CSS;
-    shadow.append(style);
-    const mount = doc.createElement('div');
-    shadow.append(mount);
-    (doc.body ?? doc.documentElement).append(host);
-    const view = (doc.defaultView ?? window) as Window & typeof globalThis;
-    const guard = createClickGuard(view, signal);
-    // The call controls' check: the agent's own click on the visible control (see clickGuard).
-    const allows = (event: Event) =>
-      guard.allows(event, event.currentTarget as Element, shadow, host);
-    // Every control shown is followed from when it appears, and looked at again whenever the bar
-    // changes (a control that moves or grows must stand still a moment before a click counts).
-    let shown = new Set<Element>();
-    const follow = () => {
-      const now = new Set<Element>(shadow.querySelectorAll('button'));
-      for (const control of shown) if (!now.has(control)) guard.unwatch(control);
-      for (const control of now) guard.watch(control, shadow);
-      shown = now;
+function attach(
+  mode: ShadowRootMode,
+  signal: AbortSignal,
+  doc: Document,
+  errors: { show(error: CallError): void },
+) {
+  const host = doc.createElement('c2c-call-bar');
+  host.setAttribute('data-c2c-own', '');
+  const shadow = host.attachShadow({ mode });
+  roots.set(host, shadow);
+  const style = doc.createElement('style');
+  style.textContent = RESET_CSS + BASE_CSS + BAR_CSS;
+  shadow.append(style);
+  const mount = doc.createElement('div');
+  shadow.append(mount);
+  (doc.body ?? doc.documentElement).append(host);
+  const view = (doc.defaultView ?? window) as Window & typeof globalThis;
+  const guard = createClickGuard(view, signal);
+  // The call controls' check: the agent's own click on the visible control (see clickGuard).
+  const allows = (event: Event) =>
+    guard.allows(event, event.currentTarget as Element, shadow, host);
+  // Every control shown is followed from when it appears, and looked at again whenever the bar
+  // changes (a control that moves or grows must stand still a moment before a click counts).
+  let shown = new Set<Element>();
+  const follow = () => {
+    const now = new Set<Element>(shadow.querySelectorAll('button'));
+    for (const control of shown) if (!now.has(control)) guard.unwatch(control);
+    for (const control of now) guard.watch(control, shadow);
+    shown = now;
+  };
+  const changes = new view.MutationObserver(follow);
+  changes.observe(shadow, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    characterData: true,
+  });
+  signal.addEventListener('abort', () => changes.disconnect(), { once: true });
+
+  function Bar() {
+    const [state, setState] = useState<AppState | null>(null);
+    const [notice, setNotice] = useState<CallError | null>(null);
+    const [position, setPosition] = useState<BarPosition>(DEFAULT_POSITION);
+    const [minimizedFor, setMinimizedFor] = useState<string | null>(null);
+    const bar = useRef<HTMLDivElement>(null);
+    const drag = useRef<{ x: number; y: number; start: BarPosition; id: number } | null>(null);
+
+    useEffect(() => {
+      const controller = new AbortController();
+      watchAppState(setState, controller.signal);
+      errors.show = (error) => setNotice(error);
+      void loadPosition().then((saved) => saved && setPosition(saved));
+      const onResize = () => setPosition((p) => clamp(p));
+      view.addEventListener('resize', onResize, { signal: controller.signal });
+      return () => controller.abort();
+    }, []);
+    useEffect(() => {
+      if (!notice) return;
+      const id = setTimeout(() => setNotice(null), 8000);
+      return () => clearTimeout(id);
+    }, [notice]);
+
+    const clamp = (p: BarPosition): BarPosition => {
+      const rect = bar.current?.getBoundingClientRect();
+      return clampPosition(
+        p,
+        { width: view.innerWidth, height: view.innerHeight },
+        { width: rect?.width ?? 280, height: rect?.height ?? 120 },
+      );
     };
-    const changes = new view.MutationObserver(follow);
-    changes.observe(shadow, {
-      childList: true,
-      subtree: true,
-      attributes: true,
-      characterData: true,
+    // Keep it on screen when its size changes (keypad opened, minimised, another page width).
+    useLayoutEffect(() => {
+      const next = clamp(position);
+      if (next.right !== position.right || next.bottom !== position.bottom) setPosition(next);
     });
-    signal.addEventListener('abort', () => changes.disconnect(), { once: true });
 
-    function Bar() {
-      const [state, setState] = useState<AppState | null>(null);
-      const [notice, setNotice] = useState<CallError | null>(null);
-      const [position, setPosition] = useState<BarPosition>(DEFAULT_POSITION);
-      const [minimizedFor, setMinimizedFor] = useState<string | null>(null);
-      const bar = useRef<HTMLDivElement>(null);
-      const drag = useRef<{ x: number; y: number; start: BarPosition; id: number } | null>(null);
+    const call = state?.call ?? null;
+    // A ringing call or call waiting always shows the full bar, so Answer is one click away.
+    const mustExpand = call?.phase === 'incoming' || Boolean(state?.waiting);
+    const minimized = Boolean(call && minimizedFor === call.callId && !mustExpand);
+    const move = (next: BarPosition, persist: boolean) => {
+      const clamped = clamp(next);
+      setPosition(clamped);
+      if (persist) void savePosition(clamped);
+    };
 
-      useEffect(() => {
-        const controller = new AbortController();
-        watchAppState(setState, controller.signal);
-        showError = (error) => setNotice(error);
-        void loadPosition().then((saved) => saved && setPosition(saved));
-        const onResize = () => setPosition((p) => clamp(p));
-        view.addEventListener('resize', onResize, { signal: controller.signal });
-        return () => controller.abort();
-      }, []);
-      useEffect(() => {
-        if (!notice) return;
-        const id = setTimeout(() => setNotice(null), 8000);
-        return () => clearTimeout(id);
-      }, [notice]);
-
-      const clamp = (p: BarPosition): BarPosition => {
-        const rect = bar.current?.getBoundingClientRect();
-        return clampPosition(
-          p,
-          { width: view.innerWidth, height: view.innerHeight },
-          { width: rect?.width ?? 280, height: rect?.height ?? 120 },
-        );
-      };
-      // Keep it on screen when its size changes (keypad opened, minimised, another page width).
-      useLayoutEffect(() => {
-        const next = clamp(position);
-        if (next.right !== position.right || next.bottom !== position.bottom) setPosition(next);
-      });
-
-      const call = state?.call ?? null;
-      // A ringing call or call waiting always shows the full bar, so Answer is one click away.
-      const mustExpand = call?.phase === 'incoming' || Boolean(state?.waiting);
-      const minimized = Boolean(call && minimizedFor === call.callId && !mustExpand);
-      const move = (next: BarPosition, persist: boolean) => {
-        const clamped = clamp(next);
-        setPosition(clamped);
-        if (persist) void savePosition(clamped);
-      };
-
-      const head = (title: ComponentChildren) => (
-        <div class="c2c-head">
-          <button
-            class="c2c-grip"
-            aria-label={t('callBarMove')}
-            title={t('callBarMoveHint')}
-            aria-describedby="c2c-move-hint"
-            onPointerDown={(e) => {
-              if (!e.isPrimary) return;
-              e.currentTarget.setPointerCapture(e.pointerId);
-              drag.current = { x: e.clientX, y: e.clientY, start: position, id: e.pointerId };
-            }}
-            onPointerMove={(e) => {
-              const d = drag.current;
-              if (d && d.id === e.pointerId)
-                move(dragTo(d.start, e.clientX - d.x, e.clientY - d.y), false);
-            }}
-            onPointerUp={(e) => {
-              const d = drag.current;
-              if (!d || d.id !== e.pointerId) return;
-              drag.current = null;
-              move(dragTo(d.start, e.clientX - d.x, e.clientY - d.y), true);
-            }}
-            onPointerCancel={() => {
-              drag.current = null;
-            }}
-            onKeyDown={(e) => {
-              if (e.key === 'Home') {
-                e.preventDefault();
-                move(DEFAULT_POSITION, true);
-                return;
-              }
-              const next = nudge(position, e.key, e.shiftKey);
-              if (!next) return;
+    const head = (title: ComponentChildren) => (
+      <div class="c2c-head">
+        <button
+          class="c2c-grip"
+          aria-label={t('callBarMove')}
+          title={t('callBarMoveHint')}
+          aria-describedby="c2c-move-hint"
+          onPointerDown={(e) => {
+            if (!e.isPrimary) return;
+            e.currentTarget.setPointerCapture(e.pointerId);
+            drag.current = { x: e.clientX, y: e.clientY, start: position, id: e.pointerId };
+          }}
+          onPointerMove={(e) => {
+            const d = drag.current;
+            if (d && d.id === e.pointerId)
+              move(dragTo(d.start, e.clientX - d.x, e.clientY - d.y), false);
+          }}
+          onPointerUp={(e) => {
+            const d = drag.current;
+            if (!d || d.id !== e.pointerId) return;
+            drag.current = null;
+            move(dragTo(d.start, e.clientX - d.x, e.clientY - d.y), true);
+          }}
+          onPointerCancel={() => {
+            drag.current = null;
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Home') {
               e.preventDefault();
-              move(next, true);
-            }}
+              move(DEFAULT_POSITION, true);
+              return;
+            }
+            const next = nudge(position, e.key, e.shiftKey);
+            if (!next) return;
+            e.preventDefault();
+            move(next, true);
+          }}
+        >
+          <span aria-hidden="true">⋮⋮</span>
+        </button>
+        <span class="sr-only" id="c2c-move-hint">
+          {t('callBarMoveHint')}
+        </span>
+        <span class="c2c-title" data-testid="call-bar-title">
+          {title}
+        </span>
+        {minimized && call && call.phase !== 'ended' && (
+          <button
+            class="c2c-hangup"
+            onClick={(e) => allows(e) && void background.send('hangup', {}).catch(() => undefined)}
           >
-            <span aria-hidden="true">⋮⋮</span>
+            {t('hangUp')}
           </button>
-          <span class="sr-only" id="c2c-move-hint">
-            {t('callBarMoveHint')}
-          </span>
-          <span class="c2c-title" data-testid="call-bar-title">
-            {title}
-          </span>
-          {minimized && call && call.phase !== 'ended' && (
-            <button
-              class="c2c-hangup"
-              onClick={(e) =>
-                allows(e) && void background.send('hangup', {}).catch(() => undefined)
-              }
-            >
-              {t('hangUp')}
-            </button>
-          )}
-          {call && !mustExpand && (
-            <button
-              class="c2c-toggle"
-              aria-expanded={!minimized}
-              aria-label={minimized ? t('callBarExpand') : t('callBarMinimize')}
-              title={minimized ? t('callBarExpand') : t('callBarMinimize')}
-              data-testid="call-bar-toggle"
-              onClick={() => setMinimizedFor(minimized ? null : call.callId)}
-            >
-              <span aria-hidden="true">{minimized ? '▴' : '▾'}</span>
-            </button>
-          )}
+        )}
+        {call && !mustExpand && (
+          <button
+            class="c2c-toggle"
+            aria-expanded={!minimized}
+            aria-label={minimized ? t('callBarExpand') : t('callBarMinimize')}
+            title={minimized ? t('callBarExpand') : t('callBarMinimize')}
+            data-testid="call-bar-toggle"
+            onClick={() => setMinimizedFor(minimized ? null : call.callId)}
+          >
+            <span aria-hidden="true">{minimized ? '▴' : '▾'}</span>
+          </button>
+        )}
+      </div>
+    );
+
+    const style = { right: `${position.right}px`, bottom: `${position.bottom}px` };
+    if (call) {
+      return (
+        <div
+          ref={bar}
+          class="c2c-bar"
+          style={style}
+          data-testid="call-bar"
+          data-minimized={minimized ? '' : undefined}
+          role="region"
+          aria-label={t('callBarLabel')}
+        >
+          {head(minimized ? <MinimizedSummary call={call} /> : t('callBarLabel'))}
+          {!minimized && <CallPanel call={call} waiting={state?.waiting} allows={allows} />}
         </div>
       );
-
-      const style = { right: `${position.right}px`, bottom: `${position.bottom}px` };
-      if (call) {
-        return (
-          <div
-            ref={bar}
-            class="c2c-bar"
-            style={style}
-            data-testid="call-bar"
-            data-minimized={minimized ? '' : undefined}
-            role="region"
-            aria-label={t('callBarLabel')}
-          >
-            {head(minimized ? <MinimizedSummary call={call} /> : t('callBarLabel'))}
-            {!minimized && <CallPanel call={call} waiting={state?.waiting} allows={allows} />}
-          </div>
-        );
-      }
-      if (notice) {
-        return (
-          <div
-            ref={bar}
-            class="c2c-bar c2c-notice"
-            style={style}
-            role="alert"
-            data-testid="call-bar-notice"
-          >
-            <span>{describeError(notice)}</span>
-            <button onClick={() => setNotice(null)} aria-label={t('dismiss')}>
-              ×
-            </button>
-          </div>
-        );
-      }
-      return null;
     }
-    render(<Bar />, mount);
-    signal.addEventListener('abort', () => {
-      render(null, mount);
-      host.remove();
-    });
+    if (notice) {
+      return (
+        <div
+          ref={bar}
+          class="c2c-bar c2c-notice"
+          style={style}
+          role="alert"
+          data-testid="call-bar-notice"
+        >
+          <span>{describeError(notice)}</span>
+          <button onClick={() => setNotice(null)} aria-label={t('dismiss')}>
+            ×
+          </button>
+        </div>
+      );
+    }
+    return null;
   }
+  render(<Bar />, mount);
+  signal.addEventListener('abort', () => {
+    render(null, mount);
+    host.remove();
+  });
 }
 
 /** One line while minimised: who, the phase and the timer (the title row's text). */
