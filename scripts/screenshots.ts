@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { EXTENSION_ID } from '../src/extensionKey';
 import {
+  agentLooks,
   appState,
   EXTENSION_ORIGIN,
   launchBrowser,
@@ -75,6 +76,7 @@ async function agentShots(backend: Backend, agentKey: string, lineKey: string) {
     await crm.setViewportSize({ width: 1280, height: 720 });
     await crm.goto(`${backend.url}/demo`);
     await crm.locator(BUTTON).first().waitFor({ timeout: 15_000 });
+    await agentLooks();
 
     // One finished call, so "Recent calls" has something to show.
     await placeCall(browser, crm, softphone);

@@ -94,6 +94,8 @@ describe('BackgroundController', () => {
   beforeEach(() => {
     fakeBrowser.reset();
     vi.unstubAllGlobals();
+    // The fake browser has no tabs.sendMessage: the content scripts' state pushes are delivered.
+    vi.spyOn(fakeBrowser.tabs, 'sendMessage').mockResolvedValue(undefined);
   });
 
   it.each([
@@ -140,6 +142,32 @@ describe('BackgroundController', () => {
       'Ava',
     );
     expect((await bg.appState()).call).toMatchObject({ callId, phase: 'connecting' });
+  });
+
+  it('shows a call only in the tab that placed it; a ringing call only in the CRM tab focused last', async () => {
+    mockSessionEndpoint();
+    const { make } = setup();
+    const bg = make();
+    const h = bg.handlers();
+    await h.signIn({ backendUrl: 'http://localhost:9999', accessKey: 'k'.repeat(20) }, page);
+    const other = { ...contentScript, tab: { id: 8 } };
+    const none = {} as Record<string, never>;
+    // Both tabs' bars ask for their state (tab 8 last, so it is the newest CRM tab).
+    await h.getState(none, contentScript);
+    await h.getState(none, other);
+    await h.startCall({ target: { kind: 'phone', e164: '+14155552671' } }, contentScript);
+    expect((await h.getState(none, contentScript)).call?.target).toMatchObject({
+      e164: '+14155552671',
+    });
+    expect((await h.getState(none, other)).call).toBeNull();
+    // Our own pages see everything.
+    expect((await h.getState(none, page)).call).not.toBeNull();
+    await h.hangup(none, contentScript);
+
+    // A call nobody owns yet (e.g. placed from the popup) shows in the focused CRM tab only.
+    await h.startCall({ target: { kind: 'phone', e164: '+14155552672' } }, page);
+    expect((await h.getState(none, other)).call?.target).toMatchObject({ e164: '+14155552672' });
+    expect((await h.getState(none, contentScript)).call).toBeNull();
   });
 
   it('reports a refused access key clearly', async () => {

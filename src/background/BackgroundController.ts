@@ -1,5 +1,6 @@
 // The service worker's logic: routes UI requests to the offscreen call session, mirrors its state
 // for every UI, and survives being stopped (state in storage.session, truth in the offscreen document).
+// Content scripts get their tab's view of the state by message; no storage area is open to them.
 import { browser } from 'wxt/browser';
 import { CallFailure } from '../call/provider';
 import type { CallError } from '../call/state';
@@ -17,13 +18,26 @@ import {
   type OffscreenState,
 } from '../messaging/offscreen';
 import { CONFIGURE_REASON, offscreenEventsChannel } from '../messaging/offscreenEvents';
+import { TAB_STATE_CHANNEL } from '../messaging/background';
 import type { Handlers, MessageSender } from '../messaging/types';
 import { loadSettings, SETTINGS_KEY } from '../settings/storage';
+import { parsePosition, POSITION_KEY } from '../ui/callBarPosition';
 import { endSession, requestRecentCalls, requestSession, type SignedIn } from './backendApi';
 import { offscreenCallHost, type CallHost } from './callHost';
 
 const AUTH_KEY = 'auth';
 const MIRROR_KEY = 'offscreenState';
+const CRM_TABS_KEY = 'crmTabs';
+
+/**
+ * The tabs whose content script shows a call bar, and which tab owns which call: call details go
+ * only to the tab that placed or answered the call, and a call without one (ringing, or placed from
+ * the popup or the context menu) only to the CRM tab the agent focused last.
+ */
+interface CrmTabs {
+  tabs: Record<string, { seen: number; focused: number }>;
+  owners: Record<string, number>;
+}
 const IDLE_PROVIDER = { provider: 'builtin', state: 'idle' } as const;
 
 export class BackgroundController {
@@ -31,6 +45,7 @@ export class BackgroundController {
   private lastError: CallError | null = null;
   private readonly restored: Promise<void>;
   private cachedConfig: OffscreenConfig | null = null;
+  private crm: CrmTabs = { tabs: {}, owners: {} };
   /** `chrome-extension://<id>/`: every page of ours starts with it. */
   private readonly extensionBase = browser.runtime.getURL('/');
 
@@ -71,11 +86,35 @@ export class BackgroundController {
         requests(message, sender) ?? events(message, sender)) as never,
     );
 
-    // UIs (content scripts included) watch the published state in storage.session: it outlives the
-    // worker, so a stopped worker costs them nothing and they need no reconnect loop.
-    void browser.storage.session.setAccessLevel?.({
-      accessLevel: 'TRUSTED_AND_UNTRUSTED_CONTEXTS',
+    // Our pages watch the published state in storage.session (it outlives the worker). Content
+    // scripts run in the page's process: no storage area is theirs to read (the session token is in
+    // storage.local); they get their tab's state by message. Chromium can close storage.local to
+    // them (Firefox cannot yet: there the token stays readable from the content-script world). The
+    // level is kept in the browser's prefs, so set it when installed or updated (an older version
+    // opened storage.session) and at browser start, not on every wake of the worker.
+    const closeStorage = () => {
+      void browser.storage.session
+        .setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })
+        ?.catch(() => undefined);
+      void (
+        browser.storage.local as { setAccessLevel?: typeof browser.storage.session.setAccessLevel }
+      )
+        .setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })
+        ?.catch(() => undefined);
+    };
+    browser.runtime.onInstalled.addListener(closeStorage);
+    browser.runtime.onStartup.addListener(closeStorage);
+
+    // The focused CRM tab is where a ringing call shows.
+    browser.tabs.onActivated.addListener(({ tabId }) => void this.onTabFocused(tabId));
+    browser.windows.onFocusChanged.addListener((windowId) => {
+      if (windowId === browser.windows.WINDOW_ID_NONE) return;
+      void browser.tabs
+        .query({ active: true, windowId })
+        .then(([tab]) => (tab?.id !== undefined ? this.onTabFocused(tab.id) : undefined))
+        .catch(() => undefined);
     });
+    browser.tabs.onRemoved.addListener((tabId) => void this.forgetTab(tabId));
 
     browser.storage.onChanged.addListener((changes, area) => {
       if (
@@ -103,9 +142,11 @@ export class BackgroundController {
 
   handlers(): Handlers<BackgroundProtocol> {
     return {
-      startCall: async ({ target, displayName, clickedAt }) => {
+      startCall: async ({ target, displayName, clickedAt }, sender) => {
         await this.restored;
         const callId = crypto.randomUUID();
+        const tabId = contentTabOf(sender, this.extensionBase);
+        if (tabId !== null) this.crm.owners[callId] = tabId;
         try {
           await this.withOffscreen((o) =>
             o.send('startCall', {
@@ -124,7 +165,7 @@ export class BackgroundController {
         return { callId };
       },
       hangup: () => this.onCurrentCall('hangup'),
-      answer: () => this.onCurrentCall('answer', true),
+      answer: (_data, sender) => this.onCurrentCall('answer', true, sender),
       decline: () => this.onCurrentCall('decline', true),
       setMuted: async ({ muted }) => {
         const call = await this.liveCall();
@@ -136,9 +177,22 @@ export class BackgroundController {
         await this.withOffscreen((o) => o.send('sendDtmf', { callId: call.callId, digits }));
         return null;
       },
-      getState: async () => {
+      getState: async (_data, sender) => {
         await this.restored;
-        return this.appState();
+        const tabId = contentTabOf(sender, this.extensionBase);
+        if (tabId === null) return this.appState();
+        this.registerTab(tabId, Boolean((sender.tab as { active?: boolean }).active));
+        return this.tabState(await this.appState(), tabId);
+      },
+      getSettings: async () => (await loadSettings()).settings,
+      callBarPosition: async ({ position }, sender) => {
+        const site = siteOf(sender);
+        const stored =
+          ((await browser.storage.local.get(POSITION_KEY))[POSITION_KEY] as
+            Record<string, unknown> | undefined) ?? {};
+        if (!position) return parsePosition(stored[site]);
+        await browser.storage.local.set({ [POSITION_KEY]: { ...stored, [site]: position } });
+        return position;
       },
       signIn: async ({ backendUrl, accessKey }) => {
         const { settings, locked } = await loadSettings();
@@ -244,13 +298,102 @@ export class BackgroundController {
   private async onCurrentCall(
     method: 'hangup' | 'answer' | 'decline',
     preferWaiting = false,
+    sender?: MessageSender,
   ): Promise<null> {
     await this.restored;
     const state = this.offscreenState;
     const call = (preferWaiting && state?.waiting) || state?.call;
     if (!call || call.phase === 'ended') throw new CallFailure('internal', 'there is no call');
+    // The tab that answers a call shows it from then on.
+    const tabId = sender ? contentTabOf(sender, this.extensionBase) : null;
+    if (tabId !== null) this.crm.owners[call.callId] = tabId;
     await this.withOffscreen((o) => o.send(method, { callId: call.callId }));
     return null;
+  }
+
+  private registerTab(tabId: number, active: boolean): void {
+    const known = this.crm.tabs[tabId];
+    const now = Date.now();
+    this.crm.tabs[tabId] = {
+      // An order, not a time: of two tabs never focused, the one that opened later wins.
+      seen: known?.seen ?? Math.max(0, ...Object.values(this.crm.tabs).map((t) => t.seen)) + 1,
+      focused: active ? now : (known?.focused ?? 0),
+    };
+    this.saveCrmTabs();
+  }
+
+  private async onTabFocused(tabId: number): Promise<void> {
+    await this.restored;
+    const known = this.crm.tabs[tabId];
+    if (!known) return;
+    known.focused = Date.now();
+    this.saveCrmTabs();
+    if (this.offscreenState?.call || this.offscreenState?.waiting) await this.pushToTabs();
+  }
+
+  private async forgetTab(tabId: number): Promise<void> {
+    await this.restored;
+    if (!this.crm.tabs[tabId]) return;
+    delete this.crm.tabs[tabId];
+    // Its calls go on: they show in the CRM tab the agent focused last from now on.
+    let orphaned = false;
+    for (const [callId, owner] of Object.entries(this.crm.owners)) {
+      if (owner !== tabId) continue;
+      delete this.crm.owners[callId];
+      orphaned = true;
+    }
+    this.saveCrmTabs();
+    if (orphaned) await this.pushToTabs();
+  }
+
+  private saveCrmTabs(): void {
+    void browser.storage.session.set({ [CRM_TABS_KEY]: this.crm }).catch(() => undefined);
+  }
+
+  /** The CRM tab the agent looked at last (focused last; of those never focused, the newest). */
+  private focusedCrmTab(): number | null {
+    let best: number | null = null;
+    let key: [number, number] = [-1, -1];
+    for (const [id, t] of Object.entries(this.crm.tabs)) {
+      if (t.focused > key[0] || (t.focused === key[0] && t.seen > key[1])) {
+        best = Number(id);
+        key = [t.focused, t.seen];
+      }
+    }
+    return best;
+  }
+
+  /** What one tab's call bar may know: its own call; a call nobody owns only in the focused tab. */
+  tabState(state: AppState, tabId: number): AppState {
+    const focused = this.focusedCrmTab() === tabId;
+    const shows = (call: AppState['call']) => {
+      if (!call) return null;
+      const owner = this.crm.owners[call.callId];
+      return owner === tabId || (owner === undefined && focused) ? call : null;
+    };
+    return { ...state, call: shows(state.call), waiting: shows(state.waiting) };
+  }
+
+  private async pushToTabs(state?: AppState): Promise<void> {
+    const full = state ?? (await this.appState());
+    const live = new Set([full.call?.callId, full.waiting?.callId]);
+    for (const callId of Object.keys(this.crm.owners))
+      if (!live.has(callId)) delete this.crm.owners[callId];
+    await Promise.all(
+      Object.keys(this.crm.tabs).map((id) =>
+        // Promise.resolve().then: a sendMessage that throws at once is handled like a rejection.
+        Promise.resolve()
+          .then(() =>
+            browser.tabs.sendMessage(
+              Number(id),
+              { channel: TAB_STATE_CHANNEL, state: this.tabState(full, Number(id)) },
+              { frameId: 0 },
+            ),
+          )
+          // Navigated away or closed: it registers again when a content script asks for state.
+          .catch(() => void this.forgetTab(Number(id))),
+      ),
+    );
   }
 
   private async liveCall() {
@@ -285,10 +428,12 @@ export class BackgroundController {
   /** After a restart of the worker: the mirror first (fast), then the offscreen document (truth). */
   private async restore(): Promise<void> {
     const mirror = await browser.storage.session
-      .get(MIRROR_KEY)
+      .get([MIRROR_KEY, CRM_TABS_KEY])
       .catch(() => ({}) as Record<string, unknown>);
     const parsed = offscreenStateSchema.nullable().safeParse(mirror[MIRROR_KEY] ?? null);
     if (parsed.success) this.offscreenState = parsed.data;
+    const tabs = mirror[CRM_TABS_KEY] as CrmTabs | undefined;
+    if (tabs?.tabs && tabs.owners) this.crm = tabs;
     if (await this.host.isRunning()) {
       try {
         this.offscreenState = await this.offscreen.send('getState', {});
@@ -316,7 +461,10 @@ export class BackgroundController {
   private async broadcast(): Promise<void> {
     const state = await this.appState();
     this.options.onState?.(state);
-    await browser.storage.session.set({ [APP_STATE_KEY]: state });
+    await Promise.all([
+      browser.storage.session.set({ [APP_STATE_KEY]: state }),
+      this.pushToTabs(state),
+    ]);
   }
 }
 
@@ -331,6 +479,21 @@ export async function openOnboarding(reason?: string): Promise<void> {
     return;
   }
   await browser.tabs.create({ url });
+}
+
+/** The tab of a content script (a web page's), or null for our own pages and the worker itself. */
+function contentTabOf(sender: MessageSender, extensionBase: string): number | null {
+  if (sender.url?.startsWith(extensionBase)) return null;
+  return sender.tab?.id ?? null;
+}
+
+/** The call bar's position is remembered per site (host), as the bar itself named it. */
+function siteOf(sender: MessageSender): string {
+  try {
+    return new URL(sender.url ?? sender.tab?.url ?? '').host || 'local';
+  } catch {
+    return 'local';
+  }
 }
 
 /** FNV-1a: a cheap change detector for the offscreen configuration (not security). */

@@ -4,7 +4,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { AppState } from '../messaging/background';
 import type { CallSnapshot } from '../call/state';
 import { mergeAll } from '../locales/merge';
-import { mountCallBar } from './callBar';
+import { mountCallBar, shadowRootOf } from './callBar';
 
 const english = mergeAll('src/locales').en!;
 
@@ -31,17 +31,49 @@ const state = (c: CallSnapshot | null): AppState => ({
 });
 
 let controller: AbortController;
-const shadow = () => document.querySelector('c2c-call-bar')!.shadowRoot!;
+let published: AppState | null = null;
+let sent: { type: string; data: unknown }[] = [];
+const shadow = () => shadowRootOf(document.querySelector('c2c-call-bar')!)!;
 const bar = () => shadow().querySelector<HTMLElement>('[data-testid=call-bar]');
 const button = (name: string) =>
   [...shadow().querySelectorAll('button')].find(
     (b) => b.getAttribute('aria-label') === name || b.textContent === name,
   );
 
+/** The background's side for a content script: its tab's state, and the remembered positions. */
+async function background(message: unknown) {
+  const { type, data } = message as { type: string; data: { position?: unknown } };
+  sent.push({ type, data });
+  if (type === 'getState') return { ok: true, result: published };
+  if (type === 'callBarPosition') {
+    const site = location.host || 'local';
+    const stored =
+      ((await fakeBrowser.storage.local.get('callBarPositions')).callBarPositions as
+        Record<string, unknown> | undefined) ?? {};
+    if (!data.position) return { ok: true, result: stored[site] ?? null };
+    await fakeBrowser.storage.local.set({
+      callBarPositions: { ...stored, [site]: data.position },
+    });
+    return { ok: true, result: data.position };
+  }
+  return { ok: false, error: { code: 'internal', detail: `not in this test: ${type}` } };
+}
+
+/** A state change, sent by the background to this tab. */
+async function push(s: AppState | null) {
+  published = s;
+  await fakeBrowser.runtime.onMessage.trigger(
+    { channel: 'c2c/tab-state', state: s },
+    { id: fakeBrowser.runtime.id },
+    () => undefined,
+  );
+}
+
 beforeEach(() => {
   fakeBrowser.reset();
-  // The background is not running here: the bar reads the published state from storage.session.
-  vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockRejectedValue(new Error('no background'));
+  published = null;
+  sent = [];
+  vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockImplementation(background as never);
   vi.spyOn(fakeBrowser.i18n, 'getMessage').mockImplementation(((key: string, subs?: string[]) =>
     (english[key]?.message ?? '').replace(/\$VALUE\$/g, [subs ?? []].flat()[0] ?? '')) as never);
   vi.spyOn(fakeBrowser.i18n, 'getUILanguage').mockReturnValue('en');
@@ -50,8 +82,9 @@ beforeEach(() => {
 afterEach(() => controller.abort());
 
 async function mountWith(s: AppState | null) {
-  await fakeBrowser.storage.session.set({ appState: s });
+  published = s;
   mountCallBar(controller.signal);
+  await vi.waitFor(() => expect(document.querySelector('c2c-call-bar')).not.toBeNull());
 }
 
 describe('call bar', () => {
@@ -59,7 +92,7 @@ describe('call bar', () => {
     await mountWith(state(null));
     await new Promise((r) => setTimeout(r, 20));
     expect(bar()).toBeNull();
-    await fakeBrowser.storage.session.set({ appState: state(call()) });
+    await push(state(call()));
     await vi.waitFor(() => expect(bar()).not.toBeNull());
     expect(shadow().querySelector('.c2c-name')?.textContent).toBe('Ava Thompson');
     expect(shadow().querySelector('[data-phase=active]')).not.toBeNull();
@@ -109,6 +142,34 @@ describe('call bar', () => {
     await mountWith(state(call()));
     await vi.waitFor(() => expect(bar()?.style.right).toBe('200px'));
     expect(bar()!.style.bottom).toBe('300px');
+  });
+
+  it('keeps the call out of page-readable DOM: closed shadow root, nothing read from storage', async () => {
+    const get = vi.spyOn(fakeBrowser.storage.session, 'get');
+    await mountWith(state(call()));
+    await vi.waitFor(() => expect(bar()).not.toBeNull());
+    const host = document.querySelector('c2c-call-bar')!;
+    expect(host.shadowRoot).toBeNull();
+    expect(host.textContent).toBe('');
+    expect(document.body.textContent).not.toContain('Ava Thompson');
+    expect(get).not.toHaveBeenCalled();
+  });
+
+  it('ignores synthetic clicks on the call controls', async () => {
+    await mountWith(
+      state(call({ phase: 'incoming', direction: 'inbound', answeredAt: undefined })),
+    );
+    await vi.waitFor(() => expect(button('Answer')).toBeDefined());
+    button('Answer')!.click();
+    button('Decline')!.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
+    await push(state(call()));
+    await vi.waitFor(() => expect(button('Hang up')).toBeDefined());
+    button('Hang up')!.click();
+    button('Mute')!.click();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(
+      sent.map((m) => m.type).filter((t) => t !== 'getState' && t !== 'callBarPosition'),
+    ).toEqual([]);
   });
 
   it('removes itself when the content script stops', async () => {

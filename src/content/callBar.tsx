@@ -1,11 +1,14 @@
-// The in-page call bar: our own element with a shadow root, shown while a call is live on any CRM tab
-// (and briefly with the reason when a click could not start a call). The agent can drag it (pointer
-// or arrow keys on its handle) and minimise it, so it never hides the CRM's own dialogs for good; its
-// position is remembered per site.
+// The in-page call bar: our own element with a closed shadow root (the page can neither read the call
+// nor restyle its controls), shown in the tab that placed or answered the call, and for a ringing call
+// in the CRM tab the agent focused last (and briefly with the reason when a click could not start a
+// call). Its call controls act only on the agent's own visible click (clickGuard). The agent can drag
+// it (pointer or arrow keys on its handle) and minimise it, so it never hides the CRM's own dialogs
+// for good; its position is remembered per site (by the background: storage is closed to us here).
 import { render, type ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { background, type AppState } from '../messaging/background';
+import { createClickGuard } from './clickGuard';
 import type { CallError, CallSnapshot } from '../call/state';
 import { useNow, watchAppState } from '../ui/appState';
 import { CallPanel } from '../ui/CallPanel';
@@ -15,7 +18,6 @@ import {
   dragTo,
   nudge,
   parsePosition,
-  POSITION_KEY,
   type BarPosition,
 } from '../ui/callBarPosition';
 import { formatDuration, formatTarget } from '../ui/format';
@@ -23,7 +25,7 @@ import { describeError, t, uiLanguage } from '../ui/i18n';
 import { BASE_CSS } from '../ui/styles';
 
 // The host resets everything the page's CSS could pass down, then our shared CSS sets the type.
-const RESET_CSS = `:host { all: initial; }`;
+const RESET_CSS = `:host { all: initial !important; }`;
 const BAR_CSS = `
 .c2c-bar { position: fixed; z-index: 2147483000; min-width: 240px; max-width: 360px;
   background: var(--c2c-bg); color: var(--c2c-fg); border: 1px solid var(--c2c-border); border-radius: 10px;
@@ -45,41 +47,90 @@ export interface CallBarHandle {
   showError(error: CallError): void;
 }
 
-async function loadPosition(site: string): Promise<BarPosition | null> {
+async function loadPosition(): Promise<BarPosition | null> {
   try {
-    const stored = (await browser.storage.local.get(POSITION_KEY))[POSITION_KEY] as
-      Record<string, unknown> | undefined;
-    return parsePosition(stored?.[site]);
+    return parsePosition(await background.send('callBarPosition', {}));
   } catch {
     return null;
   }
 }
 
-async function savePosition(site: string, position: BarPosition): Promise<void> {
+async function savePosition(position: BarPosition): Promise<void> {
   try {
-    const stored =
-      ((await browser.storage.local.get(POSITION_KEY))[POSITION_KEY] as
-        Record<string, unknown> | undefined) ?? {};
-    await browser.storage.local.set({ [POSITION_KEY]: { ...stored, [site]: position } });
+    await background.send('callBarPosition', { position });
   } catch {
     // The extension was reloaded under this page: nothing to remember with.
   }
 }
 
+const roots = new WeakMap<Element, ShadowRoot>();
+/** Test helper: the bar's closed shadow root (pages cannot reach it). */
+export function shadowRootOf(host: Element): ShadowRoot | undefined {
+  return roots.get(host);
+}
+
+/**
+ * Closed, always. Only the test build lets the browser tests (Playwright cannot see into closed
+ * roots) ask for an open one, through extension storage a page cannot write; the security tests
+ * run with it closed.
+ */
+async function shadowMode(): Promise<ShadowRootMode> {
+  if (import.meta.env.MODE !== 'test') return 'closed';
+  try {
+    const flag = (await browser.storage.sync.get('e2eOpenShadowRoots')).e2eOpenShadowRoots;
+    return flag === true ? 'open' : 'closed';
+  } catch {
+    return 'closed';
+  }
+}
+
 export function mountCallBar(signal: AbortSignal, doc: Document = document): CallBarHandle {
+  const errors: { show(error: CallError): void } = { show: () => undefined };
+  void shadowMode().then((mode) => {
+    if (!signal.aborted) attach(mode, signal, doc, errors);
+  });
+  return { showError: (error) => errors.show(error) };
+}
+
+function attach(
+  mode: ShadowRootMode,
+  signal: AbortSignal,
+  doc: Document,
+  errors: { show(error: CallError): void },
+) {
   const host = doc.createElement('c2c-call-bar');
   host.setAttribute('data-c2c-own', '');
-  const shadow = host.attachShadow({ mode: 'open' });
+  const shadow = host.attachShadow({ mode });
+  roots.set(host, shadow);
   const style = doc.createElement('style');
   style.textContent = RESET_CSS + BASE_CSS + BAR_CSS;
   shadow.append(style);
   const mount = doc.createElement('div');
   shadow.append(mount);
   (doc.body ?? doc.documentElement).append(host);
-  const view = doc.defaultView ?? window;
-  const site = view.location.host || 'local';
+  const view = (doc.defaultView ?? window) as Window & typeof globalThis;
+  const guard = createClickGuard(view, signal);
+  // The call controls' check: the agent's own click on the visible control (see clickGuard).
+  const allows = (event: Event) =>
+    guard.allows(event, event.currentTarget as Element, shadow, host);
+  // Every control shown is followed from when it appears, and looked at again whenever the bar
+  // changes (a control that moves or grows must stand still a moment before a click counts).
+  let shown = new Set<Element>();
+  const follow = () => {
+    const now = new Set<Element>(shadow.querySelectorAll('button'));
+    for (const control of shown) if (!now.has(control)) guard.unwatch(control);
+    for (const control of now) guard.watch(control, shadow);
+    shown = now;
+  };
+  const changes = new view.MutationObserver(follow);
+  changes.observe(shadow, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    characterData: true,
+  });
+  signal.addEventListener('abort', () => changes.disconnect(), { once: true });
 
-  let showError: (error: CallError) => void = () => undefined;
   function Bar() {
     const [state, setState] = useState<AppState | null>(null);
     const [notice, setNotice] = useState<CallError | null>(null);
@@ -91,8 +142,8 @@ export function mountCallBar(signal: AbortSignal, doc: Document = document): Cal
     useEffect(() => {
       const controller = new AbortController();
       watchAppState(setState, controller.signal);
-      showError = (error) => setNotice(error);
-      void loadPosition(site).then((saved) => saved && setPosition(saved));
+      errors.show = (error) => setNotice(error);
+      void loadPosition().then((saved) => saved && setPosition(saved));
       const onResize = () => setPosition((p) => clamp(p));
       view.addEventListener('resize', onResize, { signal: controller.signal });
       return () => controller.abort();
@@ -124,7 +175,7 @@ export function mountCallBar(signal: AbortSignal, doc: Document = document): Cal
     const move = (next: BarPosition, persist: boolean) => {
       const clamped = clamp(next);
       setPosition(clamped);
-      if (persist) void savePosition(site, clamped);
+      if (persist) void savePosition(clamped);
     };
 
     const head = (title: ComponentChildren) => (
@@ -176,9 +227,7 @@ export function mountCallBar(signal: AbortSignal, doc: Document = document): Cal
         {minimized && call && call.phase !== 'ended' && (
           <button
             class="c2c-hangup"
-            onClick={(e) =>
-              e.isTrusted && void background.send('hangup', {}).catch(() => undefined)
-            }
+            onClick={(e) => allows(e) && void background.send('hangup', {}).catch(() => undefined)}
           >
             {t('hangUp')}
           </button>
@@ -200,6 +249,7 @@ export function mountCallBar(signal: AbortSignal, doc: Document = document): Cal
 
     const style = { right: `${position.right}px`, bottom: `${position.bottom}px` };
     if (call) {
+      const label = t(call.phase === 'ended' ? 'callBarLabelEnded' : 'callBarLabel');
       return (
         <div
           ref={bar}
@@ -208,10 +258,10 @@ export function mountCallBar(signal: AbortSignal, doc: Document = document): Cal
           data-testid="call-bar"
           data-minimized={minimized ? '' : undefined}
           role="region"
-          aria-label={t('callBarLabel')}
+          aria-label={label}
         >
-          {head(minimized ? <MinimizedSummary call={call} /> : t('callBarLabel'))}
-          {!minimized && <CallPanel call={call} waiting={state?.waiting} />}
+          {head(minimized ? <MinimizedSummary call={call} /> : label)}
+          {!minimized && <CallPanel call={call} waiting={state?.waiting} allows={allows} />}
         </div>
       );
     }
@@ -238,7 +288,6 @@ export function mountCallBar(signal: AbortSignal, doc: Document = document): Cal
     render(null, mount);
     host.remove();
   });
-  return { showError: (error) => showError(error) };
 }
 
 /** One line while minimised: who, the phase and the timer (the title row's text). */

@@ -7,7 +7,9 @@ import { mountCallBar } from './callBar';
 import { startDecorating } from './decorate';
 
 export async function startContentScript(signal: AbortSignal): Promise<void> {
-  const settings = await readSettings();
+  // From the background: storage.local (which holds the session token) is closed to content
+  // scripts where the browser allows it; elsewhere it can still be read directly.
+  const settings = await background.send('getSettings', {}).catch(() => readSettings());
   if (signal.aborted) return;
   await bodyReady(signal);
   // A whole page can opt out (the softphone page does: it is someone else's phone).

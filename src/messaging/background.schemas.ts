@@ -31,6 +31,12 @@ const backgroundSchemas: Schemas<BackgroundProtocol> = {
   signOut: empty,
   getDiagnostics: empty,
   recentCalls: z.object({ limit: z.number().int().min(1).max(50) }).strict(),
+  getSettings: empty,
+  callBarPosition: z
+    .object({
+      position: z.object({ right: z.number().finite(), bottom: z.number().finite() }).optional(),
+    })
+    .strict(),
 };
 
 export const backgroundChannel = (send: SendMessage) =>

@@ -4,13 +4,16 @@
 import { browser } from 'wxt/browser';
 import type { AgentInfo } from '../contract/agent';
 import type { CallRecord } from '../contract/call';
+import type { Settings } from '../contract/settings';
 import type { Target } from '../contract/target';
 import type { CallError, CallSnapshot, ProviderStatus } from '../call/state';
 import { createClient } from './client';
 
 export const BACKGROUND_CHANNEL = 'c2c/background';
-/** storage.session key of the published AppState (no secrets in it: content scripts read it). */
+/** storage.session key of the published AppState, for extension pages (content scripts cannot read it). */
 export const APP_STATE_KEY = 'appState';
+/** Background → a tab's content script: `{ channel, state }`, that tab's view of the AppState. */
+export const TAB_STATE_CHANNEL = 'c2c/tab-state';
 
 /** What every UI shows: who is signed in, the provider's session, the live call. */
 export interface AppState {
@@ -71,6 +74,13 @@ export interface BackgroundProtocol {
   getDiagnostics(data: Record<string, never>): Diagnostics;
   /** The signed-in agent's latest calls, fetched by the background (the token never leaves it). */
   recentCalls(data: { limit: number }): { items: RecentCall[] };
+  /** For content scripts, which cannot read storage.local: the merged settings. */
+  getSettings(data: Record<string, never>): Settings;
+  /** The call bar's remembered position on the sender's site; with `position`, remembers that. */
+  callBarPosition(data: { position?: { right: number; bottom: number } }): {
+    right: number;
+    bottom: number;
+  } | null;
 }
 
 /** Methods a content script (CRM page) may call; the rest are for extension pages only. */
@@ -82,6 +92,8 @@ export const CONTENT_SCRIPT_METHODS: ReadonlySet<keyof BackgroundProtocol> = new
   'setMuted',
   'sendDtmf',
   'getState',
+  'getSettings',
+  'callBarPosition',
 ] as const);
 
 /** The client every UI (pages and content scripts) calls the background with. */

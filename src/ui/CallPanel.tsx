@@ -53,17 +53,22 @@ export function CallPanel({
   call,
   waiting,
   keyboard = false,
+  allows = (event) => event.isTrusted,
 }: {
   call: CallSnapshot;
   waiting?: CallSnapshot | null;
   /** Digit keys typed anywhere in the page send tones (the popup); else only inside the panel. */
   keyboard?: boolean;
+  /**
+   * Whether a click on a call control is the agent's own: in a web page, the call bar's visible-click
+   * check (clickGuard); in our own pages, which no page script reaches, a trusted click.
+   */
+  allows?: (event: Event) => boolean;
 }) {
   const live = call.phase !== 'ended';
   const now = useNow(live);
   const [keypad, setKeypad] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  // Page scripts can reach an open shadow root: only the agent's own (trusted) clicks act.
   const run = (p: Promise<unknown>) =>
     p.then(
       () => setError(null),
@@ -123,13 +128,13 @@ export function CallPanel({
             <>
               <button
                 class="c2c-answer"
-                onClick={(e) => e.isTrusted && run(background.send('answer', {}))}
+                onClick={(e) => allows(e) && run(background.send('answer', {}))}
               >
                 {t('answer')}
               </button>
               <button
                 class="c2c-hangup"
-                onClick={(e) => e.isTrusted && run(background.send('decline', {}))}
+                onClick={(e) => allows(e) && run(background.send('decline', {}))}
               >
                 {t('decline')}
               </button>
@@ -140,7 +145,7 @@ export function CallPanel({
                 aria-pressed={call.muted}
                 disabled={call.phase !== 'active'}
                 onClick={(e) =>
-                  e.isTrusted && run(background.send('setMuted', { muted: !call.muted }))
+                  allows(e) && run(background.send('setMuted', { muted: !call.muted }))
                 }
               >
                 {call.muted ? t('unmute') : t('mute')}
@@ -148,13 +153,13 @@ export function CallPanel({
               <button
                 aria-expanded={keypad}
                 disabled={call.phase !== 'active'}
-                onClick={() => setKeypad(!keypad)}
+                onClick={(e) => allows(e) && setKeypad(!keypad)}
               >
                 {t('keypad')}
               </button>
               <button
                 class="c2c-hangup"
-                onClick={(e) => e.isTrusted && run(background.send('hangup', {}))}
+                onClick={(e) => allows(e) && run(background.send('hangup', {}))}
               >
                 {t('hangUp')}
               </button>
@@ -162,19 +167,29 @@ export function CallPanel({
           )}
         </div>
       )}
-      {keypad && call.phase === 'active' && <Keypad sent={tones.sent} send={tones.send} />}
-      {waiting && <WaitingCall waiting={waiting} run={run} />}
+      {keypad && call.phase === 'active' && (
+        <Keypad sent={tones.sent} send={tones.send} allows={allows} />
+      )}
+      {waiting && <WaitingCall waiting={waiting} run={run} allows={allows} />}
     </div>
   );
 }
 
 /** The tone keys and the tones sent so far. */
-function Keypad({ sent, send }: { sent: string; send(digit: string): void }) {
+function Keypad({
+  sent,
+  send,
+  allows,
+}: {
+  sent: string;
+  send(digit: string): void;
+  allows(event: Event): boolean;
+}) {
   return (
     <>
       <div class="c2c-keypad" role="group" aria-label={t('keypad')}>
         {KEYS.map((key) => (
-          <button key={key} onClick={(e) => e.isTrusted && send(key)}>
+          <button key={key} onClick={(e) => allows(e) && send(key)}>
             {key}
           </button>
         ))}
@@ -190,17 +205,19 @@ function Keypad({ sent, send }: { sent: string; send(digit: string): void }) {
 function WaitingCall({
   waiting,
   run,
+  allows,
 }: {
   waiting: CallSnapshot;
   run(action: Promise<unknown>): void;
+  allows(event: Event): boolean;
 }) {
   return (
     <div class="c2c-waiting" role="alert">
       <span>{t('callWaiting', formatTarget(waiting.target))}</span>
-      <button class="c2c-answer" onClick={(e) => e.isTrusted && run(background.send('answer', {}))}>
+      <button class="c2c-answer" onClick={(e) => allows(e) && run(background.send('answer', {}))}>
         {t('answer')}
       </button>
-      <button onClick={(e) => e.isTrusted && run(background.send('decline', {}))}>
+      <button onClick={(e) => allows(e) && run(background.send('decline', {}))}>
         {t('decline')}
       </button>
     </div>

@@ -1,12 +1,32 @@
-// The published AppState (storage.session), for every UI: read once, then follow changes.
+// The published AppState, for every UI: read once, then follow changes. Our pages follow it in
+// storage.session; a content script (no storage area is open to it) gets its tab's view of it from
+// the background, which sends every change to the CRM tabs that asked.
 import { browser } from 'wxt/browser';
 import { useEffect, useState } from 'preact/hooks';
-import { APP_STATE_KEY, background, type AppState } from '../messaging/background';
+import {
+  APP_STATE_KEY,
+  background,
+  TAB_STATE_CHANNEL,
+  type AppState,
+} from '../messaging/background';
+
+/** Whether this code runs in one of our own pages (not a content script in a web page). */
+const inExtensionPage = () => {
+  try {
+    return location.href.startsWith(browser.runtime.getURL('/'));
+  } catch {
+    return false;
+  }
+};
 
 export function watchAppState(
   onState: (state: AppState | null) => void,
   signal: AbortSignal,
 ): void {
+  if (!inExtensionPage()) {
+    watchTabState(onState, signal);
+    return;
+  }
   const listener = (changes: Record<string, { newValue?: unknown }>, area: string) => {
     if (area === 'session' && APP_STATE_KEY in changes)
       onState((changes[APP_STATE_KEY]!.newValue as AppState) ?? null);
@@ -21,6 +41,27 @@ export function watchAppState(
     )
     .then((state) => {
       if (!signal.aborted) onState(state ?? null);
+    });
+}
+
+/** A content script's state: asked for once (which registers the tab), then sent by the background. */
+function watchTabState(onState: (state: AppState | null) => void, signal: AbortSignal): void {
+  let pushed = false;
+  const listener = (message: unknown, sender: { id?: string }) => {
+    const m = message as { channel?: unknown; state?: unknown } | null;
+    if (sender.id !== browser.runtime.id || m?.channel !== TAB_STATE_CHANNEL) return undefined;
+    pushed = true;
+    if (!signal.aborted) onState((m.state as AppState | null) ?? null);
+    return undefined;
+  };
+  browser.runtime.onMessage.addListener(listener);
+  signal.addEventListener('abort', () => browser.runtime.onMessage.removeListener(listener));
+  void background
+    .send('getState', {})
+    .catch(() => null)
+    .then((state) => {
+      // A change sent meanwhile is newer than this answer.
+      if (!signal.aborted && !pushed) onState(state);
     });
 }
 

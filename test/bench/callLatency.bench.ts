@@ -2,6 +2,7 @@
 // (no worker, no offscreen document), measured in headless Chromium with the built test extension.
 import type { Page } from 'playwright-core';
 import {
+  agentLooks,
   appState,
   backgroundRequest,
   diagnostics,
@@ -61,6 +62,7 @@ export default async function run(): Promise<void> {
     const crm = await browser.context.newPage();
     await crm.goto(`${backend.url}/demo`);
     await crm.locator(`[data-c2c-target="${SOFTPHONE_LINE}"]`).first().waitFor();
+    await agentLooks();
 
     await oneCall(browser, crm, softphone); // the first call loads code paths once
     const warm: CallTiming[] = [];

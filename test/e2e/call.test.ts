@@ -3,6 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
+  agentLooks,
   appState,
   endAnyCall,
   diagnostics,
@@ -37,6 +38,7 @@ async function crmPage(browser: Browser): Promise<Page> {
   const page = await browser.context.newPage();
   await page.goto(`${backend.url}/demo`);
   await page.locator(BUTTON).first().waitFor({ timeout: 15_000 });
+  await agentLooks();
   return page;
 }
 
@@ -179,6 +181,7 @@ describe('call path on the built-in provider', () => {
     const bar = crm.locator('c2c-call-bar');
     await bar.locator('[data-phase=incoming]').waitFor({ timeout: 15_000 });
     await expect(bar.locator('.c2c-number').textContent()).resolves.toBe('+1 415 555 2671');
+    await agentLooks();
     await bar.getByRole('button', { name: 'Answer' }).click();
     await bar.locator('[data-phase=active]').waitFor({ timeout: 15_000 });
     await expectAudioBothWays(browser, softphone);

@@ -91,7 +91,17 @@ export interface Browser {
 }
 
 export async function launchBrowser(
-  options: { microphone?: 'granted' | 'not-granted'; lang?: string; args?: string[] } = {},
+  options: {
+    microphone?: 'granted' | 'not-granted';
+    lang?: string;
+    args?: string[];
+    /**
+     * Keep the call bar's shadow root closed, as in every real build. Without it the test build is
+     * told (through extension storage, which pages cannot write) to open it, so Playwright locators
+     * can reach the bar's controls; the security tests keep it closed.
+     */
+    closedShadowRoots?: boolean;
+  } = {},
 ): Promise<Browser> {
   const userDataDir = await mkdtemp(join(tmpdir(), 'c2c-profile-'));
   const args = [
@@ -116,6 +126,13 @@ export async function launchBrowser(
     ...(options.lang ? { locale: options.lang } : {}),
   });
   let extensionPage: Page | null = null;
+  const worker = async () => {
+    const existing = context.serviceWorkers().find((w) => w.url().startsWith(EXTENSION_ORIGIN));
+    return existing ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+  };
+  if (!options.closedShadowRoots) {
+    await (await worker()).evaluate(() => chrome.storage.sync.set({ e2eOpenShadowRoots: true }));
+  }
   return {
     context,
     async serviceWorker() {
@@ -254,4 +271,58 @@ export async function endAnyCall(browser: Browser, softphone: Page): Promise<voi
     'no live call',
   );
   await softphone.locator('[data-testid=softphone][data-phase=idle]').waitFor({ timeout: 10_000 });
+}
+
+/**
+ * Evaluates an expression in our content script's isolated world on `page` (through the DevTools
+ * protocol): what the content-script world itself can reach, e.g. storage or closed shadow roots.
+ */
+export async function evaluateInContentScript<T>(
+  browser: Browser,
+  page: Page,
+  expression: string,
+): Promise<T> {
+  const cdp = await browser.context.newCDPSession(page);
+  try {
+    const contexts: {
+      id: number;
+      origin: string;
+      auxData?: { type?: string; isDefault?: boolean };
+    }[] = [];
+    cdp.on('Runtime.executionContextCreated', (event: { context: (typeof contexts)[number] }) =>
+      contexts.push(event.context),
+    );
+    await cdp.send('Runtime.enable');
+    const world = await waitFor(
+      async () =>
+        contexts.find((c) => c.auxData?.type === 'isolated' && c.origin === EXTENSION_ORIGIN),
+      5_000,
+      'the content script world',
+    );
+    const result = (await cdp.send('Runtime.evaluate', {
+      expression,
+      contextId: world.id,
+      awaitPromise: true,
+      returnByValue: true,
+    })) as { result: { value?: T }; exceptionDetails?: { exception?: { description?: string } } };
+    if (result.exceptionDetails)
+      throw new Error(result.exceptionDetails.exception?.description ?? 'evaluation failed');
+    return result.result.value as T;
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
+}
+
+/**
+ * How long an agent looks at a control that just appeared before clicking it: our controls in web
+ * pages ignore a click on a control that was not visible and still for a moment (clickGuard).
+ */
+export const AGENT_LOOK_MS = 300;
+export const agentLooks = () => new Promise<void>((r) => setTimeout(r, AGENT_LOOK_MS));
+
+/** The agent's own click at a point: the pointer arrives, rests there a moment, then clicks. */
+export async function agentClickAt(page: Page, x: number, y: number): Promise<void> {
+  await page.mouse.move(x, y);
+  await agentLooks();
+  await page.mouse.click(x, y);
 }

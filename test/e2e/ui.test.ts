@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
+  agentLooks,
   appState,
   endAnyCall,
   EXTENSION_ORIGIN,
@@ -65,6 +66,8 @@ describe('agent UI on a live call (built-in provider)', () => {
     const crm = await browser.context.newPage();
     await crm.setViewportSize({ width: 1200, height: 800 });
     await crm.goto(`${backend.url}/demo`);
+    await crm.locator(BUTTON).first().waitFor({ timeout: 15_000 });
+    await agentLooks();
     await crm.locator(BUTTON).first().click();
     await softphone
       .locator('[data-testid=softphone][data-phase=incoming]')
@@ -82,18 +85,23 @@ describe('agent UI on a live call (built-in provider)', () => {
       'the call timer',
     );
 
-    // Mute and unmute from the bar.
+    // Mute and unmute from the bar (once the agent has seen it settle into the live call).
+    await agentLooks();
     await bar.getByRole('button', { name: 'Mute' }).click();
     await waitFor(async () => (await appState(popup)).call?.muted === true, 5_000, 'muted');
     await expect(
       bar.getByRole('button', { name: 'Unmute' }).getAttribute('aria-pressed'),
     ).resolves.toBe('true');
+    // Its label (and size) changed: the agent reads it before clicking again.
+    await agentLooks();
     await bar.getByRole('button', { name: 'Unmute' }).click();
     await waitFor(async () => (await appState(popup)).call?.muted === false, 5_000, 'unmuted');
 
     // DTMF from the keypad reaches the other side.
     await bar.getByRole('button', { name: 'Keypad' }).click();
     const keypad = bar.getByRole('group', { name: 'Keypad' });
+    await keypad.waitFor();
+    await agentLooks();
     for (const key of ['4', '2', '#'])
       await keypad.getByRole('button', { name: key, exact: true }).click();
     await waitFor(
@@ -146,10 +154,17 @@ describe('agent UI on a live call (built-in provider)', () => {
     const moved = (await panel.boundingBox())!;
     expect(Math.round(after.y - moved.y)).toBe(16);
 
-    // A second CRM tab shows the bar where the agent left it.
+    // A second CRM tab does not show this tab's call (a hostile site must not read it) …
     const other = await browser.context.newPage();
     await other.setViewportSize({ width: 1200, height: 800 });
     await other.goto(`${backend.url}/demo`);
+    await other.locator(BUTTON).first().waitFor({ timeout: 15_000 });
+    await agentLooks();
+    await expect(other.locator('c2c-call-bar').getByTestId('call-bar').count()).resolves.toBe(0);
+    // … until the tab that placed it closes: then the CRM tab the agent is on shows it, where the
+    // agent left the bar.
+    await crm.close();
+    await other.bringToFront();
     const otherPanel = other.locator('c2c-call-bar').getByTestId('call-bar');
     await otherPanel.waitFor({ timeout: 15_000 });
     await waitFor(
@@ -157,16 +172,16 @@ describe('agent UI on a live call (built-in provider)', () => {
       5_000,
       'the remembered position on another tab',
     );
-    await other.close();
 
     // Hang up with the keyboard alone.
-    await bar.getByRole('button', { name: 'Hang up' }).focus();
-    await crm.keyboard.press('Enter');
+    await agentLooks();
+    await other.locator('c2c-call-bar').getByRole('button', { name: 'Hang up' }).focus();
+    await other.keyboard.press('Enter');
     await softphone
       .locator('[data-testid=softphone][data-phase=idle]')
       .waitFor({ timeout: 10_000 });
     await waitFor(async () => (await appState(popup)).call === null, 10_000, 'agent idle');
-    await crm.close();
+    await other.close();
   });
 
   it('the popup dials a typed national number, lists it in recent calls, and calls back in one click', async () => {

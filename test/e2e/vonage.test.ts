@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectBuiltinStillCalls, freePort, inspectOffscreen, setProvider } from './devtools';
 import {
+  agentLooks,
   appState,
   launchBrowser,
   signIn,
@@ -99,6 +100,7 @@ describe('Vonage provider in the browser', () => {
     const crm = await browser.context.newPage();
     await crm.goto(`${backend.url}/demo`);
     await crm.locator(BUTTON).first().waitFor({ timeout: 15_000 });
+    await agentLooks();
     const started = Date.now();
     await crm.locator(BUTTON).first().click();
     const call = (await waitFor(

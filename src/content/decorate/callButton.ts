@@ -1,5 +1,6 @@
 // Our call button: a `<c2c-call>` host with a closed shadow root, so page CSS cannot reach inside.
 import { targetToUri, type Target } from '../../contract/target';
+import { createClickGuard } from '../clickGuard';
 
 export const HOST_TAG = 'c2c-call';
 export const TARGET_ATTRIBUTE = 'data-c2c-target';
@@ -13,8 +14,11 @@ export const PENDING_ATTRIBUTE = 'data-c2c-pending';
 const ICON =
   "url(\"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 24 24'%3E%3Cpath d='M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z'/%3E%3C/svg%3E\")";
 
+// `!important` in :host outranks the page's rules, `!important` and inline ones included (the shadow
+// tree's important rules win), so the host keeps its own box; clickGuard checks what CSS cannot pin.
 const CSS = `
-:host{all:initial;display:inline-block;vertical-align:middle;margin:0 0 0 .3em;line-height:0;width:18px;height:18px;contain:strict}
+:host{all:initial!important;display:inline-block!important;vertical-align:middle!important;margin:0 0 0 .3em!important;line-height:0!important;
+width:18px!important;height:18px!important;contain:strict!important;position:static!important;opacity:1!important;visibility:visible!important}
 button{all:unset;box-sizing:border-box;display:inline-block;width:18px;height:18px;border-radius:50%;cursor:pointer;
 background:#0b6bcb;position:relative}
 button::before{content:"";position:absolute;inset:3px;background:#fff;-webkit-mask:${ICON} center/contain no-repeat;mask:${ICON} center/contain no-repeat}
@@ -33,10 +37,12 @@ export interface HostInfo {
   kind: 'phone' | 'contact';
   /** Name to announce: formatted number or contact name. */
   formatted: string;
+  /** The anchor's text when the button was made: a click counts only while the button still follows it. */
+  anchorText: string | null;
 }
 
 const hostInfo = new WeakMap<Element, HostInfo>();
-// The closed shadow root's button, for our tests only (pages cannot reach it).
+// The closed shadow root's button, for the click check and our tests (pages cannot reach it).
 const innerButtons = new WeakMap<Element, HTMLButtonElement>();
 
 /** Test helper: the button inside a host's closed shadow root. */
@@ -53,6 +59,18 @@ export function isHost(node: Node): node is HTMLElement {
 }
 
 export type Activate = (host: HTMLElement, info: HostInfo) => void;
+
+/**
+ * Whether the host still sits right after the text it was made for (a page can move our button next
+ * to another number: the call would go to the first number under the other row's name).
+ */
+export function followsAnchor(host: Element, info: HostInfo): boolean {
+  const { anchor } = info;
+  if (!anchor.isConnected || anchor.textContent !== info.anchorText) return false;
+  let node = host.previousSibling;
+  while (node && node !== anchor && isHost(node)) node = node.previousSibling;
+  return node === anchor;
+}
 
 /** Creates hosts for one document; one stylesheet and one set of listeners shared by all. */
 export function createButtonFactory(
@@ -73,15 +91,27 @@ export function createButtonFactory(
     const target = event.target as Node | null;
     return target && isHost(target) && hostInfo.has(target) ? target : null;
   };
+  const guard = createClickGuard((doc.defaultView ?? window) as Window & typeof globalThis);
+  let listening = false;
+  // On each closed root (capture), where the event's composed path shows what inside was hit.
   const onClick = (event: Event) => {
-    const host = hostOf(event);
-    if (!host) return;
+    const root = event.currentTarget as ShadowRoot;
+    const host = root.host as HTMLElement;
     // The page's row handlers must not also react (open the record, select the row).
     event.stopPropagation();
     event.preventDefault();
-    // Only a real user activation places a call: page scripts' synthetic clicks are ignored.
-    if (!event.isTrusted) return;
-    activate(host, hostInfo.get(host)!);
+    if (!listening || !hostInfo.has(host)) return;
+    // Only the agent's own click on our visible, unoccluded button places a call: synthetic
+    // clicks, clicks on a host the page blew up or hid, and covered buttons are ignored.
+    if (!guard.allows(event, innerButtons.get(host)!, root, host)) return;
+    const info = hostInfo.get(host)!;
+    if (!followsAnchor(host, info)) {
+      // Moved by the page: drop it; the decorator sees a button removed and decorates that part of
+      // the page again, so each number gets its own button back.
+      host.remove();
+      return;
+    }
+    activate(host, info);
   };
   const stop = (event: Event) => {
     if (hostOf(event)) event.stopPropagation();
@@ -94,13 +124,21 @@ export function createButtonFactory(
   /** One set of listeners for all buttons, on the document (capture), removed on abort. */
   function listen(signal: AbortSignal) {
     const options = { capture: true, signal };
-    doc.addEventListener('click', onClick, options);
     for (const type of ['mousedown', 'mouseup', 'pointerdown', 'pointerup', 'dblclick'])
       doc.addEventListener(type, stop, options);
     doc.addEventListener('keydown', onKey, options);
+    listening = true;
+    signal.addEventListener(
+      'abort',
+      () => {
+        listening = false;
+        guard.stop();
+      },
+      { once: true },
+    );
   }
 
-  function create(info: Omit<HostInfo, 'uri'>): HTMLElement {
+  function create(info: Omit<HostInfo, 'uri' | 'anchorText'>): HTMLElement {
     const uri = targetToUri(info.target);
     const host = doc.createElement(HOST_TAG);
     host.setAttribute(TARGET_ATTRIBUTE, uri);
@@ -125,7 +163,9 @@ export function createButtonFactory(
     button.title = info.kind === 'phone' ? info.formatted : label(info.formatted);
     root.append(button);
     innerButtons.set(host, button);
-    hostInfo.set(host, { ...info, uri });
+    hostInfo.set(host, { ...info, uri, anchorText: info.anchor.textContent });
+    root.addEventListener('click', onClick, { capture: true });
+    guard.watch(button, root);
     return host;
   }
 

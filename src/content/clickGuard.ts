@@ -1,0 +1,215 @@
+// One check for every control of ours in a web page (call buttons, call-bar controls): act only on
+// the agent's own click on our own control, visible and unoccluded for a moment, where it has been.
+// The page owns the CSS and scripts around our elements, so each check covers one way a page can
+// steer a click onto our control that the agent meant for something else (docs/security.md).
+
+/** How long a control must have been reported visible and unoccluded before a click on it counts. */
+export const MIN_VISIBLE_MS = 100;
+/** A click this soon after the control moved or changed size is ignored (it may have been slid under the pointer). */
+export const MIN_STABLE_MS = 120;
+/** IntersectionObserver v2 reports visibility at most this often; the spec asks for ≥ 100 ms. */
+const VISIBILITY_DELAY_MS = 100;
+
+interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+interface Watched {
+  /** Whether the last visibility report said visible (intersecting and unoccluded). */
+  visible: boolean;
+  /** When that report's visible spell began (event time base, ms). */
+  visibleSince: number;
+  /** The control's box when last looked at, and since when it has been there. */
+  box: Box | null;
+  stableSince: number;
+}
+
+export interface ClickGuard {
+  /**
+   * Starts following a control in our shadow root `root`; for a control already followed, notes
+   * where it is now. Listeners go on the root: only there does an event's composed path show what
+   * inside a closed root was hit.
+   */
+  watch(control: Element, root: ShadowRoot): void;
+  /** Stops following a control (it left the document). */
+  unwatch(control: Element): void;
+  /**
+   * Whether a click event is the agent's own click on `control`, which sits in our shadow root `root`
+   * hosted by `host`. Call it from a listener inside `root`. Cheap enough to run inside the click.
+   */
+  allows(event: Event, control: Element, root: ShadowRoot, host: Element): boolean;
+  /** Removes the listeners and the observer. */
+  stop(): void;
+}
+
+const boxOf = (el: Element): Box => {
+  const r = el.getBoundingClientRect();
+  return { x: r.left, y: r.top, w: r.width, h: r.height };
+};
+const sameBox = (a: Box, b: Box) =>
+  Math.abs(a.x - b.x) < 1 &&
+  Math.abs(a.y - b.y) < 1 &&
+  Math.abs(a.w - b.w) < 1 &&
+  Math.abs(a.h - b.h) < 1;
+
+/** Whether this browser reports occlusion (IntersectionObserver v2: Chromium; not Firefox yet). */
+export function supportsVisibilityTracking(view: Window & typeof globalThis): boolean {
+  return (
+    typeof view.IntersectionObserver === 'function' &&
+    typeof view.IntersectionObserverEntry === 'function' &&
+    'isVisible' in view.IntersectionObserverEntry.prototype
+  );
+}
+
+export function createClickGuard(
+  view: Window & typeof globalThis = window,
+  signal?: AbortSignal,
+): ClickGuard {
+  const watched = new WeakMap<Element, Watched>();
+  const tracking = supportsVisibilityTracking(view);
+
+  /** Notes the control's box; a change restarts its stable spell. */
+  const look = (state: Watched, box: Box, at: number) => {
+    // The first look is where it appeared (covered by the visibility check), not a move.
+    if (state.box && !sameBox(state.box, box)) state.stableSince = at;
+    state.box = box;
+  };
+
+  const observer = tracking
+    ? new view.IntersectionObserver(
+        (entries) => {
+          for (const entry of entries) {
+            const state = watched.get(entry.target);
+            if (!state) continue;
+            const visible =
+              entry.isIntersecting &&
+              (entry as IntersectionObserverEntry & { isVisible?: boolean }).isVisible === true;
+            if (visible && !state.visible) state.visibleSince = entry.time;
+            state.visible = visible;
+            const r = entry.boundingClientRect;
+            look(state, { x: r.left, y: r.top, w: r.width, h: r.height }, entry.time);
+          }
+        },
+        // `trackVisibility` and `delay` are IntersectionObserver v2 (not in the DOM typings yet).
+        {
+          threshold: [1],
+          trackVisibility: true,
+          delay: VISIBILITY_DELAY_MS,
+        } as IntersectionObserverInit,
+      )
+    : null;
+
+  // A control that changes size (a new label, a page's restyling) starts a new stable spell then,
+  // not when the pointer next notices it.
+  const resizes =
+    typeof view.ResizeObserver === 'function'
+      ? new view.ResizeObserver((entries) => {
+          const at = view.performance.now();
+          for (const entry of entries) {
+            const state = watched.get(entry.target);
+            if (state) look(state, boxOf(entry.target), at);
+          }
+        })
+      : null;
+
+  // The pointer arriving on or pressing a control is a moment to notice it moved (scrolling, or a
+  // page sliding it under the pointer): the agent's click then comes after it has stood still.
+  const onPointer = (event: Event) => {
+    for (const node of event.composedPath()) {
+      const state = watched.get(node as Element);
+      if (state) {
+        look(state, boxOf(node as Element), event.timeStamp);
+        return;
+      }
+    }
+  };
+  const stopped = new AbortController();
+  signal?.addEventListener('abort', () => stopped.abort(), { once: true });
+  const listening = new WeakSet<ShadowRoot>();
+  // Controls of hosts the page (or we) removed: forgotten in sweeps, so observing stays cheap.
+  const all = new Set<Element>();
+  let sweepAt = 256;
+
+  return {
+    watch(control, root) {
+      const known = watched.get(control);
+      if (known) {
+        // Watched already: a moment to notice it moved (our own re-layout, say).
+        look(known, boxOf(control), view.performance.now());
+        return;
+      }
+      watched.set(control, { visible: false, visibleSince: 0, box: null, stableSince: -Infinity });
+      all.add(control);
+      observer?.observe(control);
+      resizes?.observe(control);
+      if (!listening.has(root)) {
+        listening.add(root);
+        for (const type of ['pointerover', 'pointerdown'])
+          root.addEventListener(type, onPointer, {
+            capture: true,
+            passive: true,
+            signal: stopped.signal,
+          });
+      }
+      if (all.size > sweepAt) {
+        sweepAt = Infinity;
+        // After this task: controls made in it are inserted by then.
+        queueMicrotask(() => {
+          for (const c of all) if (!c.isConnected) this.unwatch(c);
+          sweepAt = Math.max(256, all.size * 2);
+        });
+      }
+    },
+    unwatch(control) {
+      if (!watched.has(control)) return;
+      watched.delete(control);
+      all.delete(control);
+      observer?.unobserve(control);
+      resizes?.unobserve(control);
+    },
+    allows(event, control, root, host) {
+      // A page script's click() or dispatchEvent is never the agent's.
+      if (!event.isTrusted || !(event instanceof view.MouseEvent)) return false;
+      const state = watched.get(control);
+      if (!state) return false;
+      // The click must land on our control itself: the page cannot see into our closed shadow root,
+      // and a click on the host's own box (page CSS made it large) has the host as its origin.
+      const origin = event.composedPath()[0] as Node | undefined;
+      if (!origin || !(origin === control || control.contains(origin))) return false;
+      // Keyboard activation (Enter/Space on a focused control) has no pointer position: the focus
+      // ring is where the agent looks, so the visibility checks below still apply.
+      const keyboard = event.detail === 0;
+      // Visible by CSS (no opacity: 0 or visibility: hidden on it or any ancestor) …
+      const opts = { opacityProperty: true, visibilityProperty: true };
+      if (!control.checkVisibility(opts) || !host.checkVisibility(opts)) return false;
+      // … at its own size: a transform or zoom on it or an ancestor would make it cover more.
+      const box = boxOf(control);
+      const el = control as HTMLElement;
+      if (Math.abs(box.w - el.offsetWidth) >= 1 || Math.abs(box.h - el.offsetHeight) >= 1)
+        return false;
+      // … on top where the pointer is (nothing of the page's above it that takes the click) …
+      if (!keyboard) {
+        const outer = host.getRootNode() as Document | ShadowRoot;
+        if (outer.elementFromPoint?.(event.clientX, event.clientY) !== host) return false;
+        const inner = root.elementFromPoint(event.clientX, event.clientY);
+        if (!inner || !(inner === control || control.contains(inner))) return false;
+      }
+      // … where it has stood still for a moment (under a pointer: a page can slide it there) …
+      look(state, box, event.timeStamp);
+      if (!keyboard && event.timeStamp - state.stableSince < MIN_STABLE_MS) return false;
+      // … and reported visible and unoccluded (page boxes drawn over it with pointer-events: none
+      // pass hit-testing but not this) for a moment before the click.
+      if (tracking && (!state.visible || event.timeStamp - state.visibleSince < MIN_VISIBLE_MS))
+        return false;
+      return true;
+    },
+    stop() {
+      observer?.disconnect();
+      resizes?.disconnect();
+      stopped.abort();
+    },
+  };
+}
