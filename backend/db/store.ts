@@ -764,12 +764,13 @@ export class Store {
     return result.rows.sort((a, b) => a.id - b.id);
   }
 
-  async markOutboxDelivered(id: number, now: number): Promise<void> {
-    await this.db
-      .updateTable('outbox')
-      .set({ state: 'delivered', done_at: now, lease_until: 0, last_error: null })
-      .where('id', '=', id)
-      .execute();
+  async markOutboxDelivered(ids: number[], now: number): Promise<void> {
+    for (let i = 0; i < ids.length; i += 500)
+      await this.db
+        .updateTable('outbox')
+        .set({ state: 'delivered', done_at: now, lease_until: 0, last_error: null })
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute();
   }
 
   /** A failed attempt: retry at `retryAt`, or give up (`retryAt` null). */

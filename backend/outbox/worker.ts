@@ -147,6 +147,31 @@ export class OutboxWorker {
     }
   }
 
+  private delivered: { id: number; done: () => void; fail: (error: unknown) => void }[] = [];
+
+  /**
+   * Records deliveries in batches (one UPDATE for what finished meanwhile). The row stays leased and
+   * pending until then, so the call's next event still waits; a crash before it only re-sends.
+   */
+  private recordDelivered(id: number): Promise<void> {
+    return new Promise((done, fail) => {
+      this.delivered.push({ id, done, fail });
+      if (this.delivered.length > 1) return;
+      setImmediate(() => {
+        const batch = this.delivered.splice(0);
+        this.store
+          .markOutboxDelivered(
+            batch.map((b) => b.id),
+            Date.now(),
+          )
+          .then(
+            () => batch.forEach((b) => b.done()),
+            (error: unknown) => batch.forEach((b) => b.fail(error)),
+          );
+      });
+    });
+  }
+
   private async endpoint(id: number): Promise<WebhookEndpointRow | undefined> {
     const cached = this.endpoints.get(id);
     if (cached && Date.now() - cached.at < 5000) return cached.row;
@@ -171,7 +196,7 @@ export class OutboxWorker {
         )
       : { ok: false, error: 'endpoint removed' };
     const now = Date.now();
-    if (result.ok) return this.store.markOutboxDelivered(row.id, now);
+    if (result.ok) return this.recordDelivered(row.id);
     const retryAt = now + retryDelay(row.attempts, this.opts);
     const giveUp = !endpoint || retryAt > row.created_at + this.opts.retryWindowMs;
     await this.store.markOutboxAttemptFailed(
