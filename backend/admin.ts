@@ -1,4 +1,5 @@
-// Admin CLI: `npm run admin -- agent add|list|disable|enable|rotate-key …` and `line add|list|remove …`.
+// Admin CLI: `npm run admin -- agent add|list|disable|enable|rotate-key …`, `line add|list|remove …`
+// and `webhook add|list|remove|test …`.
 import { pathToFileURL } from 'node:url';
 import {
   AgentError,
@@ -14,6 +15,17 @@ import { openDatabase } from './db/connect';
 import { loadDotEnv } from './dotenv';
 import { Store } from './db/store';
 import { LineError, addLine, listLines, removeLine } from './lines';
+import {
+  WebhookError,
+  addEndpoint,
+  listEndpoints,
+  parseEndpointId,
+  policyFromEnv,
+  readSecretFile,
+  removeEndpoint,
+  testEndpoint,
+  type EndpointPolicy,
+} from './outbox/endpoints';
 
 const USAGE = `Usage:
   npm run admin -- agent add <name> [--vonage-user <user>] [--cuid <cuid>] [--admin]
@@ -24,7 +36,13 @@ const USAGE = `Usage:
   npm run admin -- line add <tel:+number|contact:id> <agent>
   npm run admin -- line list
   npm run admin -- line remove <tel:+number|contact:id>
+  npm run admin -- webhook add <https-url> [--secret-file <file>]
+  npm run admin -- webhook list
+  npm run admin -- webhook remove <id>
+  npm run admin -- webhook test <id>
 A line (a softphone address on the signalling relay) can be registered only by the agent it is bound to.
+Webhooks receive call.completed and call.updated, signed with the endpoint's secret (docs/webhooks.md);
+without --secret-file a 32-byte secret is generated and shown once.
 The database is the backend's: DATABASE_URL, else SQLite in DATA_DIR (default ./data).`;
 
 export class UsageError extends Error {}
@@ -35,7 +53,7 @@ function parseFlags(args: string[]): { positional: string[]; flags: Map<string, 
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--admin') flags.set('admin', true);
-    else if (arg === '--vonage-user' || arg === '--cuid') {
+    else if (arg === '--vonage-user' || arg === '--cuid' || arg === '--secret-file') {
       const value = args[++i];
       if (!value || value.startsWith('--')) throw new UsageError(`${arg} needs a value`);
       flags.set(arg.slice(2), value);
@@ -46,9 +64,14 @@ function parseFlags(args: string[]): { positional: string[]; flags: Map<string, 
 }
 
 /** Runs one CLI command against a store; returns the lines to print (the access key last). */
-export async function runAdmin(store: Store, argv: string[]): Promise<string[]> {
+export async function runAdmin(
+  store: Store,
+  argv: string[],
+  policy: EndpointPolicy = policyFromEnv(process.env),
+): Promise<string[]> {
   const [group, command, ...rest] = argv;
   if (group === 'line' && command) return runLine(store, command, rest);
+  if (group === 'webhook' && command) return runWebhook(store, command, rest, policy);
   if (group !== 'agent' || !command) throw new UsageError(USAGE);
   const { positional, flags } = parseFlags(rest);
   const name = positional[0];
@@ -133,6 +156,65 @@ async function runLine(store: Store, command: string, args: string[]): Promise<s
   }
 }
 
+async function runWebhook(
+  store: Store,
+  command: string,
+  args: string[],
+  policy: EndpointPolicy,
+): Promise<string[]> {
+  const { positional, flags } = parseFlags(args);
+  const need = (count: number, what: string) => {
+    if (positional.length !== count)
+      throw new UsageError(`webhook ${command} needs ${what}\n\n${USAGE}`);
+    return positional;
+  };
+  if (command !== 'add' && flags.has('secret-file'))
+    throw new UsageError(`--secret-file is for webhook add only\n\n${USAGE}`);
+  switch (command) {
+    case 'add': {
+      const [url] = need(1, 'exactly one <https-url>') as [string];
+      const file = flags.get('secret-file');
+      const secret = typeof file === 'string' ? await readSecretFile(file) : undefined;
+      const added = await addEndpoint(store, url, { policy, ...(secret ? { secret } : {}) });
+      return added.generated
+        ? [
+            `Added webhook ${added.id}: ${added.url}`,
+            'Signing secret (shown once; give it to the receiver, see docs/webhooks.md):',
+            added.secret,
+          ]
+        : [`Added webhook ${added.id}: ${added.url} (signed with the secret from ${String(file)})`];
+    }
+    case 'list': {
+      need(0, 'no arguments');
+      const endpoints = await listEndpoints(store);
+      if (endpoints.length === 0)
+        return ['No webhooks yet: npm run admin -- webhook add <https-url>'];
+      return endpoints.map(
+        (e) =>
+          `${e.id}\t${e.url}\tdelivered=${e.delivered}\tfailed=${e.failed}\tpending=${e.pending}` +
+          `\tfailed-attempts=${e.failedAttempts}` +
+          (e.lastError
+            ? `\tlast-error=${new Date(e.lastErrorAt ?? 0).toISOString()} ${e.lastError}`
+            : ''),
+      );
+    }
+    case 'remove': {
+      const id = parseEndpointId(need(1, 'exactly one <id>')[0]);
+      await removeEndpoint(store, id);
+      return [`Removed webhook ${id} and its undelivered events.`];
+    }
+    case 'test': {
+      const id = parseEndpointId(need(1, 'exactly one <id>')[0]);
+      const result = await testEndpoint(store, id, { policy });
+      if (!result.ok)
+        throw new WebhookError(`Test delivery to webhook ${id} failed: ${result.error}`);
+      return [`Test delivery to webhook ${id}: HTTP ${result.status}.`];
+    }
+    default:
+      throw new UsageError(`Unknown command "webhook ${command}"\n\n${USAGE}`);
+  }
+}
+
 async function main() {
   loadDotEnv();
   try {
@@ -149,6 +231,7 @@ async function main() {
       error instanceof UsageError ||
       error instanceof AgentError ||
       error instanceof LineError ||
+      error instanceof WebhookError ||
       error instanceof ConfigError
     ) {
       console.error(error.message);

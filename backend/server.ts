@@ -13,6 +13,7 @@ import { loadDotEnv } from './dotenv';
 import { Store } from './db/store';
 import { Ingestor } from './ingest';
 import { createLogger, type Logger } from './log';
+import { OutboxWorker, outboxOptionsFromEnv, type OutboxOptions } from './outbox/worker';
 import { SignalRelay } from './signal/relay';
 
 export interface RunningServer {
@@ -37,7 +38,12 @@ export const EXIT_DEADLINE_MS = 20_000;
 /** Starts the backend in this process. Configuration: env (and `.env`) overlaid with `overrides`. */
 export async function startServer(
   overrides: Partial<Config> = {},
-  opts: { log?: Logger; env?: Record<string, string | undefined>; drainDelayMs?: number } = {},
+  opts: {
+    log?: Logger;
+    env?: Record<string, string | undefined>;
+    drainDelayMs?: number;
+    outbox?: Partial<OutboxOptions>;
+  } = {},
 ): Promise<RunningServer> {
   const config: Config = { ...loadConfig(opts.env ?? process.env), ...overrides };
   const log = opts.log ?? createLogger(config.logLevel);
@@ -51,10 +57,14 @@ export async function startServer(
   const store = new Store(handle, bus);
   const ingestor = new Ingestor(store, log);
   const relay = new SignalRelay(store, log);
+  const outbox = new OutboxWorker(store, log, {
+    ...outboxOptionsFromEnv(opts.env ?? process.env),
+    ...opts.outbox,
+  });
   const prune = () =>
-    store
-      .pruneUpdates(Date.now())
-      .catch((error: unknown) => log.warn('pruning call updates failed', { error }));
+    Promise.all([store.pruneUpdates(Date.now()), store.pruneOutbox(Date.now())]).catch(
+      (error: unknown) => log.warn('pruning call updates failed', { error }),
+    );
   void prune();
   const pruneTimer = setInterval(() => void prune(), 3600_000);
   pruneTimer.unref();
@@ -117,6 +127,7 @@ export async function startServer(
     });
   });
 
+  outbox.start();
   const port = (server.address() as AddressInfo).port;
   const host = ['0.0.0.0', '::', 'localhost'].includes(config.host) ? '127.0.0.1' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -149,6 +160,7 @@ export async function startServer(
       clearTimeout(forced);
       clearInterval(idle);
       await ingestor.flush();
+      await outbox.stop();
       await listener?.close();
       await handle.close();
       log.info('stopped');

@@ -106,6 +106,7 @@ function initial(dialect: Dialect): Migration {
 }
 
 function migrations(dialect: Dialect): Record<string, Migration> {
+  const id = dialect === 'pg' ? 'bigserial' : 'integer';
   const big = dialect === 'pg' ? 'bigint' : 'integer';
   return {
     '0001_initial': initial(dialect),
@@ -152,6 +153,54 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('created_at', big, (c) => c.notNull())
           .execute();
         await db.schema.createIndex('lines_agent').on('lines').column('agent_id').execute();
+      },
+    },
+    '0040_outbox': {
+      // Outgoing webhooks: the endpoints admins register and the durable outbox of events to deliver.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('webhook_endpoints')
+          .addColumn('id', id, (c) =>
+            dialect === 'pg' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
+          .addColumn('url', 'text', (c) => c.notNull())
+          .addColumn('secret', 'text', (c) => c.notNull())
+          .addColumn('created_at', big, (c) => c.notNull())
+          .addColumn('last_error', 'text')
+          .addColumn('last_error_at', big)
+          .addColumn('failed_attempts', big, (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .createTable('outbox')
+          .addColumn('id', id, (c) =>
+            dialect === 'pg' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
+          .addColumn('endpoint_id', big, (c) =>
+            c.notNull().references('webhook_endpoints.id').onDelete('cascade'),
+          )
+          .addColumn('event_id', 'text', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('call_uuid', 'text', (c) => c.notNull())
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('created_at', big, (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull().defaultTo('pending'))
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('next_attempt_at', big, (c) => c.notNull())
+          .addColumn('lease_until', big, (c) => c.notNull().defaultTo(0))
+          .addColumn('first_attempt_at', big)
+          .addColumn('done_at', big)
+          .addColumn('last_error', 'text')
+          .execute();
+        await db.schema
+          .createIndex('outbox_due')
+          .on('outbox')
+          .columns(['state', 'next_attempt_at', 'id'])
+          .execute();
+        await db.schema
+          .createIndex('outbox_order')
+          .on('outbox')
+          .columns(['endpoint_id', 'call_uuid', 'state', 'id'])
+          .execute();
       },
     },
   };

@@ -105,3 +105,45 @@ export interface Database {
 export type AgentRow = Selectable<AgentTable>;
 export type CallRow = Selectable<CallTable>;
 export type NewCall = Insertable<CallTable>;
+
+// ---- outgoing webhooks (backend/outbox/): endpoints and the durable outbox ----
+
+export interface WebhookEndpointTable {
+  id: Generated<number>;
+  url: string;
+  /** The HMAC key (the receiver holds the same); needed in clear to sign. */
+  secret: string;
+  created_at: number;
+  last_error: string | null;
+  last_error_at: number | null;
+  failed_attempts: Generated<number>;
+}
+
+/** One event for one endpoint: `pending` until `delivered`, or `failed` after the retry window. */
+export interface OutboxTable {
+  id: Generated<number>;
+  endpoint_id: number;
+  /** The idempotency key: the same for every attempt and every endpoint of one event. */
+  event_id: string;
+  type: string;
+  call_uuid: string;
+  body: string;
+  created_at: number;
+  state: Generated<string>;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  /** Until when a worker holds the row (0: nobody); a crashed worker's rows come back after it. */
+  lease_until: Generated<number>;
+  first_attempt_at: number | null;
+  done_at: number | null;
+  last_error: string | null;
+}
+
+// Declaration merging keeps these tables out of the interface above (one block per feature).
+export interface Database {
+  webhook_endpoints: WebhookEndpointTable;
+  outbox: OutboxTable;
+}
+
+export type WebhookEndpointRow = Selectable<WebhookEndpointTable>;
+export type OutboxRow = Selectable<OutboxTable>;

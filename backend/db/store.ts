@@ -10,13 +10,14 @@ import {
 } from 'kysely';
 import type { CallRecord, CallsPage } from '../../src/contract/call';
 import type { Bus } from '../bus';
-import { ACTIVE_STATUSES } from '../calls/status';
+import { ACTIVE_STATUSES, FINAL_STATUSES } from '../calls/status';
 import { deriveCall } from '../calls/conversation';
 import { recordAfterEvent, str } from '../calls/vonageEvent';
 import { NOTIFY_CHANNEL } from '../bus';
 import type { Db } from './connect';
 import { GroupCommit, type WriteJob } from './groupCommit';
-import type { AgentRow, CallRow, Database, NewCall } from './schema';
+import { callEvent, type CallEventType } from '../outbox/payload';
+import type { AgentRow, CallRow, Database, NewCall, OutboxRow, WebhookEndpointRow } from './schema';
 
 /** What clients see of a call (history items and live updates). */
 export function toCallView(row: CallRow | NewCall): CallRecord {
@@ -424,6 +425,13 @@ export class Store {
         trx.insertInto('calls').values(next),
       );
     }
+    // The one hook for outgoing webhooks: the event commits with the final status (see outbox below).
+    if (
+      !next.parent_uuid &&
+      FINAL_STATUSES.has(next.status) &&
+      !FINAL_STATUSES.has(prev?.status ?? '')
+    )
+      await this.enqueueCallEvent(trx, 'call.completed', next);
     const view = toCallView(next);
     if (prev && JSON.stringify(toCallView(prev)) === JSON.stringify(view)) return next;
     const data = JSON.stringify(view);
@@ -672,5 +680,217 @@ export class Store {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow()
       .then((r) => Number(r.n));
+  }
+
+  // ==== outgoing webhooks (backend/outbox/) and the CSV export: their queries, kept together ====
+
+  /**
+   * Writes one event per registered endpoint into the outbox, inside the caller's transaction (so the
+   * event exists exactly when the change that caused it committed). No endpoints: nothing written.
+   */
+  async enqueueCallEvent(trx: Trx, type: CallEventType, row: CallRow | NewCall): Promise<void> {
+    const endpoints = await this.hot(trx, 'outbox-endpoints', [], () =>
+      trx.selectFrom('webhook_endpoints').select('id'),
+    );
+    if (endpoints.rows.length === 0) return;
+    const legs = await trx
+      .selectFrom('calls')
+      .selectAll()
+      .where('parent_uuid', '=', row.uuid)
+      .orderBy('created_at')
+      .execute();
+    const now = Date.now();
+    const event = callEvent(type, toCallView(row), legs.map(toCallView), now);
+    await trx
+      .insertInto('outbox')
+      .values(
+        endpoints.rows.map((e) => ({
+          endpoint_id: e.id,
+          event_id: event.id,
+          type,
+          call_uuid: row.uuid,
+          body: event.body,
+          created_at: now,
+          next_attempt_at: now,
+        })),
+      )
+      .execute();
+  }
+
+  /** `call.updated` for a stored call (its notes were edited); false when there is no such call. */
+  async enqueueCallUpdated(trx: Trx, uuid: string): Promise<boolean> {
+    const row = await trx
+      .selectFrom('calls')
+      .selectAll()
+      .where('uuid', '=', uuid)
+      .executeTakeFirst();
+    if (!row) return false;
+    await this.enqueueCallEvent(trx, 'call.updated', row);
+    return true;
+  }
+
+  async insertWebhookEndpoint(
+    url: string,
+    secret: string,
+    now: number,
+  ): Promise<WebhookEndpointRow> {
+    return this.db
+      .insertInto('webhook_endpoints')
+      .values({ url, secret, created_at: now, last_error: null, last_error_at: null })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  getWebhookEndpoint(id: number): Promise<WebhookEndpointRow | undefined> {
+    return this.db
+      .selectFrom('webhook_endpoints')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  /** Removes an endpoint and its undelivered events. */
+  async deleteWebhookEndpoint(id: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('outbox').where('endpoint_id', '=', id).execute();
+      const result = await trx
+        .deleteFrom('webhook_endpoints')
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    });
+  }
+
+  /** Endpoints with their outbox counts per state. */
+  async listWebhookEndpoints(): Promise<
+    (WebhookEndpointRow & { delivered: number; failed: number; pending: number })[]
+  > {
+    const endpoints = await this.db
+      .selectFrom('webhook_endpoints')
+      .selectAll()
+      .orderBy('id')
+      .execute();
+    const counts = await this.db
+      .selectFrom('outbox')
+      .select(['endpoint_id', 'state', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy(['endpoint_id', 'state'])
+      .execute();
+    const count = (id: number, state: string) =>
+      Number(counts.find((c) => c.endpoint_id === id && c.state === state)?.n ?? 0);
+    return endpoints.map((e) => ({
+      ...e,
+      delivered: count(e.id, 'delivered'),
+      failed: count(e.id, 'failed'),
+      pending: count(e.id, 'pending'),
+    }));
+  }
+
+  /**
+   * Leases up to `limit` due events: pending, not leased by a live worker, and the oldest pending one
+   * of their call for their endpoint (in order per call). One statement, so two workers never lease
+   * the same row; PostgreSQL skips rows another instance is claiming (`FOR UPDATE SKIP LOCKED`).
+   */
+  async claimOutbox(now: number, leaseMs: number, limit: number): Promise<OutboxRow[]> {
+    const lock = this.handle.dialect === 'pg' ? sql`for update skip locked` : sql``;
+    const result = await sql<OutboxRow>`
+      update outbox set lease_until = ${now + leaseMs}, attempts = attempts + 1,
+        first_attempt_at = coalesce(first_attempt_at, ${now})
+      where id in (
+        select o.id from outbox o
+        where o.state = 'pending' and o.next_attempt_at <= ${now} and o.lease_until < ${now}
+          and not exists (
+            select 1 from outbox p
+            where p.endpoint_id = o.endpoint_id and p.call_uuid = o.call_uuid
+              and p.state = 'pending' and p.id < o.id
+          )
+        order by o.id
+        limit ${limit}
+        ${lock}
+      )
+      returning *`.execute(this.db);
+    return result.rows.sort((a, b) => a.id - b.id);
+  }
+
+  async markOutboxDelivered(ids: number[], now: number): Promise<void> {
+    for (let i = 0; i < ids.length; i += 500)
+      await this.db
+        .updateTable('outbox')
+        .set({ state: 'delivered', done_at: now, lease_until: 0, last_error: null })
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute();
+  }
+
+  /** A failed attempt: retry at `retryAt`, or give up (`retryAt` null). */
+  async markOutboxAttemptFailed(
+    row: Pick<OutboxRow, 'id' | 'endpoint_id'>,
+    error: string,
+    retryAt: number | null,
+    now: number,
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('outbox')
+        .set(
+          retryAt === null
+            ? { state: 'failed', done_at: now, lease_until: 0, last_error: error }
+            : { next_attempt_at: retryAt, lease_until: 0, last_error: error },
+        )
+        .where('id', '=', row.id)
+        .execute();
+      await trx
+        .updateTable('webhook_endpoints')
+        .set((eb) => ({
+          last_error: error,
+          last_error_at: now,
+          failed_attempts: eb('failed_attempts', '+', 1),
+        }))
+        .where('id', '=', row.endpoint_id)
+        .execute();
+    });
+  }
+
+  /** Drops delivered and given-up events older than `maxAgeMs`. */
+  async pruneOutbox(now: number, maxAgeMs = 7 * 86_400_000): Promise<number> {
+    const result = await this.db
+      .deleteFrom('outbox')
+      .where('state', '!=', 'pending')
+      .where('done_at', '<', now - maxAgeMs)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  /**
+   * Call records for the export, oldest first, read in pages of `pageSize` (keyset on created_at,
+   * uuid) so the export never holds more than one page.
+   */
+  async *exportCalls(filter: {
+    agent: string | null;
+    from?: number;
+    to?: number;
+    statuses?: string[];
+    pageSize?: number;
+  }): AsyncGenerator<CallRow> {
+    const pageSize = filter.pageSize ?? 500;
+    let after: { created_at: number; uuid: string } | undefined;
+    for (;;) {
+      let query = this.db.selectFrom('calls').selectAll().where('parent_uuid', 'is', null);
+      if (filter.agent !== null) query = query.where('agent', '=', filter.agent);
+      if (filter.from !== undefined) query = query.where('created_at', '>=', filter.from);
+      if (filter.to !== undefined) query = query.where('created_at', '<', filter.to);
+      if (filter.statuses?.length) query = query.where('status', 'in', filter.statuses);
+      const cursor = after;
+      if (cursor) {
+        query = query.where((eb) =>
+          eb.or([
+            eb('created_at', '>', cursor.created_at),
+            eb.and([eb('created_at', '=', cursor.created_at), eb('uuid', '>', cursor.uuid)]),
+          ]),
+        );
+      }
+      const rows = await query.orderBy('created_at').orderBy('uuid').limit(pageSize).execute();
+      for (const row of rows) yield row;
+      if (rows.length < pageSize) return;
+      after = rows[rows.length - 1];
+    }
   }
 }

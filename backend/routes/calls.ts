@@ -1,10 +1,12 @@
 // Call history: the signed-in agent's calls, newest first; admins may page through everyone's.
+// The export (CSV) streams the same records with filters: admins everyone's, agents their own.
 import { Hono } from 'hono';
 import { validator } from 'hono/validator';
 import { z } from 'zod';
 import { requireAgent } from '../auth';
 import type { AppDeps, AppEnv } from '../context';
-import { decodeCursor } from '../db/store';
+import { ACTIVE_STATUSES, FINAL_STATUSES, decodeCursor } from '../db/store';
+import { callsCsvStream } from '../export/callsCsv';
 
 const querySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -12,8 +14,81 @@ const querySchema = z.object({
   all: z.enum(['0', '1', 'true', 'false']).optional(),
 });
 
-export function callsRoutes(deps: AppDeps) {
+const KNOWN_STATUSES = new Set<string>([...FINAL_STATUSES, ...ACTIVE_STATUSES, 'disconnected']);
+
+/** Epoch ms from `2026-12-01` (that day's start, or with `end` the next day's, UTC) or an ISO date-time. */
+function parseDate(value: string, end: boolean): number | null {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const ms = Date.parse(`${value}T00:00:00Z`);
+    return Number.isFinite(ms) ? ms + (end ? 86_400_000 : 0) : null;
+  }
+  if (!/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(value)) return null;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+const exportSchema = z.object({
+  format: z.string().max(16).default('csv'),
+  from: z.string().max(40).optional(),
+  to: z.string().max(40).optional(),
+  agent: z.string().max(64).optional(),
+  status: z.string().max(400).optional(),
+});
+
+/** `GET /export`: the CSV export (mounted first so the history route below stays as it was). */
+function exportRoutes(deps: AppDeps) {
   return new Hono<AppEnv>().get(
+    '/export',
+    requireAgent(deps),
+    validator('query', (value, c) => {
+      const parsed = exportSchema.safeParse(value);
+      if (!parsed.success)
+        return c.json({ error: 'Export filters: format, from, to, agent, status' }, 400);
+      return parsed.data;
+    }),
+    (c) => {
+      const query = c.req.valid('query');
+      const agent = c.get('agent');
+      if (query.format !== 'csv')
+        return c.json({ error: `Unknown export format "${query.format}": use format=csv` }, 400);
+      const from = query.from === undefined ? undefined : parseDate(query.from, false);
+      const to = query.to === undefined ? undefined : parseDate(query.to, true);
+      if (from === null || to === null)
+        return c.json(
+          { error: 'from and to take a date (2026-12-01) or an ISO date-time (…T10:00:00Z)' },
+          400,
+        );
+      if (from !== undefined && to !== undefined && from >= to)
+        return c.json({ error: 'from must be before to' }, 400);
+      const statuses = query.status ? query.status.split(',').map((s) => s.trim()) : undefined;
+      const unknown = statuses?.filter((s) => !KNOWN_STATUSES.has(s));
+      if (unknown?.length)
+        return c.json(
+          {
+            error: `Unknown status ${unknown.join(', ')}: use ${[...KNOWN_STATUSES].join(', ')}`,
+          },
+          400,
+        );
+      if (agent.admin !== 1 && query.agent !== undefined && query.agent !== agent.name)
+        return c.json({ error: 'Agents export their own calls only (agent= is for admins)' }, 403);
+      const rows = deps.store.exportCalls({
+        agent: agent.admin === 1 ? (query.agent ?? null) : agent.name,
+        ...(from !== undefined ? { from } : {}),
+        ...(to !== undefined ? { to } : {}),
+        ...(statuses ? { statuses } : {}),
+      });
+      const day = new Date().toISOString().slice(0, 10);
+      return c.body(callsCsvStream(rows), 200, {
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="calls-${day}.csv"`,
+        'Cache-Control': 'no-store',
+      });
+    },
+  );
+}
+
+export function callsRoutes(deps: AppDeps) {
+  return exportRoutes(deps).get(
     '/',
     requireAgent(deps),
     validator('query', (value, c) => {
