@@ -18,26 +18,16 @@ import {
   type OffscreenState,
 } from '../messaging/offscreen';
 import { CONFIGURE_REASON, offscreenEventsChannel } from '../messaging/offscreenEvents';
-import { TAB_STATE_CHANNEL } from '../messaging/background';
 import type { Handlers, MessageSender } from '../messaging/types';
 import { loadSettings, SETTINGS_KEY } from '../settings/storage';
 import { parsePosition, POSITION_KEY } from '../ui/callBarPosition';
 import { endSession, requestRecentCalls, requestSession, type SignedIn } from './backendApi';
 import { offscreenCallHost, type CallHost } from './callHost';
+import { contentTabOf, CRM_TABS_KEY, TabStates } from './tabStates';
 
 const AUTH_KEY = 'auth';
 const MIRROR_KEY = 'offscreenState';
-const CRM_TABS_KEY = 'crmTabs';
 
-/**
- * The tabs whose content script shows a call bar, and which tab owns which call: call details go
- * only to the tab that placed or answered the call, and a call without one (ringing, or placed from
- * the popup or the context menu) only to the CRM tab the agent focused last.
- */
-interface CrmTabs {
-  tabs: Record<string, { seen: number; focused: number }>;
-  owners: Record<string, number>;
-}
 const IDLE_PROVIDER = { provider: 'builtin', state: 'idle' } as const;
 
 export class BackgroundController {
@@ -45,7 +35,11 @@ export class BackgroundController {
   private lastError: CallError | null = null;
   private readonly restored: Promise<void>;
   private cachedConfig: OffscreenConfig | null = null;
-  private crm: CrmTabs = { tabs: {}, owners: {} };
+  private readonly tabs = new TabStates({
+    ready: () => this.restored,
+    appState: () => this.appState(),
+    hasCall: () => Boolean(this.offscreenState?.call || this.offscreenState?.waiting),
+  });
   /** `chrome-extension://<id>/`: every page of ours starts with it. */
   private readonly extensionBase = browser.runtime.getURL('/');
 
@@ -105,16 +99,7 @@ export class BackgroundController {
     browser.runtime.onInstalled.addListener(closeStorage);
     browser.runtime.onStartup.addListener(closeStorage);
 
-    // The focused CRM tab is where a ringing call shows.
-    browser.tabs.onActivated.addListener(({ tabId }) => void this.onTabFocused(tabId));
-    browser.windows.onFocusChanged.addListener((windowId) => {
-      if (windowId === browser.windows.WINDOW_ID_NONE) return;
-      void browser.tabs
-        .query({ active: true, windowId })
-        .then(([tab]) => (tab?.id !== undefined ? this.onTabFocused(tab.id) : undefined))
-        .catch(() => undefined);
-    });
-    browser.tabs.onRemoved.addListener((tabId) => void this.forgetTab(tabId));
+    this.tabs.listen();
 
     browser.storage.onChanged.addListener((changes, area) => {
       if (
@@ -146,7 +131,7 @@ export class BackgroundController {
         await this.restored;
         const callId = crypto.randomUUID();
         const tabId = contentTabOf(sender, this.extensionBase);
-        if (tabId !== null) this.crm.owners[callId] = tabId;
+        if (tabId !== null) this.tabs.setOwner(callId, tabId);
         try {
           await this.withOffscreen((o) =>
             o.send('startCall', {
@@ -181,8 +166,8 @@ export class BackgroundController {
         await this.restored;
         const tabId = contentTabOf(sender, this.extensionBase);
         if (tabId === null) return this.appState();
-        this.registerTab(tabId, Boolean((sender.tab as { active?: boolean }).active));
-        return this.tabState(await this.appState(), tabId);
+        this.tabs.register(tabId, Boolean((sender.tab as { active?: boolean }).active));
+        return this.tabs.tabState(await this.appState(), tabId);
       },
       getSettings: async () => (await loadSettings()).settings,
       callBarPosition: async ({ position }, sender) => {
@@ -306,94 +291,9 @@ export class BackgroundController {
     if (!call || call.phase === 'ended') throw new CallFailure('internal', 'there is no call');
     // The tab that answers a call shows it from then on.
     const tabId = sender ? contentTabOf(sender, this.extensionBase) : null;
-    if (tabId !== null) this.crm.owners[call.callId] = tabId;
+    if (tabId !== null) this.tabs.setOwner(call.callId, tabId);
     await this.withOffscreen((o) => o.send(method, { callId: call.callId }));
     return null;
-  }
-
-  private registerTab(tabId: number, active: boolean): void {
-    const known = this.crm.tabs[tabId];
-    const now = Date.now();
-    this.crm.tabs[tabId] = {
-      // An order, not a time: of two tabs never focused, the one that opened later wins.
-      seen: known?.seen ?? Math.max(0, ...Object.values(this.crm.tabs).map((t) => t.seen)) + 1,
-      focused: active ? now : (known?.focused ?? 0),
-    };
-    this.saveCrmTabs();
-  }
-
-  private async onTabFocused(tabId: number): Promise<void> {
-    await this.restored;
-    const known = this.crm.tabs[tabId];
-    if (!known) return;
-    known.focused = Date.now();
-    this.saveCrmTabs();
-    if (this.offscreenState?.call || this.offscreenState?.waiting) await this.pushToTabs();
-  }
-
-  private async forgetTab(tabId: number): Promise<void> {
-    await this.restored;
-    if (!this.crm.tabs[tabId]) return;
-    delete this.crm.tabs[tabId];
-    // Its calls go on: they show in the CRM tab the agent focused last from now on.
-    let orphaned = false;
-    for (const [callId, owner] of Object.entries(this.crm.owners)) {
-      if (owner !== tabId) continue;
-      delete this.crm.owners[callId];
-      orphaned = true;
-    }
-    this.saveCrmTabs();
-    if (orphaned) await this.pushToTabs();
-  }
-
-  private saveCrmTabs(): void {
-    void browser.storage.session.set({ [CRM_TABS_KEY]: this.crm }).catch(() => undefined);
-  }
-
-  /** The CRM tab the agent looked at last (focused last; of those never focused, the newest). */
-  private focusedCrmTab(): number | null {
-    let best: number | null = null;
-    let key: [number, number] = [-1, -1];
-    for (const [id, t] of Object.entries(this.crm.tabs)) {
-      if (t.focused > key[0] || (t.focused === key[0] && t.seen > key[1])) {
-        best = Number(id);
-        key = [t.focused, t.seen];
-      }
-    }
-    return best;
-  }
-
-  /** What one tab's call bar may know: its own call; a call nobody owns only in the focused tab. */
-  tabState(state: AppState, tabId: number): AppState {
-    const focused = this.focusedCrmTab() === tabId;
-    const shows = (call: AppState['call']) => {
-      if (!call) return null;
-      const owner = this.crm.owners[call.callId];
-      return owner === tabId || (owner === undefined && focused) ? call : null;
-    };
-    return { ...state, call: shows(state.call), waiting: shows(state.waiting) };
-  }
-
-  private async pushToTabs(state?: AppState): Promise<void> {
-    const full = state ?? (await this.appState());
-    const live = new Set([full.call?.callId, full.waiting?.callId]);
-    for (const callId of Object.keys(this.crm.owners))
-      if (!live.has(callId)) delete this.crm.owners[callId];
-    await Promise.all(
-      Object.keys(this.crm.tabs).map((id) =>
-        // Promise.resolve().then: a sendMessage that throws at once is handled like a rejection.
-        Promise.resolve()
-          .then(() =>
-            browser.tabs.sendMessage(
-              Number(id),
-              { channel: TAB_STATE_CHANNEL, state: this.tabState(full, Number(id)) },
-              { frameId: 0 },
-            ),
-          )
-          // Navigated away or closed: it registers again when a content script asks for state.
-          .catch(() => void this.forgetTab(Number(id))),
-      ),
-    );
   }
 
   private async liveCall() {
@@ -432,8 +332,7 @@ export class BackgroundController {
       .catch(() => ({}) as Record<string, unknown>);
     const parsed = offscreenStateSchema.nullable().safeParse(mirror[MIRROR_KEY] ?? null);
     if (parsed.success) this.offscreenState = parsed.data;
-    const tabs = mirror[CRM_TABS_KEY] as CrmTabs | undefined;
-    if (tabs?.tabs && tabs.owners) this.crm = tabs;
+    this.tabs.restore(mirror[CRM_TABS_KEY]);
     if (await this.host.isRunning()) {
       try {
         this.offscreenState = await this.offscreen.send('getState', {});
@@ -463,7 +362,7 @@ export class BackgroundController {
     this.options.onState?.(state);
     await Promise.all([
       browser.storage.session.set({ [APP_STATE_KEY]: state }),
-      this.pushToTabs(state),
+      this.tabs.push(state),
     ]);
   }
 }
@@ -479,12 +378,6 @@ export async function openOnboarding(reason?: string): Promise<void> {
     return;
   }
   await browser.tabs.create({ url });
-}
-
-/** The tab of a content script (a web page's), or null for our own pages and the worker itself. */
-function contentTabOf(sender: MessageSender, extensionBase: string): number | null {
-  if (sender.url?.startsWith(extensionBase)) return null;
-  return sender.tab?.id ?? null;
 }
 
 /** The call bar's position is remembered per site (host), as the bar itself named it. */

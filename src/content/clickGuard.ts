@@ -64,44 +64,46 @@ export function supportsVisibilityTracking(view: Window & typeof globalThis): bo
   );
 }
 
-export function createClickGuard(
-  view: Window & typeof globalThis = window,
-  signal?: AbortSignal,
-): ClickGuard {
-  const watched = new WeakMap<Element, Watched>();
-  const tracking = supportsVisibilityTracking(view);
+/** Notes the control's box; a change restarts its stable spell. */
+function look(state: Watched, box: Box, at: number): void {
+  // The first look is where it appeared (covered by the visibility check), not a move.
+  if (state.box && !sameBox(state.box, box)) state.stableSince = at;
+  state.box = box;
+}
 
-  /** Notes the control's box; a change restarts its stable spell. */
-  const look = (state: Watched, box: Box, at: number) => {
-    // The first look is where it appeared (covered by the visibility check), not a move.
-    if (state.box && !sameBox(state.box, box)) state.stableSince = at;
-    state.box = box;
-  };
+/** IntersectionObserver v2: keeps each watched control's visible (and unoccluded) spell. */
+function visibilityTracker(
+  view: Window & typeof globalThis,
+  watched: WeakMap<Element, Watched>,
+): IntersectionObserver {
+  return new view.IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) {
+        const state = watched.get(entry.target);
+        if (!state) continue;
+        const visible =
+          entry.isIntersecting &&
+          (entry as IntersectionObserverEntry & { isVisible?: boolean }).isVisible === true;
+        if (visible && !state.visible) state.visibleSince = entry.time;
+        state.visible = visible;
+        const r = entry.boundingClientRect;
+        look(state, { x: r.left, y: r.top, w: r.width, h: r.height }, entry.time);
+      }
+    },
+    // `trackVisibility` and `delay` are IntersectionObserver v2 (not in the DOM typings yet).
+    {
+      threshold: [1],
+      trackVisibility: true,
+      delay: VISIBILITY_DELAY_MS,
+    } as IntersectionObserverInit,
+  );
+}
 
-  const observer = tracking
-    ? new view.IntersectionObserver(
-        (entries) => {
-          for (const entry of entries) {
-            const state = watched.get(entry.target);
-            if (!state) continue;
-            const visible =
-              entry.isIntersecting &&
-              (entry as IntersectionObserverEntry & { isVisible?: boolean }).isVisible === true;
-            if (visible && !state.visible) state.visibleSince = entry.time;
-            state.visible = visible;
-            const r = entry.boundingClientRect;
-            look(state, { x: r.left, y: r.top, w: r.width, h: r.height }, entry.time);
-          }
-        },
-        // `trackVisibility` and `delay` are IntersectionObserver v2 (not in the DOM typings yet).
-        {
-          threshold: [1],
-          trackVisibility: true,
-          delay: VISIBILITY_DELAY_MS,
-        } as IntersectionObserverInit,
-      )
-    : null;
-
+/** Notices a watched control moving or changing size, which restarts its stable spell. */
+function movementTracker(
+  view: Window & typeof globalThis,
+  watched: WeakMap<Element, Watched>,
+): { resizes: ResizeObserver | null; onPointer(event: Event): void } {
   // A control that changes size (a new label, a page's restyling) starts a new stable spell then,
   // not when the pointer next notices it.
   const resizes =
@@ -126,6 +128,18 @@ export function createClickGuard(
       }
     }
   };
+  return { resizes, onPointer };
+}
+
+export function createClickGuard(
+  view: Window & typeof globalThis = window,
+  signal?: AbortSignal,
+): ClickGuard {
+  const watched = new WeakMap<Element, Watched>();
+  const tracking = supportsVisibilityTracking(view);
+
+  const observer = tracking ? visibilityTracker(view, watched) : null;
+  const { resizes, onPointer } = movementTracker(view, watched);
   const stopped = new AbortController();
   signal?.addEventListener('abort', () => stopped.abort(), { once: true });
   const listening = new WeakSet<ShadowRoot>();

@@ -123,54 +123,77 @@ export function CallPanel({
       {call.error && <p class="c2c-error">{describeError(call.error, call.provider)}</p>}
       {error && <p class="c2c-error">{error}</p>}
       {live && (
-        <div class="c2c-actions">
-          {call.phase === 'incoming' ? (
-            <>
-              <button
-                class="c2c-answer"
-                onClick={(e) => allows(e) && run(background.send('answer', {}))}
-              >
-                {t('answer')}
-              </button>
-              <button
-                class="c2c-hangup"
-                onClick={(e) => allows(e) && run(background.send('decline', {}))}
-              >
-                {t('decline')}
-              </button>
-            </>
-          ) : (
-            <>
-              <button
-                aria-pressed={call.muted}
-                disabled={call.phase !== 'active'}
-                onClick={(e) =>
-                  allows(e) && run(background.send('setMuted', { muted: !call.muted }))
-                }
-              >
-                {call.muted ? t('unmute') : t('mute')}
-              </button>
-              <button
-                aria-expanded={keypad}
-                disabled={call.phase !== 'active'}
-                onClick={(e) => allows(e) && setKeypad(!keypad)}
-              >
-                {t('keypad')}
-              </button>
-              <button
-                class="c2c-hangup"
-                onClick={(e) => allows(e) && run(background.send('hangup', {}))}
-              >
-                {t('hangUp')}
-              </button>
-            </>
-          )}
-        </div>
+        <CallControls
+          call={call}
+          keypad={keypad}
+          toggleKeypad={() => setKeypad(!keypad)}
+          run={run}
+          allows={allows}
+        />
       )}
       {keypad && call.phase === 'active' && (
         <Keypad sent={tones.sent} send={tones.send} allows={allows} />
       )}
       {waiting && <WaitingCall waiting={waiting} run={run} allows={allows} />}
+    </div>
+  );
+}
+
+/** The live call's buttons: answer or decline a ringing call; else mute, keypad and hang up. */
+function CallControls({
+  call,
+  keypad,
+  toggleKeypad,
+  run,
+  allows,
+}: {
+  call: CallSnapshot;
+  keypad: boolean;
+  toggleKeypad(): void;
+  run(action: Promise<unknown>): void;
+  allows(event: Event): boolean;
+}) {
+  return (
+    <div class="c2c-actions">
+      {call.phase === 'incoming' ? (
+        <>
+          <button
+            class="c2c-answer"
+            onClick={(e) => allows(e) && run(background.send('answer', {}))}
+          >
+            {t('answer')}
+          </button>
+          <button
+            class="c2c-hangup"
+            onClick={(e) => allows(e) && run(background.send('decline', {}))}
+          >
+            {t('decline')}
+          </button>
+        </>
+      ) : (
+        <>
+          <button
+            aria-pressed={call.muted}
+            disabled={call.phase !== 'active'}
+            onClick={(e) => allows(e) && run(background.send('setMuted', { muted: !call.muted }))}
+          >
+            {call.muted ? t('unmute') : t('mute')}
+          </button>
+          <button
+            aria-expanded={keypad}
+            disabled={call.phase !== 'active'}
+            onClick={(e) => allows(e) && toggleKeypad()}
+          >
+            {t('keypad')}
+          </button>
+          <button
+            class="c2c-hangup"
+            onClick={(e) => allows(e) && run(background.send('hangup', {}))}
+          >
+            {t('hangUp')}
+          </button>
+        </>
+      )}
     </div>
   );
 }
