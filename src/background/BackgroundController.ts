@@ -48,6 +48,7 @@ export class BackgroundController {
     this.host = options.host ?? offscreenCallHost;
     this.offscreen = offscreenChannel(options.sendToHost ?? ((m) => chrome.runtime.sendMessage(m)));
     this.restored = this.restore();
+    this.host.onGone(() => void this.onHostGone());
   }
 
   /** Registers every listener synchronously, as MV3 requires for events to wake the worker. */
@@ -64,7 +65,8 @@ export class BackgroundController {
         },
       },
       (_t, sender) =>
-        sender.id === browser.runtime.id && sender.url === browser.runtime.getURL(this.host.path),
+        sender.id === browser.runtime.id &&
+        sender.url === `${this.extensionBase}${this.host.path.slice(1)}`,
     );
     browser.runtime.onMessage.addListener(
       ((message: unknown, sender: MessageSender) =>
@@ -94,6 +96,31 @@ export class BackgroundController {
     this.setOffscreenState(state, reason);
   }
 
+  /** The call host went away on its own (Firefox: the agent closed the call window): the call ended. */
+  async onHostGone(): Promise<void> {
+    await this.restored;
+    const state = this.offscreenState;
+    if (!state) return;
+    const end = (call: OffscreenState['call']) =>
+      call && call.phase !== 'ended'
+        ? {
+            ...call,
+            phase: 'ended' as const,
+            endedAt: Date.now(),
+            endReason: 'host-closed' as const,
+          }
+        : call;
+    this.setOffscreenState(
+      {
+        configVersion: null,
+        provider: { provider: state.provider.provider, state: 'idle' },
+        call: end(state.call) ?? end(state.waiting),
+        waiting: null,
+      },
+      'host-closed',
+    );
+  }
+
   /** Starts the call host for a signed-in agent, so inbound calls ring and the first click is warm. */
   async warmUp(): Promise<void> {
     await this.restored;
@@ -107,14 +134,15 @@ export class BackgroundController {
         await this.restored;
         const callId = crypto.randomUUID();
         try {
-          await this.withOffscreen((o) =>
-            o.send('startCall', {
+          await this.withOffscreen(async (o) => {
+            await this.host.prepareForMedia();
+            return o.send('startCall', {
               callId,
               target,
               ...(displayName ? { displayName } : {}),
               ...(clickedAt !== undefined ? { clickedAt } : {}),
-            }),
-          );
+            });
+          });
           this.lastError = null;
         } catch (error) {
           const failure = CallFailure.from(error);
@@ -249,7 +277,10 @@ export class BackgroundController {
     const state = this.offscreenState;
     const call = (preferWaiting && state?.waiting) || state?.call;
     if (!call || call.phase === 'ended') throw new CallFailure('internal', 'there is no call');
-    await this.withOffscreen((o) => o.send(method, { callId: call.callId }));
+    await this.withOffscreen(async (o) => {
+      if (method === 'answer') await this.host.prepareForMedia();
+      return o.send(method, { callId: call.callId });
+    });
     return null;
   }
 
