@@ -5,7 +5,8 @@ import { callWindowHost, type CallWindowDeps } from './callWindow';
 function fakeWindows() {
   const open = new Set<number>();
   const removed: ((id: number) => void)[] = [];
-  let stored: number | null = null;
+  const tabRemoved: ((id: number) => void)[] = [];
+  let stored: { windowId: number; tabId: number } | null = null;
   let nextId = 1;
   let statusCalls = 0;
   const deps: CallWindowDeps = {
@@ -16,10 +17,6 @@ function fakeWindows() {
         open.add(id);
         return { id, tabs: [{ id: id * 10 }] };
       }),
-      get: async (id) => {
-        if (!open.has(id)) throw new Error('no window');
-        return {};
-      },
       update: vi.fn(async () => ({})),
       remove: vi.fn(async (id: number) => {
         open.delete(id);
@@ -28,7 +25,11 @@ function fakeWindows() {
       onRemoved: { addListener: (listener) => void removed.push(listener) },
     },
     // The page loads after a couple of polls.
-    tabStatus: async () => (++statusCalls % 3 === 0 ? 'complete' : 'loading'),
+    tabStatus: async (tabId) => {
+      if (!open.has(tabId / 10)) throw new Error('no tab');
+      return ++statusCalls % 3 === 0 ? 'complete' : 'loading';
+    },
+    onTabRemoved: (listener) => void tabRemoved.push(listener),
     store: {
       get: async () => stored,
       set: async (id) => void (stored = id),
@@ -39,7 +40,12 @@ function fakeWindows() {
     open.delete(id);
     for (const listener of removed) listener(id);
   };
-  return { deps, closeByHand, stored: () => stored };
+  /** Only the call tab goes (other tabs were opened into the popup window). */
+  const closeTab = (windowId: number) => {
+    open.delete(windowId);
+    for (const listener of tabRemoved) listener(windowId * 10);
+  };
+  return { deps, closeByHand, closeTab, stored: () => stored };
 }
 
 describe('callWindowHost', () => {
@@ -53,7 +59,7 @@ describe('callWindowHost', () => {
       expect.objectContaining({ type: 'popup', focused: true, url: deps.url }),
     );
     expect(await host.isRunning()).toBe(true);
-    expect(stored()).toBe(1);
+    expect(stored()).toEqual({ windowId: 1, tabId: 10 });
     expect(await host.ensure()).toBe(false);
   });
 
@@ -81,6 +87,17 @@ describe('callWindowHost', () => {
     expect(deps.windows.remove).toHaveBeenCalledWith(2);
     await new Promise((r) => setTimeout(r, 10));
     expect(gone).toHaveBeenCalledTimes(1);
+    expect(await host.isRunning()).toBe(false);
+  });
+
+  it('closing only the call tab (the window stays with other tabs) also reports it gone', async () => {
+    const { deps, closeTab } = fakeWindows();
+    const host = callWindowHost(deps);
+    const gone = vi.fn();
+    host.onGone(gone);
+    await host.ensure();
+    closeTab(1);
+    await vi.waitFor(() => expect(gone).toHaveBeenCalledTimes(1));
     expect(await host.isRunning()).toBe(false);
   });
 

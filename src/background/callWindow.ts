@@ -1,5 +1,7 @@
 // Firefox's call host: a small extension popup window running the call session (callwindow.html),
-// tracked by window id. The id lives in storage.session, so a suspended background finds it again.
+// tracked by window and tab id (the ids live in storage.session, so a suspended background finds
+// them again). Either one removed means the host is gone: the window, or its tab when other tabs
+// were opened into that window.
 import { browser } from 'wxt/browser';
 import type { CallHost } from './callHost';
 
@@ -16,18 +18,24 @@ export interface WindowsApi {
     width: number;
     height: number;
   }): Promise<{ id?: number; tabs?: { id?: number }[] }>;
-  get(id: number): Promise<unknown>;
   update(id: number, info: { focused: boolean }): Promise<unknown>;
   remove(id: number): Promise<void>;
   onRemoved: { addListener(listener: (id: number) => void): void };
 }
 
+interface HostIds {
+  windowId: number;
+  tabId: number;
+}
+
 export interface CallWindowDeps {
   windows: WindowsApi;
+  /** The tab's loading status; rejects when there is no such tab. */
   tabStatus(tabId: number): Promise<string | undefined>;
+  onTabRemoved(listener: (tabId: number) => void): void;
   store: {
-    get(): Promise<number | null>;
-    set(id: number | null): Promise<void>;
+    get(): Promise<HostIds | null>;
+    set(ids: HostIds | null): Promise<void>;
   };
   url: string;
 }
@@ -36,38 +44,44 @@ function browserDeps(): CallWindowDeps {
   return {
     windows: browser.windows as unknown as WindowsApi,
     tabStatus: async (tabId) => (await browser.tabs.get(tabId)).status,
+    onTabRemoved: (listener) => browser.tabs.onRemoved.addListener((id) => listener(id)),
     store: {
       get: async () => {
-        const value = (await browser.storage.session.get(WINDOW_KEY))[WINDOW_KEY];
-        return typeof value === 'number' ? value : null;
+        const value = (await browser.storage.session.get(WINDOW_KEY))[WINDOW_KEY] as
+          Partial<HostIds> | undefined;
+        return typeof value?.windowId === 'number' && typeof value.tabId === 'number'
+          ? { windowId: value.windowId, tabId: value.tabId }
+          : null;
       },
-      set: (id) => browser.storage.session.set({ [WINDOW_KEY]: id }),
+      set: (ids) => browser.storage.session.set({ [WINDOW_KEY]: ids }),
     },
     // A Firefox-only page: not in the (Chrome) generated list of public paths.
     url: (browser.runtime.getURL as (path: string) => string)(PATH),
   };
 }
 
-/** Registers `windows.onRemoved` at once (call it at start-up, so the event wakes the background). */
+/** Registers the removal listeners at once (call it at start-up, so the events wake the background). */
 export function callWindowHost(deps: CallWindowDeps = browserDeps()): CallHost {
   const gone: (() => void)[] = [];
   let creating: Promise<void> | null = null;
 
-  deps.windows.onRemoved.addListener((id) => {
+  const removed = (matches: (ids: HostIds) => boolean) => {
     void deps.store.get().then(async (current) => {
-      if (current !== id) return;
+      if (!current || !matches(current)) return;
       await deps.store.set(null);
-      // Not after `close`: it forgets the id before removing the window.
+      // Not after `close`: it forgets the ids before removing the window.
       for (const listener of gone) listener();
     });
-  });
+  };
+  deps.windows.onRemoved.addListener((id) => removed((ids) => ids.windowId === id));
+  deps.onTabRemoved((id) => removed((ids) => ids.tabId === id));
 
-  const windowId = async (): Promise<number | null> => {
-    const id = await deps.store.get();
-    if (id === null) return null;
+  const running = async (): Promise<HostIds | null> => {
+    const ids = await deps.store.get();
+    if (ids === null) return null;
     try {
-      await deps.windows.get(id);
-      return id;
+      await deps.tabStatus(ids.tabId);
+      return ids;
     } catch {
       await deps.store.set(null);
       return null;
@@ -82,11 +96,11 @@ export function callWindowHost(deps: CallWindowDeps = browserDeps()): CallHost {
       width: 380,
       height: 220,
     });
-    if (created.id === undefined) throw new Error('the call window was not created');
-    await deps.store.set(created.id);
-    // The page registers its message listener while its module runs, i.e. before it is complete.
     const tabId = created.tabs?.[0]?.id;
-    if (tabId === undefined) throw new Error('the call window has no tab');
+    if (created.id === undefined || tabId === undefined)
+      throw new Error('the call window was not created');
+    await deps.store.set({ windowId: created.id, tabId });
+    // The page registers its message listener while its module runs, i.e. before it is complete.
     const deadline = Date.now() + LOAD_TIMEOUT_MS;
     while ((await deps.tabStatus(tabId)) !== 'complete') {
       if (Date.now() > deadline) throw new Error('the call window did not load');
@@ -101,7 +115,7 @@ export function callWindowHost(deps: CallWindowDeps = browserDeps()): CallHost {
         await creating;
         return false;
       }
-      if ((await windowId()) !== null) return false;
+      if ((await running()) !== null) return false;
       if (creating) {
         await creating;
         return false;
@@ -112,17 +126,18 @@ export function callWindowHost(deps: CallWindowDeps = browserDeps()): CallHost {
       await creating;
       return true;
     },
-    isRunning: async () => (await windowId()) !== null,
+    isRunning: async () => (await running()) !== null,
     async close() {
       if (creating) await creating.catch(() => undefined);
-      const id = await windowId();
-      if (id === null) return;
+      const ids = await running();
+      if (ids === null) return;
       await deps.store.set(null);
-      await deps.windows.remove(id);
+      await deps.windows.remove(ids.windowId);
     },
     async prepareForMedia() {
-      const id = await windowId();
-      if (id !== null) await deps.windows.update(id, { focused: true }).catch(() => undefined);
+      const ids = await running();
+      if (ids !== null)
+        await deps.windows.update(ids.windowId, { focused: true }).catch(() => undefined);
     },
     onGone(listener) {
       gone.push(listener);

@@ -3,10 +3,12 @@
 // with real audio both ways. One browser for the file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
+import en from '../../src/locales/en/core.json';
 import { startBackend, waitFor, SOFTPHONE_LINE, type Backend } from './harness';
 import {
   clickSoftphoneButton,
   ffAppState,
+  findExtensionPage,
   ffDiagnostics,
   ffOpenSoftphone,
   ffSignIn,
@@ -18,6 +20,8 @@ import {
 } from './firefoxHarness';
 
 const BUTTON = `[data-c2c-target="${SOFTPHONE_LINE}"]`;
+const CALL_WINDOW_IDLE = en.callWindowKeepOpen;
+const CALL_WINDOW_IN_CALL = en.callWindowInCall;
 
 let backend: Backend;
 let ff: FirefoxBrowser;
@@ -38,11 +42,30 @@ afterAll(async () => {
 });
 
 async function crmPage(): Promise<Page> {
+  // New tabs open in the focused window: make that the normal one, not the call window.
+  await (
+    await ff.extensionPage()
+  ).evaluate(async () => {
+    const normal = (await chrome.windows.getAll()).find((w) => w.type === 'normal');
+    if (normal?.id !== undefined) await chrome.windows.update(normal.id, { focused: true });
+  });
   const page = await ff.browser.newPage();
   await page.goto(`${backend.url}/demo`);
   await waitForSelector(page, BUTTON);
   await page.bringToFront();
   return page;
+}
+
+/** A trusted click on the CRM page's button, answered on the softphone: a live outbound call. */
+async function answeredCall(crm: Page): Promise<void> {
+  await crm.click(BUTTON);
+  await waitForSelector(softphone, '[data-testid=softphone][data-phase=incoming]', 20_000);
+  await clickSoftphoneButton(softphone, 'Answer');
+  await waitFor(
+    async () => (await ffAppState(await ff.extensionPage())).call?.phase === 'active',
+    20_000,
+    'agent call active',
+  );
 }
 
 async function agentBytesReceived(): Promise<number> {
@@ -55,6 +78,11 @@ describe('Firefox: the call path on the built-in provider', () => {
     const state = await ffAppState(await ff.extensionPage());
     expect(state.agent).toMatchObject({ name: 'agent1' });
     expect(state.provider.state).toBe('ready');
+    // The call host: a popup window, asking the agent to keep it open.
+    const window = await waitFor(() => findExtensionPage(ff.browser, '/callwindow.html'));
+    expect(await window.evaluate(() => document.querySelector('[role=status]')?.textContent)).toBe(
+      CALL_WINDOW_IDLE,
+    );
     softphone = await ffOpenSoftphone(ff, backend, lineKey, 'line1');
   });
 
@@ -75,15 +103,8 @@ describe('Firefox: the call path on the built-in provider', () => {
 
   it('outbound: a trusted click calls the softphone, audio flows both ways, the agent hangs up', async () => {
     const crm = await crmPage();
-    await crm.click(BUTTON);
-    await waitForSelector(softphone, '[data-testid=softphone][data-phase=incoming]', 20_000);
-    await clickSoftphoneButton(softphone, 'Answer');
+    await answeredCall(crm);
     const ext = await ff.extensionPage();
-    await waitFor(
-      async () => (await ffAppState(ext)).call?.phase === 'active',
-      20_000,
-      'agent call active',
-    );
     const { call } = await ffAppState(ext);
     expect(call).toMatchObject({ direction: 'outbound', target: { e164: '+14155552671' } });
 
@@ -110,6 +131,40 @@ describe('Firefox: the call path on the built-in provider', () => {
       chrome.runtime.sendMessage({ channel: 'c2c/background', type: 'hangup', data: {} }),
     );
     await waitForSelector(softphone, '[data-testid=softphone][data-phase=idle]', 15_000);
+    await waitFor(async () => (await ffAppState(ext)).call === null, 15_000, 'agent idle');
+    await crm.close();
+  });
+
+  it('closing the call window mid-call ends the call cleanly and says why; the next call works', async () => {
+    const crm = await crmPage();
+    await answeredCall(crm);
+    const window = await waitFor(() => findExtensionPage(ff.browser, '/callwindow.html'));
+    await waitFor(
+      () => window.evaluate(() => document.querySelector('[role=status]')?.textContent),
+      10_000,
+      'call window status',
+    ).then((text) => expect(text).toBe(CALL_WINDOW_IN_CALL));
+
+    await window.close();
+    const ext = await ff.extensionPage();
+    const ended = await waitFor(
+      async () => {
+        const { call } = await ffAppState(ext);
+        return call?.phase === 'ended' ? call : null;
+      },
+      15_000,
+      'the call ended',
+    );
+    expect(ended.endReason).toBe('host-closed');
+    await waitForSelector(softphone, '[data-testid=softphone][data-phase=idle]', 20_000);
+
+    // The next click opens a new call window and calls again.
+    await crm.bringToFront();
+    await answeredCall(crm);
+    expect(await findExtensionPage(ff.browser, '/callwindow.html')).not.toBeNull();
+    await ext.evaluate(() =>
+      chrome.runtime.sendMessage({ channel: 'c2c/background', type: 'hangup', data: {} }),
+    );
     await waitFor(async () => (await ffAppState(ext)).call === null, 15_000, 'agent idle');
     await crm.close();
   });

@@ -92,6 +92,18 @@ export async function openExtensionPage(browser: PuppeteerBrowser, path: string)
   return page;
 }
 
+/** The open tab showing extension page `path` (puppeteer may list it as about:blank), if any. */
+export async function findExtensionPage(
+  browser: PuppeteerBrowser,
+  path: string,
+): Promise<Page | null> {
+  for (const page of await browser.pages()) {
+    const href = await page.evaluate(() => location.href).catch(() => '');
+    if (href === `${FIREFOX_ORIGIN}${path}`) return page;
+  }
+  return null;
+}
+
 /** Sends one background request from an extension page, exactly as our UIs do. */
 export async function ffBackgroundRequest<T = unknown>(
   page: Page,
