@@ -14,6 +14,7 @@ import {
   ffSignIn,
   ffSoftphoneBytesReceived,
   launchFirefox,
+  newTab,
   waitForSelector,
   FIREFOX_ORIGIN,
   type FirefoxBrowser,
@@ -42,14 +43,7 @@ afterAll(async () => {
 });
 
 async function crmPage(): Promise<Page> {
-  // New tabs open in the focused window: make that the normal one, not the call window.
-  await (
-    await ff.extensionPage()
-  ).evaluate(async () => {
-    const normal = (await chrome.windows.getAll()).find((w) => w.type === 'normal');
-    if (normal?.id !== undefined) await chrome.windows.update(normal.id, { focused: true });
-  });
-  const page = await ff.browser.newPage();
+  const page = await newTab(ff);
   await page.goto(`${backend.url}/demo`);
   await waitForSelector(page, BUTTON);
   await page.bringToFront();

@@ -151,6 +151,20 @@ export async function ffSignIn(
   return page;
 }
 
+/**
+ * A new tab in the normal window. New tabs open in the focused window, which after sign-in is the
+ * call window: a test page there would go when that window closes.
+ */
+export async function newTab(ff: FirefoxBrowser): Promise<Page> {
+  await (
+    await ff.extensionPage()
+  ).evaluate(async () => {
+    const normal = (await chrome.windows.getAll()).find((w) => w.type === 'normal');
+    if (normal?.id !== undefined) await chrome.windows.update(normal.id, { focused: true });
+  });
+  return ff.browser.newPage();
+}
+
 /** The softphone page in a Firefox tab, registered on `line`. */
 export async function ffOpenSoftphone(
   ff: FirefoxBrowser,
@@ -160,7 +174,7 @@ export async function ffOpenSoftphone(
   line = SOFTPHONE_LINE,
 ): Promise<Page> {
   await backend.bindLine(line, agent);
-  const page = await ff.browser.newPage();
+  const page = await newTab(ff);
   await page.goto(
     `${backend.url}/softphone#key=${encodeURIComponent(key)}&line=${encodeURIComponent(line)}`,
   );
