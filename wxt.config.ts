@@ -1,6 +1,6 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
-import { EXTENSION_PUBLIC_KEY } from './src/extensionKey';
+import { EXTENSION_PUBLIC_KEY, FIREFOX_EXTENSION_ID } from './src/extensionKey';
 import { CRM_MATCHES, DEMO_MATCHES } from './src/settings/sites';
 import { mergeAll } from './src/locales/merge';
 
@@ -15,13 +15,32 @@ export default defineConfig({
     plugins: [preact()],
     build: { target: 'chrome120' },
   }),
-  manifest: ({ mode }) => ({
+  // `-b firefox --mv3`: no offscreen API (the call runs in a small extension window), a gecko id
+  // instead of Chrome's key.
+  manifest: ({ mode, browser }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    key: EXTENSION_PUBLIC_KEY,
-    minimum_chrome_version: '116',
-    permissions: ['storage', 'offscreen', 'notifications', 'contextMenus', 'scripting', 'alarms'],
+    ...(browser === 'firefox'
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: FIREFOX_EXTENSION_ID,
+              strict_min_version: '140.0',
+              // Call audio and the numbers dialled go to the organisation's backend and provider.
+              data_collection_permissions: { required: ['personalCommunications'] },
+            },
+          },
+        }
+      : { key: EXTENSION_PUBLIC_KEY, minimum_chrome_version: '116' }),
+    permissions: [
+      'storage',
+      ...(browser === 'firefox' ? [] : ['offscreen']),
+      'notifications',
+      'contextMenus',
+      'scripting',
+      'alarms',
+    ],
     host_permissions: mode === 'production' ? [] : DEMO_MATCHES,
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     storage: { managed_schema: 'managed_schema.json' },

@@ -43,6 +43,7 @@ const ENDED: Record<EndReason, string> = {
   busy: 'Busy: every agent is on a call. Try again in a moment.',
   unavailable: 'No agent is signed in right now.',
   cancelled: 'The caller hung up before it was answered.',
+  'host-closed': 'The call window was closed.',
   'answered-elsewhere': 'Answered on another phone.',
   'media-timeout': 'The audio connection was lost.',
   'refused-by-policy': 'Refused by the calling policy.',

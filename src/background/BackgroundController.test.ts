@@ -49,7 +49,8 @@ function setup() {
       ringtone: { start: () => undefined, stop: () => undefined },
     });
   session = makeSession();
-  const host: CallHost = {
+  const gone: (() => void)[] = [];
+  const host: CallHost & { vanish(): void } = {
     path: '/offscreen.html',
     ensure: vi.fn(async () => {
       const created = !running;
@@ -59,6 +60,13 @@ function setup() {
     }),
     isRunning: async () => running,
     close: vi.fn(async () => void (running = false)),
+    prepareForMedia: vi.fn(async () => undefined),
+    onGone: (listener) => void gone.push(listener),
+    /** The host disappears on its own, as a Firefox call window the agent closes. */
+    vanish() {
+      running = false;
+      for (const listener of gone) listener();
+    },
   };
   const sendToHost = async (message: unknown) => {
     const listener = offscreenChannel(async () => undefined).listener(
@@ -210,6 +218,32 @@ describe('BackgroundController', () => {
     expect(create).toHaveBeenCalledWith({
       url: expect.stringContaining('/onboarding.html?reason=mic-dismissed'),
     });
+  });
+
+  it('the call host closing mid-call ends the call and says why; the next call opens a new host', async () => {
+    mockSessionEndpoint();
+    const { host, make } = setup();
+    const bg = make();
+    await bg.handlers().signIn({ accessKey: 'k'.repeat(20) }, page);
+    const target = { kind: 'phone', e164: '+14155552671' } as const;
+    const { callId } = await bg.handlers().startCall({ target }, contentScript);
+    expect(host.prepareForMedia).toHaveBeenCalled();
+
+    host.vanish();
+    await vi.waitFor(async () =>
+      expect((await bg.appState()).call).toMatchObject({
+        callId,
+        phase: 'ended',
+        endReason: 'host-closed',
+      }),
+    );
+    expect((await bg.appState()).provider.state).toBe('idle');
+
+    const ensures = vi.mocked(host.ensure).mock.calls.length;
+    const next = await bg.handlers().startCall({ target }, contentScript);
+    expect(vi.mocked(host.ensure).mock.calls.length).toBeGreaterThan(ensures);
+    expect((await bg.appState()).call).toMatchObject({ callId: next.callId });
+    expect((await bg.appState()).call?.phase).not.toBe('ended');
   });
 
   it('signs out: ends the session and closes the call host', async () => {

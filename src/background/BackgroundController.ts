@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- the one place every UI request and host event meets the call state */
 // The service worker's logic: routes UI requests to the offscreen call session, mirrors its state
 // for every UI, and survives being stopped (state in storage.session, truth in the offscreen document).
 // Content scripts get their tab's view of the state by message; no storage area is open to them.
@@ -57,6 +58,7 @@ export class BackgroundController {
     this.host = options.host ?? offscreenCallHost;
     this.offscreen = offscreenChannel(options.sendToHost ?? ((m) => chrome.runtime.sendMessage(m)));
     this.restored = this.restore();
+    this.host.onGone(() => void this.onHostGone());
   }
 
   /** Registers every listener synchronously, as MV3 requires for events to wake the worker. */
@@ -73,7 +75,8 @@ export class BackgroundController {
         },
       },
       (_t, sender) =>
-        sender.id === browser.runtime.id && sender.url === browser.runtime.getURL(this.host.path),
+        sender.id === browser.runtime.id &&
+        sender.url === `${this.extensionBase}${this.host.path.slice(1)}`,
     );
     browser.runtime.onMessage.addListener(
       ((message: unknown, sender: MessageSender) =>
@@ -118,6 +121,31 @@ export class BackgroundController {
     this.setOffscreenState(state, reason);
   }
 
+  /** The call host went away on its own (Firefox: the agent closed the call window): the call ended. */
+  async onHostGone(): Promise<void> {
+    await this.restored;
+    const state = this.offscreenState;
+    if (!state) return;
+    const end = (call: OffscreenState['call']) =>
+      call && call.phase !== 'ended'
+        ? {
+            ...call,
+            phase: 'ended' as const,
+            endedAt: Date.now(),
+            endReason: 'host-closed' as const,
+          }
+        : call;
+    this.setOffscreenState(
+      {
+        configVersion: null,
+        provider: { provider: state.provider.provider, state: 'idle' },
+        call: end(state.call) ?? end(state.waiting),
+        waiting: null,
+      },
+      'host-closed',
+    );
+  }
+
   /** Starts the call host for a signed-in agent, so inbound calls ring and the first click is warm. */
   async warmUp(): Promise<void> {
     await this.restored;
@@ -133,14 +161,15 @@ export class BackgroundController {
         const tabId = contentTabOf(sender, this.extensionBase);
         if (tabId !== null) this.tabs.setOwner(callId, tabId);
         try {
-          await this.withOffscreen((o) =>
-            o.send('startCall', {
+          await this.withOffscreen(async (o) => {
+            await this.host.prepareForMedia();
+            return o.send('startCall', {
               callId,
               target,
               ...(displayName ? { displayName } : {}),
               ...(clickedAt !== undefined ? { clickedAt } : {}),
-            }),
-          );
+            });
+          });
           this.lastError = null;
         } catch (error) {
           const failure = CallFailure.from(error);
@@ -292,7 +321,10 @@ export class BackgroundController {
     // The tab that answers a call shows it from then on.
     const tabId = sender ? contentTabOf(sender, this.extensionBase) : null;
     if (tabId !== null) this.tabs.setOwner(call.callId, tabId);
-    await this.withOffscreen((o) => o.send(method, { callId: call.callId }));
+    await this.withOffscreen(async (o) => {
+      if (method === 'answer') await this.host.prepareForMedia();
+      return o.send(method, { callId: call.callId });
+    });
     return null;
   }
 

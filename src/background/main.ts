@@ -7,6 +7,8 @@ import { selectionToTarget } from '../detect/selectionToTarget';
 import { loadSettings, SETTINGS_KEY } from '../settings/storage';
 import { syncSiteContentScripts, watchSitePermissions } from './sites';
 import { BackgroundController, openOnboarding } from './BackgroundController';
+import { offscreenCallHost, type CallHost } from './callHost';
+import { callWindowHost } from './callWindow';
 
 const INCOMING_NOTIFICATION = 'incoming-call';
 const CALL_SELECTION_MENU = 'call-selection';
@@ -15,6 +17,7 @@ export function startBackground(): void {
   let notifiedCallId: string | null = null;
 
   const controller = new BackgroundController({
+    host: chooseCallHost(),
     onState: (state) => {
       void updateBadge(state);
       updateIncomingNotification(state, notifiedCallId);
@@ -92,6 +95,13 @@ export function startBackground(): void {
       .catch(() => undefined);
     void browser.notifications.clear(id);
   });
+}
+
+/** Chosen once: Chrome's offscreen document where the API exists, else (Firefox) a call window. */
+function chooseCallHost(): CallHost {
+  const offscreen = (globalThis as { chrome?: { offscreen?: { createDocument?: unknown } } }).chrome
+    ?.offscreen;
+  return typeof offscreen?.createDocument === 'function' ? offscreenCallHost : callWindowHost();
 }
 
 function incomingCallId(state: AppState): string | null {

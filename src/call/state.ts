@@ -13,6 +13,8 @@ export const endReasons = [
   'answered-elsewhere',
   'media-timeout',
   'refused-by-policy',
+  /** Firefox: the agent closed the window the call ran in. */
+  'host-closed',
   'failed',
 ] as const;
 export type EndReason = (typeof endReasons)[number];

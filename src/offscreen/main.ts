@@ -1,12 +1,20 @@
-// Offscreen document wiring: the call session behind the background's channel.
+// Call host wiring: the call session behind the background's channel. Chrome runs it in the offscreen
+// document; Firefox in the call window (entrypoints/callwindow), whose background is a generated page.
 import { loadProvider } from '../call/providers';
-import { offscreenChannel } from '../messaging/offscreen';
+import { offscreenChannel, type OffscreenState } from '../messaging/offscreen';
 import { offscreenEventsChannel } from '../messaging/offscreenEvents';
 import type { MessageSender } from '../messaging/types';
 import { CallSession, sessionHandlers } from './CallSession';
 import { microphonePermission, openMicrophone } from './microphone';
 
-export function startOffscreen(): void {
+export function startOffscreen(
+  options: {
+    /** The background's URL (messages from anything else are ignored). */
+    backgroundUrl?: string;
+    /** Every call-state change, for a visible host page to show. */
+    onState?(state: OffscreenState): void;
+  } = {},
+): void {
   const send = (message: unknown) => chrome.runtime.sendMessage(message);
   const events = offscreenEventsChannel(send);
   const ringtone = createRingtone(chrome.runtime.getURL('/ringtone.wav'));
@@ -17,12 +25,13 @@ export function startOffscreen(): void {
     microphonePermission: () => microphonePermission(),
     ringtone,
     onChange: (state, reason) => {
+      options.onState?.(state);
       // Wakes the service worker if it was stopped; it restores its view from this message.
       events.send('stateChanged', { state, reason }).catch(() => undefined);
     },
   });
 
-  const backgroundUrl = chrome.runtime.getURL('/background.js');
+  const backgroundUrl = options.backgroundUrl ?? chrome.runtime.getURL('/background.js');
   const listener = offscreenChannel(send).listener(
     sessionHandlers(session),
     // Only our service worker drives the call; pages talk to the background.

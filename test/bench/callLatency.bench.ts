@@ -1,5 +1,6 @@
 // Trusted click → provider call started, warm (offscreen document and session ready) and cold
-// (no worker, no offscreen document), measured in headless Chromium with the built test extension.
+// (no worker, no offscreen document), measured in headless Chromium with the built test extension;
+// then the same on headless Firefox ESR (call window as the call host) with the Firefox test build.
 import type { Page } from 'playwright-core';
 import {
   agentLooks,
@@ -16,7 +17,20 @@ import {
   SOFTPHONE_LINE,
   type Browser,
 } from '../e2e/harness';
+import type { Page as FirefoxPage } from 'puppeteer-core';
 import type { CallTiming } from '../../src/messaging/background';
+import {
+  ffAppState,
+  ffBackgroundRequest,
+  ffDiagnostics,
+  ffOpenSoftphone,
+  ffSignIn,
+  launchFirefox,
+  newTab,
+  waitForSelector,
+  FIREFOX_ORIGIN,
+  type FirefoxBrowser,
+} from '../e2e/firefoxHarness';
 
 // The relay allows 30 call attempts per agent per minute (toll-fraud guard); stay under it.
 const WARM_RUNS = 20;
@@ -102,6 +116,76 @@ export default async function run(): Promise<void> {
     );
   } finally {
     await browser.close();
+    await backend.dispose();
+  }
+  await runFirefox();
+}
+
+const FF_WARM_RUNS = 10;
+const FF_COLD_RUNS = 3;
+
+async function ffOneCall(ff: FirefoxBrowser, crm: FirefoxPage, softphone: FirefoxPage) {
+  const ext = await ff.extensionPage();
+  const previous = (await ffAppState(ext)).call?.callId;
+  await crm.bringToFront();
+  await crm.click(`[data-c2c-target="${SOFTPHONE_LINE}"]`);
+  await waitForSelector(softphone, '[data-testid=softphone][data-phase=incoming]', 20_000);
+  await waitFor(async () => {
+    const s = await ffAppState(ext);
+    return s.call && s.call.callId !== previous ? s : null;
+  });
+  const timing = (await ffDiagnostics(ext)).lastCallTiming!;
+  await ffBackgroundRequest(ext, 'hangup');
+  await waitForSelector(softphone, '[data-testid=softphone][data-phase=idle]', 10_000);
+  return timing;
+}
+
+/** Firefox: warm (call window open and connected) and cold host (call window closed first). */
+export async function runFirefox(): Promise<void> {
+  const backend = await startBackend({ allowedOrigins: [FIREFOX_ORIGIN] } as never);
+  const ff = await launchFirefox();
+  try {
+    await ffSignIn(ff, backend.url, await backend.addAgent('bench-ff-agent'));
+    const softphone = await ffOpenSoftphone(
+      ff,
+      backend,
+      await backend.addAgent('bench-ff-line'),
+      'bench-ff-line',
+    );
+    const ext = await ff.extensionPage();
+    const crm = await newTab(ff);
+    await crm.goto(`${backend.url}/demo`);
+    await waitForSelector(crm, `[data-c2c-target="${SOFTPHONE_LINE}"]`);
+
+    await ffOneCall(ff, crm, softphone); // loads code paths once
+    const warm: CallTiming[] = [];
+    for (let i = 0; i < FF_WARM_RUNS; i++) warm.push(await ffOneCall(ff, crm, softphone));
+    const cold: CallTiming[] = [];
+    for (let i = 0; i < FF_COLD_RUNS; i++) {
+      await ext.evaluate(async () => {
+        const popups = (await chrome.windows.getAll()).filter((w) => w.type === 'popup');
+        for (const w of popups) if (w.id !== undefined) await chrome.windows.remove(w.id);
+      });
+      await waitFor(
+        async () => (await ffDiagnostics(ext)).provider.state === 'idle',
+        10_000,
+        'call window gone',
+      );
+      cold.push(await ffOneCall(ff, crm, softphone));
+    }
+    console.log('Firefox ESR: trusted click → provider.startCall invoked (built-in provider):');
+    summary(
+      '  warm',
+      warm.map((t) => t.clickToProviderMs),
+      50,
+    );
+    summary(
+      '  cold host (call window closed; background awake)',
+      cold.map((t) => t.clickToProviderMs),
+      500,
+    );
+  } finally {
+    await ff.close();
     await backend.dispose();
   }
 }
