@@ -1,10 +1,11 @@
-// Content script wiring: call buttons on numbers and contact ids, and the call bar.
+// Content script wiring: the call bar, and call buttons on numbers and contact ids (each a feature
+// that stops when `signal`, the content script context's, aborts).
 import { CallFailure } from '../call/provider';
 import { readSettings } from '../settings/read';
 import { background } from '../messaging/background';
 import { t } from '../ui/i18n';
-import { mountCallBar } from './callBar';
 import { startDecorating } from './decorate';
+import * as callBar from './features/callBar';
 
 export async function startContentScript(signal: AbortSignal): Promise<void> {
   // From the background: storage.local (which holds the session token) is closed to content
@@ -14,7 +15,8 @@ export async function startContentScript(signal: AbortSignal): Promise<void> {
   await bodyReady(signal);
   // A whole page can opt out (the softphone page does: it is someone else's phone).
   if (document.querySelector('meta[name="click-to-call"][content="off"]')) return;
-  const callBar = mountCallBar(signal);
+  const bar = callBar.init(signal);
+  // Phone-number and contact-ID buttons (decorate/index.ts lists the features).
   startDecorating({
     settings,
     signal,
@@ -27,7 +29,7 @@ export async function startContentScript(signal: AbortSignal): Promise<void> {
           ...(info.displayName ? { displayName: info.displayName.slice(0, 200) } : {}),
           clickedAt: performance.timeOrigin + performance.now(),
         })
-        .catch((error: unknown) => callBar.showError(CallFailure.from(error).toCallError()));
+        .catch((error: unknown) => bar.showError(CallFailure.from(error).toCallError()));
     },
   });
   // Settings changes (default country, contact rules) apply on the next page load; the extension

@@ -47,13 +47,17 @@ async function bundleDecorator(): Promise<string> {
     stdin: {
       contents: `
         import { startDecorating } from ${JSON.stringify(resolve('src/content/decorate/index.ts'))};
+        import { probes } from ${JSON.stringify(resolve('src/content/decorate/probes.ts'))};
         import { SETTINGS_DEFAULTS as DEFAULTS } from ${JSON.stringify(resolve('src/contract/settings.ts'))};
-        window.__c2cStart = (hooks) => startDecorating({
-          settings: { ...DEFAULTS, defaultCountry: 'US' },
-          signal: new AbortController().signal,
-          onCall: () => {},
-          ...hooks,
-        });`,
+        window.__c2cStart = (hooks) => {
+          probes.task = hooks.onTask;
+          probes.settled = hooks.onSettled;
+          startDecorating({
+            settings: { ...DEFAULTS, defaultCountry: 'US' },
+            signal: new AbortController().signal,
+            onCall: () => {},
+          });
+        };`,
       resolveDir: resolve('.'),
       loader: 'ts',
     },

@@ -1,0 +1,102 @@
+// What the decorating features of one document share: the observer, the scheduler, the buttons.
+import type { Settings } from '../../settings/schema';
+import type { Target } from '../../contract/target';
+import { HOST_TAG, createButtonFactory, infoOf, type HostInfo } from './callButton';
+import { matchesExcluded } from './containers';
+import { findDisplayName } from './displayName';
+import { createObserver, type PageObserver } from './observer';
+import { browserScheduler, type Scheduler } from './scheduler';
+import { createWorkLoop, type WorkLoop } from './workLoop';
+
+export interface PageOptions {
+  document?: Document;
+  settings: Settings;
+  /** Aborting it stops every feature and removes every button. */
+  signal: AbortSignal;
+  /** Called for trusted activations only (a real click or key press on our button). */
+  onCall(target: Target, info: { displayName?: string; element: Element }): void;
+  /** Accessible name of a button; default "Call <number>". */
+  labels?: { call(formatted: string): string };
+  /** For tests: a controllable scheduler. */
+  scheduler?: Scheduler;
+  /** For tests: decorate what is on screen first (default: when IntersectionObserver exists). */
+  visibleFirst?: boolean;
+}
+
+export interface Page {
+  doc: Document;
+  win: Window & typeof globalThis;
+  settings: Settings;
+  observer: PageObserver;
+  loop: WorkLoop;
+  /** Whether large batches go on-screen first. */
+  visibleFirst: boolean;
+  createButton(info: Omit<HostInfo, 'uri' | 'anchorText'>): HTMLElement;
+  /** Removes one of our buttons (not counted as the page removing it). */
+  removeButton(host: Element): void;
+  /** Whether `el` is in a subtree we never decorate, memoised for one task (rows share ancestors). */
+  isExcluded(el: Element | null): boolean;
+}
+
+/** A decorating feature: says what it observes and what it adds, and stops when `signal` aborts. */
+export interface Feature {
+  init(signal: AbortSignal, page: Page): void;
+}
+
+/** Runs `start` once the document is parsed (now, if it already is). */
+export function whenParsed(doc: Document, signal: AbortSignal, start: () => void): void {
+  if (signal.aborted) return;
+  if (doc.readyState === 'loading') {
+    doc.addEventListener('DOMContentLoaded', start, { once: true, signal });
+  } else start();
+}
+
+/** The shared machinery for one parsed document; null when it has no window or `signal` aborted. */
+export function createPage(opts: PageOptions): Page | null {
+  const doc = opts.document ?? document;
+  const win = doc.defaultView as (Window & typeof globalThis) | null;
+  const signal = opts.signal;
+  if (signal.aborted || !win) return null;
+  const label = opts.labels?.call ?? ((formatted: string) => `Call ${formatted}`);
+  const buttons = createButtonFactory(doc, label, (host, info) => {
+    const displayName =
+      info.kind === 'contact' ? info.formatted || findDisplayName(host) : findDisplayName(host);
+    opts.onCall(info.target, displayName ? { displayName, element: host } : { element: host });
+  });
+  buttons.listen(signal);
+  const loop = createWorkLoop(opts.scheduler ?? browserScheduler(win), signal);
+  const observer = createObserver(doc, win, signal, loop.update);
+
+  // Buttons left by an earlier instance of the content script (extension reload) are dead.
+  for (const stale of Array.from(doc.querySelectorAll(HOST_TAG))) {
+    if (!infoOf(stale)) stale.remove();
+  }
+
+  let memo = new Map<Element, boolean>();
+  let memoTask = -1;
+  function isExcluded(el: Element | null): boolean {
+    if (!el) return false;
+    if (memoTask !== loop.task) {
+      memo = new Map();
+      memoTask = loop.task;
+    }
+    let result = memo.get(el);
+    if (result === undefined) {
+      result = matchesExcluded(el) || isExcluded(el.parentElement);
+      memo.set(el, result);
+    }
+    return result;
+  }
+
+  return {
+    doc,
+    win,
+    settings: opts.settings,
+    observer,
+    loop,
+    visibleFirst: opts.visibleFirst ?? typeof win.IntersectionObserver === 'function',
+    createButton: buttons.create,
+    removeButton: observer.removeButton,
+    isExcluded,
+  };
+}

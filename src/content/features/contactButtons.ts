@@ -1,0 +1,120 @@
+// Contact-ID buttons: a call button after each element a contact rule matches (settings.contactRules
+// and presets, src/detect/contactRules.ts). Observes added subtrees and the rules' attributes.
+import {
+  compileContactRules,
+  contactTargetOf,
+  type CompiledContactRule,
+} from '../../detect/contactRules';
+import { HOST_TAG, infoOf, isHost } from '../decorate/callButton';
+import type { Page } from '../decorate/page';
+import { targetToUri as targetUri } from '../../contract/target';
+
+export function init(signal: AbortSignal, page: Page): void {
+  const { doc, loop } = page;
+  const rules: CompiledContactRule[] = compileContactRules(page.settings, doc);
+  if (!rules.length || signal.aborted) return;
+  const selector = rules.map((r) => r.rule.selector).join(', ');
+  /** Each decorated contact element and its button. */
+  const contacts = new Map<Element, HTMLElement>();
+  const roots: Node[] = [];
+  const queue = new Set<Element>();
+  // Set when elements left the page: buttons whose contact went with them are checked.
+  let prune = false;
+
+  function removeButtonsIn(root: Element) {
+    for (const host of Array.from(root.querySelectorAll(HOST_TAG))) {
+      if (infoOf(host)?.kind !== 'contact') continue;
+      for (const [el, h] of contacts) if (h === host) contacts.delete(el);
+      page.removeButton(host);
+    }
+  }
+
+  function searchRoot(root: Node) {
+    if (!root.isConnected) return;
+    if (root.nodeType === 1 && page.isExcluded(root as Element)) {
+      removeButtonsIn(root as Element);
+      return;
+    }
+    if (root.nodeType !== 1 && root.nodeType !== 9 && root.nodeType !== 11) return;
+    if (root.nodeType === 1 && (root as Element).matches(selector)) queue.add(root as Element);
+    for (const el of Array.from((root as ParentNode).querySelectorAll(selector))) queue.add(el);
+  }
+
+  function processContact(el: Element) {
+    const current = contacts.get(el);
+    const target = el.isConnected && !page.isExcluded(el) ? contactTargetOf(el, rules) : null;
+    if (
+      current &&
+      target &&
+      current.isConnected &&
+      current.previousSibling === el &&
+      infoOf(current)?.uri === targetUri(target)
+    )
+      return;
+    if (current) {
+      page.removeButton(current);
+      contacts.delete(el);
+    }
+    if (!target || !el.parentNode) return;
+    const name = (el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 80);
+    const host = page.createButton({
+      target,
+      anchor: el,
+      kind: 'contact',
+      formatted: name || target.id,
+    });
+    el.parentNode.insertBefore(host, el.nextSibling);
+    contacts.set(el, host);
+  }
+
+  function run(_kind: 'frame' | 'idle', deadline: number) {
+    while (roots.length && loop.now() < deadline) searchRoot(roots.shift()!);
+    if (prune) {
+      prune = false;
+      for (const [el, host] of contacts) {
+        if (!el.isConnected || !host.isConnected) queue.add(el);
+      }
+    }
+    for (const el of queue) {
+      if (loop.now() >= deadline) break;
+      queue.delete(el);
+      processContact(el);
+    }
+  }
+
+  function stop() {
+    for (const host of Array.from(doc.querySelectorAll(HOST_TAG))) {
+      if (infoOf(host)?.kind === 'contact') host.remove();
+    }
+    for (const host of contacts.values()) host.remove();
+    contacts.clear();
+    roots.length = 0;
+    queue.clear();
+  }
+
+  signal.addEventListener('abort', stop, { once: true });
+  const attributes = ['href'];
+  for (const r of rules) {
+    if (r.rule.source.type === 'attribute') attributes.push(r.rule.source.name);
+  }
+  page.observer.subscribe(
+    {
+      added: (node) => roots.push(node),
+      attribute: (el) => {
+        queue.add(el);
+        if (!el.isConnected) prune = true;
+      },
+      removed: (node) => {
+        if (isHost(node) ? infoOf(node)?.kind === 'contact' : node.nodeType === 1) prune = true;
+      },
+    },
+    signal,
+    attributes,
+  );
+  loop.add(
+    { run, remaining: () => ({ frame: roots.length > 0 || queue.size > 0 || prune, idle: false }) },
+    signal,
+  );
+  roots.push(doc.body ?? doc.documentElement);
+  loop.update();
+}

@@ -1,0 +1,179 @@
+// Phone-number buttons: a call button after each phone number and call link in the page's text.
+// Observes added subtrees and changed text; decorates changes in the next frame, a large first
+// pass on-screen first and the rest in idle time (see offscreenWrites.ts).
+import { resolveDefaultCountry } from '../../detect/defaultCountry';
+import { HOST_TAG, infoOf } from '../decorate/callButton';
+import { containerOf, scanContainer } from '../decorate/containers';
+import type { Page } from '../decorate/page';
+import { createOffscreenWrites, type OffscreenWrites } from './offscreenWrites';
+import { reconcilePhoneButtons } from './reconcilePhoneButtons';
+import { searchRoot, type SearchContext, type SearchJob } from './phoneSearch';
+import { splitByObserver, splitByRects, type Split } from './visibleFirst';
+
+const VISIBLE_BUDGET_MS = 20;
+/** Batches with more containers than this are decorated on-screen first, the rest when idle. */
+const VISIBLE_FIRST_THRESHOLD = 150;
+const VISIBLE_FIRST_THRESHOLD_CHANGES = 3000;
+/** Containers decorated at once at the top of a large page; the visibility split sorts the rest. */
+const EARLY_CONTAINERS = 60;
+
+/** The feature's queues for one page. */
+interface Phones {
+  page: Page;
+  country: string;
+  /** Subtrees still to be searched. */
+  roots: SearchJob[];
+  /** Containers to (re)decorate in the next frame. */
+  urgent: Set<Element>;
+  /** Bumped whenever a container changes or is redone, so a stale read is never written. */
+  versions: WeakMap<Element, number>;
+  /** IntersectionObserver splits still waiting for the browser's answer. */
+  splits: Set<() => void>;
+  offscreen: OffscreenWrites;
+  search: SearchContext;
+}
+
+export function init(signal: AbortSignal, page: Page): void {
+  if (signal.aborted) return;
+  const phones = createPhones(page);
+  signal.addEventListener('abort', () => stop(phones), { once: true });
+  page.observer.subscribe(
+    {
+      added: (node) => phones.roots.push({ root: node }),
+      changed: (node) => markContainerOf(phones, node),
+    },
+    signal,
+    ['href'],
+  );
+  page.loop.add(
+    {
+      run: (kind, deadline) => run(phones, kind, deadline),
+      remaining: () => ({
+        frame: phones.roots.length > 0 || phones.urgent.size > 0,
+        idle: phones.offscreen.pending(),
+        waiting: phones.splits.size > 0,
+      }),
+    },
+    signal,
+  );
+  decorateTop(phones);
+}
+
+function createPhones(page: Page): Phones {
+  const versions = new WeakMap<Element, number>();
+  const urgent = new Set<Element>();
+  const country = resolveDefaultCountry(page.settings.defaultCountry);
+  return {
+    page,
+    country,
+    roots: [],
+    urgent,
+    versions,
+    splits: new Set(),
+    offscreen: createOffscreenWrites(page, country, {
+      versionOf: (c) => versions.get(c) ?? 0,
+      skip: (c) => urgent.has(c),
+    }),
+    search: {
+      doc: page.doc,
+      now: page.loop.now,
+      isExcluded: page.isExcluded,
+      excluded: (el) => removeButtonsIn(page, el),
+    },
+  };
+}
+
+/** The top of the page, now, in this task: usually what is on screen, before the first paint. */
+function decorateTop(phones: Phones) {
+  const doc = phones.page.doc;
+  phones.page.loop.runNow('frame', VISIBLE_BUDGET_MS, (deadline) => {
+    const job: SearchJob = { root: doc.body ?? doc.documentElement, initial: true };
+    const top = new Set<Element>();
+    const done = searchRoot(phones.search, job, top, deadline, EARLY_CONTAINERS);
+    for (const c of top) processContainer(phones, c);
+    // The rest of the walk continues in frame tasks.
+    if (!done) phones.roots.push(job);
+  });
+}
+
+function run(phones: Phones, kind: 'frame' | 'idle', deadline: number) {
+  const { roots, urgent, page } = phones;
+  const now = page.loop.now;
+  const found = new Set<Element>();
+  let initial = false;
+  while (roots.length && now() < deadline) {
+    initial ||= !!roots[0]!.initial;
+    if (searchRoot(phones.search, roots[0]!, found, deadline)) roots.shift();
+  }
+  // The first pass over a page goes on-screen first; changes (appended rows, edits) are decorated
+  // in the next frame wherever they are, unless a change replaces most of a huge page.
+  const threshold = initial ? VISIBLE_FIRST_THRESHOLD : VISIBLE_FIRST_THRESHOLD_CHANGES;
+  if (found.size > threshold && page.visibleFirst)
+    splitByVisibility(phones, Array.from(found), deadline);
+  else for (const c of found) urgent.add(c);
+  for (const c of urgent) {
+    if (now() >= deadline) break;
+    urgent.delete(c);
+    processContainer(phones, c);
+  }
+  if (kind === 'idle') phones.offscreen.run(deadline);
+}
+
+function splitByVisibility(phones: Phones, found: Element[], deadline: number) {
+  const { page, urgent } = phones;
+  const split = splitByRects(page.win, found, deadline, page.loop.now);
+  if (split) {
+    split.onScreen.forEach((c) => urgent.add(c));
+    phones.offscreen.add(split.offScreen);
+    return;
+  }
+  const cancel = splitByObserver(page.win, found, page.loop.nextFrame, (part: Split, last) => {
+    if (last) phones.splits.delete(cancel);
+    page.loop.runNow('visible', VISIBLE_BUDGET_MS, (visibleDeadline) => {
+      phones.offscreen.add(part.offScreen);
+      let i = 0;
+      for (; i < part.onScreen.length && page.loop.now() < visibleDeadline; i++)
+        processContainer(phones, part.onScreen[i]!);
+      for (; i < part.onScreen.length; i++) urgent.add(part.onScreen[i]!);
+    });
+  });
+  phones.splits.add(cancel);
+}
+
+function processContainer(phones: Phones, container: Element) {
+  const { page, versions } = phones;
+  versions.set(container, (versions.get(container) ?? 0) + 1);
+  if (!container.isConnected) return;
+  if (page.isExcluded(container)) {
+    removeButtonsIn(page, container);
+    return;
+  }
+  const existing: HTMLElement[] = [];
+  const wanted = scanContainer(container, phones.country, existing);
+  if (wanted.length || existing.length) reconcilePhoneButtons(page, wanted, existing);
+}
+
+function markContainerOf(phones: Phones, node: Node) {
+  const c = containerOf(node);
+  if (c) {
+    phones.urgent.add(c);
+    phones.versions.set(c, (phones.versions.get(c) ?? 0) + 1);
+  }
+}
+
+function removeButtonsIn(page: Page, root: Element) {
+  for (const host of Array.from(root.querySelectorAll(HOST_TAG))) {
+    if (infoOf(host)?.kind === 'phone') page.removeButton(host);
+  }
+}
+
+function stop(phones: Phones) {
+  for (const cancel of phones.splits) cancel();
+  phones.splits.clear();
+  for (const host of Array.from(phones.page.doc.querySelectorAll(HOST_TAG))) {
+    if (infoOf(host)?.kind === 'phone') host.remove();
+  }
+  phones.roots.length = 0;
+  phones.urgent.clear();
+  phones.offscreen.clear();
+}
