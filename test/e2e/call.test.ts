@@ -284,7 +284,10 @@ describe('call path on the built-in provider', () => {
       button.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
     }, BUTTON);
     await new Promise((r) => setTimeout(r, 1500));
-    expect((await appState(await browser.extensionPage())).call?.callId ?? null).toBe(before);
+    // No new call: the state still shows the earlier call, or none once that ended call is cleared.
+    expect([before, null]).toContain(
+      (await appState(await browser.extensionPage())).call?.callId ?? null,
+    );
     await expect(
       softphone.locator('[data-testid=softphone]').getAttribute('data-phase'),
     ).resolves.toBe('idle');
