@@ -35,6 +35,7 @@ export function toCallView(row: CallRow | NewCall): CallRecord {
     createdAt: row.created_at,
     startedAt: row.started_at ?? null,
     answeredAt: row.answered_at ?? null,
+    answeredBy: row.answered_by ?? null,
     endedAt: row.ended_at ?? null,
     duration: row.duration ?? null,
     price: row.price ?? null,

@@ -136,6 +136,11 @@ forEachEngine((engine) =>
       expect(record.answered_at).toBeGreaterThan(0);
       expect(record.ended_at).toBeGreaterThanOrEqual(record.answered_at!);
       expect(record.duration).toBeGreaterThanOrEqual(0);
+      // The history API names who answered too.
+      const history = (await (
+        await fetch(`${backend.url}/api/calls`, { headers: { authorization: `Bearer ${alice}` } })
+      ).json()) as { items: { uuid: string; answeredBy: string | null }[] };
+      expect(history.items.find((c) => c.uuid === callId)?.answeredBy).toBe('softphone');
       for (const c of [agent, line, intruder]) c.close();
     });
 

@@ -15,6 +15,8 @@ export interface CallRecord {
   createdAt: number;
   startedAt: number | null;
   answeredAt: number | null;
+  /** Who answered: the agent whose connection answered (built-in), or as Vonage's legs tell. */
+  answeredBy: string | null;
   endedAt: number | null;
   duration: number | null;
   price: string | null;

@@ -43,6 +43,7 @@ export const callRecordSchema = z.object({
   createdAt: z.number(),
   startedAt: nullableNumber,
   answeredAt: nullableNumber,
+  answeredBy: nullableString,
   endedAt: nullableNumber,
   duration: nullableNumber,
   price: nullableString,
