@@ -217,7 +217,12 @@ function Keypad({
           </button>
         ))}
       </div>
-      <output class="c2c-dtmf" data-testid="dtmf-sent">
+      {/* One line whatever it says (the full text in its title): keys never move as digits go out. */}
+      <output
+        class="c2c-dtmf"
+        data-testid="dtmf-sent"
+        title={sent ? t('dtmfSent', sent) : t('keypadKeyboardHint')}
+      >
         {sent ? t('dtmfSent', sent) : t('keypadKeyboardHint')}
       </output>
     </>

@@ -229,6 +229,8 @@ describe('call path on the built-in provider', () => {
     expect(after.call).toMatchObject({ callId: before.call!.callId, phase: 'active' });
     await crm.locator('c2c-call-bar').getByRole('button', { name: 'Mute' }).click();
     await crm.locator('c2c-call-bar').getByRole('button', { name: 'Unmute' }).waitFor();
+    // The bar re-laid out for the muted state: the agent looks before clicking again.
+    await agentLooks();
     await crm.locator('c2c-call-bar').getByRole('button', { name: 'Hang up' }).click();
     await softphone
       .locator('[data-testid=softphone][data-phase=idle]')

@@ -81,7 +81,7 @@ async function expectGenuineClickCalls(page: Page): Promise<void> {
 
 /** The softphone calls the agent: a ringing incoming call. */
 async function ringAgent(): Promise<void> {
-  await softphone.getByRole('button', { name: 'Call agent' }).click();
+  await softphone.getByRole('button', { name: 'Call the sales team' }).click();
   await waitFor(
     async () => (await appState(await browser.extensionPage())).call?.phase === 'incoming',
     15_000,

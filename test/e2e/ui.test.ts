@@ -97,7 +97,8 @@ describe('agent UI on a live call (built-in provider)', () => {
     await bar.getByRole('button', { name: 'Unmute' }).click();
     await waitFor(async () => (await appState(popup)).call?.muted === false, 5_000, 'unmuted');
 
-    // DTMF from the keypad reaches the other side.
+    // DTMF from the keypad reaches the other side (the Mute label changed again: the agent looks).
+    await agentLooks();
     await bar.getByRole('button', { name: 'Keypad' }).click();
     const keypad = bar.getByRole('group', { name: 'Keypad' });
     await keypad.waitFor();
@@ -628,6 +629,8 @@ describe('Japanese UI (--lang=ja)', () => {
     const softphone = await openSoftphone(browser, backend.url, lineKey);
     const crm = await browser.context.newPage();
     await crm.goto(`${backend.url}/demo`);
+    await crm.locator(BUTTON).first().waitFor();
+    await agentLooks();
     await crm.locator(BUTTON).first().click();
     await softphone
       .locator('[data-testid=softphone][data-phase=incoming]')
