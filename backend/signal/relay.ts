@@ -47,7 +47,12 @@ interface Conn extends Party {
   calls: Set<string>;
   closed: boolean;
   authTimer?: NodeJS.Timeout;
+  /** A resumed call's side that has not come back yet: what the relay sent it meanwhile. */
+  held?: ServerMessage[];
 }
+
+/** At most this many messages are held for a side that has not resumed yet (the rest are dropped). */
+const HELD_MAX = 200;
 
 interface Call {
   id: string;
@@ -189,6 +194,10 @@ export class SignalRelay {
   private readonly pendingWrites = new Set<Promise<void>>();
 
   private send(conn: Conn, message: ServerMessage): void {
+    if (conn.held) {
+      if (conn.held.length < HELD_MAX) conn.held.push(message);
+      return;
+    }
     if (conn.closed) return;
     try {
       conn.socket.send(JSON.stringify(message));
@@ -545,6 +554,7 @@ export class SignalRelay {
           lines: new Set(),
           calls: new Set([callId]),
           closed: true,
+          held: [],
         });
         const record: NewCall = { ...row };
         call = {
@@ -582,6 +592,8 @@ export class SignalRelay {
     if (side === 'caller') call.caller = conn;
     else call.callee = conn;
     conn.calls.add(callId);
+    // What the other side sent before this one came back (ICE, keypad digits) is not lost.
+    for (const message of slot.held ?? []) this.send(conn, message);
     if (!call.caller.closed && !call.callee.closed) clearTimeout(call.graceTimer);
   }
 
