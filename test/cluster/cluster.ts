@@ -211,6 +211,17 @@ export class Phone {
     }
   }
 
+  /** Reconnects through the proxy until the socket lands on `instance` (round robin: a few tries). */
+  async reconnectTo(instance: string, maxAttempts = 12): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await this.reconnect();
+      if (this.servedBy === instance) return;
+      if (attempt >= maxAttempts) throw new Error(`could not reach ${instance} through the proxy`);
+      this.client.close();
+      await this.client.closed().catch(() => {});
+    }
+  }
+
   send(message: Record<string, unknown>): void {
     this.client.send(message);
   }
