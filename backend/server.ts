@@ -14,6 +14,7 @@ import { Store } from './db/store';
 import { Ingestor } from './ingest';
 import { createLogger, type Logger } from './log';
 import { OutboxWorker, outboxOptionsFromEnv, type OutboxOptions } from './outbox/worker';
+import { startSignalBus } from './signal/crossInstance';
 import { SignalRelay } from './signal/relay';
 
 export interface RunningServer {
@@ -56,7 +57,9 @@ export async function startServer(
   const listener = handle.url ? listenForUpdates(handle.url, bus, log) : undefined;
   const store = new Store(handle, bus);
   const ingestor = new Ingestor(store, log);
-  const relay = new SignalRelay(store, log);
+  // Several instances on one PostgreSQL: signalling crosses them through the database.
+  const signalBus = handle.url ? await startSignalBus(handle.url, store, log) : undefined;
+  const relay = new SignalRelay(store, log, undefined, undefined, signalBus);
   const outbox = new OutboxWorker(store, log, {
     ...outboxOptionsFromEnv(opts.env ?? process.env),
     ...opts.outbox,
@@ -91,6 +94,7 @@ export async function startServer(
       // e.g. the port is taken: release what was opened, then report.
       void (async () => {
         await relay.close().catch(() => {});
+        await signalBus?.close();
         await listener?.close();
         await handle.close().catch(() => {});
         reject(new Error(`Cannot listen on ${config.host}:${config.port}: ${error.message}`));
@@ -154,6 +158,7 @@ export async function startServer(
       server.closeIdleConnections();
       const idle = setInterval(() => server.closeIdleConnections(), 50);
       await relay.close();
+      await signalBus?.close();
       for (const ws of wss.clients) ws.terminate();
       const forced = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
       await closed;

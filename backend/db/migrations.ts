@@ -1,6 +1,7 @@
 // Versioned schema migrations, run at start. One schema; column types differ only where the engines do.
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from './dialect';
+import { signalTablesMigration } from './signalTables';
 
 /** The first schema: agents, sessions, Vonage events, calls and the call-update feed. */
 function initial(dialect: Dialect): Migration {
@@ -209,7 +210,12 @@ function migrations(dialect: Dialect): Record<string, Migration> {
 export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: async () => migrations(dialect) },
+    provider: {
+      getMigrations: async () => ({
+        ...migrations(dialect),
+        '0050_signal_tables': signalTablesMigration(dialect),
+      }),
+    },
   });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');

@@ -17,6 +17,7 @@ import { FINAL_STATUSES } from '../calls/status';
 import { mayRegisterLine } from '../lines';
 import type { Logger } from '../log';
 import { RateLimiter } from '../rateLimit';
+import type { Party, SignalBus } from './signalBus';
 
 export const AUTH_TIMEOUT_MS = 10_000;
 /** An invite nobody answers is ended by the relay after this long. */
@@ -35,7 +36,7 @@ export interface SignalSocket {
   close(code: number, reason: string): void;
 }
 
-interface Conn {
+interface Conn extends Party {
   id: string;
   socket: SignalSocket;
   agent?: string;
@@ -46,7 +47,12 @@ interface Conn {
   calls: Set<string>;
   closed: boolean;
   authTimer?: NodeJS.Timeout;
+  /** A resumed call's side that has not come back yet: what the relay sent it meanwhile. */
+  held?: ServerMessage[];
 }
+
+/** At most this many messages are held for a side that has not resumed yet (the rest are dropped). */
+const HELD_MAX = 200;
 
 interface Call {
   id: string;
@@ -84,7 +90,18 @@ export class SignalRelay {
     private readonly log: Logger,
     recheckMs = SESSION_RECHECK_MS,
     private readonly resumeGraceMs = RESUME_GRACE_MS,
+    /** Other instances (PostgreSQL); without it every party is on this instance. */
+    private readonly bus?: SignalBus,
   ) {
+    bus?.attach({
+      message: (party, message) => {
+        const { t } = message;
+        if (t === 'auth' || t === 'register' || t === 'invite' || t === 'ping') return;
+        this.relay(party as Conn, message);
+      },
+      gone: (party) => this.drop(party as Conn),
+      kick: (party, code, reason) => this.kick(party as Conn, code, reason),
+    });
     // Sessions end elsewhere too (another instance, the admin CLI disabling an agent or rotating a key).
     this.recheck = setInterval(() => void this.recheckSessions(), recheckMs);
     this.recheck.unref();
@@ -105,6 +122,7 @@ export class SignalRelay {
           if ((await mayRegisterLine(this.store, conn.agent!, line)) || conn.closed) continue;
           conn.lines.delete(line);
           if (this.addresses.get(line) === conn) this.addresses.delete(line);
+          await this.bus?.released(conn, line);
           this.error(conn, 'address-taken', `${line} is no longer bound to you`);
         }
       } catch {
@@ -176,6 +194,10 @@ export class SignalRelay {
   private readonly pendingWrites = new Set<Promise<void>>();
 
   private send(conn: Conn, message: ServerMessage): void {
+    if (conn.held) {
+      if (conn.held.length < HELD_MAX) conn.held.push(message);
+      return;
+    }
     if (conn.closed) return;
     try {
       conn.socket.send(JSON.stringify(message));
@@ -249,7 +271,7 @@ export class SignalRelay {
         await this.register(conn, message.address);
         return;
       case 'invite':
-        this.invite(conn, message);
+        await this.invite(conn, message);
         return;
       case 'resume':
         await this.resume(conn, message.callId);
@@ -277,6 +299,7 @@ export class SignalRelay {
     conn.tokenHash = tokenHash;
     conn.expiresAt = session.expiresAt;
     this.addresses.set(identity, conn);
+    await this.bus?.online(conn);
     this.send(conn, { t: 'ready', identity });
   }
 
@@ -304,6 +327,7 @@ export class SignalRelay {
       this.kick(older, CLOSE_REPLACED, `${address} registered by a newer connection`);
     conn.lines.add(address);
     this.addresses.set(address, conn);
+    await this.bus?.registered(conn, address);
     this.send(conn, { t: 'registered', address });
   }
 
@@ -327,7 +351,10 @@ export class SignalRelay {
     return chosen;
   }
 
-  private invite(conn: Conn, message: Extract<ClientMessage, { t: 'invite' }>): void {
+  private async invite(
+    conn: Conn,
+    message: Extract<ClientMessage, { t: 'invite' }>,
+  ): Promise<void> {
     const { callId } = message;
     if (this.invites.hit(conn.agent!) > 0) {
       this.error(conn, 'rate-limited', 'Too many calls: wait a minute', callId);
@@ -338,7 +365,11 @@ export class SignalRelay {
       return;
     }
     const from = this.addressOf(conn);
-    const callee = message.to === 'agent:*' ? this.pickAgent(conn) : this.addresses.get(message.to);
+    const callee: Conn | undefined =
+      message.to === 'agent:*'
+        ? (this.pickAgent(conn) ?? (await this.bus?.pickAgent()))
+        : (this.addresses.get(message.to) ?? (await this.bus?.find(message.to)));
+    if (conn.closed) return;
     const to = callee ? (message.to === 'agent:*' ? callee.identity! : message.to) : message.to;
     const record = relayedCallRecord({
       callId,
@@ -385,6 +416,7 @@ export class SignalRelay {
   ): void {
     const call = this.calls.get(message.callId);
     if (!call || (call.caller !== conn && call.callee !== conn)) {
+      if (this.bus?.forward(conn, message)) return;
       this.error(conn, 'unknown-call', 'No such call on this connection', message.callId);
       return;
     }
@@ -522,6 +554,7 @@ export class SignalRelay {
           lines: new Set(),
           calls: new Set([callId]),
           closed: true,
+          held: [],
         });
         const record: NewCall = { ...row };
         call = {
@@ -559,6 +592,8 @@ export class SignalRelay {
     if (side === 'caller') call.caller = conn;
     else call.callee = conn;
     conn.calls.add(callId);
+    // What the other side sent before this one came back (ICE, keypad digits) is not lost.
+    for (const message of slot.held ?? []) this.send(conn, message);
     if (!call.caller.closed && !call.callee.closed) clearTimeout(call.graceTimer);
   }
 
@@ -586,6 +621,7 @@ export class SignalRelay {
       this.addresses.delete(conn.identity);
     for (const line of conn.lines)
       if (this.addresses.get(line) === conn) this.addresses.delete(line);
+    this.bus?.offline(conn);
   }
 }
 

@@ -206,4 +206,57 @@ describe('the resume grace period', () => {
       await t.close();
     }
   });
+
+  it('keeps what one side sends before the other has resumed, and delivers it on resume', async () => {
+    const t = await makeTestApp();
+    const log = createLogger('silent');
+    const { accessKey: agentKey } = await addAgent(t.store, 'ava');
+    const { accessKey: lineKey } = await addAgent(t.store, 'line');
+    const token = async (key: string) =>
+      (await createSession(t.store, (await checkAccessKey(t.store, key))!, 3600)).token;
+    const socket = (relay: SignalRelay, auth: string) => {
+      const sent: Record<string, unknown>[] = [];
+      const conn = relay.connect({ send: (d) => sent.push(JSON.parse(d)), close: () => {} });
+      conn.onMessage(JSON.stringify({ t: 'auth', token: auth }));
+      return { sent, send: (m: object) => conn.onMessage(JSON.stringify(m)) };
+    };
+    const [agentToken, lineToken] = [await token(agentKey), await token(lineKey)];
+    await addLine(t.store, LINE, 'line');
+    const first = new SignalRelay(t.store, log);
+    const second = new SignalRelay(t.store, log);
+    try {
+      const agent = socket(first, agentToken);
+      const line = socket(first, lineToken);
+      line.send({ t: 'register', address: LINE });
+      await eventually(() => line.sent.some((m) => m.t === 'registered'));
+      const callId = `call-${Date.now()}`;
+      agent.send({ t: 'invite', callId, to: LINE, sdp: SDP });
+      await eventually(() => line.sent.some((m) => m.t === 'invite'));
+      line.send({ t: 'answer', callId, sdp: SDP });
+      await eventually(async () => (await t.store.getCall(callId))?.status === 'answered');
+      await first.close();
+
+      const agentBack = socket(second, agentToken);
+      const lineBack = socket(second, lineToken);
+      lineBack.send({ t: 'register', address: LINE });
+      await eventually(() => lineBack.sent.some((m) => m.t === 'registered'));
+      await eventually(() => agentBack.sent.some((m) => m.t === 'ready'));
+      // The agent is back first and sends at once (its ICE, a keypad digit)...
+      agentBack.send({ t: 'resume', callId });
+      agentBack.send({ t: 'dtmf', callId, digits: '7' });
+      agentBack.send({ t: 'ice', callId, candidate: { candidate: 'c1', sdpMid: '0' } });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(lineBack.sent.some((m) => m.t === 'dtmf')).toBe(false);
+      // ...and the line gets it, in order, once it resumes.
+      lineBack.send({ t: 'resume', callId });
+      await eventually(() => lineBack.sent.some((m) => m.t === 'ice'));
+      expect(lineBack.sent.filter((m) => m.t === 'dtmf' || m.t === 'ice')).toMatchObject([
+        { t: 'dtmf', callId, digits: '7', from: 'agent:ava' },
+        { t: 'ice', callId, candidate: { candidate: 'c1' }, from: 'agent:ava' },
+      ]);
+    } finally {
+      await second.close();
+      await t.close();
+    }
+  });
 });

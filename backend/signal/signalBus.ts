@@ -1,0 +1,47 @@
+// The relay's view of other instances: what a call's party is, and what the relay and the bus ask of each other.
+import type { Address, ClientMessage } from '../../src/call/signalling';
+
+/** One side of a call as the relay sees it: a local socket, or a stand-in for one on another instance. */
+export interface Party {
+  id: string;
+  socket: { send(data: string): void; close(code: number, reason: string): void };
+  agent?: string;
+  identity?: Address;
+  lines: Set<Address>;
+  calls: Set<string>;
+  closed: boolean;
+}
+
+/** What the bus asks of the relay for messages that arrive from other instances. */
+export interface RelayHooks {
+  /** A client message from a party on another instance, for a call this instance holds. */
+  message(party: Party, message: ClientMessage): void;
+  /** A party on another instance is gone (its socket closed or its instance died). */
+  gone(party: Party): void;
+  /** A local party was replaced by a newer connection on another instance. */
+  kick(party: Party, code: number, reason: string): void;
+}
+
+/**
+ * The relay's view of the other instances. A call lives on the caller's instance; the callee on
+ * another instance is a stand-in `Party` there whose socket publishes to the callee's instance, and
+ * the callee's instance forwards that party's messages for the call back to the caller's.
+ */
+export interface SignalBus {
+  attach(hooks: RelayHooks): void;
+  /** A local socket signed in: its identity is now reachable from every instance. */
+  online(party: Party): Promise<void>;
+  /** A local socket registered a line address. */
+  registered(party: Party, address: Address): Promise<void>;
+  /** A local socket no longer holds a line (the admin unbound it). */
+  released(party: Party, address: Address): Promise<void>;
+  /** A local socket closed (stand-ins are ignored). */
+  offline(party: Party): void;
+  /** The party holding `address` on another live instance. */
+  find(address: Address): Promise<Party | undefined>;
+  /** A free agent (no lines, not in a call) on another live instance, for `agent:*`. */
+  pickAgent(): Promise<Party | undefined>;
+  /** Sends a local party's message for a call held by another instance; false if it is not one. */
+  forward(party: Party, message: ClientMessage): boolean;
+  close(): Promise<void>;
+}

@@ -1,0 +1,317 @@
+// Capacity of one instance (part of `npm run bench:backend`): 2,000 agents signed in at once, each
+// with its signalling WebSocket and SSE stream open and heartbeating, 100 calls a second set up across
+// them; memory per agent, relay latency, CPU and the answer webhook's p99 under that load, against a
+// bare WebSocket relay + SSE server on the same machine. Loopback only; every loop is bounded.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { hashToken } from '../../backend/agents';
+import { Bus } from '../../backend/bus';
+import { openDatabase } from '../../backend/db/connect';
+import { Store } from '../../backend/db/store';
+import {
+  ROOT,
+  cpuSeconds,
+  makeAgent,
+  openLoop,
+  percentile,
+  signBody,
+  spawnServer,
+  vonageEnv,
+  type ChildServer,
+  type PreparedRequest,
+} from './backend-harness';
+
+const AGENTS = 2000;
+const CALLS_PER_SEC = 100;
+const CALL_SECONDS = 10;
+const PING_EVERY_MS = 5000;
+const ANSWER_RATE = 50;
+const CONNECT_CONCURRENCY = 100;
+
+const ms = (n: number) => `${n.toFixed(2)} ms`;
+
+function rssMb(pid: number | undefined): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+interface Agent {
+  name: string;
+  token: string;
+  ws?: WebSocket;
+  sse?: http.ClientRequest;
+  onMessage?: (m: Record<string, unknown>) => void;
+}
+
+/** Opens every agent's WebSocket (auth → ready) and SSE stream, `CONNECT_CONCURRENCY` at a time. */
+async function connectAll(url: string, agents: Agent[], sseAgent: http.Agent): Promise<void> {
+  let next = 0;
+  const one = async (agent: Agent) => {
+    await new Promise<void>((resolve, reject) => {
+      const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/signal`);
+      agent.ws = ws;
+      ws.once('error', reject);
+      ws.on('message', (data) => {
+        const m = JSON.parse(data.toString()) as Record<string, unknown>;
+        if (m.t === 'ready') resolve();
+        else agent.onMessage?.(m);
+      });
+      ws.once('open', () => ws.send(JSON.stringify({ t: 'auth', token: agent.token })));
+    });
+    await new Promise<void>((resolve, reject) => {
+      const req = http.get(
+        `${url}/api/events`,
+        { agent: sseAgent, headers: { authorization: `Bearer ${agent.token}` } },
+        (res) => {
+          if (res.statusCode !== 200) reject(new Error(`SSE ${res.statusCode}`));
+          res.on('data', () => {});
+          resolve();
+        },
+      );
+      req.on('error', (e) => (agent.sse ? undefined : reject(e)));
+      agent.sse = req;
+    });
+  };
+  await Promise.all(
+    Array.from({ length: CONNECT_CONCURRENCY }, async () => {
+      while (next < agents.length) await one(agents[next++]!);
+    }),
+  );
+}
+
+/** 100 calls/s: invite → ringing → answer → hangup between agent i and agent i + AGENTS/2. */
+async function callLoad(agents: Agent[]): Promise<{ latencies: number[]; failed: number }> {
+  const latencies: number[] = [];
+  let failed = 0;
+  const half = AGENTS / 2;
+  const total = CALLS_PER_SEC * CALL_SECONDS;
+  const done: Promise<void>[] = [];
+  const run = Date.now().toString(36);
+  const place = (i: number) =>
+    new Promise<void>((resolve) => {
+      const caller = agents[i % half]!;
+      const callee = agents[half + (i % half)]!;
+      const callId = `cap-${run}-${i}`;
+      const sent = new Map<string, number>();
+      const timer = setTimeout(() => {
+        failed += 1;
+        resolve();
+      }, 10_000);
+      const send = (from: Agent, to: Agent, m: Record<string, unknown>) => {
+        sent.set(String(m.t), performance.now());
+        from.ws!.send(JSON.stringify({ ...m, callId, to: `agent:${to.name}` }));
+      };
+      callee.onMessage = (m) => {
+        if (m.callId !== callId) return;
+        const at = sent.get(String(m.t));
+        if (at !== undefined) latencies.push(performance.now() - at);
+        if (m.t === 'invite') {
+          send(callee, caller, { t: 'ringing' });
+          send(callee, caller, { t: 'answer', sdp: SDP });
+        }
+        if (m.t === 'hangup') {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      caller.onMessage = (m) => {
+        if (m.callId !== callId) return;
+        const at = sent.get(String(m.t));
+        if (at !== undefined) latencies.push(performance.now() - at);
+        if (m.t === 'answer') send(caller, callee, { t: 'hangup', reason: 'hangup' });
+        if (m.t === 'error') {
+          clearTimeout(timer);
+          failed += 1;
+          resolve();
+        }
+      };
+      send(caller, callee, { t: 'invite', sdp: SDP });
+    });
+  const start = performance.now();
+  for (let i = 0; i < total;) {
+    const due = Math.floor(((performance.now() - start) / 1000) * CALLS_PER_SEC);
+    while (i < Math.min(due, total)) done.push(place(i++));
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  await Promise.all(done);
+  return { latencies, failed };
+}
+
+const SDP = `v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n${'a=candidate:1 1 udp 2122260223 192.0.2.1 54400 typ host\r\n'.repeat(8)}`;
+
+async function answerRequests(count: number): Promise<PreparedRequest[]> {
+  const out: PreparedRequest[] = [];
+  const run = Date.now().toString(36);
+  for (let i = 0; i < count; i++) {
+    const params = new URLSearchParams({
+      uuid: `cap-answer-${run}-${i}`,
+      conversation_uuid: `cap-con-${run}-${i}`,
+      from_user: `cap-${i % AGENTS}-v`,
+      to: `4474${10_000_000 + i}`,
+      custom_data: '{"type":"phone"}',
+    });
+    out.push({
+      method: 'GET',
+      path: `/webhooks/answer?${params}`,
+      headers: { authorization: await signBody('') },
+    });
+  }
+  return out;
+}
+
+interface Figures {
+  mbPerAgent: number;
+  idleCores: number;
+  loadCores: number;
+  p50: number;
+  p99: number;
+  failed: number;
+  answerP99?: number;
+  answerIdleP99?: number;
+}
+
+async function measure(server: ChildServer, agents: Agent[], webhooks: boolean): Promise<Figures> {
+  const sseAgent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+  const before = rssMb(server.child.pid);
+  await connectAll(server.url, agents, sseAgent);
+  const pinger = setInterval(() => {
+    for (const a of agents) a.ws?.send(JSON.stringify({ t: 'ping', id: 1 }));
+  }, PING_EVERY_MS);
+  try {
+    await new Promise((r) => setTimeout(r, 2000));
+    const mbPerAgent = (rssMb(server.child.pid) - before) / agents.length;
+    let cpu = cpuSeconds(server.child.pid);
+    let t = performance.now();
+    let answerIdleP99: number | undefined;
+    const http1 = makeAgent(64);
+    if (webhooks) {
+      await openLoop(server.url, await answerRequests(200), ANSWER_RATE, http1); // warm-up
+      const idle = await openLoop(server.url, await answerRequests(200), ANSWER_RATE, http1);
+      answerIdleP99 = percentile(
+        idle.map((r) => r.latencyMs),
+        99,
+      );
+    } else await new Promise((r) => setTimeout(r, 4000));
+    const idleCores = (cpuSeconds(server.child.pid) - cpu) / ((performance.now() - t) / 1000);
+    cpu = cpuSeconds(server.child.pid);
+    t = performance.now();
+    const answers = webhooks
+      ? openLoop(server.url, await answerRequests(ANSWER_RATE * CALL_SECONDS), ANSWER_RATE, http1)
+      : Promise.resolve([]);
+    const calls = await callLoad(agents);
+    const answered = await answers;
+    const loadCores = (cpuSeconds(server.child.pid) - cpu) / ((performance.now() - t) / 1000);
+    http1.destroy();
+    const figures: Figures = {
+      mbPerAgent,
+      idleCores,
+      loadCores,
+      p50: percentile(calls.latencies, 50),
+      p99: percentile(calls.latencies, 99),
+      failed: calls.failed,
+    };
+    if (webhooks) {
+      figures.answerP99 = percentile(
+        answered.map((r) => r.latencyMs),
+        99,
+      );
+      figures.answerIdleP99 = answerIdleP99!;
+      const bad = answered.filter((r) => r.status !== 200).length;
+      if (bad) console.log(`  (answer webhook: ${bad} non-200 responses)`);
+    }
+    return figures;
+  } finally {
+    clearInterval(pinger);
+    for (const a of agents) {
+      a.ws?.terminate();
+      a.sse?.destroy();
+    }
+    sseAgent.destroy();
+  }
+}
+
+export default async function run(): Promise<void> {
+  console.log(
+    `capacity of one instance: ${AGENTS} agents (WebSocket + SSE each, ping every ${PING_EVERY_MS / 1000} s), ` +
+      `${CALLS_PER_SEC} calls/s for ${CALL_SECONDS} s, answer webhook at ${ANSWER_RATE} req/s meanwhile; ` +
+      `${cpus().length} cores shared with other work (load ${loadavg()[0]!.toFixed(1)}): compare the ratios`,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'c2c-capacity-'));
+  const env = { ...vonageEnv(dir), DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'warn' };
+  const handle = await openDatabase({ dataDir: env.DATA_DIR });
+  const store = new Store(handle, new Bus());
+  // Agents and sessions inserted directly: sign-in (scrypt, per-IP limits) is not what is measured.
+  const now = Date.now();
+  const agents: Agent[] = [];
+  for (let start = 0; start < AGENTS; start += 500) {
+    const rows = await store.db
+      .insertInto('agents')
+      .values(
+        Array.from({ length: Math.min(500, AGENTS - start) }, (_, k) => ({
+          name: `cap-${start + k}`,
+          key_id: (start + k).toString(16).padStart(12, '0'),
+          key_hash: 'unused',
+          admin: 0,
+          disabled: 0,
+          vonage_user: `cap-${start + k}-v`,
+          cuid: null,
+          created_at: now,
+          last_offered_at: 0,
+        })),
+      )
+      .returning(['id', 'name'])
+      .execute();
+    const sessions = rows.map((row) => {
+      const token = randomBytes(32).toString('base64url');
+      agents.push({ name: row.name, token });
+      return {
+        token_hash: hashToken(token),
+        agent_id: row.id,
+        created_at: now,
+        expires_at: now + 3600_000,
+        revoked_at: null,
+      };
+    });
+    await store.db.insertInto('sessions').values(sessions).execute();
+  }
+  await handle.close();
+
+  const backend = await spawnServer(env);
+  const bare = await spawnServer({}, join(ROOT, 'test/bench/backend-bare-ws.ts'));
+  try {
+    const real = await measure(backend, agents, true);
+    const base = await measure(
+      bare,
+      agents.map((a) => ({ name: a.name, token: a.name })),
+      false,
+    );
+    const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}×`;
+    console.log(
+      `  memory per connected agent (WS + SSE): backend ${(real.mbPerAgent * 1024).toFixed(1)} KB, ` +
+        `bare ${(base.mbPerAgent * 1024).toFixed(1)} KB (${ratio(real.mbPerAgent, base.mbPerAgent)})`,
+    );
+    console.log(
+      `  relay latency (invite/ringing/answer/hangup, one way): backend p50 ${ms(real.p50)} p99 ${ms(real.p99)}, ` +
+        `bare p50 ${ms(base.p50)} p99 ${ms(base.p99)} (p99 ${ratio(real.p99, base.p99)}); ` +
+        `calls failed: backend ${real.failed}, bare ${base.failed}`,
+    );
+    console.log(
+      `  server CPU (cores busy): idle-heartbeating backend ${real.idleCores.toFixed(2)} (with ${ANSWER_RATE} answers/s), ` +
+        `bare ${base.idleCores.toFixed(2)}; under calls backend ${real.loadCores.toFixed(2)} ` +
+        `(incl. answers), bare ${base.loadCores.toFixed(2)}`,
+    );
+    console.log(
+      `  answer webhook p99: ${ms(real.answerP99!)} under the call load (target ≤ 10 ms: ${
+        real.answerP99! <= 10 ? 'met' : 'MISSED'
+      }), ${ms(real.answerIdleP99!)} with the agents only connected (${ratio(real.answerP99!, real.answerIdleP99!)})`,
+    );
+  } finally {
+    await backend.stop();
+    await bare.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
