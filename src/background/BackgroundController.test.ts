@@ -109,6 +109,7 @@ describe('BackgroundController', () => {
   it.each([
     ['a content script may start a call', contentScript, 'startCall', true],
     ['a content script may not sign in', contentScript, 'signIn', false],
+    ['a content script may read early settings', contentScript, 'getEarlySettings', true],
     ['a content script may not read diagnostics', contentScript, 'getDiagnostics', false],
     ['an extension page may sign in', page, 'signIn', true],
     ['another extension may do nothing', { ...page, id: 'someone-else' }, 'startCall', false],
@@ -256,5 +257,31 @@ describe('BackgroundController', () => {
     expect(host.close).toHaveBeenCalled();
     expect(fetchMock.mock.calls.at(-1)![1]).toMatchObject({ method: 'DELETE' });
     expect((await bg.appState()).agent).toBeNull();
+  });
+  it('gives early settings without waiting for a slow policy read; getSettings waits for it', async () => {
+    await fakeBrowser.storage.local.set({ settings: { defaultCountry: 'US' } });
+    let answer!: (policy: Record<string, unknown>) => void;
+    const read = vi
+      .spyOn(fakeBrowser.storage.managed, 'get')
+      .mockImplementation(() => new Promise((resolve) => (answer = resolve)) as never);
+    const h = setup().make().handlers();
+    const none = {} as Record<string, never>;
+    const early = await h.getEarlySettings(none, contentScript);
+    expect(early).toMatchObject({ confirmed: false, settings: { defaultCountry: 'US' } });
+    let confirmed: string | undefined;
+    const full = Promise.resolve(h.getSettings(none, contentScript)).then(
+      (s) => (confirmed = s.defaultCountry),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(confirmed).toBeUndefined();
+    answer({ defaultCountry: 'SG' });
+    await full;
+    expect(confirmed).toBe('SG');
+    // Known from now on: early settings include the policy, and it is not read again.
+    expect(await h.getEarlySettings(none, contentScript)).toMatchObject({
+      confirmed: true,
+      settings: { defaultCountry: 'SG' },
+    });
+    expect(read).toHaveBeenCalledOnce();
   });
 });

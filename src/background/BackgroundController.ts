@@ -20,7 +20,9 @@ import {
 } from '../messaging/offscreen';
 import { CONFIGURE_REASON, offscreenEventsChannel } from '../messaging/offscreenEvents';
 import type { Handlers, MessageSender } from '../messaging/types';
-import { loadSettings, SETTINGS_KEY } from '../settings/storage';
+import { createPolicyCache, readEarly } from '../settings/read';
+import { mergeSettings } from '../settings/schema';
+import { loadSettings, readManaged, SETTINGS_KEY } from '../settings/storage';
 import { parsePosition, POSITION_KEY } from '../ui/callBarPosition';
 import { endSession, requestRecentCalls, requestSession, type SignedIn } from './backendApi';
 import { offscreenCallHost, type CallHost } from './callHost';
@@ -45,6 +47,8 @@ export class BackgroundController {
   private readonly extensionBase = browser.runtime.getURL('/');
 
   private readonly host: CallHost;
+  /** Policy as last read: pages get their buttons without waiting for a slow first read. */
+  private readonly policy = createPolicyCache(readManaged);
   private readonly offscreen: ReturnType<typeof offscreenChannel>;
 
   constructor(
@@ -103,8 +107,11 @@ export class BackgroundController {
     browser.runtime.onStartup.addListener(closeStorage);
 
     this.tabs.listen();
+    // Start the first (after install: slow) policy read before any page asks.
+    void this.policy.get();
 
     browser.storage.onChanged.addListener((changes, area) => {
+      if (area === 'managed') this.policy.forget();
       if (
         (area === 'local' && (SETTINGS_KEY in changes || AUTH_KEY in changes)) ||
         area === 'managed'
@@ -113,6 +120,16 @@ export class BackgroundController {
         void this.reconfigureIfRunning();
       }
     });
+  }
+
+  private readEarly() {
+    return readEarly(
+      async () =>
+        (await browser.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY] as
+          Record<string, unknown> | undefined,
+      this.policy,
+      (local, managed) => mergeSettings(local, managed).settings,
+    );
   }
 
   /** A state change reported by the call host (the offscreen document). */
@@ -198,7 +215,12 @@ export class BackgroundController {
         this.tabs.register(tabId, Boolean((sender.tab as { active?: boolean }).active));
         return this.tabs.tabState(await this.appState(), tabId);
       },
-      getSettings: async () => (await loadSettings()).settings,
+      getSettings: async () => (await this.readEarly()).final,
+      getEarlySettings: async () => {
+        const { settings, confirmed, final } = await this.readEarly();
+        final.catch(() => undefined);
+        return { settings, confirmed };
+      },
       callBarPosition: async ({ position }, sender) => {
         const site = siteOf(sender);
         const stored =

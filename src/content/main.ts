@@ -1,39 +1,75 @@
 // Content script wiring: the call bar, and call buttons on numbers and contact ids (each a feature
 // that stops when `signal`, the content script context's, aborts).
 import { CallFailure } from '../call/provider';
-import { readSettings } from '../settings/read';
+import { readSettingsEarly, sameSettings, stillValid, type EarlySettings } from '../settings/read';
 import { background } from '../messaging/background';
 import { t } from '../ui/i18n';
-import { startDecorating } from './decorate';
+import { HOST_TAG, startDecorating, type DecorateOptions } from './decorate';
 import * as callBar from './features/callBar';
 
 export async function startContentScript(signal: AbortSignal): Promise<void> {
   // From the background: storage.local (which holds the session token) is closed to content
-  // scripts where the browser allows it; elsewhere it can still be read directly.
-  const settings = await background.send('getSettings', {}).catch(() => readSettings());
+  // scripts where the browser allows it; elsewhere it can still be read directly. Buttons come
+  // with what is known now; policy may still be on its way (settings/read.ts).
+  const early = await earlySettings();
   if (signal.aborted) return;
   await bodyReady(signal);
   // A whole page can opt out (the softphone page does: it is someone else's phone).
   if (document.querySelector('meta[name="click-to-call"][content="off"]')) return;
   const bar = callBar.init(signal);
-  // Phone-number and contact-ID buttons (decorate/index.ts lists the features).
-  startDecorating({
-    settings,
-    signal,
-    labels: { call: (formatted) => t('callButtonLabel', formatted) },
-    onCall: (target, info) => {
+  // Held until `confirmed` answers: a button made before policy changed the settings (say, the
+  // default country) does not dial; the page is decorated again with the confirmed ones below.
+  const callWhen =
+    (confirmed: () => Promise<boolean>): DecorateOptions['onCall'] =>
+    (target, info) => {
       // Only reached for trusted activations (checked by the decorator); the background validates again.
-      background
-        .send('startCall', {
-          target,
-          ...(info.displayName ? { displayName: info.displayName.slice(0, 200) } : {}),
-          clickedAt: performance.timeOrigin + performance.now(),
-        })
-        .catch((error: unknown) => bar.showError(CallFailure.from(error).toCallError()));
-    },
+      const clickedAt = performance.timeOrigin + performance.now();
+      void confirmed()
+        .catch(() => false)
+        .then((valid) => {
+          if (!valid || signal.aborted) return;
+          background
+            .send('startCall', {
+              target,
+              ...(info.displayName ? { displayName: info.displayName.slice(0, 200) } : {}),
+              clickedAt,
+            })
+            .catch((error: unknown) => bar.showError(CallFailure.from(error).toCallError()));
+        });
+    };
+  const labels = { call: (formatted: string) => t('callButtonLabel', formatted) };
+  // Phone-number and contact-ID buttons (decorate/index.ts lists the features).
+  const first = new AbortController();
+  signal.addEventListener('abort', () => first.abort(), { once: true });
+  startDecorating({
+    settings: early.settings,
+    signal: first.signal,
+    labels,
+    onCall: callWhen(() => stillValid(early)),
   });
+  if (!early.confirmed) {
+    void early.final
+      .then((final) => {
+        if (signal.aborted || sameSettings(early.settings, final)) return;
+        first.abort();
+        for (const host of document.querySelectorAll(HOST_TAG)) host.remove();
+        startDecorating({ settings: final, signal, labels, onCall: callWhen(async () => true) });
+      })
+      .catch(() => undefined);
+  }
   // Settings changes (default country, contact rules) apply on the next page load; the extension
   // reloading or updating aborts `signal` and everything above stops.
+}
+
+async function earlySettings(): Promise<EarlySettings> {
+  try {
+    const { settings, confirmed } = await background.send('getEarlySettings', {});
+    const final = confirmed ? Promise.resolve(settings) : background.send('getSettings', {});
+    final.catch(() => undefined);
+    return { settings, confirmed, final };
+  } catch {
+    return readSettingsEarly();
+  }
 }
 
 function bodyReady(signal: AbortSignal): Promise<void> {

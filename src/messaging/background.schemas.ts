@@ -32,6 +32,7 @@ const backgroundSchemas: Schemas<BackgroundProtocol> = {
   getDiagnostics: empty,
   recentCalls: z.object({ limit: z.number().int().min(1).max(50) }).strict(),
   getSettings: empty,
+  getEarlySettings: empty,
   callBarPosition: z
     .object({
       position: z.object({ right: z.number().finite(), bottom: z.number().finite() }).optional(),

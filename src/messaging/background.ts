@@ -76,6 +76,11 @@ export interface BackgroundProtocol {
   recentCalls(data: { limit: number }): { items: RecentCall[] };
   /** For content scripts, which cannot read storage.local: the merged settings. */
   getSettings(data: Record<string, never>): Settings;
+  /**
+   * Without waiting for policy: the merged settings if policy is known (`confirmed`), else local
+   * settings alone; a content script decorates with them and dials only after `getSettings` agrees.
+   */
+  getEarlySettings(data: Record<string, never>): { settings: Settings; confirmed: boolean };
   /** The call bar's remembered position on the sender's site; with `position`, remembers that. */
   callBarPosition(data: { position?: { right: number; bottom: number } }): {
     right: number;
@@ -93,6 +98,7 @@ export const CONTENT_SCRIPT_METHODS: ReadonlySet<keyof BackgroundProtocol> = new
   'sendDtmf',
   'getState',
   'getSettings',
+  'getEarlySettings',
   'callBarPosition',
 ] as const);
 

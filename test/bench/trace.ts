@@ -1,0 +1,122 @@
+// Reads a CDP trace (Tracing.start with ReturnAsStream) into main-thread figures for one page load.
+import type { CDPSession } from 'playwright-core';
+
+interface TraceEvent {
+  name: string;
+  cat: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  /** Thread (CPU) time, µs: what the task cost, whatever else the machine was doing. */
+  tdur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string; data?: { documentLoaderURL?: string; url?: string } };
+}
+
+export interface MainThread {
+  /** Sum of the main thread's tasks from navigation start to `until` (ms, wall clock). */
+  total: number;
+  /** The same in thread CPU time (ms): steadier on a loaded machine. */
+  cpu: number;
+  longest: number;
+  /** Longest task that started after the page's first contentful paint. */
+  longestAfterPaint: number;
+  /** Tasks over 50 ms after the first contentful paint. */
+  longAfterPaint: number;
+  /** Longest tasks in thread CPU time, overall and after the first contentful paint. */
+  longestCpu: number;
+  longestCpuAfterPaint: number;
+  /** CPU ms by event name (nested events too, so they overlap): where the time went. */
+  byName: Map<string, number>;
+}
+
+/** Events worth naming in a breakdown (devtools.timeline names). */
+const NAMED = new Set([
+  'ParseHTML',
+  'EvaluateScript',
+  'FunctionCall',
+  'v8.compile',
+  'UpdateLayoutTree',
+  'Layout',
+  'PrePaint',
+  'Paint',
+  'Layerize',
+  'IntersectionObserverController::computeIntersections',
+  'FireAnimationFrame',
+  'MajorGC',
+  'MinorGC',
+  'V8.GC_SCAVENGER',
+  'EventDispatch',
+]);
+
+async function readTrace(cdp: CDPSession): Promise<TraceEvent[]> {
+  const complete = new Promise<{ stream?: string }>((r) => cdp.once('Tracing.tracingComplete', r));
+  await cdp.send('Tracing.end');
+  const { stream } = await complete;
+  if (!stream) throw new Error('trace: no stream');
+  let text = '';
+  for (;;) {
+    const chunk = await cdp.send('IO.read', { handle: stream });
+    text += chunk.base64Encoded ? Buffer.from(chunk.data, 'base64').toString('utf8') : chunk.data;
+    if (chunk.eof) break;
+  }
+  await cdp.send('IO.close', { handle: stream });
+  const parsed = JSON.parse(text) as TraceEvent[] | { traceEvents: TraceEvent[] };
+  return Array.isArray(parsed) ? parsed : parsed.traceEvents;
+}
+
+/** Ends the trace started on `cdp` and measures the main thread of the renderer that loaded `url`. */
+export async function mainThread(
+  cdp: CDPSession,
+  url: string,
+  untilMs: number,
+): Promise<MainThread> {
+  const events = await readTrace(cdp);
+  const nav = events.find(
+    (e) => e.name === 'navigationStart' && e.args?.data?.documentLoaderURL === url,
+  );
+  if (!nav) throw new Error(`trace: no navigationStart for ${url}`);
+  const main = events.find(
+    (e) =>
+      e.ph === 'M' &&
+      e.name === 'thread_name' &&
+      e.pid === nav.pid &&
+      e.args?.name === 'CrRendererMain',
+  );
+  const tid = main?.tid ?? nav.tid;
+  const paint = events.find(
+    (e) => e.name === 'firstContentfulPaint' && e.pid === nav.pid && e.ts >= nav.ts,
+  );
+  const end = nav.ts + untilMs * 1000;
+  const tasks = events.filter(
+    (e) =>
+      e.ph === 'X' &&
+      e.name === 'ThreadControllerImpl::RunTask' &&
+      e.pid === nav.pid &&
+      e.tid === tid &&
+      e.ts + (e.dur ?? 0) > nav.ts &&
+      e.ts < end,
+  );
+  const ms = (e: TraceEvent) =>
+    (Math.min(e.ts + (e.dur ?? 0), end) - Math.max(e.ts, nav.ts)) / 1000;
+  const cpu = (e: TraceEvent) => (e.tdur ?? e.dur ?? 0) / 1000;
+  const byName = new Map<string, number>();
+  for (const e of events) {
+    if (e.ph !== 'X' || e.pid !== nav.pid || e.tid !== tid || !NAMED.has(e.name)) continue;
+    if (e.ts < nav.ts || e.ts >= end) continue;
+    byName.set(e.name, (byName.get(e.name) ?? 0) + cpu(e));
+  }
+  const painted = tasks.filter((e) => paint && e.ts >= paint.ts);
+  const afterPaint = painted.map(ms);
+  return {
+    total: tasks.reduce((s, e) => s + ms(e), 0),
+    cpu: tasks.reduce((s, e) => s + cpu(e), 0),
+    longest: Math.max(0, ...tasks.map(ms)),
+    longestAfterPaint: Math.max(0, ...afterPaint),
+    longAfterPaint: afterPaint.filter((d) => d > 50).length,
+    longestCpu: Math.max(0, ...tasks.map(cpu)),
+    longestCpuAfterPaint: Math.max(0, ...painted.map(cpu)),
+    byName,
+  };
+}
