@@ -217,7 +217,7 @@ function Keypad({
           </button>
         ))}
       </div>
-      {/* One line whatever it says (the full text in its title): keys never move as digits go out. */}
+      {/* One line of fixed size whatever it says (the full text in its title): keys never move. */}
       <output
         class="c2c-dtmf"
         data-testid="dtmf-sent"

@@ -16,16 +16,16 @@ button:focus-visible, input:focus-visible, select:focus-visible, textarea:focus-
 .c2c-panel { display: grid; gap: 6px; color: var(--c2c-fg); }
 .c2c-who { display: flex; flex-direction: column; }
 .c2c-number { color: var(--c2c-muted); font-variant-numeric: tabular-nums; }
-.c2c-status { display: flex; gap: 8px; align-items: baseline; height: 1.5em; line-height: 1.5em; overflow: hidden;
+.c2c-status, .c2c-dtmf { width: 0; min-width: 100%; height: 1.5em; line-height: 1.5em; overflow: hidden;
   white-space: nowrap; }
+.c2c-status { display: flex; gap: 8px; align-items: baseline; }
 .c2c-phase { font-weight: 600; }
 .c2c-timer { font-variant-numeric: tabular-nums; }
 .c2c-actions, .c2c-waiting { display: flex; gap: 6px; flex-wrap: wrap; align-items: center; }
 .c2c-hangup { background: var(--c2c-danger); border-color: var(--c2c-danger); color: #fff; }
 .c2c-answer { background: var(--c2c-accent); border-color: var(--c2c-accent); color: #fff; }
 .c2c-keypad { display: grid; grid-template-columns: repeat(3, 3em); gap: 4px; }
-.c2c-dtmf { display: block; font-variant-numeric: tabular-nums; color: var(--c2c-muted); white-space: nowrap;
-  overflow: hidden; text-overflow: ellipsis; }
+.c2c-dtmf { display: block; font-variant-numeric: tabular-nums; color: var(--c2c-muted); text-overflow: ellipsis; }
 .c2c-muted { min-width: 0; overflow: hidden; text-overflow: ellipsis; font-weight: 600; color: var(--c2c-danger-text, var(--c2c-danger)); }
 .c2c-panel[data-muted] [aria-pressed="true"] { background: var(--c2c-danger); border-color: var(--c2c-danger);
   color: #fff; }
