@@ -6,6 +6,7 @@ import type { AgentInfo } from '../contract/agent';
 import type { CallRecord } from '../contract/call';
 import type { Settings } from '../contract/settings';
 import type { Target } from '../contract/target';
+import type { CallStats } from '../call/provider';
 import type { CallError, CallSnapshot, ProviderStatus } from '../call/state';
 import { createClient } from './client';
 
@@ -31,15 +32,7 @@ export interface Diagnostics {
   extensionVersion: string;
   provider: ProviderStatus;
   signallingRttMs: number | null;
-  call: {
-    callId: string;
-    connectionState: string;
-    bytesSent: number;
-    bytesReceived: number;
-    packetsLost: number;
-    jitterMs: number | null;
-    roundTripMs: number | null;
-  } | null;
+  call: (CallStats & { callId: string }) | null;
   microphone: 'granted' | 'denied' | 'prompt' | 'unknown';
   /** Latency of the last outbound call, from the agent's click (epoch ms with sub-ms precision). */
   lastCallTiming: CallTiming | null;
