@@ -207,6 +207,30 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   };
 }
 
+/** Who the call was with and how it ended for the agent: the CRM row's name, the dialled extension,
+ * the page it was placed from, and the wrap-up (outcome, notes, follow-up date). All optional. */
+function callDetailsMigration(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      for (const column of [
+        'contact_name',
+        'extension',
+        'page_url',
+        'page_title',
+        'disposition',
+        'notes',
+        'follow_up_on',
+        'wrapup_by',
+      ])
+        await db.schema.alterTable('calls').addColumn(column, 'text').execute();
+      await db.schema
+        .alterTable('calls')
+        .addColumn('wrapup_at', dialect === 'pg' ? 'bigint' : 'integer')
+        .execute();
+    },
+  };
+}
+
 export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   const migrator = new Migrator({
     db,
@@ -214,6 +238,7 @@ export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<vo
       getMigrations: async () => ({
         ...migrations(dialect),
         '0050_signal_tables': signalTablesMigration(dialect),
+        '0055_call_details': callDetailsMigration(dialect),
       }),
     },
   });

@@ -59,6 +59,20 @@ export interface CallTable {
   rate: string | null;
   network: string | null;
   updated_at: number;
+  /** The CRM row's display name the agent called from, or the caller's name once known. */
+  contact_name?: string | null;
+  /** The dialled number's extension (digits sent after the call connects). */
+  extension?: string | null;
+  /** The CRM page the call was placed from. */
+  page_url?: string | null;
+  page_title?: string | null;
+  /** Wrap-up: the outcome chosen from the admin's disposition list, notes, a follow-up date. */
+  disposition?: string | null;
+  notes?: string | null;
+  /** `YYYY-MM-DD`. */
+  follow_up_on?: string | null;
+  wrapup_by?: string | null;
+  wrapup_at?: number | null;
 }
 
 /** A softphone line (`tel:` or `contact:` address) and the one agent allowed to register it. */
