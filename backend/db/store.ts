@@ -89,6 +89,9 @@ export function decodeCursor(cursor: string): { createdAt: number; uuid: string 
 export class Store {
   readonly db: Kysely<Database>;
   private readonly group: GroupCommit;
+  private readonly outboxListeners = new Set<() => void>();
+  /** Set when a transaction wrote outbox rows; the listeners run after it commits. */
+  private outboxWritten = false;
 
   constructor(
     readonly handle: Db,
@@ -158,7 +161,18 @@ export class Store {
     });
     if (opts.sync !== false) await this.handle.sync();
     for (const agent of notify) this.bus.wake(agent);
+    if (this.outboxWritten) {
+      this.outboxWritten = false;
+      for (const fn of this.outboxListeners) fn();
+    }
     return result;
+  }
+
+  /** Runs `fn` after each commit that wrote outbox rows (the worker delivers at once, not at its next
+   * poll); returns the unsubscribe function. */
+  onOutboxWritten(fn: () => void): () => void {
+    this.outboxListeners.add(fn);
+    return () => this.outboxListeners.delete(fn);
   }
 
   // ---- agents ----
@@ -716,6 +730,7 @@ export class Store {
         })),
       )
       .execute();
+    this.outboxWritten = true;
   }
 
   /** `call.updated` for a stored call (its notes were edited); false when there is no such call. */

@@ -110,6 +110,20 @@ forEachEngine((engine) => {
       await receiver.close();
     });
 
+    it('delivers an event as soon as its call is written, not at the next poll', async () => {
+      const w = worker({ pollMs: 600_000 });
+      await new Promise((r) => setTimeout(r, 50)); // the start-up poll has run and found nothing
+      const id = uuid();
+      await finish(id);
+      await eventually(() => forCall(id).length === 1, 5000);
+      await w.stop();
+      // Stopped: a later event waits for the next start instead of waking a stopped worker.
+      const later = uuid();
+      await finish(later);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(forCall(later)).toHaveLength(0);
+    });
+
     it('sends call.completed once, signed, with its legs, when the call reaches a final status', async () => {
       const id = uuid();
       await change(record(id, 'ringing'));

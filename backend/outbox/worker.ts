@@ -18,7 +18,8 @@ export interface OutboxOptions {
   retryMaxMs: number;
   /** After this long since the event, a failed attempt is the last. */
   retryWindowMs: number;
-  /** How often to look for due rows when idle. */
+  /** How often to look for due rows (retries, other instances' events); this instance's own
+   * events wake the worker at commit. */
   pollMs: number;
   /** Deliveries in flight at once. */
   concurrency: number;
@@ -31,7 +32,7 @@ export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = {
   retryBaseMs: 1000,
   retryMaxMs: 3600_000,
   retryWindowMs: 24 * 3600_000,
-  pollMs: 200,
+  pollMs: 1000,
   concurrency: 32,
 };
 
@@ -79,6 +80,7 @@ export class OutboxWorker {
   private pumping = false;
   private again = false;
   private stopped = true;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(
     private readonly store: Store,
@@ -93,6 +95,7 @@ export class OutboxWorker {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.unsubscribe = this.store.onOutboxWritten(() => this.wake());
     const tick = () => {
       void this.pump();
       this.timer = setTimeout(tick, this.opts.pollMs);
@@ -109,6 +112,7 @@ export class OutboxWorker {
   /** Stops claiming; waits for deliveries in flight (each bounded by timeoutMs). */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.unsubscribe?.();
     clearTimeout(this.timer);
     while (this.inflight.size) await Promise.allSettled([...this.inflight]);
   }
