@@ -2,6 +2,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { BlockList, isIP } from 'node:net';
+import { NUMBER_TYPES, type NumberType } from '../src/contract/numberTypes';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
@@ -67,21 +68,7 @@ export interface Config {
   logLevel: LogLevel;
 }
 
-/** Every type libphonenumber's `getType()` reports (max metadata). */
-export const NUMBER_TYPES = [
-  'FIXED_LINE',
-  'MOBILE',
-  'FIXED_LINE_OR_MOBILE',
-  'TOLL_FREE',
-  'PREMIUM_RATE',
-  'SHARED_COST',
-  'VOIP',
-  'PERSONAL_NUMBER',
-  'PAGER',
-  'UAN',
-  'VOICEMAIL',
-] as const;
-export type NumberType = (typeof NUMBER_TYPES)[number];
+export { NUMBER_TYPES, type NumberType };
 /** What a sales call needs; personal numbers, pagers, VoIP, UAN and premium rate need an admin's say. */
 export const DEFAULT_NUMBER_TYPES: NumberType[] = [
   'FIXED_LINE',

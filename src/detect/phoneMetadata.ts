@@ -8,6 +8,7 @@
 // results are cross-checked against libphonenumber-js's (max) `isValidPhoneNumber` in phoneMetadata.test.ts.
 import { Metadata } from 'libphonenumber-js/core';
 import metadataJson from 'libphonenumber-js/min/metadata';
+import { METADATA_NUMBER_TYPES } from '../contract/numberTypes';
 import { NUMBER_TYPES } from './numberTypes';
 
 /** The parts of libphonenumber-js's (untyped) numbering-plan API we use. */
@@ -51,22 +52,9 @@ interface Plan {
   formats: { leading: RegExp | null; pattern: RegExp; full: RegExp; format: string }[] | null;
 }
 
-const TYPES = [
-  'FIXED_LINE',
-  'MOBILE',
-  'PREMIUM_RATE',
-  'TOLL_FREE',
-  'SHARED_COST',
-  'VOIP',
-  'PERSONAL_NUMBER',
-  'PAGER',
-  'UAN',
-  'VOICEMAIL',
-];
-
 function compileTypes(np: NumberingPlanApi): Plan['types'] {
   const out: NonNullable<Plan['types']> = [];
-  for (const name of TYPES) {
+  for (const name of METADATA_NUMBER_TYPES) {
     const type = np.type(name);
     const pattern = type?.pattern();
     if (!type || !pattern) continue;
