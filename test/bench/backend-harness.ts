@@ -51,14 +51,18 @@ export interface ChildServer {
   kill9(): Promise<void>;
 }
 
-/** Starts `script` (default: the real backend entry) with tsx in a child process and waits for /healthz. */
+/**
+ * Starts `script` (default: the real backend entry) in a child process, TypeScript through tsx and
+ * a built bundle (`.js`) with plain node, and waits for /healthz.
+ */
 export async function spawnServer(
   env: Record<string, string>,
   script = join(ROOT, 'backend/server.ts'),
   nodeArgs: string[] = [],
 ): Promise<ChildServer> {
   const port = Number(env.PORT) || (await freePort());
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+  const loader = script.endsWith('.js') ? [] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, script], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

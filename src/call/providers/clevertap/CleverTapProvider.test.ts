@@ -68,8 +68,19 @@ function pipeFrame(sdk: FakeSdk, onEvent: (event: never) => void) {
   return frame;
 }
 
+/** Our backend as the provider sees it: `up: false` refuses connections (a restart). */
+interface Backend {
+  up: boolean;
+  requests: number;
+}
+
 async function setup(
-  options: { body?: object; status?: number; configure?: (sdk: FakeSdk) => void } = {},
+  options: {
+    body?: object;
+    status?: number;
+    configure?: (sdk: FakeSdk) => void;
+    backend?: Backend;
+  } = {},
 ) {
   const sdk = fakeSdk();
   options.configure?.(sdk);
@@ -80,6 +91,10 @@ async function setup(
     fetch: async (input, init) => {
       expect(String(input)).toBe('http://backend.test/api/token/clevertap');
       expect(new Headers(init?.headers).get('authorization')).toBe('Bearer session-token');
+      if (options.backend) {
+        options.backend.requests += 1;
+        if (!options.backend.up) throw new TypeError('Failed to fetch');
+      }
       return options.status
         ? new Response('{"error":"x"}', { status: options.status })
         : Response.json(options.body ?? SETTINGS_BODY);
@@ -432,6 +447,38 @@ describe('outgoing calls', () => {
       { type: 'status', status: { provider: 'clevertap', state: 'ready' } },
       { type: 'media', callId: 'c-out-0001', state: 'connected' },
     ]);
+  });
+});
+
+describe('our backend restarting mid-call', () => {
+  it('leaves an answered Signed Call alone while the backend is away and after it is back', async () => {
+    const backend: Backend = { up: true, requests: 0 };
+    const { provider, ctx, client, socket, events } = await connected({ backend });
+    const started = provider.startCall('c-out-0002', { kind: 'contact', id: 'bob_smith' });
+    await flush();
+    client.place('sc-call-2');
+    await started;
+    client.connectMedia();
+    socket.receive('answer', { callId: 'sc-call-2' });
+    expect(backend.requests).toBe(1); // the sign-in's settings, nothing since
+    backend.up = false;
+    // The call session asks again while the backend is down (as it does after any status change):
+    // the same sign-in keeps the host document, its SDK session and the call.
+    await provider.connect(ctx);
+    await provider.setMuted('c-out-0002', true);
+    backend.up = true;
+    await provider.connect(ctx);
+    expect(backend.requests).toBe(1);
+    expect(client.hangup).not.toHaveBeenCalled();
+    expect(events).toEqual([
+      { type: 'ringing', callId: 'c-out-0002' },
+      { type: 'answered', callId: 'c-out-0002' },
+      { type: 'muted', callId: 'c-out-0002', muted: true },
+    ]);
+    // It ends only on a real hang-up.
+    client.settle({ resolve: 'over' });
+    await flush();
+    expect(last(events)).toEqual({ type: 'ended', callId: 'c-out-0002', reason: 'remote-hangup' });
   });
 });
 

@@ -5,6 +5,7 @@ import { vonageCallContextSchema } from '../../vonageContext';
 import { FakeVonageClient, fakeJwt, vonageError } from './testing/FakeVonageClient';
 import {
   RECOVERY_DELAYS_MS,
+  REFRESH_RETRY_DELAYS_MS,
   REFRESH_RETRY_MS,
   SESSION_TIMEOUT_MS,
   VonageProvider,
@@ -19,6 +20,8 @@ const HOUR = 3_600_000;
 interface Backend {
   fetch: typeof fetch;
   tokenRequests: number;
+  /** When each token request came (Date.now()). */
+  tokenTimes: number[];
   /** Next responses for /api/token/vonage: a status, 'network' for a failed fetch, or 'ok'. */
   tokenQueue: (number | 'network' | 'ok')[];
   lifetimeMs: number;
@@ -28,6 +31,7 @@ interface Backend {
 function fakeBackend(): Backend {
   const backend: Backend = {
     tokenRequests: 0,
+    tokenTimes: [],
     tokenQueue: [],
     lifetimeMs: HOUR,
     calls: [],
@@ -37,6 +41,7 @@ function fakeBackend(): Backend {
       if (url.pathname === '/api/token/vonage') {
         expect(init?.method).toBe('POST');
         backend.tokenRequests++;
+        backend.tokenTimes.push(Date.now());
         const next = backend.tokenQueue.shift() ?? 'ok';
         if (next === 'network') throw new TypeError('Failed to fetch');
         if (next !== 'ok') return new Response('{"error":"nope"}', { status: next });
@@ -165,6 +170,38 @@ describe('session', () => {
     await vi.advanceTimersByTimeAsync(REFRESH_RETRY_MS);
     expect(client.refreshSession).toHaveBeenCalledTimes(1);
     expect(statuses(events)).toEqual([]);
+  });
+
+  it('keeps an answered call through a backend restart: the refresh is retried with back-off until it is back', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-21T08:00:00Z') });
+    const { provider, client, backend, events } = await connected();
+    await provider.startCall('c-restart-1', { kind: 'phone', e164: '+14155552671' });
+    client.fire('legStatusUpdate', 'call-1', 'leg-b', 'ANSWERED');
+    await flush();
+    const before = events.length;
+    // The backend goes away just before the refresh is due: refused connections, a 502 from the
+    // balancer, refused again, then it answers again.
+    backend.tokenQueue.push('network', 'network', 502, 'network', 'network');
+    await vi.advanceTimersByTimeAsync(45 * 60_000 + 2 * 60_000);
+    const asked = backend.tokenTimes.slice(1); // after the sign-in's
+    expect(asked).toHaveLength(6);
+    const gaps = asked.slice(1).map((at, i) => at - asked[i]!);
+    expect(gaps).toEqual([...REFRESH_RETRY_DELAYS_MS, REFRESH_RETRY_MS]);
+    expect(client.refreshSession).toHaveBeenCalledTimes(1);
+    // The same session all along, the call never touched, nothing shown to the agent.
+    expect(client.createSession).toHaveBeenCalledTimes(1);
+    expect(client.hangup).not.toHaveBeenCalled();
+    expect(client.reconnectCall).not.toHaveBeenCalled();
+    expect(events.slice(before)).toEqual([]);
+    // Back on the normal schedule (three quarters of the new token's life), and the call still ends
+    // only when someone hangs up.
+    await vi.advanceTimersByTimeAsync(45 * 60_000);
+    expect(client.refreshSession).toHaveBeenCalledTimes(2);
+    client.fire('callHangup', 'call-1', {} as never, 'REMOTE_HANGUP');
+    await flush();
+    expect(ended(events)).toEqual([
+      { type: 'ended', callId: 'c-restart-1', reason: 'remote-hangup' },
+    ]);
   });
 
   it('refreshes on sessionError EXPIRED_TOKEN and brings live calls back', async () => {

@@ -56,8 +56,13 @@ export interface VonageProviderOptions {
 export const SESSION_TIMEOUT_MS = 8_000;
 /** Delays between attempts to restore a lost session; the last one repeats. */
 export const RECOVERY_DELAYS_MS = [1_000, 5_000, 15_000, 30_000, 60_000];
-/** After a failed scheduled refresh, try again this soon (the token is still valid for a while). */
-export const REFRESH_RETRY_MS = 30_000;
+/**
+ * After failed scheduled refreshes (our backend restarting, say), try again after these delays; the
+ * last one repeats. The token is still valid meanwhile, and the session and calls carry on.
+ */
+export const REFRESH_RETRY_DELAYS_MS = [5_000, 10_000, 20_000, 30_000];
+/** The longest wait between refresh attempts. */
+export const REFRESH_RETRY_MS = REFRESH_RETRY_DELAYS_MS.at(-1)!;
 
 interface LiveCall {
   callId: string;
@@ -96,6 +101,8 @@ export class VonageProvider implements CallProvider {
   private recovering = false;
   private recoveryInFlight: Promise<void> | null = null;
   private recoveryAttempt = 0;
+  /** Scheduled refreshes failed in a row (back-off). */
+  private refreshFailures = 0;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private recoveryTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly calls = new Map<string, LiveCall>();
@@ -281,6 +288,7 @@ export class VonageProvider implements CallProvider {
       throw vonageFailure(error);
     }
     this.token = token;
+    this.refreshFailures = 0;
     this.sessionReady = true;
     this.scheduleRefresh();
   }
@@ -305,6 +313,7 @@ export class VonageProvider implements CallProvider {
       await client.refreshSession(token.jwt);
       if (this.client !== client) return;
       this.token = token;
+      this.refreshFailures = 0;
       this.scheduleRefresh();
     } catch (error) {
       if (this.client !== client) return;
@@ -319,9 +328,14 @@ export class VonageProvider implements CallProvider {
         this.status('error', failure);
         return;
       }
-      // Transient: the token is still valid for a while, try again soon (never after expiry).
+      // Transient: the token is still valid for a while, try again with back-off (never after expiry).
       const untilExpiry = (this.token?.expiresAt ?? 0) - this.now() - 10_000;
-      this.scheduleRefresh(Math.max(Math.min(REFRESH_RETRY_MS, untilExpiry), 1_000));
+      const backoff =
+        REFRESH_RETRY_DELAYS_MS[
+          Math.min(this.refreshFailures, REFRESH_RETRY_DELAYS_MS.length - 1)
+        ]!;
+      this.refreshFailures += 1;
+      this.scheduleRefresh(Math.max(Math.min(backoff, untilExpiry), 1_000));
     }
   }
 
@@ -389,6 +403,7 @@ export class VonageProvider implements CallProvider {
     }
     if (this.client !== client) return;
     this.token = token;
+    this.refreshFailures = 0;
     this.sessionReady = true;
     this.recovering = false;
     this.scheduleRefresh();
