@@ -5,21 +5,25 @@ import { describe, expect, it } from 'vitest';
 import { FIREFOX_EXTENSION_ID } from '../extensionKey';
 import { mergeSettings } from './schema';
 
-const read = (name: string) =>
-  JSON.parse(readFileSync(`docs/examples/firefox/${name}`, 'utf8')) as Record<string, never>;
+const read = (name: string): unknown =>
+  JSON.parse(readFileSync(`docs/examples/firefox/${name}`, 'utf8'));
+
+/** The value at `path` inside parsed JSON (undefined when any step is missing). */
+const at = (value: unknown, ...path: string[]): unknown =>
+  path.reduce<unknown>((v, key) => (v as Record<string, unknown> | undefined)?.[key], value);
 
 describe('Firefox policy examples', () => {
   it.each([
     [
       'policies.json (3rdparty → Extensions)',
-      () => read('policies.json').policies['3rdparty'].Extensions[FIREFOX_EXTENSION_ID],
+      () => at(read('policies.json'), 'policies', '3rdparty', 'Extensions', FIREFOX_EXTENSION_ID),
     ],
     [
       'the managed-storage manifest',
       () => {
         const manifest = read(`${FIREFOX_EXTENSION_ID}.json`);
         expect(manifest).toMatchObject({ name: FIREFOX_EXTENSION_ID, type: 'storage' });
-        return manifest.data;
+        return at(manifest, 'data');
       },
     ],
   ])('%s: every value passes our schema and is locked', (_name, values) => {
@@ -30,7 +34,12 @@ describe('Firefox policy examples', () => {
   });
 
   it('force-installs the add-on by its gecko id', () => {
-    const settings = read('policies.json').policies.ExtensionSettings[FIREFOX_EXTENSION_ID];
+    const settings = at(
+      read('policies.json'),
+      'policies',
+      'ExtensionSettings',
+      FIREFOX_EXTENSION_ID,
+    );
     expect(settings).toMatchObject({ installation_mode: 'force_installed' });
   });
 });
