@@ -1,8 +1,10 @@
 // The call path in headless Firefox ESR: CRM page → content script → background (event page) →
 // call window (Firefox's call host) → built-in WebRTC provider → backend relay → softphone tab,
 // with real audio both ways. One browser for the file.
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import type { Settings } from '../../src/contract/settings';
@@ -29,6 +31,7 @@ import {
   launchFirefox,
   newTab,
   waitForSelector,
+  FIREFOX_ORIGIN,
   type FirefoxBrowser,
 } from './firefoxHarness';
 
@@ -387,5 +390,55 @@ describe('Firefox: detection on a React-rendered list', () => {
     await setRows(page, ROWS);
     await expectButtons(page, ROWS);
     await page.close();
+  });
+});
+
+describe('Firefox: microphone not granted', () => {
+  let denied: FirefoxBrowser;
+  let permissionsDir: string;
+  beforeAll(async () => {
+    // Production-like: no permission bypass, and the microphone refused for our origin (as after
+    // the agent chose "Block" and remembered it).
+    permissionsDir = await mkdtemp(join(tmpdir(), 'c2c-ff-permissions-'));
+    const file = join(permissionsDir, 'permissions.txt');
+    await writeFile(file, `origin\tmicrophone\t2\t${FIREFOX_ORIGIN}\n`);
+    denied = await launchFirefox({
+      'media.navigator.permission.disabled': false,
+      'permissions.manager.defaultsUrl': pathToFileURL(file).href,
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await denied?.close();
+    await rm(permissionsDir, { recursive: true, force: true });
+  });
+
+  it('places no call, says why, and opens the onboarding page', async () => {
+    await ffSignIn(denied, backend.url, await backend.addAgent('agent-nomic'));
+    const crm = await newTab(denied);
+    await crm.goto(`${backend.url}/demo`);
+    await waitForSelector(crm, BUTTON);
+    await crm.bringToFront();
+    await crm.click(BUTTON);
+    const onboarding = await waitFor(
+      async () => {
+        for (const page of await denied.browser.pages()) {
+          const href = await page.evaluate(() => location.href).catch(() => '');
+          if (/\/onboarding\.html\?reason=mic-(denied|dismissed)$/.test(href)) return page;
+        }
+        return null;
+      },
+      20_000,
+      'the onboarding page with the reason',
+    );
+    await waitForSelector(onboarding, '[data-testid=onboarding-reason]');
+    const state = await ffAppState(await denied.extensionPage());
+    expect(state.call?.phase ?? null).not.toMatch(/connecting|ringing|active/);
+    expect(state.lastError?.code ?? state.call?.error?.code).toMatch(/^mic-(denied|dismissed)$/);
+    // Nothing reached the line the button calls.
+    expect(
+      await softphone.evaluate(() =>
+        document.querySelector('[data-testid=softphone]')?.getAttribute('data-phase'),
+      ),
+    ).toBe('idle');
   });
 });
