@@ -275,7 +275,7 @@ describe('HTTP hardening', () => {
   });
   afterAll(() => t.close());
 
-  it('allows CORS only for the extension and ALLOWED_ORIGINS', async () => {
+  it('allows CORS only for the extension (Chrome id, any Firefox install) and ALLOWED_ORIGINS', async () => {
     const preflight = (origin: string) =>
       t.app.request('/api/session', {
         method: 'OPTIONS',
@@ -294,6 +294,12 @@ describe('HTTP hardening', () => {
     expect(
       (await preflight('https://evil.example')).headers.get('access-control-allow-origin'),
     ).toBeNull();
+    // Any Firefox install's random origin; nothing that only looks like one.
+    const firefox = 'moz-extension://0b7e2a4c-9d3f-4e1a-8c6b-5f2d1e0a9b37';
+    expect((await preflight(firefox)).headers.get('access-control-allow-origin')).toBe(firefox);
+    for (const origin of ['moz-extension://evil.example', `${firefox}.evil.example`]) {
+      expect((await preflight(origin)).headers.get('access-control-allow-origin')).toBeNull();
+    }
   });
 
   it('sets security headers; pages may use the microphone, same-origin scripts and WebSocket', async () => {

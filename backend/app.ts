@@ -24,6 +24,20 @@ export function allowedOrigins(deps: Pick<AppDeps, 'config'>): Set<string> {
   return origins;
 }
 
+/**
+ * Firefox gives every install its own random `moz-extension://<uuid>` origin, so no list can name
+ * them. Any of them is let through: a web page cannot send that origin (the browser sets it), a
+ * non-browser client can send any origin anyway, and every socket and request must still present a
+ * session token (docs/security.md, "Origins").
+ */
+const FIREFOX_EXTENSION_ORIGIN =
+  /^moz-extension:\/\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Whether a browser request or WebSocket from `origin` is let through (CORS and `/signal`). */
+export function isAllowedOrigin(origins: ReadonlySet<string>, origin: string): boolean {
+  return origins.has(origin) || FIREFOX_EXTENSION_ORIGIN.test(origin);
+}
+
 /** Pages the backend serves (softphone, demo CRM): same-origin scripts, styles, WebSocket, microphone. */
 const PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
@@ -75,7 +89,7 @@ export function createApp(deps: AppDeps) {
   app.use(
     '/api/*',
     cors({
-      origin: (origin) => (origins.has(origin) ? origin : null),
+      origin: (origin) => (isAllowedOrigin(origins, origin) ? origin : null),
       allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
       allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
       exposeHeaders: ['Retry-After', 'X-Request-Id'],

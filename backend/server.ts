@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import { WebSocketServer } from 'ws';
-import { allowedOrigins, createApp } from './app';
+import { allowedOrigins, createApp, isAllowedOrigin } from './app';
 import { listenForUpdates, Bus } from './bus';
 import { ConfigError, loadConfig, loadPrivateKey, type Config } from './config';
 import { openDatabase } from './db/connect';
@@ -110,11 +110,17 @@ export async function startServer(
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/signal') return reject(404, 'Not Found');
     if (draining.signal.aborted) return reject(503, 'Service Unavailable');
-    // Browsers always send Origin: allow the extension, this backend's own pages and ALLOWED_ORIGINS.
+    // Browsers always send Origin: allow the extension (on Firefox any install's moz-extension
+    // origin), this backend's own pages and ALLOWED_ORIGINS. The first message must still be a token.
     const origin = req.headers.origin;
     const own = `http://${req.headers.host ?? ''}`;
     const ownTls = `https://${req.headers.host ?? ''}`;
-    if (origin !== undefined && !origins.has(origin) && origin !== own && origin !== ownTls) {
+    if (
+      origin !== undefined &&
+      !isAllowedOrigin(origins, origin) &&
+      origin !== own &&
+      origin !== ownTls
+    ) {
       log.warn('signalling origin refused', { origin });
       return reject(403, 'Forbidden');
     }

@@ -55,6 +55,28 @@ forEachEngine((engine) =>
       own.close();
     });
 
+    it('accepts any Firefox install (random moz-extension UUID) but still wants a token', async () => {
+      const firefox = 'moz-extension://0b7e2a4c-9d3f-4e1a-8c6b-5f2d1e0a9b37';
+      const anonymous = await SignalClient.open(backend.url, firefox);
+      anonymous.send({ t: 'ping', id: 1 });
+      expect(await anonymous.closed()).toBe(CLOSE_UNAUTHORIZED);
+      const signedIn = await SignalClient.open(backend.url, firefox);
+      signedIn.send({ t: 'auth', token: alice });
+      expect(await signedIn.next((m) => m.t === 'ready')).toMatchObject({ t: 'ready' });
+      signedIn.close();
+      // Web pages (and look-alikes of the Firefox origin) are refused before any message.
+      for (const origin of [
+        'https://evil.example',
+        'moz-extension://evil.example',
+        'https://moz-extension.evil.example',
+        `${firefox}.evil.example`,
+        `${firefox}:443`,
+        'moz-extension://0B7E2A4C-9D3F-4E1A-8C6B-5F2D1E0A9B37x',
+      ]) {
+        await expect(SignalClient.open(backend.url, origin), origin).rejects.toThrow(/403/);
+      }
+    });
+
     it('answers ready, pong, and bad-message without closing', async () => {
       const c = await SignalClient.signedIn(backend.url, alice);
       c.send({ t: 'ping', id: 42 });

@@ -7,6 +7,7 @@ import { offscreenChannel } from '../messaging/offscreen';
 import { CallSession, sessionHandlers } from '../offscreen/CallSession';
 import { BackgroundController } from './BackgroundController';
 import type { CallHost } from './callHost';
+import { privateSessionStore, type KeyValueArea, type SessionStore } from './sessionStore';
 
 class FakeProvider implements CallProvider {
   readonly name = 'builtin' as const;
@@ -34,7 +35,8 @@ const contentScript = {
   tab: { id: 7 },
 };
 
-function setup() {
+/** `sessions` makes each (re)started background's session store; default: storage.local. */
+function setup(sessions?: () => SessionStore) {
   const provider = new FakeProvider();
   let session: CallSession;
   let running = false;
@@ -77,7 +79,12 @@ function setup() {
   };
   const states: AppState[] = [];
   const make = () =>
-    (current = new BackgroundController({ host, sendToHost, onState: (s) => states.push(s) }));
+    (current = new BackgroundController({
+      host,
+      sendToHost,
+      onState: (s) => states.push(s),
+      ...(sessions ? { sessions: sessions() } : {}),
+    }));
   return { provider, host, make, states };
 }
 
@@ -245,6 +252,29 @@ describe('BackgroundController', () => {
     expect(vi.mocked(host.ensure).mock.calls.length).toBeGreaterThan(ensures);
     expect((await bg.appState()).call).toMatchObject({ callId: next.callId });
     expect((await bg.appState()).call?.phase).not.toBe('ended');
+  });
+
+  it('with the private store (Firefox) the token never reaches storage.local, and survives a restart', async () => {
+    mockSessionEndpoint();
+    const kept = new Map<string, unknown>();
+    const area: KeyValueArea = {
+      get: async (key) => kept.get(key),
+      put: async (key, value) => void kept.set(key, value),
+      delete: async (key) => void kept.delete(key),
+    };
+    const { provider, make } = setup(() => privateSessionStore(area));
+    await make()
+      .handlers()
+      .signIn({ accessKey: 'k'.repeat(20) }, page);
+    expect(provider.ctx?.token).toBe('tok-1');
+    expect(JSON.stringify(await fakeBrowser.storage.local.get(null))).not.toContain('tok-1');
+    expect(kept.get('auth')).toMatchObject({ token: 'tok-1' });
+
+    const second = make(); // the background was suspended and woken
+    expect((await second.appState()).agent).toMatchObject({ name: 'ava' });
+    await second.handlers().signOut({} as Record<string, never>, page);
+    expect(kept.has('auth')).toBe(false);
+    expect((await second.appState()).agent).toBeNull();
   });
 
   it('signs out: ends the session and closes the call host', async () => {

@@ -26,9 +26,9 @@ import { loadSettings, readManaged, SETTINGS_KEY } from '../settings/storage';
 import { parsePosition, POSITION_KEY } from '../ui/callBarPosition';
 import { endSession, requestRecentCalls, requestSession, type SignedIn } from './backendApi';
 import { offscreenCallHost, type CallHost } from './callHost';
+import { storageLocalSessionStore, type SessionStore } from './sessionStore';
 import { contentTabOf, CRM_TABS_KEY, TabStates } from './tabStates';
 
-const AUTH_KEY = 'auth';
 const MIRROR_KEY = 'offscreenState';
 
 const IDLE_PROVIDER = { provider: 'builtin', state: 'idle' } as const;
@@ -47,6 +47,7 @@ export class BackgroundController {
   private readonly extensionBase = browser.runtime.getURL('/');
 
   private readonly host: CallHost;
+  private readonly sessions: SessionStore;
   /** Policy as last read: pages get their buttons without waiting for a slow first read. */
   private readonly policy = createPolicyCache(readManaged);
   private readonly offscreen: ReturnType<typeof offscreenChannel>;
@@ -55,11 +56,14 @@ export class BackgroundController {
     private readonly options: {
       onState?(state: AppState): void;
       host?: CallHost;
+      /** Where the session token is kept (main.ts chooses it per browser). */
+      sessions?: SessionStore;
       /** How messages reach the call host (tests inject the session directly). */
       sendToHost?(message: unknown): Promise<unknown>;
     } = {},
   ) {
     this.host = options.host ?? offscreenCallHost;
+    this.sessions = options.sessions ?? storageLocalSessionStore;
     this.offscreen = offscreenChannel(options.sendToHost ?? ((m) => chrome.runtime.sendMessage(m)));
     this.restored = this.restore();
     this.host.onGone(() => void this.onHostGone());
@@ -88,9 +92,9 @@ export class BackgroundController {
     );
 
     // Our pages watch the published state in storage.session (it outlives the worker). Content
-    // scripts run in the page's process: no storage area is theirs to read (the session token is in
-    // storage.local); they get their tab's state by message. Chromium can close storage.local to
-    // them (Firefox cannot yet: there the token stays readable from the content-script world). The
+    // scripts run in the page's process: no storage area is theirs to read; they get their tab's
+    // state by message. Chromium can close storage.local (which holds the session token there) to
+    // them; Firefox cannot, so there the token is kept in IndexedDB instead (sessionStore.ts). The
     // level is kept in the browser's prefs, so set it when installed or updated (an older version
     // opened storage.session) and at browser start, not on every wake of the worker.
     const closeStorage = () => {
@@ -112,13 +116,14 @@ export class BackgroundController {
 
     browser.storage.onChanged.addListener((changes, area) => {
       if (area === 'managed') this.policy.forget();
-      if (
-        (area === 'local' && (SETTINGS_KEY in changes || AUTH_KEY in changes)) ||
-        area === 'managed'
-      ) {
+      if ((area === 'local' && SETTINGS_KEY in changes) || area === 'managed') {
         this.cachedConfig = null;
         void this.reconfigureIfRunning();
       }
+    });
+    this.sessions.onChanged(() => {
+      this.cachedConfig = null;
+      void this.reconfigureIfRunning();
     });
   }
 
@@ -235,7 +240,7 @@ export class BackgroundController {
         const url = backendUrl && !locked.includes('backendUrl') ? backendUrl : settings.backendUrl;
         try {
           const auth = await requestSession(url, accessKey);
-          await browser.storage.local.set({ [AUTH_KEY]: auth });
+          await this.sessions.set(auth);
           if (url !== settings.backendUrl) {
             const stored = (await browser.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY] ?? {};
             await browser.storage.local.set({ [SETTINGS_KEY]: { ...stored, backendUrl: url } });
@@ -254,7 +259,7 @@ export class BackgroundController {
       },
       signOut: async () => {
         const auth = await this.auth();
-        await browser.storage.local.remove(AUTH_KEY);
+        await this.sessions.remove();
         this.cachedConfig = null;
         if (await this.host.isRunning()) {
           await this.offscreen.send('configure', { config: null }).catch(() => undefined);
@@ -327,8 +332,8 @@ export class BackgroundController {
     return this.cachedConfig;
   }
 
-  private async auth(): Promise<SignedIn | null> {
-    return ((await browser.storage.local.get(AUTH_KEY))[AUTH_KEY] as SignedIn | undefined) ?? null;
+  private auth(): Promise<SignedIn | null> {
+    return this.sessions.get();
   }
 
   private async onCurrentCall(

@@ -9,6 +9,7 @@ import { syncSiteContentScripts, watchSitePermissions } from './sites';
 import { BackgroundController, openOnboarding } from './BackgroundController';
 import { offscreenCallHost, type CallHost } from './callHost';
 import { callWindowHost } from './callWindow';
+import { chooseSessionStore } from './sessionStore';
 
 const INCOMING_NOTIFICATION = 'incoming-call';
 const CALL_SELECTION_MENU = 'call-selection';
@@ -18,6 +19,7 @@ export function startBackground(): void {
 
   const controller = new BackgroundController({
     host: chooseCallHost(),
+    sessions: chooseSessionStore(),
     onState: (state) => {
       void updateBadge(state);
       updateIncomingNotification(state, notifiedCallId);

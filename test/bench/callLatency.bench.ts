@@ -28,7 +28,6 @@ import {
   launchFirefox,
   newTab,
   waitForSelector,
-  FIREFOX_ORIGIN,
   type FirefoxBrowser,
 } from '../e2e/firefoxHarness';
 
@@ -142,7 +141,8 @@ async function ffOneCall(ff: FirefoxBrowser, crm: FirefoxPage, softphone: Firefo
 
 /** Firefox: warm (call window open and connected) and cold host (call window closed first). */
 export async function runFirefox(): Promise<void> {
-  const backend = await startBackend({ allowedOrigins: [FIREFOX_ORIGIN] } as never);
+  // The add-on's moz-extension:// origin needs no ALLOWED_ORIGINS entry (docs/security.md).
+  const backend = await startBackend();
   const ff = await launchFirefox();
   try {
     await ffSignIn(ff, backend.url, await backend.addAgent('bench-ff-agent'));

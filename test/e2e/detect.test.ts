@@ -2,10 +2,6 @@
 // reorders and edits rows after decoration; buttons stay right, no console errors, and only a
 // trusted click places a call (a page script's synthetic click does not).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from 'esbuild';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import {
   appState,
@@ -19,72 +15,24 @@ import {
   type Backend,
   type Browser,
 } from './harness';
-
-interface Row {
-  id: number;
-  name: string;
-  phone: string;
-  /** The `data-c2c-target` the phone cell must get. */
-  uri: string;
-}
-
-const ROWS: Row[] = [
-  { id: 1, name: 'Softphone Line', phone: '(415) 555-2671', uri: SOFTPHONE_LINE },
-  { id: 2, name: 'Jane Doe', phone: '+44 20 7946 0958', uri: 'tel:+442079460958' },
-  { id: 3, name: 'Carlos Garcia', phone: '212-555-0143 x12', uri: 'tel:+12125550143;ext=12' },
-  { id: 4, name: 'Aiko Tanaka', phone: '+81 3-1234-5678', uri: 'tel:+81312345678' },
-];
-
-// The page: a list rendered with preact/compat (React's API), driven from the test through window.crm.
-const APP = `
-import { createElement as h, useState, useReducer } from 'preact/compat';
-import { render } from 'preact/compat';
-function App({ initial }) {
-  const [rows, setRows] = useState(initial);
-  const [, rerender] = useReducer((n) => n + 1, 0);
-  window.crm = {
-    setRows: (next) => setRows(next.map((r) => ({ ...r }))),
-    rerender: () => rerender(),
-    rows: () => rows,
-  };
-  return h('main', null,
-    h('h1', null, 'Contacts'),
-    h('table', null, h('tbody', null, rows.map((r) =>
-      h('tr', { key: r.id, 'data-id': r.id },
-        h('th', { scope: 'row' }, r.name),
-        h('td', { className: 'phone' }, r.phone),
-        h('td', null, 'Order #4155550123'),
-        h('td', null, '2024-03-15'))))),
-    h('p', { className: 'split' }, h('span', null, '+1'), ' ', h('span', null, '650 555 0188')));
-}
-render(h(App, { initial: window.__rows }), document.getElementById('root'));
-`;
+import {
+  buttonsInPage,
+  expectedButtons,
+  ROWS,
+  serveReactList,
+  type Row,
+} from '../fixtures/reactList';
 
 let backend: Backend;
 let browser: Browser;
-let server: Server;
+let list: { url: string; close(): void };
 let pageUrl: string;
 let agentKey: string;
 let lineKey: string;
 
 beforeAll(async () => {
-  const bundle = await build({
-    stdin: { contents: APP, resolveDir: resolve('.'), loader: 'js' },
-    bundle: true,
-    format: 'iife',
-    write: false,
-    logLevel: 'silent',
-  });
-  const html = `<!doctype html><html><head><meta charset="utf-8"><title>React CRM</title></head>
-<body><div id="root"></div><script>window.__rows = ${JSON.stringify(ROWS)};</script>
-<script>${bundle.outputFiles[0]!.text}</script></body></html>`;
-  server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(html);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  // Content scripts match http://127.0.0.1/* in test builds (any port).
-  pageUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/crm`;
+  list = await serveReactList();
+  pageUrl = list.url;
   backend = await startBackend();
   agentKey = await backend.addAgent('detect-agent');
   lineKey = await backend.addAgent('detect-line');
@@ -95,29 +43,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await backend?.dispose();
-  server?.close();
+  list?.close();
 });
 
-/** Buttons in document order, each with the text of the cell it follows. */
 function buttons(page: Page) {
-  return page.evaluate(() =>
-    Array.from(document.querySelectorAll('[data-c2c-target]')).map((el) => ({
-      uri: el.getAttribute('data-c2c-target'),
-      after: el.previousSibling?.textContent ?? null,
-      row: el.closest('tr')?.getAttribute('data-id') ?? null,
-    })),
-  );
-}
-
-function expected(rows: Row[]) {
-  return [
-    ...rows.map((r) => ({ uri: r.uri, after: r.phone, row: String(r.id) })),
-    { uri: 'tel:+16505550188', after: '650 555 0188', row: null },
-  ];
+  return page.evaluate(buttonsInPage);
 }
 
 async function expectButtons(page: Page, rows: Row[]) {
-  const want = expected(rows);
+  const want = expectedButtons(rows);
   await waitFor(
     async () => JSON.stringify(await buttons(page)) === JSON.stringify(want),
     10_000,

@@ -33,7 +33,10 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function launchFirefox(): Promise<FirefoxBrowser> {
+export async function launchFirefox(
+  /** Extra Firefox prefs, e.g. `extensions.background.idle.timeout` to suspend the background soon. */
+  prefs: Record<string, string | number | boolean> = {},
+): Promise<FirefoxBrowser> {
   const profile = await mkdtemp(join(tmpdir(), 'c2c-firefox-'));
   const browser = await puppeteer.launch({
     browser: 'firefox',
@@ -52,6 +55,7 @@ export async function launchFirefox(): Promise<FirefoxBrowser> {
       'media.peerconnection.ice.obfuscate_host_addresses': false,
       'media.autoplay.default': 0,
       'media.autoplay.block-webaudio': false,
+      ...prefs,
     },
   });
   try {
@@ -102,6 +106,16 @@ export async function findExtensionPage(
     if (href === `${FIREFOX_ORIGIN}${path}`) return page;
   }
   return null;
+}
+
+/**
+ * Whether the add-on's background page is loaded; asking does not wake it (no message is sent).
+ * Firefox suspends it after `extensions.background.idle.timeout` without events.
+ */
+export async function backgroundRunning(page: Page): Promise<boolean> {
+  return page.evaluate(() =>
+    chrome.extension.getViews().some((view) => /background/.test(view.location.pathname)),
+  );
 }
 
 /** Sends one background request from an extension page, exactly as our UIs do. */

@@ -3,13 +3,22 @@ import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { t } from '../i18n';
 import {
+  chromeMicrophonePrompt,
   queryMicrophone,
   requestMicrophone,
   siteSettingsUrl,
+  type MicrophonePrompt,
   type MicState,
 } from '../microphoneAccess';
 
-export function App({ reason }: { reason: string | null }) {
+export function App({
+  reason,
+  prompt = chromeMicrophonePrompt,
+}: {
+  reason: string | null;
+  /** The browser's microphone prompt (chooseMicrophonePrompt, at start-up). */
+  prompt?: MicrophonePrompt;
+}) {
   const [mic, setMic] = useState<MicState | null>(null);
   const [asked, setAsked] = useState(false);
   const [notify, setNotify] = useState<NotificationPermission>(Notification.permission);
@@ -36,6 +45,9 @@ export function App({ reason }: { reason: string | null }) {
         >
           {mic ? t(`micState_${mic}`) : '…'}
         </p>
+        {mic !== 'granted' && mic !== 'denied' && prompt.mustRemember && (
+          <p data-testid="mic-remember">{t('onboardingMicRemember')}</p>
+        )}
         {mic !== 'granted' && mic !== 'denied' && (
           <button
             class="primary"
