@@ -5,9 +5,17 @@ import { readSettingsEarly, sameSettings, stillValid, type EarlySettings } from 
 import { background } from '../messaging/background';
 import { t } from '../ui/i18n';
 import { HOST_TAG, startDecorating, type DecorateOptions } from './decorate';
+import { probes } from './decorate/probes';
 import * as callBar from './features/callBar';
 
 export async function startContentScript(signal: AbortSignal): Promise<void> {
+  // Test builds mark the end of the first pass for the benchmark (test/bench/detect.bench.ts).
+  if (import.meta.env.MODE === 'test') {
+    probes.settled = () => {
+      probes.settled = undefined;
+      performance.mark('c2c:decorated');
+    };
+  }
   // From the background: storage.local (which holds the session token) is closed to content
   // scripts where the browser allows it; elsewhere it can still be read directly. Buttons come
   // with what is known now; policy may still be on its way (settings/read.ts).

@@ -120,3 +120,48 @@ export async function mainThread(
     byName,
   };
 }
+
+/** Main-thread CPU of one window between two performance marks (`<name>:start`, `<name>:end`). */
+export interface MarkedWindow {
+  /** Our script's tasks: animation-frame and idle callbacks (the bench page has none of its own). */
+  own: number;
+  /** Every main-thread task in the window, the style and layout our insertions cause included. */
+  all: number;
+}
+
+/**
+ * Ends the trace started on `cdp` and measures each window marked `<name>:start` … `<name>:end`
+ * (performance.mark in the page; the trace needs the blink.user_timing category), in order.
+ */
+export async function markedWindows(cdp: CDPSession, name: string): Promise<MarkedWindow[]> {
+  const events = await readTrace(cdp);
+  const marks = (suffix: string) =>
+    events
+      .filter((e) => e.cat.includes('blink.user_timing') && e.name === `${name}:${suffix}`)
+      .sort((a, b) => a.ts - b.ts);
+  const starts = marks('start');
+  const ends = marks('end');
+  if (!starts.length) return [];
+  const { pid } = starts[0]!;
+  const main = events.find(
+    (e) =>
+      e.ph === 'M' &&
+      e.name === 'thread_name' &&
+      e.pid === pid &&
+      e.args?.name === 'CrRendererMain',
+  );
+  const tid = main?.tid ?? starts[0]!.tid;
+  const onMain = events.filter((e) => e.ph === 'X' && e.pid === pid && e.tid === tid);
+  const cpu = (e: TraceEvent) => (e.tdur ?? e.dur ?? 0) / 1000;
+  return starts.map((start) => {
+    const end = ends.find((e) => e.ts >= start.ts)?.ts ?? start.ts;
+    // Tasks that began in the window (the marked start runs in the page's own task, before it).
+    const inside = onMain.filter((e) => e.ts >= start.ts && e.ts <= end);
+    const sum = (names: Set<string>) =>
+      inside.filter((e) => names.has(e.name)).reduce((s, e) => s + cpu(e), 0);
+    return {
+      own: sum(new Set(['FireAnimationFrame', 'FireIdleCallback'])),
+      all: sum(new Set(['ThreadControllerImpl::RunTask'])),
+    };
+  });
+}

@@ -90,6 +90,13 @@ export function createObserver(
   const observer = new win.MutationObserver(onRecords);
   let observing = false;
   function observe() {
+    if (observing) {
+      // Observing again should replace the options (the spec says so; happy-dom keeps the old
+      // ones): start afresh, keeping what was already recorded.
+      const pending = observer.takeRecords();
+      observer.disconnect();
+      if (pending.length) queueMicrotask(() => signal.aborted || onRecords(pending));
+    }
     observing = true;
     observer.observe(doc, {
       childList: true,
@@ -115,7 +122,7 @@ export function createObserver(
       featureSignal.addEventListener('abort', () => listeners.delete(changes), { once: true });
       const before = attributeFilter.size;
       for (const name of attributes) attributeFilter.add(name);
-      // Observing again replaces the options of the same registration: no record is lost.
+      // A new attribute to watch: observe again with it (no record is lost).
       if (!observing || attributeFilter.size !== before) observe();
     },
     removeButton(host) {

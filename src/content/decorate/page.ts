@@ -6,6 +6,7 @@ import { matchesExcluded } from './containers';
 import { findDisplayName } from './displayName';
 import { createObserver, type PageObserver } from './observer';
 import { browserScheduler, type Scheduler } from './scheduler';
+import { createSubtreeWalk, type SubtreeWalk } from './subtreeWalk';
 import { createWorkLoop, type WorkLoop } from './workLoop';
 
 export interface PageOptions {
@@ -29,6 +30,11 @@ export interface Page {
   settings: Settings;
   observer: PageObserver;
   loop: WorkLoop;
+  /**
+   * The one walk of the page and of every subtree added to it (features subscribe to what they
+   * want from it); it runs first in each task of the loop.
+   */
+  walk: SubtreeWalk;
   /** Whether large batches go on-screen first. */
   visibleFirst: boolean;
   createButton(info: Omit<HostInfo, 'uri' | 'anchorText'>): HTMLElement;
@@ -88,12 +94,26 @@ export function createPage(opts: PageOptions): Page | null {
     return result;
   }
 
+  const walk = createSubtreeWalk(doc, loop.now, isExcluded);
+  loop.add(
+    {
+      run: (_kind, deadline) => walk.run(deadline),
+      remaining: () => ({ frame: walk.pending(), idle: false }),
+    },
+    signal,
+  );
+  observer.subscribe({ added: (node) => walk.add(node) }, signal);
+  signal.addEventListener('abort', walk.clear, { once: true });
+  // The first pass: walked by the first task after the features have subscribed.
+  walk.add(doc.body ?? doc.documentElement, true);
+
   return {
     doc,
     win,
     settings: opts.settings,
     observer,
     loop,
+    walk,
     visibleFirst: opts.visibleFirst ?? typeof win.IntersectionObserver === 'function',
     createButton: buttons.create,
     removeButton: observer.removeButton,

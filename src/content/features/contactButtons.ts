@@ -1,5 +1,6 @@
 // Contact-ID buttons: a call button after each element a contact rule matches (settings.contactRules
-// and presets, src/detect/contactRules.ts). Observes added subtrees and the rules' attributes.
+// and presets, src/detect/contactRules.ts). Takes matches from the page's walk of added subtrees;
+// observes the rules' attributes.
 import {
   compileContactRules,
   contactTargetOf,
@@ -16,7 +17,6 @@ export function init(signal: AbortSignal, page: Page): void {
   const selector = rules.map((r) => r.rule.selector).join(', ');
   /** Each decorated contact element and its button. */
   const contacts = new Map<Element, HTMLElement>();
-  const roots: Node[] = [];
   const queue = new Set<Element>();
   // Set when elements left the page: buttons whose contact went with them are checked.
   let prune = false;
@@ -27,17 +27,6 @@ export function init(signal: AbortSignal, page: Page): void {
       for (const [el, h] of contacts) if (h === host) contacts.delete(el);
       page.removeButton(host);
     }
-  }
-
-  function searchRoot(root: Node) {
-    if (!root.isConnected) return;
-    if (root.nodeType === 1 && page.isExcluded(root as Element)) {
-      removeButtonsIn(root as Element);
-      return;
-    }
-    if (root.nodeType !== 1 && root.nodeType !== 9 && root.nodeType !== 11) return;
-    if (root.nodeType === 1 && (root as Element).matches(selector)) queue.add(root as Element);
-    for (const el of Array.from((root as ParentNode).querySelectorAll(selector))) queue.add(el);
   }
 
   function processContact(el: Element) {
@@ -68,7 +57,6 @@ export function init(signal: AbortSignal, page: Page): void {
   }
 
   function run(_kind: 'frame' | 'idle', deadline: number) {
-    while (roots.length && loop.now() < deadline) searchRoot(roots.shift()!);
     if (prune) {
       prune = false;
       for (const [el, host] of contacts) {
@@ -88,7 +76,6 @@ export function init(signal: AbortSignal, page: Page): void {
     }
     for (const host of contacts.values()) host.remove();
     contacts.clear();
-    roots.length = 0;
     queue.clear();
   }
 
@@ -97,9 +84,13 @@ export function init(signal: AbortSignal, page: Page): void {
   for (const r of rules) {
     if (r.rule.source.type === 'attribute') attributes.push(r.rule.source.name);
   }
+  // Contacts in the page and in what is added to it, from the page's one walk of each subtree.
+  page.walk.subscribe(
+    { selector, element: (el) => queue.add(el), excluded: removeButtonsIn },
+    signal,
+  );
   page.observer.subscribe(
     {
-      added: (node) => roots.push(node),
       attribute: (el) => {
         queue.add(el);
         if (!el.isConnected) prune = true;
@@ -111,10 +102,6 @@ export function init(signal: AbortSignal, page: Page): void {
     signal,
     attributes,
   );
-  loop.add(
-    { run, remaining: () => ({ frame: roots.length > 0 || queue.size > 0 || prune, idle: false }) },
-    signal,
-  );
-  roots.push(doc.body ?? doc.documentElement);
+  loop.add({ run, remaining: () => ({ frame: queue.size > 0 || prune, idle: false }) }, signal);
   loop.update();
 }

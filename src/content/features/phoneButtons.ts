@@ -1,13 +1,14 @@
 // Phone-number buttons: a call button after each phone number and call link in the page's text.
-// Observes added subtrees and changed text; decorates changes in the next frame, a large first
-// pass on-screen first and the rest in idle time (see offscreenWrites.ts).
+// Takes containers from the page's walk of added subtrees and observes changed text; decorates
+// changes in the next frame, a large first pass on-screen first and the rest in idle time (see
+// offscreenWrites.ts).
 import { resolveDefaultCountry } from '../../detect/defaultCountry';
 import { HOST_TAG, infoOf } from '../decorate/callButton';
 import { containerOf, scanContainer } from '../decorate/containers';
 import type { Page } from '../decorate/page';
 import { createOffscreenWrites, type OffscreenWrites } from './offscreenWrites';
 import { reconcilePhoneButtons } from './reconcilePhoneButtons';
-import { searchRoot, type SearchContext, type SearchJob } from './phoneSearch';
+import { createPhoneSearch, type PhoneSearch } from './phoneSearch';
 import { splitByObserver, splitByRects, type Split } from './visibleFirst';
 
 const VISIBLE_BUDGET_MS = 20;
@@ -21,8 +22,6 @@ const EARLY_CONTAINERS = 60;
 interface Phones {
   page: Page;
   country: string;
-  /** Subtrees still to be searched. */
-  roots: SearchJob[];
   /** Containers to (re)decorate in the next frame. */
   urgent: Set<Element>;
   /** Bumped whenever a container changes or is redone, so a stale read is never written. */
@@ -30,16 +29,17 @@ interface Phones {
   /** IntersectionObserver splits still waiting for the browser's answer. */
   splits: Set<() => void>;
   offscreen: OffscreenWrites;
-  search: SearchContext;
+  /** Containers found by the page's walk, not yet decorated or split. */
+  search: PhoneSearch;
 }
 
 export function init(signal: AbortSignal, page: Page): void {
   if (signal.aborted) return;
   const phones = createPhones(page);
   signal.addEventListener('abort', () => stop(phones), { once: true });
+  page.walk.subscribe(phones.search, signal);
   page.observer.subscribe(
     {
-      added: (node) => phones.roots.push({ root: node }),
       changed: (node) => markContainerOf(phones, node),
     },
     signal,
@@ -49,7 +49,7 @@ export function init(signal: AbortSignal, page: Page): void {
     {
       run: (kind, deadline) => run(phones, kind, deadline),
       remaining: () => ({
-        frame: phones.roots.length > 0 || phones.urgent.size > 0,
+        frame: phones.search.size > 0 || phones.urgent.size > 0,
         idle: phones.offscreen.pending(),
         waiting: phones.splits.size > 0,
       }),
@@ -66,7 +66,6 @@ function createPhones(page: Page): Phones {
   return {
     page,
     country,
-    roots: [],
     urgent,
     versions,
     splits: new Set(),
@@ -74,37 +73,25 @@ function createPhones(page: Page): Phones {
       versionOf: (c) => versions.get(c) ?? 0,
       skip: (c) => urgent.has(c),
     }),
-    search: {
-      doc: page.doc,
-      now: page.loop.now,
-      isExcluded: page.isExcluded,
-      excluded: (el) => removeButtonsIn(page, el),
-    },
+    search: createPhoneSearch((el) => removeButtonsIn(page, el)),
   };
 }
 
 /** The top of the page, now, in this task: usually what is on screen, before the first paint. */
 function decorateTop(phones: Phones) {
-  const doc = phones.page.doc;
-  phones.page.loop.runNow('frame', VISIBLE_BUDGET_MS, (deadline) => {
-    const job: SearchJob = { root: doc.body ?? doc.documentElement, initial: true };
-    const top = new Set<Element>();
-    const done = searchRoot(phones.search, job, top, deadline, EARLY_CONTAINERS);
-    for (const c of top) processContainer(phones, c);
+  const { page, search } = phones;
+  page.loop.runNow('frame', VISIBLE_BUDGET_MS, (deadline) => {
     // The rest of the walk continues in frame tasks.
-    if (!done) phones.roots.push(job);
+    page.walk.run(deadline, () => search.size >= EARLY_CONTAINERS);
+    for (const c of search.take().found) processContainer(phones, c);
   });
 }
 
 function run(phones: Phones, kind: 'frame' | 'idle', deadline: number) {
-  const { roots, urgent, page } = phones;
+  const { urgent, page } = phones;
   const now = page.loop.now;
-  const found = new Set<Element>();
-  let initial = false;
-  while (roots.length && now() < deadline) {
-    initial ||= !!roots[0]!.initial;
-    if (searchRoot(phones.search, roots[0]!, found, deadline)) roots.shift();
-  }
+  // What the page's walk found in this task (it runs before the features).
+  const { found, initial } = phones.search.take();
   // The first pass over a page goes on-screen first; changes (appended rows, edits) are decorated
   // in the next frame wherever they are, unless a change replaces most of a huge page.
   const threshold = initial ? VISIBLE_FIRST_THRESHOLD : VISIBLE_FIRST_THRESHOLD_CHANGES;
@@ -173,7 +160,7 @@ function stop(phones: Phones) {
   for (const host of Array.from(phones.page.doc.querySelectorAll(HOST_TAG))) {
     if (infoOf(host)?.kind === 'phone') host.remove();
   }
-  phones.roots.length = 0;
+  phones.search.take();
   phones.urgent.clear();
   phones.offscreen.clear();
 }
