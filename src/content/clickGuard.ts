@@ -131,6 +131,42 @@ function movementTracker(
   return { resizes, onPointer };
 }
 
+/** Controls this near the viewport are tracked closely (visibility v2, size); the rest only wait to
+ * come near. Tracking thousands of off-screen buttons' occlusion costs the page every frame. */
+const NEAR_MARGIN = '50% 0px';
+
+/**
+ * Close tracking starts as a control nears the viewport, before it can be seen (the margin), so its
+ * visible spell is measured as if it were tracked all along; it stops once it is far again, and a
+ * far control reads as not visible (it cannot be, or this observer would say it is near).
+ */
+function nearTracker(
+  view: Window & typeof globalThis,
+  watched: WeakMap<Element, Watched>,
+  observer: IntersectionObserver | null,
+  resizes: ResizeObserver | null,
+): IntersectionObserver | null {
+  if (typeof view.IntersectionObserver !== 'function') return null;
+  return new view.IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) {
+        const control = entry.target;
+        const state = watched.get(control);
+        if (!state) continue;
+        if (entry.isIntersecting) {
+          observer?.observe(control);
+          resizes?.observe(control);
+        } else {
+          observer?.unobserve(control);
+          resizes?.unobserve(control);
+          state.visible = false;
+        }
+      }
+    },
+    { rootMargin: NEAR_MARGIN },
+  );
+}
+
 export function createClickGuard(
   view: Window & typeof globalThis = window,
   signal?: AbortSignal,
@@ -140,6 +176,7 @@ export function createClickGuard(
 
   const observer = tracking ? visibilityTracker(view, watched) : null;
   const { resizes, onPointer } = movementTracker(view, watched);
+  const near = nearTracker(view, watched, observer, resizes);
   const stopped = new AbortController();
   signal?.addEventListener('abort', () => stopped.abort(), { once: true });
   const listening = new WeakSet<ShadowRoot>();
@@ -157,8 +194,11 @@ export function createClickGuard(
       }
       watched.set(control, { visible: false, visibleSince: 0, box: null, stableSince: -Infinity });
       all.add(control);
-      observer?.observe(control);
-      resizes?.observe(control);
+      if (near) near.observe(control);
+      else {
+        observer?.observe(control);
+        resizes?.observe(control);
+      }
       if (!listening.has(root)) {
         listening.add(root);
         for (const type of ['pointerover', 'pointerdown'])
@@ -181,6 +221,7 @@ export function createClickGuard(
       if (!watched.has(control)) return;
       watched.delete(control);
       all.delete(control);
+      near?.unobserve(control);
       observer?.unobserve(control);
       resizes?.unobserve(control);
     },
@@ -221,6 +262,7 @@ export function createClickGuard(
       return true;
     },
     stop() {
+      near?.disconnect();
       observer?.disconnect();
       resizes?.disconnect();
       stopped.abort();
