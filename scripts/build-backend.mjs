@@ -39,6 +39,12 @@ await Promise.all([
     outfile: `${OUT}/softphone/app.js`,
     logLevel: 'warning',
   }),
+  build({
+    ...PAGE_BUNDLE_OPTIONS,
+    entryPoints: ['src/admin/main.tsx'],
+    outfile: `${OUT}/admin/app.js`,
+    logLevel: 'warning',
+  }),
 ]);
 mkdirSync(`${OUT}/demo`, { recursive: true });
 copyFileSync('backend/demo/contacts.html', `${OUT}/demo/contacts.html`);
