@@ -1,29 +1,34 @@
 // Admin CLI: `npm run admin -- agent add|list|disable|enable|rotate-key …`, `line add|list|remove …`
 // and `webhook add|list|remove|test …`.
+import { userInfo } from 'node:os';
 import { pathToFileURL } from 'node:url';
+import type { Actor } from './admin/audit';
 import {
-  AgentError,
-  addAgent,
-  disableAgent,
-  enableAgent,
-  listAgents,
-  rotateAgentKey,
-} from './agents';
+  AdminError,
+  adminContext,
+  bindLine,
+  createAgent,
+  createWebhook,
+  deleteWebhook,
+  rotateKey,
+  sendTestWebhook,
+  unbindLine,
+  updateAgent,
+  type AdminContext,
+} from './admin/operations';
+import { AgentError, listAgents } from './agents';
 import { Bus } from './bus';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/connect';
 import { loadDotEnv } from './dotenv';
 import { Store } from './db/store';
-import { LineError, addLine, listLines, removeLine } from './lines';
+import { LineError, listLines } from './lines';
 import {
   WebhookError,
-  addEndpoint,
   listEndpoints,
   parseEndpointId,
   policyFromEnv,
   readSecretFile,
-  removeEndpoint,
-  testEndpoint,
   type EndpointPolicy,
 } from './outbox/endpoints';
 
@@ -47,6 +52,17 @@ The database is the backend's: DATABASE_URL, else SQLite in DATA_DIR (default ./
 
 export class UsageError extends Error {}
 
+/** The CLI's audit-log name: `cli:<os user>` (who ran it on the server). */
+export function cliActor(): Actor {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (some containers)
+  }
+  return { name: `cli:${user}`, source: 'cli' };
+}
+
 function parseFlags(args: string[]): { positional: string[]; flags: Map<string, string | true> } {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
@@ -68,10 +84,12 @@ export async function runAdmin(
   store: Store,
   argv: string[],
   policy: EndpointPolicy = policyFromEnv(process.env),
+  actor: Actor = cliActor(),
 ): Promise<string[]> {
+  const ctx = adminContext(store, actor);
   const [group, command, ...rest] = argv;
-  if (group === 'line' && command) return runLine(store, command, rest);
-  if (group === 'webhook' && command) return runWebhook(store, command, rest, policy);
+  if (group === 'line' && command) return runLine(ctx, command, rest);
+  if (group === 'webhook' && command) return runWebhook(ctx, command, rest, policy);
   if (group !== 'agent' || !command) throw new UsageError(USAGE);
   const { positional, flags } = parseFlags(rest);
   const name = positional[0];
@@ -85,7 +103,8 @@ export async function runAdmin(
       const agentName = needName();
       const vonageUser = flags.get('vonage-user');
       const cuid = flags.get('cuid');
-      const { agent, accessKey } = await addAgent(store, agentName, {
+      const { agent, accessKey } = await createAgent(ctx, {
+        name: agentName,
         ...(typeof vonageUser === 'string' ? { vonageUser } : {}),
         ...(typeof cuid === 'string' ? { cuid } : {}),
         admin: flags.get('admin') === true,
@@ -106,13 +125,13 @@ export async function runAdmin(
       );
     }
     case 'disable':
-      await disableAgent(store, needName());
+      await updateAgent(ctx, needName(), { disabled: true });
       return [`Disabled agent ${name}; their sessions are signed out.`];
     case 'enable':
-      await enableAgent(store, needName());
+      await updateAgent(ctx, needName(), { disabled: false });
       return [`Enabled agent ${name}.`];
     case 'rotate-key': {
-      const { accessKey } = await rotateAgentKey(store, needName());
+      const { accessKey } = await rotateKey(ctx, needName());
       return [
         `New access key for ${name} (the old key and its sessions no longer work):`,
         accessKey,
@@ -123,7 +142,7 @@ export async function runAdmin(
   }
 }
 
-async function runLine(store: Store, command: string, args: string[]): Promise<string[]> {
+async function runLine(ctx: AdminContext, command: string, args: string[]): Promise<string[]> {
   const { positional } = parseFlags(args);
   const need = (count: number, what: string) => {
     if (positional.length !== count)
@@ -133,7 +152,7 @@ async function runLine(store: Store, command: string, args: string[]): Promise<s
   switch (command) {
     case 'add': {
       const [address, agent] = need(2, '<address> <agent>') as [string, string];
-      const { added } = await addLine(store, address, agent);
+      const { added } = await bindLine(ctx, address, agent);
       return [
         added
           ? `Bound line ${address} to agent ${agent}.`
@@ -142,13 +161,13 @@ async function runLine(store: Store, command: string, args: string[]): Promise<s
     }
     case 'list': {
       need(0, 'no arguments');
-      const lines = await listLines(store);
+      const lines = await listLines(ctx.store);
       if (lines.length === 0) return ['No lines yet: npm run admin -- line add <address> <agent>'];
       return lines.map((l) => `${l.address}\t${l.agent}`);
     }
     case 'remove': {
       const [address] = need(1, 'exactly one <address>') as [string];
-      await removeLine(store, address);
+      await unbindLine(ctx, address);
       return [`Removed line ${address}; no agent can register it now.`];
     }
     default:
@@ -157,7 +176,7 @@ async function runLine(store: Store, command: string, args: string[]): Promise<s
 }
 
 async function runWebhook(
-  store: Store,
+  ctx: AdminContext,
   command: string,
   args: string[],
   policy: EndpointPolicy,
@@ -175,7 +194,7 @@ async function runWebhook(
       const [url] = need(1, 'exactly one <https-url>') as [string];
       const file = flags.get('secret-file');
       const secret = typeof file === 'string' ? await readSecretFile(file) : undefined;
-      const added = await addEndpoint(store, url, { policy, ...(secret ? { secret } : {}) });
+      const added = await createWebhook(ctx, url, { policy, ...(secret ? { secret } : {}) });
       return added.generated
         ? [
             `Added webhook ${added.id}: ${added.url}`,
@@ -186,7 +205,7 @@ async function runWebhook(
     }
     case 'list': {
       need(0, 'no arguments');
-      const endpoints = await listEndpoints(store);
+      const endpoints = await listEndpoints(ctx.store);
       if (endpoints.length === 0)
         return ['No webhooks yet: npm run admin -- webhook add <https-url>'];
       return endpoints.map(
@@ -200,12 +219,12 @@ async function runWebhook(
     }
     case 'remove': {
       const id = parseEndpointId(need(1, 'exactly one <id>')[0]);
-      await removeEndpoint(store, id);
+      await deleteWebhook(ctx, id);
       return [`Removed webhook ${id} and its undelivered events.`];
     }
     case 'test': {
       const id = parseEndpointId(need(1, 'exactly one <id>')[0]);
-      const result = await testEndpoint(store, id, { policy });
+      const result = await sendTestWebhook(ctx, id, policy);
       if (!result.ok)
         throw new WebhookError(`Test delivery to webhook ${id} failed: ${result.error}`);
       return [`Test delivery to webhook ${id}: HTTP ${result.status}.`];
@@ -229,6 +248,7 @@ async function main() {
   } catch (error) {
     if (
       error instanceof UsageError ||
+      error instanceof AdminError ||
       error instanceof AgentError ||
       error instanceof LineError ||
       error instanceof WebhookError ||

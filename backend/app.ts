@@ -7,6 +7,8 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { sql } from 'kysely';
 import { EXTENSION_ID } from '../src/extensionKey';
+import { adminPageRoutes } from './admin/page';
+import { adminRoutes } from './admin/routes';
 import type { AppDeps, AppEnv } from './context';
 import { callsRoutes } from './routes/calls';
 import { demoRoutes } from './routes/demo';
@@ -138,6 +140,8 @@ export function createApp(deps: AppDeps) {
     .route('/api/token', tokenRoutes(deps))
     .route('/api/calls', callsRoutes(deps))
     .route('/api/events', eventsRoutes(deps))
+    .route('/api/admin', adminRoutes(deps))
+    .route('/admin', adminPageRoutes)
     .route('/webhooks', webhookRoutes(deps))
     .route('/softphone', softphoneRoutes);
   if (deps.config.demo) app.route('/demo', demoRoutes);

@@ -9,6 +9,8 @@ type Listener = () => void;
 
 export class Bus {
   private readonly listeners = new Map<string, Set<Listener>>();
+  /** Woken for every agent's updates (the admin console's live stream). */
+  private readonly everyone = new Set<Listener>();
 
   subscribe(agent: string, listener: Listener): () => void {
     let set = this.listeners.get(agent);
@@ -20,12 +22,19 @@ export class Bus {
     };
   }
 
+  subscribeAll(listener: Listener): () => void {
+    this.everyone.add(listener);
+    return () => this.everyone.delete(listener);
+  }
+
   wake(agent: string): void {
     for (const listener of this.listeners.get(agent) ?? []) listener();
+    for (const listener of this.everyone) listener();
   }
 
   wakeAll(): void {
     for (const set of this.listeners.values()) for (const listener of set) listener();
+    for (const listener of this.everyone) listener();
   }
 }
 

@@ -60,6 +60,8 @@ export interface Config {
   /** Extra CORS / WebSocket origins; the extension origin is always allowed. */
   allowedOrigins: string[];
   sessionTtlSec: number;
+  /** Admin console: a session unused this long ends (`ADMIN_IDLE_TIMEOUT`, seconds). */
+  adminIdleSec: number;
   /**
    * Reverse proxies (addresses and CIDRs) whose `X-Forwarded-For` names the client; from anyone
    * else the header is ignored and the socket address is the client.
@@ -86,6 +88,7 @@ export const defaultConfig: Config = {
   demo: false,
   allowedOrigins: [],
   sessionTtlSec: 12 * 3600,
+  adminIdleSec: 30 * 60,
   trustProxy: [],
   logLevel: 'info',
 };
@@ -297,6 +300,14 @@ export function loadConfig(env: Env = process.env): Config {
       defaultConfig.sessionTtlSec,
       60,
       30 * 86_400,
+      problems,
+    ),
+    adminIdleSec: intVar(
+      env,
+      'ADMIN_IDLE_TIMEOUT',
+      defaultConfig.adminIdleSec,
+      60,
+      86_400,
       problems,
     ),
     trustProxy: listVar(env, 'TRUST_PROXY'),

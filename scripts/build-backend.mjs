@@ -1,17 +1,18 @@
 // `npm run build:backend [folder]` (also run by `npm install` and `npm run build`): bundles the backend and the
 // admin CLI into plain JavaScript in .output/backend/, and the pages the backend serves into
-// .output/softphone/ and .output/demo/, so production starts with `node` alone (no TypeScript
+// .output/softphone/, .output/admin/ and .output/demo/, so production starts with `node` alone (no TypeScript
 // transpiler at run time). The layout mirrors backend/: a bundle in .output/backend/ finds
 // `../softphone/` and `../demo/` as the sources in backend/routes/ do. (.output also holds WXT's
 // chrome-mv3*/firefox-mv2* folders; only ours are replaced here.)
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
+import { PAGE_BUNDLE_OPTIONS } from './pageBundle.mjs';
 
 // Another folder inside the project may be given (tests build their own copy); node_modules must be
 // reachable from it.
 const OUT = process.argv[2] ?? '.output';
 
-for (const dir of ['backend', 'softphone', 'demo'])
+for (const dir of ['backend', 'softphone', 'admin', 'demo'])
   rmSync(`${OUT}/${dir}`, { recursive: true, force: true });
 await Promise.all([
   build({
@@ -33,16 +34,15 @@ await Promise.all([
     logLevel: 'warning',
   }),
   build({
+    ...PAGE_BUNDLE_OPTIONS,
     entryPoints: ['backend/softphone/main.tsx'],
     outfile: `${OUT}/softphone/app.js`,
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'chrome120',
-    jsx: 'automatic',
-    jsxImportSource: 'preact',
-    minify: true,
-    legalComments: 'none',
+    logLevel: 'warning',
+  }),
+  build({
+    ...PAGE_BUNDLE_OPTIONS,
+    entryPoints: ['src/admin/main.tsx'],
+    outfile: `${OUT}/admin/app.js`,
     logLevel: 'warning',
   }),
 ]);

@@ -67,7 +67,7 @@ async function hangUp(browser: Browser, softphone: Page): Promise<void> {
 }
 
 /** Call bar on the demo CRM during a real call, the popup (light, dark), the self-test. */
-async function agentShots(backend: Backend, agentKey: string, lineKey: string) {
+async function agentShots(backend: Backend, agentKey: string, lineKey: string, adminKey: string) {
   const browser = await launchBrowser();
   try {
     await signIn(browser, backend.url, agentKey);
@@ -92,6 +92,16 @@ async function agentShots(backend: Backend, agentKey: string, lineKey: string) {
     await crm.waitForTimeout(3200);
     await crm.bringToFront();
     await shoot(crm, 'call-bar.png');
+
+    // The admin console's Live tab, with this call in progress.
+    const admin = await browser.context.newPage();
+    await admin.setViewportSize({ width: 1280, height: 720 });
+    await admin.goto(`${backend.url}/admin`);
+    await admin.locator('#access-key').fill(adminKey);
+    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await admin.locator('[data-list=calls] [data-call]').first().waitFor({ timeout: 15_000 });
+    await shoot(admin, 'admin-live.png');
+    await admin.close();
 
     const popup = await extensionPage(browser, 'popup.html', 360, 640);
     await popup.getByTestId('recent-call').first().waitFor({ timeout: 10_000 });
@@ -203,7 +213,8 @@ try {
   await mkdir(OUT, { recursive: true });
   const agentKey = await backend.addAgent('alex.morgan');
   const lineKey = await backend.addAgent('line1');
-  await agentShots(backend, agentKey, lineKey);
+  const adminKey = await backend.addAgent('sam.lee', '--admin');
+  await agentShots(backend, agentKey, lineKey, adminKey);
   await optionsShot();
   await japaneseShot(backend, agentKey);
   console.log(`wrote:\n  ${written.join('\n  ')}`);

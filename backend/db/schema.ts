@@ -13,6 +13,8 @@ export interface AgentTable {
   created_at: number;
   /** Last time the agent was offered an inbound call (round robin). */
   last_offered_at: number;
+  /** Bumped on every admin change: the console's ETag (If-Match) against conflicting edits. */
+  version: Generated<number>;
 }
 
 export interface SessionTable {
@@ -161,3 +163,36 @@ export interface Database {
 
 export type WebhookEndpointRow = Selectable<WebhookEndpointTable>;
 export type OutboxRow = Selectable<OutboxTable>;
+
+// ---- the admin console (backend/admin/): console sessions and the append-only audit log ----
+
+/** A console sign-in: cookie-held, separate from the extension's bearer sessions. */
+export interface AdminSessionTable {
+  token_hash: string;
+  agent_id: number;
+  /** The synchronizer token the page sends back as X-CSRF-Token on every change. */
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  actor: string;
+  source: string;
+  action: string;
+  target: string | null;
+  /** JSON, never a secret or key. */
+  detail: string | null;
+}
+
+export interface Database {
+  admin_sessions: AdminSessionTable;
+  audit_log: AuditLogTable;
+}
+
+export type AdminSessionRow = Selectable<AdminSessionTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;

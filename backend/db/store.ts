@@ -177,7 +177,7 @@ export class Store {
 
   // ---- agents ----
 
-  async insertAgent(agent: Omit<AgentRow, 'id' | 'last_offered_at'>): Promise<AgentRow> {
+  async insertAgent(agent: Omit<AgentRow, 'id' | 'last_offered_at' | 'version'>): Promise<AgentRow> {
     return this.db
       .insertInto('agents')
       .values({ ...agent, last_offered_at: 0 })
@@ -245,7 +245,7 @@ export class Store {
   ): Promise<boolean> {
     const result = await this.db
       .updateTable('agents')
-      .set(change)
+      .set({ ...change, version: sql<number>`version + 1` })
       .where('name', '=', name)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;

@@ -2,42 +2,15 @@
 // Its Preact app is prebuilt by `npm run build:backend` (.output/softphone/app.js, beside the backend
 // bundle); run from source, it is bundled once, in memory, from backend/softphone/ on first request.
 import { Hono } from 'hono';
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { pageBundle } from '../pageBundle';
 
 // From the source (backend/routes/) these are backend/softphone/…; from the bundle (.output/backend/)
 // .output/softphone/….
-const PREBUILT = new URL('../softphone/app.js', import.meta.url);
-const ENTRY = fileURLToPath(new URL('../softphone/main.tsx', import.meta.url));
-
-let bundle: Promise<string> | null = null;
-
 /** The page script: the prebuilt file when there is one, else built from source with esbuild. */
-export function softphoneBundle(): Promise<string> {
-  bundle ??= readFile(PREBUILT, 'utf8')
-    .catch(async (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-      const { build } = await import('esbuild');
-      const result = await build({
-        entryPoints: [ENTRY],
-        bundle: true,
-        format: 'esm',
-        platform: 'browser',
-        target: 'chrome120',
-        jsx: 'automatic',
-        jsxImportSource: 'preact',
-        minify: true,
-        write: false,
-        legalComments: 'none',
-      });
-      return result.outputFiles[0]!.text;
-    })
-    .catch((error: unknown) => {
-      bundle = null;
-      throw error;
-    });
-  return bundle;
-}
+export const softphoneBundle = pageBundle(
+  new URL('../softphone/app.js', import.meta.url),
+  new URL('../softphone/main.tsx', import.meta.url),
+);
 
 /** A green disc, inline: the page needs no favicon request (and so no 404). */
 export const ICON =

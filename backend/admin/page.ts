@@ -1,0 +1,48 @@
+// Serves the admin console page at /admin: a shell and its Preact app (src/admin/), prebuilt by
+// `npm run build:backend` into .output/admin/app.js, else bundled from source on first request.
+import { Hono } from 'hono';
+import { pageBundle } from '../pageBundle';
+
+// From the source (backend/admin/) the prebuilt file is absent (backend/admin/app.js); from the
+// bundle (.output/backend/) it is .output/admin/app.js.
+const adminBundle = pageBundle(
+  new URL('../admin/app.js', import.meta.url),
+  new URL('../../src/admin/main.tsx', import.meta.url),
+);
+
+/** Only our own script, styles inline (the shared CSS), connections back to this origin. */
+const ADMIN_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+  "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+const ICON =
+  "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E" +
+  "%3Crect width='16' height='16' rx='3' fill='%2315803d'/%3E%3C/svg%3E";
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8" />
+<meta name="viewport" content="width=device-width, initial-scale=1" />
+<meta name="click-to-call" content="off" />
+<meta name="referrer" content="no-referrer" />
+<title>Click-to-Call admin</title>
+<link rel="icon" href="${ICON}" />
+</head>
+<body><div id="app"></div><script type="module" src="/admin/app.js"></script></body>
+</html>`;
+
+export const adminPageRoutes = new Hono()
+  .use(async (c, next) => {
+    await next();
+    c.res.headers.set('Content-Security-Policy', ADMIN_CSP);
+  })
+  .get('/', (c) => {
+    c.header('Cache-Control', 'no-store');
+    return c.html(PAGE);
+  })
+  .get('/app.js', async (c) => {
+    c.header('content-type', 'text/javascript; charset=utf-8');
+    c.header('cache-control', 'no-cache');
+    return c.body(await adminBundle());
+  });

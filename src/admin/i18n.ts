@@ -1,0 +1,36 @@
+// The console's strings: the extension's own locale files (src/locales/<lang>/admin.json), bundled,
+// in the browser's language (English when it has none of ours).
+import en from '../locales/en/admin.json';
+import es from '../locales/es/admin.json';
+import ja from '../locales/ja/admin.json';
+import zhCN from '../locales/zh_CN/admin.json';
+
+type Table = Record<string, string | { message: string; placeholders?: Record<string, unknown> }>;
+const TABLES: Record<string, Table> = { en, es, ja, zh_CN: zhCN };
+
+export function pickLanguage(languages: readonly string[]): string {
+  for (const tag of languages) {
+    const lower = tag.toLowerCase();
+    if (lower.startsWith('zh')) return 'zh_CN';
+    const base = lower.split('-')[0]!;
+    if (base in TABLES) return base;
+  }
+  return 'en';
+}
+
+export const language = pickLanguage(
+  typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language]),
+);
+
+/** The message for `key`; `$NAME$`-style placeholders take `values` in order. */
+export function t(key: string, ...values: (string | number)[]): string {
+  const entry = TABLES[language]![key] ?? (en as Table)[key];
+  if (entry === undefined) return key;
+  if (typeof entry === 'string') return entry;
+  let text = entry.message;
+  const names = Object.keys(entry.placeholders ?? {});
+  names.forEach((name, i) => {
+    text = text.replaceAll(`$${name.toUpperCase()}$`, String(values[i] ?? ''));
+  });
+  return text;
+}

@@ -1,0 +1,82 @@
+// The admin console in headless Chromium against a real backend: sign in with an admin's key, watch
+// a built-in call appear live and end, add an agent and sign in from the extension with its key.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import {
+  appState,
+  backgroundRequest,
+  endAnyCall,
+  launchBrowser,
+  openSoftphone,
+  signIn,
+  startBackend,
+  waitFor,
+  type Backend,
+  type Browser,
+} from './harness';
+
+let backend: Backend;
+let browser: Browser;
+let softphone: Page;
+let consolePage: Page;
+
+beforeAll(async () => {
+  backend = await startBackend();
+  const adminKey = await backend.addAgent('boss', '--admin');
+  const agentKey = await backend.addAgent('agent1');
+  const lineKey = await backend.addAgent('line1');
+  browser = await launchBrowser();
+  await signIn(browser, backend.url, agentKey);
+  softphone = await openSoftphone(browser, backend.url, lineKey);
+  consolePage = await browser.context.newPage();
+  await consolePage.goto(`${backend.url}/admin`);
+  await consolePage.locator('#access-key').fill(adminKey);
+  await consolePage.getByRole('button', { name: 'Sign in' }).click();
+  await consolePage.getByRole('tab', { name: 'Live' }).waitFor({ timeout: 15_000 });
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await backend?.dispose();
+});
+
+describe('admin console', () => {
+  it('shows a built-in inbound call ringing live, then gone when it ends', async () => {
+    await consolePage.bringToFront();
+    await consolePage.locator('[data-live-state=on]').waitFor({ timeout: 15_000 });
+    expect(await consolePage.locator('[data-list=queue] [data-call]').count()).toBe(0);
+    await softphone.getByRole('button', { name: 'Call the sales team' }).click();
+    await waitFor(
+      async () => (await appState(await browser.extensionPage())).call?.phase === 'incoming',
+      15_000,
+      'the incoming call',
+    );
+    const row = consolePage.locator('[data-list=queue] [data-call]');
+    await row.first().waitFor({ timeout: 5_000 });
+    expect(await row.first().textContent()).toContain('agent1');
+    await endAnyCall(browser, softphone);
+    await consolePage.locator('[data-list=queue] [data-call]').waitFor({
+      state: 'detached',
+      timeout: 5_000,
+    });
+  });
+
+  it('adds an agent; the key shown once signs in from the extension', async () => {
+    await consolePage.bringToFront();
+    await consolePage.getByRole('tab', { name: 'Agents' }).click();
+    await consolePage.locator('#new-name').fill('bad name!');
+    await consolePage.locator('form[aria-labelledby=add-agent] button[type=submit]').click();
+    await consolePage.locator('#new-name-error').waitFor();
+    await consolePage.locator('#new-name').fill('newbie');
+    await consolePage.locator('form[aria-labelledby=add-agent] button[type=submit]').click();
+    const key = (await consolePage.locator('[data-secret]').textContent({ timeout: 10_000 }))!;
+    expect(key).toMatch(/^c2c_[0-9a-f]{12}_[A-Za-z0-9_-]{32}$/);
+    await consolePage.locator('tr[data-agent=newbie]').waitFor();
+    // The agent on this browser signs out; the new agent signs in with the key the console showed.
+    await backgroundRequest(await browser.extensionPage(), 'signOut', {});
+    const popup = await signIn(browser, backend.url, key.trim());
+    expect(await popup.textContent('body')).toContain('newbie');
+    await consolePage.bringToFront();
+    await consolePage.getByRole('tab', { name: 'Audit log' }).click();
+    await consolePage.locator('tr[data-audit="agent.add"]').first().waitFor({ timeout: 10_000 });
+  });
+});
