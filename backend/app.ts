@@ -11,6 +11,7 @@ import type { AppDeps, AppEnv } from './context';
 import { callsRoutes } from './routes/calls';
 import { demoRoutes } from './routes/demo';
 import { eventsRoutes } from './routes/events';
+import { presenceRoutes } from './routes/presence';
 import { sessionRoutes } from './routes/session';
 import { softphoneRoutes } from './routes/softphone';
 import { tokenRoutes } from './routes/token';
@@ -76,7 +77,7 @@ export function createApp(deps: AppDeps) {
     '/api/*',
     cors({
       origin: (origin) => (origins.has(origin) ? origin : null),
-      allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+      allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
       allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
       exposeHeaders: ['Retry-After', 'X-Request-Id'],
       maxAge: 600,
@@ -124,6 +125,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/token', tokenRoutes(deps))
     .route('/api/calls', callsRoutes(deps))
     .route('/api/events', eventsRoutes(deps))
+    .route('/api/presence', presenceRoutes(deps))
     .route('/webhooks', webhookRoutes(deps))
     .route('/softphone', softphoneRoutes);
   if (deps.config.demo) app.route('/demo', demoRoutes);
