@@ -8,6 +8,7 @@ import { newCallRecord } from './calls/records';
 import { addLine } from './lines';
 import {
   SignalClient,
+  SseClient,
   eventually,
   forEachEngine,
   makeTestApp,
@@ -354,6 +355,44 @@ forEachEngine((engine) => {
       }
       expect(order).toEqual(['bob', 'carl', 'bob']);
       for (const x of [a, b, c, line]) x.close();
+    });
+  });
+
+  describe('presence on the admins’ live stream', () => {
+    let backend: TestBackend;
+    beforeAll(async () => {
+      backend = await startTestBackend(engine);
+    });
+    afterAll(() => backend.close());
+
+    it('sends admins everyone’s presence at start and on each change; agents get none', async () => {
+      const boss = (await backend.agent('boss', { admin: true })).token;
+      const ivy = (await backend.agent('ivy')).token;
+      const admin = await SseClient.open(backend.url, boss);
+      const agent = await SseClient.open(backend.url, ivy);
+      const presenceEvents = (c: SseClient) =>
+        c.events
+          .filter((e) => e.event === 'presence')
+          .map((e) => JSON.parse(e.data) as { agents: { name: string; presence: string }[] });
+      const ivyIn = (e: { agents: { name: string; presence: string }[] }) =>
+        e.agents.find((a) => a.name === 'ivy')?.presence;
+      await eventually(() => presenceEvents(admin).length >= 1);
+      expect(ivyIn(presenceEvents(admin)[0]!)).toBe('available');
+      const sentAt = Date.now();
+      const res = await fetch(`${backend.url}/api/presence`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${ivy}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ presence: 'dnd' }),
+      });
+      expect(res.status).toBe(200);
+      await eventually(() => presenceEvents(admin).some((e) => ivyIn(e) === 'dnd'));
+      // Not a threshold: the figure is only reported.
+      console.info(
+        `presence change reached the admin stream ${Date.now() - sentAt} ms after the PUT`,
+      );
+      expect(presenceEvents(agent)).toEqual([]);
+      admin.close();
+      agent.close();
     });
   });
 });
