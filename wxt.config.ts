@@ -40,6 +40,7 @@ export default defineConfig({
       'contextMenus',
       'scripting',
       'alarms',
+      'idle',
     ],
     host_permissions: mode === 'production' ? [] : DEMO_MATCHES,
     optional_host_permissions: ['https://*/*', 'http://*/*'],
@@ -55,6 +56,8 @@ export default defineConfig({
       },
       // Not Alt+Shift+A: Chrome keeps that for "focus inactive dialogs" and drops the suggestion.
       answer: { description: '__MSG_commandAnswer__', suggested_key: { default: 'Alt+Shift+Y' } },
+      // No suggested key: Chrome suggests four at most, and the call controls matter more.
+      'cycle-presence': { description: '__MSG_commandCyclePresence__' },
     },
     web_accessible_resources: [],
     content_security_policy: {

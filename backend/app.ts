@@ -13,6 +13,7 @@ import type { AppDeps, AppEnv } from './context';
 import { callsRoutes } from './routes/calls';
 import { demoRoutes } from './routes/demo';
 import { eventsRoutes } from './routes/events';
+import { presenceRoutes } from './routes/presence';
 import { sessionRoutes } from './routes/session';
 import { softphoneRoutes } from './routes/softphone';
 import { tokenRoutes } from './routes/token';
@@ -92,7 +93,7 @@ export function createApp(deps: AppDeps) {
     '/api/*',
     cors({
       origin: (origin) => (isAllowedOrigin(origins, origin) ? origin : null),
-      allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+      allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
       allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
       exposeHeaders: ['Retry-After', 'X-Request-Id'],
       maxAge: 600,
@@ -142,6 +143,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/events', eventsRoutes(deps))
     .route('/api/admin', adminRoutes(deps))
     .route('/admin', adminPageRoutes)
+    .route('/api/presence', presenceRoutes(deps))
     .route('/webhooks', webhookRoutes(deps))
     .route('/softphone', softphoneRoutes);
   if (deps.config.demo) app.route('/demo', demoRoutes);

@@ -4,6 +4,8 @@ import type { Logger } from './log';
 import { pgPoolConfig } from './db/connect';
 
 export const NOTIFY_CHANNEL = 'c2c_call_updates';
+/** The bus topic for presence changes (not an agent name: those never start with `#`). */
+export const PRESENCE_TOPIC = '#presence';
 
 type Listener = () => void;
 

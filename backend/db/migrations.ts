@@ -2,6 +2,7 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from './dialect';
 import { adminConsoleMigration } from '../admin/migration';
+import { presenceMigration } from './presenceTables';
 import { signalTablesMigration } from './signalTables';
 
 /** The first schema: agents, sessions, Vonage events, calls and the call-update feed. */
@@ -241,6 +242,7 @@ export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<vo
         '0050_signal_tables': signalTablesMigration(dialect),
         '0055_call_details': callDetailsMigration(dialect),
         '0080_admin_console': adminConsoleMigration(dialect),
+        '0070_presence': presenceMigration(dialect),
       }),
     },
   });

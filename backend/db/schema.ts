@@ -11,7 +11,7 @@ export interface AgentTable {
   vonage_user: string | null;
   cuid: string | null;
   created_at: number;
-  /** Last time the agent was offered an inbound call (round robin). */
+  /** Last time the agent was offered an inbound call (routing: longest idle first). */
   last_offered_at: number;
   /** Bumped on every admin change: the console's ETag (If-Match) against conflicting edits. */
   version: Generated<number>;
@@ -196,3 +196,28 @@ export interface Database {
 
 export type AdminSessionRow = Selectable<AdminSessionTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
+
+// ---- presence (backend/presence.ts): columns 0070 adds to agents ----
+
+export interface AgentTable {
+  /** What the agent chose: `available`, `away` or `dnd` (src/contract/presence.ts). */
+  presence: Generated<string>;
+  /** When `presence` last changed. */
+  presence_at: Generated<number>;
+  /** The agent's last presence heartbeat; null if its extension never sent one. */
+  seen_at: number | null;
+  /** When the agent's last call ended (longest idle first). */
+  last_call_ended_at: Generated<number>;
+}
+
+/** A new agent's own columns (the rest have defaults). */
+export type NewAgent = Omit<
+  AgentRow,
+  | 'id'
+  | 'last_offered_at'
+  | 'version'
+  | 'presence'
+  | 'presence_at'
+  | 'seen_at'
+  | 'last_call_ended_at'
+>;

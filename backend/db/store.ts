@@ -13,11 +13,20 @@ import type { Bus } from '../bus';
 import { ACTIVE_STATUSES, FINAL_STATUSES } from '../calls/status';
 import { deriveCall } from '../calls/conversation';
 import { recordAfterEvent, str } from '../calls/vonageEvent';
-import { NOTIFY_CHANNEL } from '../bus';
+import { NOTIFY_CHANNEL, PRESENCE_TOPIC } from '../bus';
 import type { Db } from './connect';
 import { GroupCommit, type WriteJob } from './groupCommit';
+import { idleSince, markCallEnded, routable } from './presenceStore';
 import { callEvent, type CallEventType } from '../outbox/payload';
-import type { AgentRow, CallRow, Database, NewCall, OutboxRow, WebhookEndpointRow } from './schema';
+import type {
+  AgentRow,
+  CallRow,
+  Database,
+  NewAgent,
+  NewCall,
+  OutboxRow,
+  WebhookEndpointRow,
+} from './schema';
 
 /** What clients see of a call (history items and live updates). */
 export function toCallView(row: CallRow | NewCall): CallRecord {
@@ -177,7 +186,7 @@ export class Store {
 
   // ---- agents ----
 
-  async insertAgent(agent: Omit<AgentRow, 'id' | 'last_offered_at' | 'version'>): Promise<AgentRow> {
+  async insertAgent(agent: NewAgent): Promise<AgentRow> {
     return this.db
       .insertInto('agents')
       .values({ ...agent, last_offered_at: 0 })
@@ -447,6 +456,12 @@ export class Store {
       !FINAL_STATUSES.has(prev?.status ?? '')
     )
       await this.enqueueCallEvent(trx, 'call.completed', next);
+    // Presence: a call that starts or ends changes who is on a call and who waited longest.
+    const ended = FINAL_STATUSES.has(next.status) && !FINAL_STATUSES.has(prev?.status ?? '');
+    if (!next.parent_uuid && next.agent && (ended || !prev)) {
+      if (ended) await markCallEnded(trx, next.agent, Date.now());
+      notify.add(PRESENCE_TOPIC);
+    }
     const view = toCallView(next);
     if (prev && JSON.stringify(toCallView(prev)) === JSON.stringify(view)) return next;
     const data = JSON.stringify(view);
@@ -509,7 +524,7 @@ export class Store {
       .execute();
   }
 
-  /** Picks an available agent for an inbound Vonage call (signed in, not on a call, round robin). */
+  /** Picks an agent for an inbound Vonage call (signed in, Available, not on a call, longest idle). */
   async pickInboundAgent(trx: Trx, now: number): Promise<AgentRow | undefined> {
     const agent = await trx
       .selectFrom('agents')
@@ -539,6 +554,9 @@ export class Store {
           ),
         ),
       )
+      // Only Available agents with a heartbeat; the one free the longest first (docs/calls.md).
+      .where(routable(now))
+      .orderBy(idleSince(this.handle.dialect))
       .orderBy('last_offered_at')
       .orderBy('id')
       .limit(1)

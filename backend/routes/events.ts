@@ -1,11 +1,13 @@
 // Live call status for the signed-in agent as Server-Sent Events, resumable with Last-Event-ID; a few
-// streams per session, ended when the session is.
+// streams per session, ended when the session is. Admins' streams also carry everyone's presence.
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { hashToken } from '../agents';
 import { bearerToken } from '../auth';
 import type { AppDeps, AppEnv } from '../context';
 import { LiveSessions } from '../liveSessions';
+import { PRESENCE_TOPIC } from '../bus';
+import { listPresence } from '../presence';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -46,6 +48,16 @@ export function eventsRoutes(deps: AppDeps) {
         pending = true;
         wake?.();
       });
+      // Admins: every agent's presence, sent whole at start, on each change and with each keep-alive
+      // (an agent whose heartbeat stops turns offline without an event of its own).
+      let presencePending = session.agent.admin === 1;
+      const unsubscribePresence =
+        session.agent.admin === 1
+          ? deps.store.bus.subscribe(PRESENCE_TOPIC, () => {
+              presencePending = true;
+              wake?.();
+            })
+          : () => {};
       const stop = () => wake?.();
       deps.shutdown?.addEventListener('abort', stop);
       stream.onAbort(stop);
@@ -56,6 +68,12 @@ export function eventsRoutes(deps: AppDeps) {
           if (ended || Date.now() > session.expiresAt) {
             await stream.writeSSE({ event: 'expired', data: '{}' });
             break;
+          }
+          if (presencePending) {
+            presencePending = false;
+            const agents = await listPresence(deps.store.db);
+            await stream.writeSSE({ event: 'presence', data: JSON.stringify({ agents }) });
+            continue;
           }
           if (pending) {
             pending = false;
@@ -84,6 +102,7 @@ export function eventsRoutes(deps: AppDeps) {
               break;
             }
             await stream.write(': keep-alive\n\n');
+            presencePending = session.agent.admin === 1;
           }
         }
         if (deps.shutdown?.aborted && !stream.aborted && !stream.closed) {
@@ -97,6 +116,7 @@ export function eventsRoutes(deps: AppDeps) {
       } finally {
         handle.release();
         unsubscribe();
+        unsubscribePresence();
         deps.shutdown?.removeEventListener('abort', stop);
       }
     });

@@ -131,16 +131,15 @@ export class PgSignalBus implements SignalBus {
     return row ? this.standIn(row) : undefined;
   }
 
-  async pickAgent(): Promise<Party | undefined> {
+  async freeAgents(): Promise<Party[]> {
     const rows = await this.query<PresenceRow>(
       `select p.* from signal_presence p join signal_instances i on i.id = p.instance
         where p.address like 'agent:%' and p.has_lines = 0 and p.available = 1
-          and p.instance <> $1 and i.heartbeat_at > ${NOW_MS} - $2
-        order by random() limit 5`,
+          and p.instance <> $1 and i.heartbeat_at > ${NOW_MS} - $2`,
       [this.id, this.timing.expiryMs],
     );
     // A stand-in already in one of this instance's calls is busy even if its row does not say so yet.
-    return rows.map((row) => this.standIn(row)).find((party) => party.calls.size === 0);
+    return rows.map((row) => this.standIn(row)).filter((party) => party.calls.size === 0);
   }
 
   forward(party: Party, message: ClientMessage): boolean {

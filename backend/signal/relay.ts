@@ -11,6 +11,7 @@ import {
 } from '../../src/call/signalling';
 import { hashToken } from '../agents';
 import { answeredRecord, endedRecord, relayedCallRecord, saveCallRecord } from '../calls/builtin';
+import { claimLongestIdle } from '../db/presenceStore';
 import type { NewCall } from '../db/schema';
 import type { Store } from '../db/store';
 import { FINAL_STATUSES } from '../calls/status';
@@ -79,7 +80,6 @@ export class SignalRelay {
   private readonly calls = new Map<string, Call>();
   private readonly conns = new Set<Conn>();
   private readonly invites = new RateLimiter(30, 60_000);
-  private roundRobin = 0;
   /** Set at shutdown: answered calls are left to resume on the next instance, not ended. */
   private closing = false;
 
@@ -337,18 +337,31 @@ export class SignalRelay {
     return line ?? conn.identity!;
   }
 
-  private pickAgent(exclude: Conn): Conn | undefined {
-    const candidates = [...this.addresses.entries()]
-      .filter(
-        ([address, c]) =>
-          address.startsWith('agent:') && c !== exclude && c.lines.size === 0 && c.calls.size === 0,
-      )
-      .map(([, c]) => c)
-      .sort((a, b) => (a.agent! < b.agent! ? -1 : 1));
-    if (candidates.length === 0) return undefined;
-    const chosen = candidates[this.roundRobin % candidates.length];
-    this.roundRobin += 1;
-    return chosen;
+  /**
+   * For `agent:*`: of the agents free on any instance (connected, no lines, not in a call), the
+   * Available one that waited longest, claimed in the database so no other invite gets it too.
+   */
+  private async pickAgent(exclude: Conn): Promise<Party | undefined> {
+    const free = new Map<string, Party>();
+    for (const party of (await this.bus?.freeAgents()) ?? []) free.set(party.agent!, party);
+    for (const [address, c] of this.addresses) {
+      if (address.startsWith('agent:') && c !== exclude && c.lines.size === 0 && c.calls.size === 0)
+        free.set(c.agent!, c);
+    }
+    free.delete(exclude.agent!);
+    if (free.size === 0) return undefined;
+    const name = await this.store.write(
+      (trx) =>
+        claimLongestIdle(
+          trx,
+          this.store.handle.dialect,
+          [...free.keys()],
+          Date.now(),
+          RING_TIMEOUT_MS,
+        ),
+      { durable: false },
+    );
+    return name === undefined ? undefined : free.get(name);
   }
 
   private async invite(
@@ -367,7 +380,7 @@ export class SignalRelay {
     const from = this.addressOf(conn);
     const callee: Conn | undefined =
       message.to === 'agent:*'
-        ? (this.pickAgent(conn) ?? (await this.bus?.pickAgent()))
+        ? ((await this.pickAgent(conn)) as Conn | undefined)
         : (this.addresses.get(message.to) ?? (await this.bus?.find(message.to)));
     if (conn.closed) return;
     const to = callee ? (message.to === 'agent:*' ? callee.identity! : message.to) : message.to;
@@ -381,7 +394,11 @@ export class SignalRelay {
       now: Date.now(),
     });
     if (!callee || callee === conn) {
-      this.error(conn, 'unreachable', `${message.to} is not connected`, callId);
+      const why =
+        message.to === 'agent:*'
+          ? 'Nobody is available to take the call right now'
+          : `${message.to} is not connected`;
+      this.error(conn, 'unreachable', why, callId);
       this.write(record, { ...record, status: 'failed', reason: 'unreachable' }, [conn.agent]);
       return;
     }

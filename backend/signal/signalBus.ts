@@ -39,8 +39,8 @@ export interface SignalBus {
   offline(party: Party): void;
   /** The party holding `address` on another live instance. */
   find(address: Address): Promise<Party | undefined>;
-  /** A free agent (no lines, not in a call) on another live instance, for `agent:*`. */
-  pickAgent(): Promise<Party | undefined>;
+  /** The free agents (no lines, not in a call) on other live instances, for `agent:*`. */
+  freeAgents(): Promise<Party[]>;
   /** Sends a local party's message for a call held by another instance; false if it is not one. */
   forward(party: Party, message: ClientMessage): boolean;
   close(): Promise<void>;

@@ -41,7 +41,7 @@ const ENDED: Record<EndReason, string> = {
   declined: 'The call was declined.',
   'no-answer': 'Nobody answered.',
   busy: 'Busy: every agent is on a call. Try again in a moment.',
-  unavailable: 'No agent is signed in right now.',
+  unavailable: 'Nobody is available to take the call right now.',
   cancelled: 'The caller hung up before it was answered.',
   'host-closed': 'The call window was closed.',
   'answered-elsewhere': 'Answered on another phone.',

@@ -27,6 +27,7 @@ import { parsePosition, POSITION_KEY } from '../ui/callBarPosition';
 import { endSession, requestRecentCalls, requestSession, type SignedIn } from './backendApi';
 import { offscreenCallHost, type CallHost } from './callHost';
 import { storageLocalSessionStore, type SessionStore } from './sessionStore';
+import { createPresenceTracker, type RingingCall } from './presence';
 import { contentTabOf, CRM_TABS_KEY, TabStates } from './tabStates';
 
 const MIRROR_KEY = 'offscreenState';
@@ -51,10 +52,16 @@ export class BackgroundController {
   /** Policy as last read: pages get their buttons without waiting for a slow first read. */
   private readonly policy = createPolicyCache(readManaged);
   private readonly offscreen: ReturnType<typeof offscreenChannel>;
+  readonly presence = createPresenceTracker({
+    auth: () => this.auth(),
+    changed: () => void this.broadcast(),
+    notifyMissed: (call) => this.options.onMissed?.(call),
+  });
 
   constructor(
     private readonly options: {
       onState?(state: AppState): void;
+      onMissed?(call: RingingCall): void;
       host?: CallHost;
       /** Where the session token is kept (main.ts chooses it per browser). */
       sessions?: SessionStore;
@@ -111,6 +118,7 @@ export class BackgroundController {
     browser.runtime.onStartup.addListener(closeStorage);
 
     this.tabs.listen();
+    this.presence.listen();
     // Start the first (after install: slow) policy read before any page asks.
     void this.policy.get();
 
@@ -172,6 +180,7 @@ export class BackgroundController {
   async warmUp(): Promise<void> {
     await this.restored;
     if (!(await this.auth())) return;
+    void this.presence.heartbeat();
     await this.withOffscreen(async () => undefined).catch(() => undefined);
   }
 
@@ -288,6 +297,7 @@ export class BackgroundController {
         if (!auth) throw new CallFailure('not-signed-in', 'sign in to see recent calls');
         return { items: await requestRecentCalls(auth, limit) };
       },
+      ...this.presence.handlers(),
     };
   }
 
@@ -413,6 +423,10 @@ export class BackgroundController {
       call: this.offscreenState?.call ?? null,
       waiting: this.offscreenState?.waiting ?? null,
       lastError: this.lastError,
+      ...(await this.presence.view({
+        agent: auth?.agent ?? null,
+        call: this.offscreenState?.call ?? null,
+      })),
     };
   }
 

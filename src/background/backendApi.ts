@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CallFailure } from '../call/provider';
 import { backendClient, expectOk } from '../call/backendClient';
 import type { AgentInfo } from '../contract/agent';
+import type { PresenceChoice } from '../contract/presence';
 import { agentInfoSchema, callRecordSchema } from '../contract/schemas';
 import type { RecentCall } from '../messaging/background';
 
@@ -87,4 +88,20 @@ export async function requestRecentCalls(
     });
   }
   return items;
+}
+
+/** Sets the agent's presence (`PUT /api/presence`); repeated, it is the heartbeat. */
+export async function sendPresence(
+  auth: SignedIn,
+  presence: PresenceChoice,
+  fetchImpl = fetch,
+): Promise<void> {
+  const response = await backendClient(auth.backendUrl, {
+    token: auth.token,
+    fetch: fetchImpl,
+  }).api.presence.$put({ json: { presence } });
+  if ((response.status as number) === 401)
+    throw new CallFailure('session-expired', 'presence: HTTP 401');
+  if (!response.ok)
+    throw new CallFailure('backend-unreachable', `presence: HTTP ${response.status}`);
 }

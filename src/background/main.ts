@@ -10,6 +10,7 @@ import { BackgroundController, openOnboarding } from './BackgroundController';
 import { offscreenCallHost, type CallHost } from './callHost';
 import { callWindowHost } from './callWindow';
 import { chooseSessionStore } from './sessionStore';
+import { MISSED_NOTIFICATION_PREFIX, type IdleState, type RingingCall } from './presence';
 
 const INCOMING_NOTIFICATION = 'incoming-call';
 const CALL_SELECTION_MENU = 'call-selection';
@@ -24,9 +25,19 @@ export function startBackground(): void {
       void updateBadge(state);
       updateIncomingNotification(state, notifiedCallId);
       notifiedCallId = incomingCallId(state);
+      void controller.presence.observe(
+        state,
+        (call) => call.displayName ?? describeTarget(call.target),
+      );
     },
+    onMissed: showMissedNotification,
   });
   controller.start();
+  // The e2e tests cannot make the machine idle: the test build lets them report what chrome.idle
+  // would (the same handler). Vite drops this branch from every other build.
+  if (import.meta.env.MODE === 'test')
+    (globalThis as { c2cTestIdle?: unknown }).c2cTestIdle = (idle: IdleState) =>
+      controller.presence.onIdle(idle);
   const handlers = controller.handlers();
   const noData = {} as Record<string, never>;
   const none = { id: browser.runtime.id } as const;
@@ -86,8 +97,15 @@ export function startBackground(): void {
       if (command === 'toggle-mute' && state.call)
         await handlers.setMuted({ muted: !state.call.muted }, none);
       if (command === 'answer') await handlers.answer(noData, none);
+      if (command === 'cycle-presence') await handlers.setPresence({ presence: 'next' }, none);
     };
     void run().catch(() => undefined);
+  });
+
+  // A missed call's notification stays until the agent clicks it (or opens the popup).
+  browser.notifications.onClicked.addListener((id) => {
+    if (id.startsWith(MISSED_NOTIFICATION_PREFIX))
+      void Promise.resolve(handlers.seenMissed(noData, none)).catch(() => undefined);
   });
 
   browser.notifications.onButtonClicked.addListener((id, index) => {
@@ -131,6 +149,27 @@ function updateIncomingNotification(state: AppState, shownFor: string | null): v
   } as never);
 }
 
+function showMissedNotification(call: RingingCall): void {
+  void browser.notifications.create(`${MISSED_NOTIFICATION_PREFIX}${call.callId}`, {
+    type: 'basic',
+    iconUrl: browser.runtime.getURL('/icon/128.png'),
+    title: t('notifyMissedTitle'),
+    message: call.label,
+    requireInteraction: true,
+    priority: 1,
+  } as never);
+}
+
+/** The badge when no call is on: the missed-call count first, else Away or Do not disturb. */
+function idleBadge(state: AppState): [string, string] {
+  const missed = state.unseenMissed ?? 0;
+  if (missed > 0) return [missed > 99 ? '99+' : String(missed), '#dc2626'];
+  const shown = state.presence?.shown;
+  if (shown === 'away') return [t('badgeAway'), '#d97706'];
+  if (shown === 'dnd') return [t('badgeDnd'), '#7c3aed'];
+  return ['', '#16a34a'];
+}
+
 async function updateBadge(state: AppState): Promise<void> {
   const phase = state.waiting ? 'incoming' : state.call?.phase;
   const [text, color] =
@@ -143,7 +182,17 @@ async function updateBadge(state: AppState): Promise<void> {
         ? ['●', '#16a34a']
         : state.provider.state === 'error'
           ? ['!', '#d97706']
-          : ['', '#16a34a'];
+          : idleBadge(state);
   await browser.action.setBadgeBackgroundColor({ color });
   await browser.action.setBadgeText({ text });
+  // The title says it in words, the count of missed calls too (the badge has room for one).
+  const shown = state.presence?.shown ?? 'offline';
+  const missed = state.unseenMissed ?? 0;
+  const status = t(`presence_${shown.replace('-', '_')}`);
+  await browser.action.setTitle({
+    title: t(
+      'actionTitle',
+      missed > 0 ? `${status} · ${t('missedCount', String(missed))}` : status,
+    ),
+  });
 }

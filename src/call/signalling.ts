@@ -5,7 +5,7 @@ import { ADDRESS } from '../contract/ids';
 
 /**
  * Who a message is for: `tel:+E164` and `contact:<id>` are softphone lines, `agent:<name>` is an agent,
- * `agent:*` asks the backend for any available agent (round robin).
+ * `agent:*` asks the backend for an Available agent (the one free longest; docs/calls.md).
  */
 export const addressSchema = z.string().max(140).regex(ADDRESS);
 export type Address = z.infer<typeof addressSchema>;

@@ -23,6 +23,8 @@ export interface Settings {
   /** Ids of the shipped contact-id presets that are switched on. */
   contactPresets: string[];
   callWaiting: boolean;
+  /** Seconds without input (or the screen locked) after which an Available agent shows as Away. */
+  idleAwaySec: number;
   vonage: { region: 'US' | 'EU' | 'AP'; telemetry: boolean };
   clevertap: { callContext: string };
 }
@@ -35,6 +37,7 @@ export const SETTINGS_DEFAULTS: Settings = {
   contactRules: [],
   contactPresets: ['generic-cuid'],
   callWaiting: false,
+  idleAwaySec: 300,
   vonage: { region: 'US', telemetry: false },
   clevertap: { callContext: 'Sales call' },
 };

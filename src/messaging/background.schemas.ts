@@ -1,6 +1,7 @@
 // The background channel's receiving side: its requests' schemas (zod, so never in the content script).
 import { z } from 'zod';
 import { DTMF_DIGITS } from '../call/provider';
+import { PRESENCE_CHOICES } from '../contract/presence';
 import { targetSchema } from '../contract/schemas';
 import { settingsSchema } from '../settings/schema';
 import { BACKGROUND_CHANNEL, type BackgroundProtocol } from './background';
@@ -33,6 +34,8 @@ const backgroundSchemas: Schemas<BackgroundProtocol> = {
   recentCalls: z.object({ limit: z.number().int().min(1).max(50) }).strict(),
   getSettings: empty,
   getEarlySettings: empty,
+  setPresence: z.object({ presence: z.enum([...PRESENCE_CHOICES, 'next']) }).strict(),
+  seenMissed: empty,
   callBarPosition: z
     .object({
       position: z.object({ right: z.number().finite(), bottom: z.number().finite() }).optional(),

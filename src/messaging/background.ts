@@ -4,6 +4,7 @@
 import { browser } from 'wxt/browser';
 import type { AgentInfo } from '../contract/agent';
 import type { CallRecord } from '../contract/call';
+import type { Presence, PresenceChoice } from '../contract/presence';
 import type { Settings } from '../contract/settings';
 import type { Target } from '../contract/target';
 import type { CallStats } from '../call/provider';
@@ -26,6 +27,19 @@ export interface AppState {
   waiting: CallSnapshot | null;
   /** The last failure that did not belong to a call (sign-in, start-up), cleared by the next success. */
   lastError: CallError | null;
+  /** The agent's presence (src/background/presence.ts). */
+  presence?: PresenceView;
+  /** Inbound calls that rang here unanswered since the agent last opened the popup. */
+  unseenMissed?: number;
+}
+
+export interface PresenceView {
+  /** What the agent chose (or idleness set: `auto`). */
+  choice: PresenceChoice;
+  /** What the badge shows: also `on-call` and, signed out, `offline`. */
+  shown: Presence;
+  /** Away because the machine went idle or locked; back to Available on return. */
+  auto: boolean;
 }
 
 export interface Diagnostics {
@@ -74,6 +88,10 @@ export interface BackgroundProtocol {
    * settings alone; a content script decorates with them and dials only after `getSettings` agrees.
    */
   getEarlySettings(data: Record<string, never>): { settings: Settings; confirmed: boolean };
+  /** The agent sets their presence (`next`: the keyboard command's cycle). */
+  setPresence(data: { presence: PresenceChoice | 'next' }): { choice: PresenceChoice };
+  /** The agent has seen their missed calls (popup opened): the badge count and notifications clear. */
+  seenMissed(data: Record<string, never>): null;
   /** The call bar's remembered position on the sender's site; with `position`, remembers that. */
   callBarPosition(data: { position?: { right: number; bottom: number } }): {
     right: number;

@@ -46,6 +46,11 @@ const DOCS: Record<keyof Settings, { title: string; description: string }> = {
     title: 'Call waiting',
     description: 'Let a second incoming call ring during a call',
   },
+  idleAwaySec: {
+    title: 'Away after idle (seconds)',
+    description:
+      'Seconds without input, or the screen locked, before an Available agent shows as Away (15-14400)',
+  },
   vonage: { title: 'Vonage', description: 'Vonage region (US, EU, AP) and SDK telemetry' },
   clevertap: { title: 'CleverTap', description: 'CleverTap Signed Call: the call-context text' },
 };

@@ -63,6 +63,8 @@ export const settingsSchema = z.object({
     .max(20)
     .default(() => [...DEFAULTS.contactPresets]),
   callWaiting: z.boolean().default(DEFAULTS.callWaiting),
+  /** `chrome.idle` takes 15 s at least; four hours at most keeps "idle" meaning something. */
+  idleAwaySec: z.number().int().min(15).max(14_400).default(DEFAULTS.idleAwaySec),
   vonage: z
     .object({
       region: z.enum(['US', 'EU', 'AP']).default(DEFAULTS.vonage.region),

@@ -12,6 +12,7 @@ import { formatDuration, formatTarget } from '../format';
 import { LockedNote } from '../forms';
 import { describeError, t, uiLanguage } from '../i18n';
 import { DialPad, useCall } from './DialPad';
+import { Presence } from './Presence';
 
 /** Settings the popup needs (default country for the dial pad, a locked server address). */
 function usePolicy(): { settings: Settings; locked: (keyof Settings)[] } | null {
@@ -130,6 +131,7 @@ function SignedIn({ state, settings }: { state: AppState; settings: Settings }) 
         </button>
       </p>
       <ProviderHelp state={state} />
+      <Presence state={state} />
       {state.call ? (
         <section
           aria-label={t(state.call.phase === 'ended' ? 'callBarLabelEnded' : 'callBarLabel')}
