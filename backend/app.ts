@@ -10,6 +10,7 @@ import { EXTENSION_ID } from '../src/extensionKey';
 import type { AppDeps, AppEnv } from './context';
 import { callsRoutes } from './routes/calls';
 import { demoRoutes } from './routes/demo';
+import { dispositionsRoutes } from './routes/dispositions';
 import { eventsRoutes } from './routes/events';
 import { sessionRoutes } from './routes/session';
 import { softphoneRoutes } from './routes/softphone';
@@ -76,7 +77,7 @@ export function createApp(deps: AppDeps) {
     '/api/*',
     cors({
       origin: (origin) => (origins.has(origin) ? origin : null),
-      allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+      allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
       allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'],
       exposeHeaders: ['Retry-After', 'X-Request-Id'],
       maxAge: 600,
@@ -123,6 +124,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/session', sessionRoutes(deps))
     .route('/api/token', tokenRoutes(deps))
     .route('/api/calls', callsRoutes(deps))
+    .route('/api/dispositions', dispositionsRoutes(deps))
     .route('/api/events', eventsRoutes(deps))
     .route('/webhooks', webhookRoutes(deps))
     .route('/softphone', softphoneRoutes);

@@ -161,3 +161,22 @@ export interface Database {
 
 export type WebhookEndpointRow = Selectable<WebhookEndpointTable>;
 export type OutboxRow = Selectable<OutboxTable>;
+
+// ---- wrap-up (backend/calls/dispositions.ts): the admin's outcome list and its settings ----
+
+export interface DispositionTable {
+  label: string;
+  /** Order in the list agents see, from 0. */
+  position: number;
+}
+
+/** Wrap-up settings by key (`require_outcome`: `1` or `0`). */
+export interface WrapupSettingTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  dispositions: DispositionTable;
+  wrapup_settings: WrapupSettingTable;
+}

@@ -379,6 +379,8 @@ export class SignalRelay {
       from,
       to,
       now: Date.now(),
+      ...(message.ext ? { ext: message.ext } : {}),
+      ...(message.context ? { context: message.context } : {}),
     });
     if (!callee || callee === conn) {
       this.error(conn, 'unreachable', `${message.to} is not connected`, callId);

@@ -4,6 +4,8 @@
 // Content scripts get their tab's view of the state by message; no storage area is open to them.
 import { browser } from 'wxt/browser';
 import { CallFailure } from '../call/provider';
+import type { CallContext } from '../contract/call';
+import { httpUrlSchema } from '../contract/schemas';
 import type { CallError } from '../call/state';
 import {
   APP_STATE_KEY,
@@ -172,7 +174,7 @@ export class BackgroundController {
 
   handlers(): Handlers<BackgroundProtocol> {
     return {
-      startCall: async ({ target, displayName, clickedAt }, sender) => {
+      startCall: async ({ target, displayName, pageTitle, clickedAt }, sender) => {
         await this.restored;
         const callId = crypto.randomUUID();
         const tabId = contentTabOf(sender, this.extensionBase);
@@ -184,6 +186,7 @@ export class BackgroundController {
               callId,
               target,
               ...(displayName ? { displayName } : {}),
+              context: callContextOf(sender, displayName, pageTitle),
               ...(clickedAt !== undefined ? { clickedAt } : {}),
             });
           });
@@ -441,6 +444,24 @@ function siteOf(sender: MessageSender): string {
   } catch {
     return 'local';
   }
+}
+
+/**
+ * Who and where a call was placed from, for its record: the CRM row's name, and the page as the
+ * browser reports the sender (its URL is not taken from the message), when it is an http(s) page.
+ */
+export function callContextOf(
+  sender: MessageSender,
+  contactName?: string,
+  pageTitle?: string,
+): CallContext {
+  const url = sender.tab ? (sender.url ?? sender.tab.url) : undefined;
+  const page = url && httpUrlSchema.safeParse(url).success ? url : undefined;
+  return {
+    ...(contactName ? { contactName: contactName.replace(/\s+/g, ' ').trim() } : {}),
+    ...(page ? { pageUrl: page } : {}),
+    ...(page && pageTitle ? { pageTitle } : {}),
+  };
 }
 
 /** FNV-1a: a cheap change detector for the offscreen configuration (not security). */

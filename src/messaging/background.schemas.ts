@@ -1,7 +1,7 @@
 // The background channel's receiving side: its requests' schemas (zod, so never in the content script).
 import { z } from 'zod';
 import { DTMF_DIGITS } from '../call/provider';
-import { targetSchema } from '../contract/schemas';
+import { callContextSchema, targetSchema } from '../contract/schemas';
 import { settingsSchema } from '../settings/schema';
 import { BACKGROUND_CHANNEL, type BackgroundProtocol } from './background';
 import { defineChannel, type Schemas } from './channel';
@@ -12,7 +12,12 @@ const displayName = z.string().max(200).optional();
 
 const backgroundSchemas: Schemas<BackgroundProtocol> = {
   startCall: z
-    .object({ target: targetSchema, displayName, clickedAt: z.number().optional() })
+    .object({
+      target: targetSchema,
+      displayName,
+      pageTitle: callContextSchema.shape.pageTitle,
+      clickedAt: z.number().optional(),
+    })
     .strict(),
   hangup: empty,
   answer: empty,

@@ -55,7 +55,13 @@ export type RecentCall = Pick<
 };
 
 export interface BackgroundProtocol {
-  startCall(data: { target: Target; displayName?: string; clickedAt?: number }): { callId: string };
+  startCall(data: {
+    target: Target;
+    displayName?: string;
+    /** The CRM page's title (its URL comes from the message's sender). */
+    pageTitle?: string;
+    clickedAt?: number;
+  }): { callId: string };
   hangup(data: Record<string, never>): null;
   answer(data: Record<string, never>): null;
   decline(data: Record<string, never>): null;
