@@ -26,9 +26,17 @@ import { createPolicyCache, readEarly } from '../settings/read';
 import { mergeSettings } from '../settings/schema';
 import { loadSettings, readManaged, SETTINGS_KEY } from '../settings/storage';
 import { parsePosition, POSITION_KEY } from '../ui/callBarPosition';
-import { endSession, requestRecentCalls, requestSession, type SignedIn } from './backendApi';
+import {
+  endSession,
+  requestDispositions,
+  requestRecentCalls,
+  requestSaveWrapup,
+  requestSession,
+  type SignedIn,
+} from './backendApi';
 import { offscreenCallHost, type CallHost } from './callHost';
 import { contentTabOf, CRM_TABS_KEY, TabStates } from './tabStates';
+import { readDraft, writeDraft } from './wrapupDrafts';
 
 const AUTH_KEY = 'auth';
 const MIRROR_KEY = 'offscreenState';
@@ -286,6 +294,26 @@ export class BackgroundController {
         if (!auth) throw new CallFailure('not-signed-in', 'sign in to see recent calls');
         return { items: await requestRecentCalls(auth, limit) };
       },
+      ...this.wrapupHandlers(),
+    };
+  }
+
+  /** The wrap-up's requests: the disposition list, drafts (storage.local), saving to the backend. */
+  private wrapupHandlers(): Pick<
+    Handlers<BackgroundProtocol>,
+    'dispositions' | 'wrapupDraft' | 'saveWrapup'
+  > {
+    return {
+      dispositions: async () => requestDispositions(await this.signedIn()),
+      wrapupDraft: async ({ callId, draft }) => {
+        if (draft !== undefined) await writeDraft(callId, draft);
+        return { draft: draft === undefined ? await readDraft(callId) : draft };
+      },
+      saveWrapup: async ({ callId, wrapup }) => {
+        const saved = await requestSaveWrapup(await this.signedIn(), callId, wrapup);
+        if (saved.ok) await writeDraft(callId, null);
+        return saved;
+      },
     };
   }
 
@@ -328,6 +356,12 @@ export class BackgroundController {
       settings,
     };
     return this.cachedConfig;
+  }
+
+  private async signedIn(): Promise<SignedIn> {
+    const auth = await this.auth();
+    if (!auth) throw new CallFailure('not-signed-in', 'sign in first');
+    return auth;
   }
 
   private async auth(): Promise<SignedIn | null> {

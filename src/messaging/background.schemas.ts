@@ -1,7 +1,7 @@
 // The background channel's receiving side: its requests' schemas (zod, so never in the content script).
 import { z } from 'zod';
 import { DTMF_DIGITS } from '../call/provider';
-import { callContextSchema, targetSchema } from '../contract/schemas';
+import { callContextSchema, targetSchema, wrapupSchema } from '../contract/schemas';
 import { settingsSchema } from '../settings/schema';
 import { BACKGROUND_CHANNEL, type BackgroundProtocol } from './background';
 import { defineChannel, type Schemas } from './channel';
@@ -36,6 +36,11 @@ const backgroundSchemas: Schemas<BackgroundProtocol> = {
   signOut: empty,
   getDiagnostics: empty,
   recentCalls: z.object({ limit: z.number().int().min(1).max(50) }).strict(),
+  dispositions: empty,
+  wrapupDraft: z
+    .object({ callId: z.string().min(8).max(100), draft: wrapupSchema.nullable().optional() })
+    .strict(),
+  saveWrapup: z.object({ callId: z.string().min(8).max(100), wrapup: wrapupSchema }).strict(),
   getSettings: empty,
   getEarlySettings: empty,
   callBarPosition: z
