@@ -108,6 +108,43 @@ forEachEngine((engine) => {
       );
       await expect(runAdmin(store, ['line', 'move'])).rejects.toThrow(/Unknown command/);
     });
+
+    it('lists, replaces and requires dispositions; refuses a bad list and keeps the old one', async () => {
+      expect(await runAdmin(store, ['disposition', 'list'])).toEqual([
+        '1\tConnected',
+        '2\tLeft voicemail',
+        '3\tNo answer',
+        '4\tWrong number',
+        '5\tNot interested',
+        '6\tFollow up',
+        'Outcome optional.',
+      ]);
+      expect(await runAdmin(store, ['disposition', 'set', ' Sale ', 'No  sale', '販売'])).toEqual([
+        'Dispositions (3): Sale, No sale, 販売.',
+      ]);
+      await expect(runAdmin(store, ['disposition', 'set', 'Sale', 'sale'])).rejects.toThrow(
+        /"sale" is listed twice/,
+      );
+      await expect(runAdmin(store, ['disposition', 'set', 'x'.repeat(61)])).rejects.toThrow(
+        /too long \(60 characters at most\)/,
+      );
+      await expect(runAdmin(store, ['disposition', 'set'])).rejects.toBeInstanceOf(UsageError);
+      expect(await runAdmin(store, ['disposition', 'require', 'on'])).toEqual([
+        'An outcome is now required.',
+      ]);
+      expect(await runAdmin(store, ['disposition', 'list'])).toEqual([
+        '1\tSale',
+        '2\tNo sale',
+        '3\t販売',
+        'Outcome required.',
+      ]);
+      await runAdmin(store, ['disposition', 'require', 'off']);
+      expect((await runAdmin(store, ['disposition', 'list'])).at(-1)).toBe('Outcome optional.');
+      await expect(runAdmin(store, ['disposition', 'require', 'yes'])).rejects.toBeInstanceOf(
+        UsageError,
+      );
+      await expect(runAdmin(store, ['disposition', 'rename'])).rejects.toThrow(/Unknown command/);
+    });
   });
 });
 

@@ -1,5 +1,5 @@
 // Admin CLI: `npm run admin -- agent add|list|disable|enable|rotate-key …`, `line add|list|remove …`
-// and `webhook add|list|remove|test …`.
+// `webhook add|list|remove|test …` and `disposition set|list|require …`.
 import { userInfo } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { Actor } from './admin/audit';
@@ -18,6 +18,12 @@ import {
 } from './admin/operations';
 import { AgentError, listAgents } from './agents';
 import { Bus } from './bus';
+import {
+  DispositionError,
+  listDispositions,
+  setDispositions,
+  setRequireOutcome,
+} from './calls/dispositions';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/connect';
 import { loadDotEnv } from './dotenv';
@@ -45,9 +51,14 @@ const USAGE = `Usage:
   npm run admin -- webhook list
   npm run admin -- webhook remove <id>
   npm run admin -- webhook test <id>
+  npm run admin -- disposition list
+  npm run admin -- disposition set <label> [<label> …]
+  npm run admin -- disposition require on|off
 A line (a softphone address on the signalling relay) can be registered only by the agent it is bound to.
 Webhooks receive call.completed and call.updated, signed with the endpoint's secret (docs/webhooks.md);
 without --secret-file a 32-byte secret is generated and shown once.
+Dispositions are the outcomes agents choose after a call (set replaces the list, in that order);
+require on makes choosing one mandatory.
 The database is the backend's: DATABASE_URL, else SQLite in DATA_DIR (default ./data).`;
 
 export class UsageError extends Error {}
@@ -90,6 +101,7 @@ export async function runAdmin(
   const [group, command, ...rest] = argv;
   if (group === 'line' && command) return runLine(ctx, command, rest);
   if (group === 'webhook' && command) return runWebhook(ctx, command, rest, policy);
+  if (group === 'disposition' && command) return runDisposition(ctx.store, command, rest);
   if (group !== 'agent' || !command) throw new UsageError(USAGE);
   const { positional, flags } = parseFlags(rest);
   const name = positional[0];
@@ -234,6 +246,36 @@ async function runWebhook(
   }
 }
 
+async function runDisposition(store: Store, command: string, args: string[]): Promise<string[]> {
+  const { positional } = parseFlags(args);
+  switch (command) {
+    case 'list': {
+      if (positional.length)
+        throw new UsageError(`disposition list takes no arguments\n\n${USAGE}`);
+      const { items, requireOutcome } = await listDispositions(store);
+      return [
+        ...items.map((label, i) => `${i + 1}\t${label}`),
+        `Outcome ${requireOutcome ? 'required' : 'optional'}.`,
+      ];
+    }
+    case 'set': {
+      if (!positional.length)
+        throw new UsageError(`disposition set needs at least one <label>\n\n${USAGE}`);
+      const items = await setDispositions(store, positional);
+      return [`Dispositions (${items.length}): ${items.join(', ')}.`];
+    }
+    case 'require': {
+      const [value] = positional;
+      if (positional.length !== 1 || (value !== 'on' && value !== 'off'))
+        throw new UsageError(`disposition require needs on or off\n\n${USAGE}`);
+      await setRequireOutcome(store, value === 'on');
+      return [value === 'on' ? 'An outcome is now required.' : 'The outcome is now optional.'];
+    }
+    default:
+      throw new UsageError(`Unknown command "disposition ${command}"\n\n${USAGE}`);
+  }
+}
+
 async function main() {
   loadDotEnv();
   try {
@@ -252,6 +294,7 @@ async function main() {
       error instanceof AgentError ||
       error instanceof LineError ||
       error instanceof WebhookError ||
+      error instanceof DispositionError ||
       error instanceof ConfigError
     ) {
       console.error(error.message);

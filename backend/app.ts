@@ -12,6 +12,7 @@ import { adminRoutes } from './admin/routes';
 import type { AppDeps, AppEnv } from './context';
 import { callsRoutes } from './routes/calls';
 import { demoRoutes } from './routes/demo';
+import { dispositionsRoutes } from './routes/dispositions';
 import { eventsRoutes } from './routes/events';
 import { presenceRoutes } from './routes/presence';
 import { sessionRoutes } from './routes/session';
@@ -140,6 +141,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/session', sessionRoutes(deps))
     .route('/api/token', tokenRoutes(deps))
     .route('/api/calls', callsRoutes(deps))
+    .route('/api/dispositions', dispositionsRoutes(deps))
     .route('/api/events', eventsRoutes(deps))
     .route('/api/admin', adminRoutes(deps))
     .route('/admin', adminPageRoutes)

@@ -1,5 +1,6 @@
 // The built-in provider's call records: how a relayed call's answer and hang-up change its record.
 import type { Address, ClientMessage } from '../../src/call/signalling';
+import type { CallContext } from '../../src/contract/call';
 import type { NewCall } from '../db/schema';
 import type { Store } from '../db/store';
 import { newCallRecord } from './records';
@@ -19,9 +20,14 @@ export function relayedCallRecord(call: {
   from: Address;
   to: Address;
   now: number;
+  /** What the caller's extension said about an outbound call: the extension, the CRM row and page. */
+  ext?: string;
+  context?: CallContext;
 }): NewCall {
   const inbound = call.callerHasLines && !!call.callee && !call.callee.hasLines;
-  return newCallRecord({
+  // Only the agent who placed the call says who it is with; an inbound caller's name comes later.
+  const context = inbound ? undefined : call.context;
+  const record = newCallRecord({
     uuid: call.callId,
     provider: 'builtin',
     agent: inbound ? call.callee!.agent : call.callerAgent,
@@ -31,6 +37,13 @@ export function relayedCallRecord(call: {
     status: 'ringing',
     now: call.now,
   });
+  return {
+    ...record,
+    ...(!inbound && call.ext ? { extension: call.ext } : {}),
+    ...(context?.contactName ? { contact_name: context.contactName } : {}),
+    ...(context?.pageUrl ? { page_url: context.pageUrl } : {}),
+    ...(context?.pageTitle ? { page_title: context.pageTitle } : {}),
+  };
 }
 
 export function answeredRecord(record: NewCall, answeredBy: string | null, now: number): NewCall {

@@ -1,5 +1,6 @@
 // Versioned schema migrations, run at start. One schema; column types differ only where the engines do.
 import { Migrator, type Kysely, type Migration } from 'kysely';
+import { DEFAULT_DISPOSITIONS } from '../../src/contract/call';
 import type { Dialect } from './dialect';
 import { adminConsoleMigration } from '../admin/migration';
 import { presenceMigration } from './presenceTables';
@@ -233,6 +234,28 @@ function callDetailsMigration(dialect: Dialect): Migration {
   };
 }
 
+/** The outcomes agents choose from after a call (one list per deployment) and wrap-up settings. */
+function dispositionsMigration(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('dispositions')
+        .addColumn('label', 'text', (c) => c.primaryKey())
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('wrapup_settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+      await (db as Kysely<{ dispositions: { label: string; position: number } }>)
+        .insertInto('dispositions')
+        .values(DEFAULT_DISPOSITIONS.map((label, position) => ({ label, position })))
+        .execute();
+    },
+  };
+}
+
 export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   const migrator = new Migrator({
     db,
@@ -241,6 +264,7 @@ export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<vo
         ...migrations(dialect),
         '0050_signal_tables': signalTablesMigration(dialect),
         '0055_call_details': callDetailsMigration(dialect),
+        '0060_dispositions': dispositionsMigration(),
         '0080_admin_console': adminConsoleMigration(dialect),
         '0070_presence': presenceMigration(dialect),
       }),

@@ -221,3 +221,22 @@ export type NewAgent = Omit<
   | 'seen_at'
   | 'last_call_ended_at'
 >;
+
+// ---- wrap-up (backend/calls/dispositions.ts): the admin's outcome list and its settings ----
+
+export interface DispositionTable {
+  label: string;
+  /** Order in the list agents see, from 0. */
+  position: number;
+}
+
+/** Wrap-up settings by key (`require_outcome`: `1` or `0`). */
+export interface WrapupSettingTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  dispositions: DispositionTable;
+  wrapup_settings: WrapupSettingTable;
+}

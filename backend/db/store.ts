@@ -50,6 +50,13 @@ export function toCallView(row: CallRow | NewCall): CallRecord {
     price: row.price ?? null,
     rate: row.rate ?? null,
     network: row.network ?? null,
+    contactName: row.contact_name ?? null,
+    extension: row.extension ?? null,
+    pageUrl: row.page_url ?? null,
+    pageTitle: row.page_title ?? null,
+    outcome: row.disposition ?? null,
+    notes: row.notes ?? null,
+    followUpOn: row.follow_up_on ?? null,
   };
 }
 
@@ -449,20 +456,22 @@ export class Store {
         trx.insertInto('calls').values(next),
       );
     }
+    // What is stored now: `next` may leave columns out (a wrap-up saved during the call stays).
+    const row = prev ? { ...prev, ...next } : next;
     // The one hook for outgoing webhooks: the event commits with the final status (see outbox below).
     if (
       !next.parent_uuid &&
       FINAL_STATUSES.has(next.status) &&
       !FINAL_STATUSES.has(prev?.status ?? '')
     )
-      await this.enqueueCallEvent(trx, 'call.completed', next);
+      await this.enqueueCallEvent(trx, 'call.completed', row);
     // Presence: a call that starts or ends changes who is on a call and who waited longest.
     const ended = FINAL_STATUSES.has(next.status) && !FINAL_STATUSES.has(prev?.status ?? '');
     if (!next.parent_uuid && next.agent && (ended || !prev)) {
       if (ended) await markCallEnded(trx, next.agent, Date.now());
       notify.add(PRESENCE_TOPIC);
     }
-    const view = toCallView(next);
+    const view = toCallView(row);
     if (prev && JSON.stringify(toCallView(prev)) === JSON.stringify(view)) return next;
     const data = JSON.stringify(view);
     for (const agent of new Set([next.agent, ...alsoNotify])) {

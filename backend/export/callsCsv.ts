@@ -20,6 +20,14 @@ const COLUMNS: [header: string, value: (row: CallRow) => string | number | null]
   ['Price', (r) => r.price],
   ['Rate', (r) => r.rate],
   ['Network', (r) => r.network],
+  // Who and wrap-up (issue 12 items 2 and 3): appended, so older column positions stay put.
+  ['Contact', (r) => r.contact_name ?? null],
+  ['Extension', (r) => r.extension ?? null],
+  ['Page URL', (r) => r.page_url ?? null],
+  ['Page title', (r) => r.page_title ?? null],
+  ['Outcome', (r) => r.disposition ?? null],
+  ['Notes', (r) => r.notes ?? null],
+  ['Follow-up on', (r) => r.follow_up_on ?? null],
 ];
 
 /** "2026-12-01 10:45:25": a form Excel and LibreOffice read as a date-time. */

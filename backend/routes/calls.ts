@@ -1,11 +1,14 @@
 // Call history: the signed-in agent's calls, newest first; admins may page through everyone's.
+// `PUT /:id/wrapup` saves the agent's outcome, notes and follow-up date for one of their calls.
 // The export (CSV) streams the same records with filters: admins everyone's, agents their own.
 import { Hono } from 'hono';
 import { validator } from 'hono/validator';
 import { z } from 'zod';
+import { wrapupSchema } from '../../src/contract/schemas';
 import { requireAgent } from '../auth';
+import { saveWrapup } from '../calls/wrapup';
 import type { AppDeps, AppEnv } from '../context';
-import { ACTIVE_STATUSES, FINAL_STATUSES, decodeCursor } from '../db/store';
+import { ACTIVE_STATUSES, FINAL_STATUSES, decodeCursor, toCallView } from '../db/store';
 import { callsCsvStream } from '../export/callsCsv';
 
 const querySchema = z.object({
@@ -88,33 +91,68 @@ function exportRoutes(deps: AppDeps) {
 }
 
 export function callsRoutes(deps: AppDeps) {
-  return exportRoutes(deps).get(
-    '/',
-    requireAgent(deps),
-    validator('query', (value, c) => {
-      const parsed = querySchema.safeParse(value);
-      if (!parsed.success)
-        return c.json({ error: 'limit must be 1–200; cursor must come from nextCursor' }, 400);
-      return parsed.data;
-    }),
-    async (c) => {
-      const query = c.req.valid('query');
-      const agent = c.get('agent');
-      const all = query.all === '1' || query.all === 'true';
-      if (all && agent.admin !== 1) return c.json({ error: 'all=1 is for admin agents only' }, 403);
-      let cursor: { createdAt: number; uuid: string } | undefined;
-      if (query.cursor) {
-        const decoded = decodeCursor(query.cursor);
-        if (!decoded)
-          return c.json({ error: 'Invalid cursor: use the nextCursor of the previous page' }, 400);
-        cursor = decoded;
-      }
-      const page = await deps.store.listCalls({
-        agent: all ? null : agent.name,
-        limit: query.limit,
-        cursor,
-      });
-      return c.json(page, 200);
-    },
-  );
+  return exportRoutes(deps)
+    .get(
+      '/',
+      requireAgent(deps),
+      validator('query', (value, c) => {
+        const parsed = querySchema.safeParse(value);
+        if (!parsed.success)
+          return c.json({ error: 'limit must be 1–200; cursor must come from nextCursor' }, 400);
+        return parsed.data;
+      }),
+      async (c) => {
+        const query = c.req.valid('query');
+        const agent = c.get('agent');
+        const all = query.all === '1' || query.all === 'true';
+        if (all && agent.admin !== 1)
+          return c.json({ error: 'all=1 is for admin agents only' }, 403);
+        let cursor: { createdAt: number; uuid: string } | undefined;
+        if (query.cursor) {
+          const decoded = decodeCursor(query.cursor);
+          if (!decoded)
+            return c.json(
+              { error: 'Invalid cursor: use the nextCursor of the previous page' },
+              400,
+            );
+          cursor = decoded;
+        }
+        const page = await deps.store.listCalls({
+          agent: all ? null : agent.name,
+          limit: query.limit,
+          cursor,
+        });
+        return c.json(page, 200);
+      },
+    )
+    .put(
+      '/:id/wrapup',
+      requireAgent(deps),
+      validator('param', (value, c) => {
+        const id = typeof value.id === 'string' ? value.id : '';
+        if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(id)) return c.json({ error: 'Invalid call id' }, 400);
+        return { id };
+      }),
+      validator('json', (value, c) => {
+        const parsed = wrapupSchema.safeParse(value);
+        if (!parsed.success)
+          return c.json(
+            {
+              error: `Wrap-up: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
+            },
+            400,
+          );
+        return parsed.data;
+      }),
+      async (c) => {
+        const result = await saveWrapup(
+          deps.store,
+          c.get('agent').name,
+          c.req.valid('param').id,
+          c.req.valid('json'),
+        );
+        if (!result.ok) return c.json({ error: result.error }, result.status);
+        return c.json(toCallView(result.call), 200);
+      },
+    );
 }

@@ -166,6 +166,41 @@ forEachEngine((engine) =>
       for (const c of [agent, line, intruder]) c.close();
     });
 
+    it('records who an outbound call is with and where it was placed from; refuses a non-http page', async () => {
+      const agent = await SignalClient.signedIn(backend.url, alice);
+      const line = await SignalClient.signedIn(backend.url, phone);
+      line.send({ t: 'register', address: 'tel:+14155550000' });
+      expect(await line.next()).toMatchObject({ t: 'registered' });
+      const context = {
+        contactName: 'Müller, Hans',
+        pageUrl: 'https://crm.example.com/contacts/42?tab=calls',
+        pageTitle: 'Hans Müller — CRM',
+      };
+      const callId = newCallId();
+      agent.send({ t: 'invite', callId, to: 'tel:+14155550000', sdp: SDP, ext: '12', context });
+      expect(await line.next()).toMatchObject({ t: 'invite', callId });
+      const record = await eventually(() => backend.store.getCall(callId));
+      expect(record).toMatchObject({
+        contact_name: 'Müller, Hans',
+        extension: '12',
+        page_url: context.pageUrl,
+        page_title: context.pageTitle,
+      });
+      agent.send({ t: 'hangup', callId, reason: 'hangup' });
+      expect(await line.next()).toMatchObject({ t: 'hangup', callId });
+      const bad = newCallId();
+      agent.send({
+        t: 'invite',
+        callId: bad,
+        to: 'tel:+14155550000',
+        sdp: SDP,
+        context: { pageUrl: 'javascript:alert(1)' },
+      });
+      expect(await agent.next()).toMatchObject({ t: 'error', code: 'bad-message' });
+      expect(await backend.store.getCall(bad)).toBeUndefined();
+      for (const c of [agent, line]) c.close();
+    });
+
     it('routes agent:* round robin to free agents, records inbound, and reports busy and unreachable', async () => {
       const a = await SignalClient.signedIn(backend.url, alice);
       const b = await SignalClient.signedIn(backend.url, bob);

@@ -392,6 +392,8 @@ export class SignalRelay {
       from,
       to,
       now: Date.now(),
+      ...(message.ext ? { ext: message.ext } : {}),
+      ...(message.context ? { context: message.context } : {}),
     });
     if (!callee || callee === conn) {
       const why =

@@ -146,16 +146,25 @@ describe('BackgroundController', () => {
     expect(provider.connect).toHaveBeenCalledOnce();
     expect(provider.ctx?.token).toBe('tok-1');
 
-    const { callId } = await bg
-      .handlers()
-      .startCall(
-        { target: { kind: 'phone', e164: '+14155552671' }, displayName: 'Ava', clickedAt: 1 },
-        contentScript,
-      );
+    const { callId } = await bg.handlers().startCall(
+      {
+        target: { kind: 'phone', e164: '+14155552671' },
+        displayName: 'Ava',
+        pageTitle: 'Ava — Contact',
+        clickedAt: 1,
+      },
+      contentScript,
+    );
+    // The record's page URL is the sender's, not one the message could claim.
     expect(provider.startCall).toHaveBeenCalledWith(
       callId,
       { kind: 'phone', e164: '+14155552671' },
       'Ava',
+      {
+        contactName: 'Ava',
+        pageUrl: 'https://acme.lightning.force.com/x',
+        pageTitle: 'Ava — Contact',
+      },
     );
     expect((await bg.appState()).call).toMatchObject({ callId, phase: 'connecting' });
   });

@@ -4,6 +4,8 @@
 // Content scripts get their tab's view of the state by message; no storage area is open to them.
 import { browser } from 'wxt/browser';
 import { CallFailure } from '../call/provider';
+import type { CallContext } from '../contract/call';
+import { httpUrlSchema } from '../contract/schemas';
 import type { CallError } from '../call/state';
 import {
   APP_STATE_KEY,
@@ -24,11 +26,19 @@ import { createPolicyCache, readEarly } from '../settings/read';
 import { mergeSettings } from '../settings/schema';
 import { loadSettings, readManaged, SETTINGS_KEY } from '../settings/storage';
 import { parsePosition, POSITION_KEY } from '../ui/callBarPosition';
-import { endSession, requestRecentCalls, requestSession, type SignedIn } from './backendApi';
+import {
+  endSession,
+  requestDispositions,
+  requestRecentCalls,
+  requestSaveWrapup,
+  requestSession,
+  type SignedIn,
+} from './backendApi';
 import { offscreenCallHost, type CallHost } from './callHost';
 import { storageLocalSessionStore, type SessionStore } from './sessionStore';
 import { createPresenceTracker, type RingingCall } from './presence';
 import { contentTabOf, CRM_TABS_KEY, TabStates } from './tabStates';
+import { readDraft, writeDraft } from './wrapupDrafts';
 
 const MIRROR_KEY = 'offscreenState';
 
@@ -186,7 +196,7 @@ export class BackgroundController {
 
   handlers(): Handlers<BackgroundProtocol> {
     return {
-      startCall: async ({ target, displayName, clickedAt }, sender) => {
+      startCall: async ({ target, displayName, pageTitle, clickedAt }, sender) => {
         await this.restored;
         const callId = crypto.randomUUID();
         const tabId = contentTabOf(sender, this.extensionBase);
@@ -198,6 +208,7 @@ export class BackgroundController {
               callId,
               target,
               ...(displayName ? { displayName } : {}),
+              context: callContextOf(sender, displayName, pageTitle),
               ...(clickedAt !== undefined ? { clickedAt } : {}),
             });
           });
@@ -298,6 +309,26 @@ export class BackgroundController {
         return { items: await requestRecentCalls(auth, limit) };
       },
       ...this.presence.handlers(),
+      ...this.wrapupHandlers(),
+    };
+  }
+
+  /** The wrap-up's requests: the disposition list, drafts (storage.local), saving to the backend. */
+  private wrapupHandlers(): Pick<
+    Handlers<BackgroundProtocol>,
+    'dispositions' | 'wrapupDraft' | 'saveWrapup'
+  > {
+    return {
+      dispositions: async () => requestDispositions(await this.signedIn()),
+      wrapupDraft: async ({ callId, draft }) => {
+        if (draft !== undefined) await writeDraft(callId, draft);
+        return { draft: draft === undefined ? await readDraft(callId) : draft };
+      },
+      saveWrapup: async ({ callId, wrapup }) => {
+        const saved = await requestSaveWrapup(await this.signedIn(), callId, wrapup);
+        if (saved.ok) await writeDraft(callId, null);
+        return saved;
+      },
     };
   }
 
@@ -340,6 +371,12 @@ export class BackgroundController {
       settings,
     };
     return this.cachedConfig;
+  }
+
+  private async signedIn(): Promise<SignedIn> {
+    const auth = await this.auth();
+    if (!auth) throw new CallFailure('not-signed-in', 'sign in first');
+    return auth;
   }
 
   private auth(): Promise<SignedIn | null> {
@@ -460,6 +497,24 @@ function siteOf(sender: MessageSender): string {
   } catch {
     return 'local';
   }
+}
+
+/**
+ * Who and where a call was placed from, for its record: the CRM row's name, and the page as the
+ * browser reports the sender (its URL is not taken from the message), when it is an http(s) page.
+ */
+export function callContextOf(
+  sender: MessageSender,
+  contactName?: string,
+  pageTitle?: string,
+): CallContext {
+  const url = sender.tab ? (sender.url ?? sender.tab.url) : undefined;
+  const page = url && httpUrlSchema.safeParse(url).success ? url : undefined;
+  return {
+    ...(contactName ? { contactName: contactName.replace(/\s+/g, ' ').trim() } : {}),
+    ...(page ? { pageUrl: page } : {}),
+    ...(page && pageTitle ? { pageTitle } : {}),
+  };
 }
 
 /** FNV-1a: a cheap change detector for the offscreen configuration (not security). */

@@ -1,5 +1,6 @@
 // The interface every call provider implements; the offscreen call session drives exactly one of them.
 import type { CallError, EndReason, ErrorCode, ProviderStatus } from './state';
+import type { CallContext } from '../contract/call';
 import type { Target } from '../contract/target';
 import type { Settings } from '../settings/schema';
 
@@ -34,7 +35,13 @@ export interface CallProvider {
   /** Ends every call and closes the session (sign-out, provider switch). */
   disconnect(): Promise<void>;
   /** Resolves once the provider has placed the call; progress arrives as events. */
-  startCall(callId: string, target: Target, displayName?: string): Promise<void>;
+  /** `context` (who, from which page) is for the call record where the provider writes one. */
+  startCall(
+    callId: string,
+    target: Target,
+    displayName?: string,
+    context?: CallContext,
+  ): Promise<void>;
   answer(callId: string): Promise<void>;
   decline(callId: string): Promise<void>;
   hangup(callId: string): Promise<void>;

@@ -1,7 +1,8 @@
 // The built-in provider's signalling protocol: JSON messages over the backend's WebSocket (`/signal`).
 // Shared by the backend relay, the extension's offscreen document and the softphone page.
 import { z } from 'zod';
-import { ADDRESS } from '../contract/ids';
+import { ADDRESS, EXT } from '../contract/ids';
+import { callContextSchema } from '../contract/schemas';
 
 /**
  * Who a message is for: `tel:+E164` and `contact:<id>` are softphone lines, `agent:<name>` is an agent,
@@ -36,6 +37,9 @@ export const clientMessageSchema = z.discriminatedUnion('t', [
     to: addressSchema,
     sdp,
     displayName: z.string().max(200).optional(),
+    /** The dialled number's extension and where the call was placed from: for the call record. */
+    ext: z.string().regex(EXT).optional(),
+    context: callContextSchema.optional(),
   }),
   z.object({ t: z.literal('ringing'), callId }),
   z.object({ t: z.literal('answer'), callId, sdp }),

@@ -12,6 +12,7 @@ import { createClickGuard } from './clickGuard';
 import type { CallError, CallSnapshot } from '../call/state';
 import { useNow, watchAppState } from '../ui/appState';
 import { CallPanel } from '../ui/CallPanel';
+import { useWrapupAfter, WrapupPanel } from '../ui/wrapup/WrapupPanel';
 import {
   clampPosition,
   DEFAULT_POSITION,
@@ -169,6 +170,7 @@ function attach(
     });
 
     const call = state?.call ?? null;
+    const [wrapup, closeWrapup] = useWrapupAfter(call);
     // A ringing call or call waiting always shows the full bar, so Answer is one click away.
     const mustExpand = call?.phase === 'incoming' || Boolean(state?.waiting);
     const minimized = Boolean(call && minimizedFor === call.callId && !mustExpand);
@@ -262,6 +264,21 @@ function attach(
         >
           {head(minimized ? <MinimizedSummary call={call} /> : label)}
           {!minimized && <CallPanel call={call} waiting={state?.waiting} allows={allows} />}
+        </div>
+      );
+    }
+    if (wrapup) {
+      return (
+        <div
+          ref={bar}
+          class="c2c-bar"
+          style={style}
+          data-testid="call-bar"
+          role="region"
+          aria-label={t('wrapupLabel')}
+        >
+          {head(t('wrapupLabel'))}
+          <WrapupPanel call={wrapup} close={closeWrapup} allows={allows} />
         </div>
       );
     }

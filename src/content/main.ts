@@ -40,6 +40,8 @@ export async function startContentScript(signal: AbortSignal): Promise<void> {
             .send('startCall', {
               target,
               ...(info.displayName ? { displayName: info.displayName.slice(0, 200) } : {}),
+              // The record says which CRM page the call came from (the URL the background knows).
+              ...(pageTitle() ? { pageTitle: pageTitle() } : {}),
               clickedAt,
             })
             .catch((error: unknown) => bar.showError(CallFailure.from(error).toCallError()));
@@ -92,4 +94,15 @@ function bodyReady(signal: AbortSignal): Promise<void> {
     observer.observe(document.documentElement, { childList: true });
     signal.addEventListener('abort', () => observer.disconnect());
   });
+}
+
+/** The page's title as one clean line (a title with control characters still places the call). */
+function pageTitle(): string {
+  return (
+    document.title
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+      .trim()
+      .slice(0, 300)
+  );
 }

@@ -2,7 +2,15 @@
 // zod would more than double its size). Each one is checked against its zod-free definition.
 import { z } from 'zod';
 import type { AgentInfo } from './agent';
-import type { CallRecord, CallsPage } from './call';
+import {
+  CALL_LIMITS,
+  DATE_ONLY,
+  type CallContext,
+  type CallRecord,
+  type CallsPage,
+  type Dispositions,
+  type Wrapup,
+} from './call';
 import { CONTACT_ID, E164, EXT } from './ids';
 import type { Target } from './target';
 
@@ -49,9 +57,65 @@ export const callRecordSchema = z.object({
   price: nullableString,
   rate: nullableString,
   network: nullableString,
+  contactName: nullableString.optional(),
+  extension: nullableString.optional(),
+  pageUrl: nullableString.optional(),
+  pageTitle: nullableString.optional(),
+  outcome: nullableString.optional(),
+  notes: nullableString.optional(),
+  followUpOn: nullableString.optional(),
 }) satisfies z.ZodType<CallRecord>;
 
 export const callsPageSchema = z.object({
   items: z.array(callRecordSchema),
   nextCursor: nullableString,
 }) satisfies z.ZodType<CallsPage>;
+
+/** Text a person typed or a page showed: no control characters but tabs and line breaks. */
+const printable = (max: number, what: string, verb = 'is') =>
+  z
+    .string()
+    .max(max, `${what} ${verb} too long (${max.toLocaleString('en')} characters at most)`)
+    // eslint-disable-next-line no-control-regex
+    .regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/, `${what} has control characters`);
+
+/** An http(s) URL, nothing else (no `javascript:`, `data:`, `file:`). */
+export const httpUrlSchema = z
+  .string()
+  .max(CALL_LIMITS.pageUrl, `the page URL is too long (${CALL_LIMITS.pageUrl} characters at most)`)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'http:' || url.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'the page URL must be an http(s) URL');
+
+export const callContextSchema = z
+  .object({
+    contactName: printable(CALL_LIMITS.contactName, 'the contact name')
+      .refine((v) => !/[\r\n]/.test(v), 'the contact name is one line')
+      .optional(),
+    pageUrl: httpUrlSchema.optional(),
+    pageTitle: printable(CALL_LIMITS.pageTitle, 'the page title').optional(),
+  })
+  .strict() satisfies z.ZodType<CallContext>;
+
+export const wrapupSchema = z
+  .object({
+    outcome: z
+      .string()
+      .trim()
+      .min(1, 'the outcome is empty')
+      .max(CALL_LIMITS.outcome, 'the outcome is too long')
+      .nullable(),
+    notes: printable(CALL_LIMITS.notes, 'the notes', 'are'),
+    followUpOn: z.string().regex(DATE_ONLY, 'the follow-up date is YYYY-MM-DD').nullable(),
+  })
+  .strict() satisfies z.ZodType<Wrapup>;
+
+export const dispositionsSchema = z.object({
+  items: z.array(z.string()),
+  requireOutcome: z.boolean(),
+}) satisfies z.ZodType<Dispositions>;

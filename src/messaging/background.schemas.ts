@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { DTMF_DIGITS } from '../call/provider';
 import { PRESENCE_CHOICES } from '../contract/presence';
-import { targetSchema } from '../contract/schemas';
+import { callContextSchema, targetSchema, wrapupSchema } from '../contract/schemas';
 import { settingsSchema } from '../settings/schema';
 import { BACKGROUND_CHANNEL, type BackgroundProtocol } from './background';
 import { defineChannel, type Schemas } from './channel';
@@ -13,7 +13,12 @@ const displayName = z.string().max(200).optional();
 
 const backgroundSchemas: Schemas<BackgroundProtocol> = {
   startCall: z
-    .object({ target: targetSchema, displayName, clickedAt: z.number().optional() })
+    .object({
+      target: targetSchema,
+      displayName,
+      pageTitle: callContextSchema.shape.pageTitle,
+      clickedAt: z.number().optional(),
+    })
     .strict(),
   hangup: empty,
   answer: empty,
@@ -32,6 +37,11 @@ const backgroundSchemas: Schemas<BackgroundProtocol> = {
   signOut: empty,
   getDiagnostics: empty,
   recentCalls: z.object({ limit: z.number().int().min(1).max(50) }).strict(),
+  dispositions: empty,
+  wrapupDraft: z
+    .object({ callId: z.string().min(8).max(100), draft: wrapupSchema.nullable().optional() })
+    .strict(),
+  saveWrapup: z.object({ callId: z.string().min(8).max(100), wrapup: wrapupSchema }).strict(),
   getSettings: empty,
   getEarlySettings: empty,
   setPresence: z.object({ presence: z.enum([...PRESENCE_CHOICES, 'next']) }).strict(),

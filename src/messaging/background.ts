@@ -3,7 +3,7 @@
 // schemas are in background.schemas.ts, which only the service worker imports.
 import { browser } from 'wxt/browser';
 import type { AgentInfo } from '../contract/agent';
-import type { CallRecord } from '../contract/call';
+import type { CallRecord, Dispositions, Wrapup } from '../contract/call';
 import type { Presence, PresenceChoice } from '../contract/presence';
 import type { Settings } from '../contract/settings';
 import type { Target } from '../contract/target';
@@ -64,12 +64,24 @@ export type RecentCall = Pick<
   CallRecord,
   'uuid' | 'direction' | 'status' | 'createdAt' | 'answeredAt' | 'endedAt'
 > & {
+  contactName: string | null;
+  extension: string | null;
+  duration: number | null;
+  outcome: string | null;
+  notes: string | null;
+  followUpOn: string | null;
   /** The other party's address (`tel:+E164`, `contact:<id>`), if known. */
   remote: string | null;
 };
 
 export interface BackgroundProtocol {
-  startCall(data: { target: Target; displayName?: string; clickedAt?: number }): { callId: string };
+  startCall(data: {
+    target: Target;
+    displayName?: string;
+    /** The CRM page's title (its URL comes from the message's sender). */
+    pageTitle?: string;
+    clickedAt?: number;
+  }): { callId: string };
   hangup(data: Record<string, never>): null;
   answer(data: Record<string, never>): null;
   decline(data: Record<string, never>): null;
@@ -81,6 +93,15 @@ export interface BackgroundProtocol {
   getDiagnostics(data: Record<string, never>): Diagnostics;
   /** The signed-in agent's latest calls, fetched by the background (the token never leaves it). */
   recentCalls(data: { limit: number }): { items: RecentCall[] };
+  /** The outcomes to choose from after a call (the admin's list) and whether one is required. */
+  dispositions(data: Record<string, never>): Dispositions;
+  /**
+   * The wrap-up draft of a call, kept in storage.local by the background (it outlives the tab and
+   * the worker); with `draft`, saves that (null forgets it).
+   */
+  wrapupDraft(data: { callId: string; draft?: Wrapup | null }): { draft: Wrapup | null };
+  /** Saves the wrap-up on the call's record; the draft is forgotten once the backend has it. */
+  saveWrapup(data: { callId: string; wrapup: Wrapup }): WrapupSaved;
   /** For content scripts, which cannot read storage.local: the merged settings. */
   getSettings(data: Record<string, never>): Settings;
   /**
@@ -99,6 +120,9 @@ export interface BackgroundProtocol {
   } | null;
 }
 
+/** A saved wrap-up, or why the backend refused it (its message, for the agent). */
+export type WrapupSaved = { ok: true; call: RecentCall } | { ok: false; error: string };
+
 /** Methods a content script (CRM page) may call; the rest are for extension pages only. */
 export const CONTENT_SCRIPT_METHODS: ReadonlySet<keyof BackgroundProtocol> = new Set([
   'startCall',
@@ -111,6 +135,9 @@ export const CONTENT_SCRIPT_METHODS: ReadonlySet<keyof BackgroundProtocol> = new
   'getSettings',
   'getEarlySettings',
   'callBarPosition',
+  'dispositions',
+  'wrapupDraft',
+  'saveWrapup',
 ] as const);
 
 /** The client every UI (pages and content scripts) calls the background with. */

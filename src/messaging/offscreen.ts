@@ -8,7 +8,8 @@ import {
   type CallSnapshot,
   type ProviderStatus,
 } from '../call/state';
-import { targetSchema } from '../contract/schemas';
+import type { CallContext } from '../contract/call';
+import { callContextSchema, targetSchema } from '../contract/schemas';
 import type { Target } from '../contract/target';
 import { settingsSchema, type Settings } from '../settings/schema';
 import type { Diagnostics } from './background';
@@ -50,6 +51,8 @@ export interface OffscreenProtocol {
     callId: string;
     target: Target;
     displayName?: string;
+    /** Who and where the call was placed from, for the call record. */
+    context?: CallContext;
     clickedAt?: number;
   }): null;
   hangup(data: { callId: string }): null;
@@ -71,6 +74,7 @@ const offscreenSchemas: Schemas<OffscreenProtocol> = {
       callId: z.string().min(8).max(100),
       target: targetSchema,
       displayName: z.string().max(200).optional(),
+      context: callContextSchema.optional(),
       clickedAt: z.number().optional(),
     })
     .strict(),

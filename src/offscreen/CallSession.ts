@@ -7,6 +7,7 @@ import {
   type ProviderName,
 } from '../call/provider';
 import type { CallSnapshot, EndReason, ProviderStatus } from '../call/state';
+import type { CallContext } from '../contract/call';
 import type { Target } from '../contract/target';
 import type { CallTiming, Diagnostics } from '../messaging/background';
 import type { OffscreenConfig, OffscreenProtocol, OffscreenState } from '../messaging/offscreen';
@@ -83,6 +84,7 @@ export class CallSession {
     target: Target,
     displayName?: string,
     clickedAt?: number,
+    context?: CallContext,
   ): Promise<void> {
     const current = this.state.call;
     if (current && current.phase !== 'ended') throw new CallFailure('call-in-progress');
@@ -102,7 +104,7 @@ export class CallSession {
     try {
       const provider = await this.ensureConnected();
       const invokedAt = preciseNow();
-      await provider.startCall(callId, target, displayName);
+      await provider.startCall(callId, target, displayName, context);
       if (clickedAt !== undefined) {
         this.lastCallTiming = {
           clickToProviderMs: invokedAt - clickedAt,
@@ -378,8 +380,8 @@ function preciseNow(): number {
 export function sessionHandlers(session: CallSession): Handlers<OffscreenProtocol> {
   return {
     configure: ({ config }) => session.configure(config),
-    startCall: async ({ callId, target, displayName, clickedAt }) => {
-      await session.startCall(callId, target, displayName, clickedAt);
+    startCall: async ({ callId, target, displayName, clickedAt, context }) => {
+      await session.startCall(callId, target, displayName, clickedAt, context);
       return null;
     },
     hangup: async ({ callId }) => (await session.hangup(callId), null),

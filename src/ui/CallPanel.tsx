@@ -8,6 +8,8 @@ import { useNow } from './appState';
 import { dtmfDigit } from './dtmf';
 import { formatDuration, formatTarget } from './format';
 import { describeError, t, uiLanguage } from './i18n';
+import { WrapupForm } from './wrapup/WrapupForm';
+import { wrapupApplies } from './wrapup/WrapupPanel';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
@@ -68,6 +70,9 @@ export function CallPanel({
   const live = call.phase !== 'ended';
   const now = useNow(live);
   const [keypad, setKeypad] = useState(false);
+  // The wrap-up can be filled during the call (opened on demand) and is open once it has ended.
+  const [notes, setNotes] = useState(false);
+  useEffect(() => setNotes(false), [call.callId]);
   const [error, setError] = useState<string | null>(null);
   const run = (p: Promise<unknown>) =>
     p.then(
@@ -135,6 +140,20 @@ export function CallPanel({
         <Keypad sent={tones.sent} send={tones.send} allows={allows} />
       )}
       {waiting && <WaitingCall waiting={waiting} run={run} allows={allows} />}
+      {call.phase === 'active' && (
+        <button
+          class="c2c-wrapup-toggle"
+          aria-expanded={notes}
+          data-testid="wrapup-toggle"
+          onClick={(e) => allows(e) && setNotes(!notes)}
+        >
+          {t('wrapupEdit')}
+        </button>
+      )}
+      {((notes && live && call.phase !== 'incoming') ||
+        (call.phase === 'ended' && wrapupApplies(call))) && (
+        <WrapupForm callId={call.callId} allows={allows} />
+      )}
     </div>
   );
 }

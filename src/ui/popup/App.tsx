@@ -2,17 +2,17 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { CallFailure } from '../../call/provider';
-import { parseTargetUri } from '../../contract/target';
 import { background, type AppState, type RecentCall } from '../../messaging/background';
 import type { Settings } from '../../settings/schema';
 import { loadSettings } from '../../settings/storage';
 import { useAppState } from '../appState';
 import { CallPanel } from '../CallPanel';
-import { formatDuration, formatTarget } from '../format';
 import { LockedNote } from '../forms';
 import { describeError, t, uiLanguage } from '../i18n';
+import { useWrapupAfter, WrapupPanel } from '../wrapup/WrapupPanel';
 import { DialPad, useCall } from './DialPad';
 import { Presence } from './Presence';
+import { RecentCallItem } from './RecentCallItem';
 
 /** Settings the popup needs (default country for the dial pad, a locked server address). */
 function usePolicy(): { settings: Settings; locked: (keyof Settings)[] } | null {
@@ -116,6 +116,7 @@ function ProviderHelp({ state }: { state: AppState }) {
 
 function SignedIn({ state, settings }: { state: AppState; settings: Settings }) {
   const [busy, setBusy] = useState(false);
+  const [wrapup, closeWrapup] = useWrapupAfter(state.call);
   return (
     <>
       <p class="row agent">
@@ -140,6 +141,10 @@ function SignedIn({ state, settings }: { state: AppState; settings: Settings }) 
         >
           <CallPanel call={state.call} waiting={state.waiting} keyboard />
         </section>
+      ) : wrapup ? (
+        <section aria-label={t('wrapupLabel')} data-testid="popup-wrapup" class="card">
+          <WrapupPanel call={wrapup} close={closeWrapup} />
+        </section>
       ) : (
         <p class="muted">{t('noCall')}</p>
       )}
@@ -155,6 +160,8 @@ function SignedIn({ state, settings }: { state: AppState; settings: Settings }) 
 function RecentCalls({ state }: { state: AppState }) {
   const [items, setItems] = useState<RecentCall[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
+  /** The row whose wrap-up is open for editing. */
+  const [editing, setEditing] = useState<string | null>(null);
   const { error, call } = useCall();
   const live = Boolean(state.call && state.call.phase !== 'ended');
   // Refresh when a call starts or ends, so the list includes it.
@@ -186,50 +193,25 @@ function RecentCalls({ state }: { state: AppState }) {
       {items && items.length === 0 && <p class="muted">{t('popupRecentEmpty')}</p>}
       {items && items.length > 0 && (
         <ul data-testid="recent-calls">
-          {items.map((item) => {
-            const target = item.remote ? parseTargetUri(item.remote) : null;
-            const who = target ? formatTarget(target) : (item.remote ?? t('popupUnknownParty'));
-            const seconds =
-              item.answeredAt && item.endedAt
-                ? formatDuration(item.endedAt - item.answeredAt, uiLanguage())
-                : null;
-            return (
-              <li key={item.uuid} class="row" data-testid="recent-call" data-uuid={item.uuid}>
-                <span class="recent-who">
-                  <span>
-                    <span aria-hidden="true">{item.direction === 'inbound' ? '↙' : '↗'} </span>
-                    <span class="sr-only">
-                      {t(item.direction === 'inbound' ? 'popupInbound' : 'popupOutbound')}{' '}
-                    </span>
-                    <strong>{who}</strong>
-                  </span>
-                  <span class="muted small">
-                    {dates.format(item.createdAt)}
-                    {seconds ? ` · ${seconds}` : ` · ${statusText(item.status)}`}
-                  </span>
-                </span>
-                {target && (
-                  <button
-                    disabled={live}
-                    aria-label={t('popupCallBack', who)}
-                    onClick={(e) => e.isTrusted && void call(target)}
-                  >
-                    {t('popupCallBackShort')}
-                  </button>
-                )}
-              </li>
-            );
-          })}
+          {items.map((item) => (
+            <RecentCallItem
+              key={item.uuid}
+              item={item}
+              live={live}
+              call={call}
+              dates={dates}
+              editing={editing === item.uuid}
+              toggleEditing={() => setEditing(editing === item.uuid ? null : item.uuid)}
+              onSaved={(saved) => {
+                setItems((list) => list?.map((c) => (c.uuid === saved.uuid ? saved : c)) ?? null);
+                setEditing(null);
+              }}
+            />
+          ))}
         </ul>
       )}
     </section>
   );
-}
-
-function statusText(status: string): string {
-  const key = `callStatus_${status.replace(/[^a-z]/gi, '_')}`;
-  const text = t(key);
-  return text === key ? status : text;
 }
 
 function SignIn({

@@ -8,6 +8,7 @@ import {
   type ProviderContext,
 } from '../../provider';
 import type { EndReason } from '../../state';
+import type { CallContext } from '../../../contract/call';
 import type { Target } from '../../../contract/target';
 import { PeerCall } from './PeerCall';
 import { SignallingClient } from './SignallingClient';
@@ -119,12 +120,18 @@ export class BuiltinProvider implements CallProvider {
     this.requireSignalling().register(address);
   }
 
-  async startCall(callId: string, target: Target, displayName?: string): Promise<void> {
+  async startCall(
+    callId: string,
+    target: Target,
+    displayName?: string,
+    context?: CallContext,
+  ): Promise<void> {
     await this.callAddress(
       callId,
       targetToAddress(target),
       displayName,
       target.kind === 'phone' ? target.ext : undefined,
+      context,
     );
   }
 
@@ -133,6 +140,7 @@ export class BuiltinProvider implements CallProvider {
     to: Address,
     displayName?: string,
     ext?: string,
+    context?: CallContext,
   ): Promise<void> {
     const ctx = this.requireCtx();
     const signalling = this.requireSignalling();
@@ -151,7 +159,15 @@ export class BuiltinProvider implements CallProvider {
       call.peer = this.createPeer(callId, microphone);
       const sdp = await call.peer.createOffer();
       if (!this.calls.has(callId)) return; // hung up while we were preparing
-      signalling.send({ t: 'invite', callId, to, sdp, ...(displayName ? { displayName } : {}) });
+      signalling.send({
+        t: 'invite',
+        callId,
+        to,
+        sdp,
+        ...(displayName ? { displayName } : {}),
+        ...(ext ? { ext } : {}),
+        ...(context && Object.keys(context).length ? { context } : {}),
+      });
     } catch (error) {
       this.dispose(callId);
       throw CallFailure.from(error);
