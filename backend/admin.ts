@@ -1,5 +1,6 @@
 // Admin CLI: `npm run admin -- agent add|list|disable|enable|rotate-key …`, `line add|list|remove …`
-// and `webhook add|list|remove|test …`.
+// `webhook add|list|remove|test …` and `directory import …`.
+import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import {
   AgentError,
@@ -12,6 +13,7 @@ import {
 import { Bus } from './bus';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/connect';
+import { importDirectoryCsv, type ImportReport } from './directory/store';
 import { loadDotEnv } from './dotenv';
 import { Store } from './db/store';
 import { LineError, addLine, listLines, removeLine } from './lines';
@@ -40,9 +42,12 @@ const USAGE = `Usage:
   npm run admin -- webhook list
   npm run admin -- webhook remove <id>
   npm run admin -- webhook test <id>
+  npm run admin -- directory import <file.csv> [--replace]
 A line (a softphone address on the signalling relay) can be registered only by the agent it is bound to.
 Webhooks receive call.completed and call.updated, signed with the endpoint's secret (docs/webhooks.md);
 without --secret-file a 32-byte secret is generated and shown once.
+A directory CSV (UTF-8) has the header name,company,numbers,record_url (numbers in E.164, several
+separated by ;); it is merged into the company directory, or with --replace becomes all of it.
 The database is the backend's: DATABASE_URL, else SQLite in DATA_DIR (default ./data).`;
 
 export class UsageError extends Error {}
@@ -52,7 +57,7 @@ function parseFlags(args: string[]): { positional: string[]; flags: Map<string, 
   const flags = new Map<string, string | true>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (arg === '--admin') flags.set('admin', true);
+    if (arg === '--admin' || arg === '--replace') flags.set(arg.slice(2), true);
     else if (arg === '--vonage-user' || arg === '--cuid' || arg === '--secret-file') {
       const value = args[++i];
       if (!value || value.startsWith('--')) throw new UsageError(`${arg} needs a value`);
@@ -72,6 +77,7 @@ export async function runAdmin(
   const [group, command, ...rest] = argv;
   if (group === 'line' && command) return runLine(store, command, rest);
   if (group === 'webhook' && command) return runWebhook(store, command, rest, policy);
+  if (group === 'directory' && command) return runDirectory(store, command, rest);
   if (group !== 'agent' || !command) throw new UsageError(USAGE);
   const { positional, flags } = parseFlags(rest);
   const name = positional[0];
@@ -213,6 +219,33 @@ async function runWebhook(
     default:
       throw new UsageError(`Unknown command "webhook ${command}"\n\n${USAGE}`);
   }
+}
+
+async function runDirectory(store: Store, command: string, args: string[]): Promise<string[]> {
+  const { positional, flags } = parseFlags(args);
+  if (command !== 'import')
+    throw new UsageError(`Unknown command "directory ${command}"\n\n${USAGE}`);
+  if (positional.length !== 1 || flags.has('admin'))
+    throw new UsageError(`directory import needs exactly one <file.csv>\n\n${USAGE}`);
+  const text = await readFile(positional[0]!, 'utf8');
+  return directoryReport(
+    await importDirectoryCsv(store.db, text, flags.has('replace') ? 'replace' : 'merge'),
+  );
+}
+
+/** The import's outcome: a summary line, then one line per rejected row. */
+export function directoryReport(report: ImportReport): string[] {
+  const lines = report.rejected.map((r) => `  line ${r.line}: ${r.reason}`);
+  if (!report.applied)
+    return [
+      `Nothing imported (${report.rejected.length} rejected); the directory is unchanged.`,
+      ...lines,
+    ];
+  const verb = report.mode === 'replace' ? 'Replaced the directory with' : 'Merged';
+  return [
+    `${verb} ${report.imported} ${report.imported === 1 ? 'person' : 'people'}; ${report.rejected.length} rows rejected.`,
+    ...lines,
+  ];
 }
 
 async function main() {

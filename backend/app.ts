@@ -10,6 +10,7 @@ import { EXTENSION_ID } from '../src/extensionKey';
 import type { AppDeps, AppEnv } from './context';
 import { callsRoutes } from './routes/calls';
 import { demoRoutes } from './routes/demo';
+import { directoryRoutes } from './routes/directory';
 import { eventsRoutes } from './routes/events';
 import { sessionRoutes } from './routes/session';
 import { softphoneRoutes } from './routes/softphone';
@@ -124,6 +125,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/token', tokenRoutes(deps))
     .route('/api/calls', callsRoutes(deps))
     .route('/api/events', eventsRoutes(deps))
+    .route('/api/directory', directoryRoutes(deps))
     .route('/webhooks', webhookRoutes(deps))
     .route('/softphone', softphoneRoutes);
   if (deps.config.demo) app.route('/demo', demoRoutes);

@@ -2,6 +2,7 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from './dialect';
 import { signalTablesMigration } from './signalTables';
+import { directoryMigration } from '../directory/migration';
 
 /** The first schema: agents, sessions, Vonage events, calls and the call-update feed. */
 function initial(dialect: Dialect): Migration {
@@ -239,6 +240,7 @@ export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<vo
         ...migrations(dialect),
         '0050_signal_tables': signalTablesMigration(dialect),
         '0055_call_details': callDetailsMigration(dialect),
+        '0075_directory': directoryMigration(dialect),
       }),
     },
   });
