@@ -26,6 +26,7 @@ import { loadSettings, readManaged, SETTINGS_KEY } from '../settings/storage';
 import { parsePosition, POSITION_KEY } from '../ui/callBarPosition';
 import { endSession, requestRecentCalls, requestSession, type SignedIn } from './backendApi';
 import { offscreenCallHost, type CallHost } from './callHost';
+import { Directory } from './directory';
 import { contentTabOf, CRM_TABS_KEY, TabStates } from './tabStates';
 
 const AUTH_KEY = 'auth';
@@ -50,6 +51,11 @@ export class BackgroundController {
   /** Policy as last read: pages get their buttons without waiting for a slow first read. */
   private readonly policy = createPolicyCache(readManaged);
   private readonly offscreen: ReturnType<typeof offscreenChannel>;
+  private readonly directory = new Directory({
+    auth: () => this.auth(),
+    settings: async () => (await loadSettings()).settings,
+    onLate: () => void this.broadcast(),
+  });
 
   constructor(
     private readonly options: {
@@ -135,7 +141,10 @@ export class BackgroundController {
   /** A state change reported by the call host (the offscreen document). */
   async onHostState(state: OffscreenState, reason: string): Promise<void> {
     await this.restored;
+    await this.directory.resolve(state);
+    const before = this.offscreenState;
     this.setOffscreenState(state, reason);
+    void this.directory.afterChange(before, state).catch(() => undefined);
   }
 
   /** The call host went away on its own (Firefox: the agent closed the call window): the call ended. */
@@ -172,6 +181,7 @@ export class BackgroundController {
 
   handlers(): Handlers<BackgroundProtocol> {
     return {
+      ...this.directory.handlers(),
       startCall: async ({ target, displayName, clickedAt }, sender) => {
         await this.restored;
         const callId = crypto.randomUUID();
@@ -405,8 +415,8 @@ export class BackgroundController {
       agent: auth?.agent ?? null,
       backendUrl: auth?.backendUrl ?? settings.backendUrl,
       provider: this.offscreenState?.provider ?? { provider: settings.provider, state: 'idle' },
-      call: this.offscreenState?.call ?? null,
-      waiting: this.offscreenState?.waiting ?? null,
+      call: this.directory.enrich(this.offscreenState?.call ?? null),
+      waiting: this.directory.enrich(this.offscreenState?.waiting ?? null),
       lastError: this.lastError,
     };
   }

@@ -23,6 +23,8 @@ export interface Settings {
   /** Ids of the shipped contact-id presets that are switched on. */
   contactPresets: string[];
   callWaiting: boolean;
+  /** Opens the caller's CRM record when an incoming call is answered. */
+  screenPop: boolean;
   vonage: { region: 'US' | 'EU' | 'AP'; telemetry: boolean };
   clevertap: { callContext: string };
 }
@@ -35,6 +37,7 @@ export const SETTINGS_DEFAULTS: Settings = {
   contactRules: [],
   contactPresets: ['generic-cuid'],
   callWaiting: false,
+  screenPop: false,
   vonage: { region: 'US', telemetry: false },
   clevertap: { callContext: 'Sales call' },
 };

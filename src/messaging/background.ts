@@ -54,6 +54,18 @@ export type RecentCall = Pick<
   remote: string | null;
 };
 
+/** A number a CRM page showed, with its row's name, the record it links to and the page's title. */
+export interface LearnedContact {
+  /** E.164 with the leading `+`. */
+  number: string;
+  name: string;
+  url: string;
+  title: string;
+}
+
+/** At most this many entries per `learnContacts` message. */
+export const LEARN_BATCH_MAX = 100;
+
 export interface BackgroundProtocol {
   startCall(data: { target: Target; displayName?: string; clickedAt?: number }): { callId: string };
   hangup(data: Record<string, never>): null;
@@ -79,6 +91,14 @@ export interface BackgroundProtocol {
     right: number;
     bottom: number;
   } | null;
+  /** From content scripts: numbers their page showed with a name (stored locally, see directory.ts). */
+  learnContacts(data: { entries: LearnedContact[] }): null;
+  /** The options page: how many numbers were learned; with `clear`, forgets them all first. */
+  learnedContacts(data: { clear?: boolean }): { count: number };
+  /** The dial pad: learned contacts whose name starts with `query`. */
+  searchContacts(data: { query: string }): { items: LearnedContact[] };
+  /** Focuses the tab showing the call's record, else opens it (the URL is the background's own). */
+  openRecord(data: { callId: string }): null;
 }
 
 /** Methods a content script (CRM page) may call; the rest are for extension pages only. */
@@ -93,6 +113,8 @@ export const CONTENT_SCRIPT_METHODS: ReadonlySet<keyof BackgroundProtocol> = new
   'getSettings',
   'getEarlySettings',
   'callBarPosition',
+  'learnContacts',
+  'openRecord',
 ] as const);
 
 /** The client every UI (pages and content scripts) calls the background with. */

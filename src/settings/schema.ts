@@ -63,6 +63,7 @@ export const settingsSchema = z.object({
     .max(20)
     .default(() => [...DEFAULTS.contactPresets]),
   callWaiting: z.boolean().default(DEFAULTS.callWaiting),
+  screenPop: z.boolean().default(DEFAULTS.screenPop),
   vonage: z
     .object({
       region: z.enum(['US', 'EU', 'AP']).default(DEFAULTS.vonage.region),
