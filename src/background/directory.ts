@@ -18,6 +18,9 @@ import { LearnedContacts } from './learnedContacts';
 /** How long a new call's broadcast may wait for its caller's name (after that it shows the number). */
 export const RESOLVE_WAIT_MS = 800;
 
+/** What the learned directory offers (LearnedContacts, over IndexedDB). */
+export type LearnedStore = Pick<LearnedContacts, 'learn' | 'lookup' | 'search' | 'count' | 'clear'>;
+
 interface Caller {
   name: string;
   company?: string;
@@ -39,14 +42,14 @@ export class Directory {
     private readonly deps: {
       auth(): Promise<SignedIn | null>;
       settings(): Promise<Settings>;
-      learned?: LearnedContacts;
+      learned?: LearnedStore;
       fetch?: typeof fetch;
       /** A lookup finished after its call was broadcast without it: broadcast again. */
       onLate?(): void;
     },
   ) {}
 
-  private get learned(): LearnedContacts {
+  private get learned(): LearnedStore {
     return (this.deps.learned ??= new LearnedContacts());
   }
 
