@@ -160,3 +160,54 @@ describe('caller ID', () => {
     await options.close();
   });
 });
+
+describe('dial pad name search', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    await signIn(browser, backend.url, agentKey);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('typing a name lists learned contacts; arrow keys and Enter pick one (combobox)', async () => {
+    const crm = await browser.context.newPage();
+    await crm.goto(`${backend.url}/demo`);
+    await crm.locator(BUTTON).first().waitFor({ timeout: 15_000 });
+    const ext = await browser.extensionPage();
+    await waitFor(
+      async () => (await backgroundRequest<{ count: number }>(ext, 'learnedContacts')).count > 0,
+      15_000,
+      'numbers learned from the CRM page',
+    );
+    const popup = await browser.context.newPage();
+    await popup.goto(`${EXTENSION_ORIGIN}/popup.html`);
+    const input = popup.getByRole('combobox');
+    await input.fill('ava t');
+    const option = popup.getByRole('option', { name: /Ava Thompson/ });
+    await option.waitFor({ timeout: 10_000 });
+    await expect(input.getAttribute('aria-expanded')).resolves.toBe('true');
+    await expect(option.textContent()).resolves.toContain('+1 415 555 2671');
+    await input.press('ArrowDown');
+    await expect(option.getAttribute('aria-selected')).resolves.toBe('true');
+    await expect(input.getAttribute('aria-activedescendant')).resolves.toBe(
+      await option.getAttribute('id'),
+    );
+    await input.press('Enter');
+    await expect(input.inputValue()).resolves.toBe('+14155552671');
+    await expect(input.getAttribute('aria-expanded')).resolves.toBe('false');
+    await expect(popup.getByTestId('dial-hint').textContent()).resolves.toContain(
+      '+1 415 555 2671',
+    );
+    // Escape closes the list without picking.
+    await input.fill('ava');
+    await option.waitFor({ timeout: 10_000 });
+    await input.press('Escape');
+    await expect(input.getAttribute('aria-expanded')).resolves.toBe('false');
+    await expect(input.inputValue()).resolves.toBe('ava');
+    await popup.close();
+    await crm.close();
+  });
+});
