@@ -1,5 +1,6 @@
 // Admin CLI: `npm run admin -- agent add|list|disable|enable|rotate-key …`, `line add|list|remove …`
-// `webhook add|list|remove|test …` and `disposition set|list|require …`.
+// `webhook add|list|remove|test …`, `disposition set|list|require …` and `directory import …`.
+import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { Actor } from './admin/audit';
@@ -26,6 +27,7 @@ import {
 } from './calls/dispositions';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/connect';
+import { importDirectoryCsv, type ImportReport } from './directory/store';
 import { loadDotEnv } from './dotenv';
 import { Store } from './db/store';
 import { LineError, listLines } from './lines';
@@ -59,6 +61,9 @@ Webhooks receive call.completed and call.updated, signed with the endpoint's sec
 without --secret-file a 32-byte secret is generated and shown once.
 Dispositions are the outcomes agents choose after a call (set replaces the list, in that order);
 require on makes choosing one mandatory.
+  npm run admin -- directory import <file.csv> [--replace]
+A directory CSV (UTF-8) has the header name,company,numbers,record_url (numbers in E.164, several
+separated by ;); it is merged into the company directory, or with --replace becomes all of it.
 The database is the backend's: DATABASE_URL, else SQLite in DATA_DIR (default ./data).`;
 
 export class UsageError extends Error {}
@@ -79,7 +84,7 @@ function parseFlags(args: string[]): { positional: string[]; flags: Map<string, 
   const flags = new Map<string, string | true>();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (arg === '--admin') flags.set('admin', true);
+    if (arg === '--admin' || arg === '--replace') flags.set(arg.slice(2), true);
     else if (arg === '--vonage-user' || arg === '--cuid' || arg === '--secret-file') {
       const value = args[++i];
       if (!value || value.startsWith('--')) throw new UsageError(`${arg} needs a value`);
@@ -102,6 +107,7 @@ export async function runAdmin(
   if (group === 'line' && command) return runLine(ctx, command, rest);
   if (group === 'webhook' && command) return runWebhook(ctx, command, rest, policy);
   if (group === 'disposition' && command) return runDisposition(ctx.store, command, rest);
+  if (group === 'directory' && command) return runDirectory(ctx.store, command, rest);
   if (group !== 'agent' || !command) throw new UsageError(USAGE);
   const { positional, flags } = parseFlags(rest);
   const name = positional[0];
@@ -274,6 +280,33 @@ async function runDisposition(store: Store, command: string, args: string[]): Pr
     default:
       throw new UsageError(`Unknown command "disposition ${command}"\n\n${USAGE}`);
   }
+}
+
+async function runDirectory(store: Store, command: string, args: string[]): Promise<string[]> {
+  const { positional, flags } = parseFlags(args);
+  if (command !== 'import')
+    throw new UsageError(`Unknown command "directory ${command}"\n\n${USAGE}`);
+  if (positional.length !== 1 || flags.has('admin'))
+    throw new UsageError(`directory import needs exactly one <file.csv>\n\n${USAGE}`);
+  const text = await readFile(positional[0]!, 'utf8');
+  return directoryReport(
+    await importDirectoryCsv(store.db, text, flags.has('replace') ? 'replace' : 'merge'),
+  );
+}
+
+/** The import's outcome: a summary line, then one line per rejected row. */
+export function directoryReport(report: ImportReport): string[] {
+  const lines = report.rejected.map((r) => `  line ${r.line}: ${r.reason}`);
+  if (!report.applied)
+    return [
+      `Nothing imported (${report.rejected.length} rejected); the directory is unchanged.`,
+      ...lines,
+    ];
+  const verb = report.mode === 'replace' ? 'Replaced the directory with' : 'Merged';
+  return [
+    `${verb} ${report.imported} ${report.imported === 1 ? 'person' : 'people'}; ${report.rejected.length} rows rejected.`,
+    ...lines,
+  ];
 }
 
 async function main() {

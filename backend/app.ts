@@ -13,6 +13,7 @@ import type { AppDeps, AppEnv } from './context';
 import { callsRoutes } from './routes/calls';
 import { demoRoutes } from './routes/demo';
 import { dispositionsRoutes } from './routes/dispositions';
+import { directoryRoutes } from './routes/directory';
 import { eventsRoutes } from './routes/events';
 import { presenceRoutes } from './routes/presence';
 import { sessionRoutes } from './routes/session';
@@ -146,6 +147,7 @@ export function createApp(deps: AppDeps) {
     .route('/api/admin', adminRoutes(deps))
     .route('/admin', adminPageRoutes)
     .route('/api/presence', presenceRoutes(deps))
+    .route('/api/directory', directoryRoutes(deps))
     .route('/webhooks', webhookRoutes(deps))
     .route('/softphone', softphoneRoutes);
   if (deps.config.demo) app.route('/demo', demoRoutes);

@@ -3,6 +3,7 @@
 import type { VonageConfig } from '../config';
 import type { AgentRow, NewCall } from '../db/schema';
 import type { Store } from '../db/store';
+import { withDirectoryName } from '../directory/store';
 import { vonageCallContextSchema } from '../../src/call/vonageContext';
 import { checkDestination, type DestinationPolicy } from './destination';
 import { newCallRecord } from './records';
@@ -168,16 +169,17 @@ async function claimInboundAgent(
   params: AnswerParams,
   call: CallFields,
 ): Promise<AgentRow | undefined> {
+  const { contact_name } = await withDirectoryName(store.db, call);
   return store.write(async (trx) => {
     const existing = await store.agentOfCall(trx, params.uuid);
     if (existing) return existing;
     const now = Date.now();
     const chosen = await store.pickInboundAgent(trx, now);
     if (chosen) {
-      await store.insertCallIfAbsent(
-        trx,
-        answerRecord(params, { ...call, agent: chosen.name }, 'started', null, now),
-      );
+      await store.insertCallIfAbsent(trx, {
+        ...answerRecord(params, { ...call, agent: chosen.name }, 'started', null, now),
+        ...(contact_name ? { contact_name } : {}),
+      });
     }
     return chosen;
   }, ANSWER_WRITE);

@@ -3,6 +3,7 @@ import type { Address, ClientMessage } from '../../src/call/signalling';
 import type { CallContext } from '../../src/contract/call';
 import type { NewCall } from '../db/schema';
 import type { Store } from '../db/store';
+import { withDirectoryName } from '../directory/store';
 import { newCallRecord } from './records';
 import { FINAL_STATUSES } from './status';
 
@@ -89,6 +90,7 @@ export async function saveCallRecord(
   record: NewCall,
   agents: (string | null | undefined)[],
 ): Promise<void> {
+  if (record.status === 'answered') record = await withDirectoryName(store.db, record);
   await store.write(async (trx, notify) => {
     await store.changeCall(
       trx,

@@ -5,6 +5,7 @@ import type { Dialect } from './dialect';
 import { adminConsoleMigration } from '../admin/migration';
 import { presenceMigration } from './presenceTables';
 import { signalTablesMigration } from './signalTables';
+import { directoryMigration } from '../directory/migration';
 
 /** The first schema: agents, sessions, Vonage events, calls and the call-update feed. */
 function initial(dialect: Dialect): Migration {
@@ -267,6 +268,7 @@ export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<vo
         '0060_dispositions': dispositionsMigration(),
         '0080_admin_console': adminConsoleMigration(dialect),
         '0070_presence': presenceMigration(dialect),
+        '0075_directory': directoryMigration(dialect),
       }),
     },
   });

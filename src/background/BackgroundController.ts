@@ -37,6 +37,7 @@ import {
 import { offscreenCallHost, type CallHost } from './callHost';
 import { storageLocalSessionStore, type SessionStore } from './sessionStore';
 import { createPresenceTracker, type RingingCall } from './presence';
+import { Directory } from './directory';
 import { contentTabOf, CRM_TABS_KEY, TabStates } from './tabStates';
 import { readDraft, writeDraft } from './wrapupDrafts';
 
@@ -66,6 +67,11 @@ export class BackgroundController {
     auth: () => this.auth(),
     changed: () => void this.broadcast(),
     notifyMissed: (call) => this.options.onMissed?.(call),
+  });
+  private readonly directory = new Directory({
+    auth: () => this.auth(),
+    settings: async () => (await loadSettings()).settings,
+    onLate: () => void this.broadcast(),
   });
 
   constructor(
@@ -158,7 +164,10 @@ export class BackgroundController {
   /** A state change reported by the call host (the offscreen document). */
   async onHostState(state: OffscreenState, reason: string): Promise<void> {
     await this.restored;
+    await this.directory.resolve(state);
+    const before = this.offscreenState;
     this.setOffscreenState(state, reason);
+    void this.directory.afterChange(before, state).catch(() => undefined);
   }
 
   /** The call host went away on its own (Firefox: the agent closed the call window): the call ended. */
@@ -196,6 +205,7 @@ export class BackgroundController {
 
   handlers(): Handlers<BackgroundProtocol> {
     return {
+      ...this.directory.handlers(),
       startCall: async ({ target, displayName, pageTitle, clickedAt }, sender) => {
         await this.restored;
         const callId = crypto.randomUUID();
@@ -457,8 +467,8 @@ export class BackgroundController {
       agent: auth?.agent ?? null,
       backendUrl: auth?.backendUrl ?? settings.backendUrl,
       provider: this.offscreenState?.provider ?? { provider: settings.provider, state: 'idle' },
-      call: this.offscreenState?.call ?? null,
-      waiting: this.offscreenState?.waiting ?? null,
+      call: this.directory.enrich(this.offscreenState?.call ?? null),
+      waiting: this.directory.enrich(this.offscreenState?.waiting ?? null),
       lastError: this.lastError,
       ...(await this.presence.view({
         agent: auth?.agent ?? null,

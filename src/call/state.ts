@@ -67,6 +67,9 @@ export const callSnapshotSchema = z.object({
   target: targetSchema,
   /** Display name from the CRM row or the caller id, if known. */
   displayName: z.string().max(200).optional(),
+  /** The caller's company and CRM record, when a directory knows them (the background adds these). */
+  company: z.string().max(200).optional(),
+  recordUrl: z.string().max(2000).optional(),
   phase: z.enum(callPhases),
   muted: z.boolean(),
   /** The last keys the far end pressed during this call (DTMF), oldest first. */

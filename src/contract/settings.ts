@@ -25,6 +25,8 @@ export interface Settings {
   callWaiting: boolean;
   /** Seconds without input (or the screen locked) after which an Available agent shows as Away. */
   idleAwaySec: number;
+  /** Opens the caller's CRM record when an incoming call is answered. */
+  screenPop: boolean;
   vonage: { region: 'US' | 'EU' | 'AP'; telemetry: boolean };
   clevertap: { callContext: string };
 }
@@ -38,6 +40,7 @@ export const SETTINGS_DEFAULTS: Settings = {
   contactPresets: ['generic-cuid'],
   callWaiting: false,
   idleAwaySec: 300,
+  screenPop: false,
   vonage: { region: 'US', telemetry: false },
   clevertap: { callContext: 'Sales call' },
 };

@@ -74,6 +74,18 @@ export type RecentCall = Pick<
   remote: string | null;
 };
 
+/** A number a CRM page showed, with its row's name, the record it links to and the page's title. */
+export interface LearnedContact {
+  /** E.164 with the leading `+`. */
+  number: string;
+  name: string;
+  url: string;
+  title: string;
+}
+
+/** At most this many entries per `learnContacts` message. */
+export const LEARN_BATCH_MAX = 100;
+
 export interface BackgroundProtocol {
   startCall(data: {
     target: Target;
@@ -118,6 +130,14 @@ export interface BackgroundProtocol {
     right: number;
     bottom: number;
   } | null;
+  /** From content scripts: numbers their page showed with a name (stored locally, see directory.ts). */
+  learnContacts(data: { entries: LearnedContact[] }): null;
+  /** The options page: how many numbers were learned; with `clear`, forgets them all first. */
+  learnedContacts(data: { clear?: boolean }): { count: number };
+  /** The dial pad: learned contacts whose name starts with `query`. */
+  searchContacts(data: { query: string }): { items: LearnedContact[] };
+  /** Focuses the tab showing the call's record, else opens it (the URL is the background's own). */
+  openRecord(data: { callId: string }): null;
 }
 
 /** A saved wrap-up, or why the backend refused it (its message, for the agent). */
@@ -138,6 +158,8 @@ export const CONTENT_SCRIPT_METHODS: ReadonlySet<keyof BackgroundProtocol> = new
   'dispositions',
   'wrapupDraft',
   'saveWrapup',
+  'learnContacts',
+  'openRecord',
 ] as const);
 
 /** The client every UI (pages and content scripts) calls the background with. */

@@ -42,6 +42,11 @@ const DOCS: Record<keyof Settings, { title: string; description: string }> = {
     title: 'Contact-ID presets',
     description: 'Ids of the shipped contact-ID rule presets to switch on',
   },
+  screenPop: {
+    title: 'Screen pop',
+    description:
+      "Open the caller's CRM record (focus its tab, or open it) when an incoming call is answered",
+  },
   callWaiting: {
     title: 'Call waiting',
     description: 'Let a second incoming call ring during a call',

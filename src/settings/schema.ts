@@ -65,6 +65,7 @@ export const settingsSchema = z.object({
   callWaiting: z.boolean().default(DEFAULTS.callWaiting),
   /** `chrome.idle` takes 15 s at least; four hours at most keeps "idle" meaning something. */
   idleAwaySec: z.number().int().min(15).max(14_400).default(DEFAULTS.idleAwaySec),
+  screenPop: z.boolean().default(DEFAULTS.screenPop),
   vonage: z
     .object({
       region: z.enum(['US', 'EU', 'AP']).default(DEFAULTS.vonage.region),

@@ -101,7 +101,23 @@ export function CallPanel({
     >
       <div class="c2c-who">
         {call.displayName && <strong class="c2c-name">{call.displayName}</strong>}
+        {call.company && (
+          <span class="c2c-company" data-testid="call-company">
+            {call.company}
+          </span>
+        )}
         <span class="c2c-number">{formatTarget(call.target)}</span>
+        {call.recordUrl && (
+          <button
+            class="c2c-record"
+            aria-label={t('openRecordLabel', call.displayName ?? formatTarget(call.target))}
+            onClick={(e) =>
+              allows(e) && run(background.send('openRecord', { callId: call.callId }))
+            }
+          >
+            {t('openRecord')}
+          </button>
+        )}
       </div>
       <div class="c2c-status" role="status" aria-live="polite">
         <span class="c2c-phase" data-testid="call-phase">

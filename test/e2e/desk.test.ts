@@ -83,7 +83,7 @@ describe('agent desk (built-in provider)', () => {
   });
   afterEach(() => endAnyCall(browser, softphone));
 
-  const input = () => popup.getByRole('textbox', { name: 'Phone number or contact ID' });
+  const input = () => popup.getByRole('combobox', { name: 'Phone number or contact ID' });
   const hint = () => popup.getByTestId('dial-hint');
 
   it.each([

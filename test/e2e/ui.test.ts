@@ -196,18 +196,18 @@ describe('agent UI on a live call (built-in provider)', () => {
     await popup.reload();
     const dial = popup.getByTestId('dialpad');
     await dial
-      .getByRole('textbox', { name: 'Phone number or contact ID' })
+      .getByRole('combobox', { name: 'Phone number or contact ID' })
       .fill('nonsense number!');
     await dial.getByRole('button', { name: 'Call', exact: true }).click();
     await expect(popup.getByTestId('dial-error').textContent()).resolves.toMatch(
       /not a phone number/,
     );
 
-    await dial.getByRole('textbox', { name: 'Phone number or contact ID' }).fill('(415) 555-');
+    await dial.getByRole('combobox', { name: 'Phone number or contact ID' }).fill('(415) 555-');
     const keypad = dial.getByRole('group', { name: 'Keypad' });
     for (const key of '2671') await keypad.getByRole('button', { name: key, exact: true }).click();
     await expect(
-      dial.getByRole('textbox', { name: 'Phone number or contact ID' }).inputValue(),
+      dial.getByRole('combobox', { name: 'Phone number or contact ID' }).inputValue(),
     ).resolves.toBe('(415) 555-2671');
     await dial.getByRole('button', { name: 'Call', exact: true }).click();
     await softphone

@@ -1,5 +1,6 @@
 // The page decorator: the button features over one shared observer and scheduler (page.ts).
 import * as contactButtons from '../features/contactButtons';
+import * as learnContacts from '../features/learnContacts';
 import * as phoneButtons from '../features/phoneButtons';
 import { createPage, whenParsed, type Feature, type PageOptions } from './page';
 
@@ -8,7 +9,12 @@ export type { Scheduler } from './scheduler';
 export type { Feature, Page, PageOptions as DecorateOptions } from './page';
 
 /** Each shared task runs their work in this order. */
-export const DECORATING_FEATURES: readonly Feature[] = [contactButtons, phoneButtons];
+/** learnContacts reads the buttons the others made, later, in idle time (never in their tasks). */
+export const DECORATING_FEATURES: readonly Feature[] = [
+  contactButtons,
+  phoneButtons,
+  learnContacts,
+];
 
 /** Starts every decorating feature once the document is parsed; all stop when `signal` aborts. */
 export function startDecorating(opts: PageOptions): void {

@@ -5,6 +5,7 @@ import { t } from '../i18n';
 import { validateSettings } from '../settingsForm';
 import { Backup } from './Backup';
 import { CallingSettings } from './CallingSettings';
+import { LearnedContacts } from './LearnedContacts';
 import { ConnectionSettings } from './ConnectionSettings';
 import { ContactRulesEditor } from './ContactRulesEditor';
 import { PolicyNotices } from './PolicyNotices';
@@ -89,6 +90,8 @@ export function App() {
       </form>
 
       <Shortcuts />
+
+      <LearnedContacts />
 
       <Backup
         settings={loaded.settings}

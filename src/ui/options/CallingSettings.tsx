@@ -1,4 +1,4 @@
-// The "calling" fieldset: the region for national numbers and call waiting.
+// The "calling" fieldset: the region for national numbers, call waiting and screen pop.
 import { Field, LockedNote } from '../forms';
 import { t } from '../i18n';
 import type { SettingsSectionProps } from './useSettingsDraft';
@@ -39,6 +39,19 @@ export function CallingSettings({ draft, errors, locked, set }: SettingsSectionP
           {t('optionsCallWaiting')}
         </label>
         {locked('callWaiting') && <LockedNote />}
+      </div>
+      <div class="field" data-locked={locked('screenPop') ? 'true' : undefined}>
+        <label class="check">
+          <input
+            type="checkbox"
+            name="screenPop"
+            disabled={locked('screenPop')}
+            checked={draft.screenPop}
+            onChange={(e) => set('screenPop', e.currentTarget.checked)}
+          />
+          {t('optionsScreenPop')}
+        </label>
+        {locked('screenPop') && <LockedNote />}
       </div>
     </fieldset>
   );

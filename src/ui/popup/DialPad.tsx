@@ -5,7 +5,9 @@ import type { Target } from '../../contract/target';
 import { resolveDefaultCountry } from '../../detect/defaultCountry';
 import { background } from '../../messaging/background';
 import { readDialInput, regionName, type DialReading } from '../dialTarget';
+import { formatTarget } from '../format';
 import { describeError, t, uiLanguage } from '../i18n';
+import { useContactSearch } from './useContactSearch';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
 
@@ -48,6 +50,10 @@ export function DialPad({
   const region = resolveDefaultCountry(defaultCountry);
   const reading = readDialInput(text, region);
   const refused = reading && !reading.ok;
+  const search = useContactSearch(text, (contact) => {
+    setText(contact.number);
+    setSubmitted(false);
+  });
   const submit = (event: Event) => {
     event.preventDefault();
     if (!reading || !reading.ok) {
@@ -76,6 +82,12 @@ export function DialPad({
           value={text}
           aria-invalid={refused ? 'true' : undefined}
           aria-describedby={alert ? 'dial-error' : hint ? 'dial-hint' : undefined}
+          role="combobox"
+          aria-autocomplete="list"
+          aria-expanded={search.items.length > 0}
+          aria-controls="dial-results"
+          aria-activedescendant={search.active >= 0 ? `dial-result-${search.active}` : undefined}
+          onKeyDown={search.onKeyDown}
           onInput={(e) => {
             setText(e.currentTarget.value);
             setSubmitted(false);
@@ -86,6 +98,32 @@ export function DialPad({
           {t('popupCall')}
         </button>
       </div>
+      <ul
+        id="dial-results"
+        role="listbox"
+        aria-label={t('popupDialResults')}
+        class="dial-results"
+        hidden={search.items.length === 0}
+      >
+        {search.items.map((contact, i) => (
+          <li
+            key={contact.number}
+            id={`dial-result-${i}`}
+            role="option"
+            aria-selected={i === search.active}
+            data-active={i === search.active ? 'true' : undefined}
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={() => {
+              setText(contact.number);
+              setSubmitted(false);
+              search.close();
+            }}
+          >
+            <strong>{contact.name}</strong>{' '}
+            <span class="muted">{formatTarget({ kind: 'phone', e164: contact.number })}</span>
+          </li>
+        ))}
+      </ul>
       {hint && (
         <p
           id="dial-hint"

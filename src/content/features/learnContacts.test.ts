@@ -1,0 +1,104 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../settings/schema';
+import type { LearnedContact } from '../../messaging/background';
+import { createPage } from '../decorate/page';
+import { manualScheduler } from '../decorate/testing';
+import * as phoneButtons from './phoneButtons';
+import * as learnContacts from './learnContacts';
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(ready: () => boolean, timeoutMs = 5000) {
+  for (const start = Date.now(); !ready(); await wait(10))
+    if (Date.now() - start > timeoutMs) throw new Error('timed out');
+}
+
+function setup(html: string, sendIntervalMs = 0) {
+  document.body.innerHTML = html;
+  document.title = 'Contacts | Demo CRM';
+  const controller = new AbortController();
+  const scheduler = manualScheduler();
+  const page = createPage({
+    document,
+    settings: { ...DEFAULT_SETTINGS, defaultCountry: 'US' },
+    signal: controller.signal,
+    onCall: () => undefined,
+    scheduler,
+    visibleFirst: false,
+  })!;
+  const batches: LearnedContact[][] = [];
+  phoneButtons.init(controller.signal, page);
+  learnContacts.init(controller.signal, page, (entries) => batches.push(entries), {
+    scanDelayMs: 0,
+    sendIntervalMs,
+  });
+  scheduler.flush();
+  return { controller, scheduler, batches };
+}
+
+let stop: AbortController | undefined;
+afterEach(() => stop?.abort());
+
+describe('learnContacts', () => {
+  it('sends each decorated number with its row name, the row’s record link and the title', async () => {
+    const t = setup(`<table>
+      <tr><td><a href="https://crm.example.com/r/1">Ava Thompson</a></td><td>+1 415 555 2671</td></tr>
+      <tr><td>Ben Ortiz</td><td>(415) 555-0100</td></tr>
+      <tr><td>12345</td><td>+1 415 555 0111 ext. 3</td></tr>
+    </table>`);
+    stop = t.controller;
+    await until(() => t.batches.length > 0);
+    await wait(50);
+    expect(t.batches.flat()).toEqual([
+      {
+        number: '+14155552671',
+        name: 'Ava Thompson',
+        url: 'https://crm.example.com/r/1',
+        title: 'Contacts | Demo CRM',
+      },
+      {
+        number: '+14155550100',
+        name: 'Ben Ortiz',
+        url: document.location.href,
+        title: 'Contacts | Demo CRM',
+      },
+    ]);
+  });
+
+  it('learns rows added later once, in batches of at most 100, throttled', async () => {
+    const letters = (n: number) =>
+      [n % 26, Math.floor(n / 26) % 26, Math.floor(n / 676) % 26]
+        .map((d) => String.fromCharCode(97 + d))
+        .join('');
+    const rows = (from: number, n: number) =>
+      Array.from(
+        { length: n },
+        (_, i) =>
+          `<li><b>Person ${letters(from + i)}</b> <span>+1 415 555 ${String(from + i).padStart(4, '0')}</span></li>`,
+      ).join('');
+    const t = setup(`<ul id="t">${rows(1000, 150)}</ul>`, 300);
+    stop = t.controller;
+    const sizes = () => t.batches.map((b) => b.length);
+    await until(() => t.batches.length > 0);
+    expect(sizes()).toEqual([100]);
+    // Every decorated number of the page, once (the detector decides which of them are numbers).
+    const decorated = document.querySelectorAll('c2c-call').length;
+    expect(decorated).toBeGreaterThan(140);
+    await until(() => t.batches.length > 1);
+    expect(sizes()).toEqual([100, decorated - 100]);
+    document.getElementById('t')!.insertAdjacentHTML('beforeend', rows(2000, 1));
+    await wait(0);
+    t.scheduler.flush();
+    await until(() => t.batches.length > 2);
+    expect(sizes()).toEqual([100, decorated - 100, 1]);
+    expect(t.batches[2]![0]!.name).toBe(`Person ${letters(2000)}`);
+    expect(new Set(t.batches.flat().map((e) => e.number)).size).toBe(decorated + 1);
+  });
+
+  it('sends nothing after the signal aborts', async () => {
+    const t = setup('<p><b>Ava Thompson</b> +1 415 555 2671</p>');
+    t.controller.abort();
+    await wait(50);
+    expect(t.batches).toEqual([]);
+  });
+});

@@ -1,0 +1,112 @@
+// The learned directory's source: numbers the page's call buttons stand for, with the row's name, the
+// record the row links to and the page title, sent to the background in small throttled batches.
+// It reads only our buttons, after the decorator made them, in idle time: detection never waits.
+import { type LearnedContact, LEARN_BATCH_MAX, background } from '../../messaging/background';
+import { HOST_TAG, infoOf } from '../decorate/callButton';
+import { findDisplayName } from '../decorate/displayName';
+import type { Page } from '../decorate/page';
+
+/** After a change, wait this long (changes come in bursts) before reading the buttons. */
+export const SCAN_DELAY_MS = 1500;
+/** At most one message per this interval. */
+export const SEND_INTERVAL_MS = 2000;
+const ROW = 'tr, [role="row"], li, [role="listitem"]';
+
+type Idle = (run: (timeLeft: () => number) => void) => void;
+
+export function init(
+  signal: AbortSignal,
+  page: Page,
+  send = sendToBackground,
+  timing = { scanDelayMs: SCAN_DELAY_MS, sendIntervalMs: SEND_INTERVAL_MS },
+): void {
+  if (signal.aborted) return;
+  const { win, doc } = page;
+  const seen = new WeakSet<Element>();
+  const sent = new Set<string>();
+  const queue: LearnedContact[] = [];
+  let scanTimer: number | undefined;
+  let sendTimer: number | undefined;
+  let lastSent = 0;
+  const idle: Idle = (run) => {
+    if (typeof win.requestIdleCallback === 'function')
+      win.requestIdleCallback((d) => run(() => d.timeRemaining()), { timeout: 5000 });
+    else win.setTimeout(() => run(() => 5), 0);
+  };
+
+  const schedule = () => {
+    if (scanTimer === undefined && !signal.aborted)
+      scanTimer = win.setTimeout(scan, timing.scanDelayMs);
+  };
+  const scan = () => {
+    scanTimer = undefined;
+    const hosts = Array.from(doc.querySelectorAll(HOST_TAG)).filter((h) => !seen.has(h));
+    let i = 0;
+    const slice = (timeLeft: () => number) => {
+      if (signal.aborted) return;
+      for (; i < hosts.length && timeLeft() > 1; i++) learn(hosts[i]!);
+      flush();
+      if (i < hosts.length) idle(slice);
+    };
+    if (hosts.length) idle(slice);
+  };
+  const learn = (host: Element) => {
+    seen.add(host);
+    const info = infoOf(host);
+    if (!info || info.target.kind !== 'phone' || info.target.ext || !host.isConnected) return;
+    const name = findDisplayName(host);
+    if (!name) return;
+    const url = recordUrlOf(host, doc);
+    const key = `${info.target.e164}\n${name}\n${url}`;
+    if (sent.has(key)) return;
+    sent.add(key);
+    queue.push({ number: info.target.e164, name, url, title: doc.title.slice(0, 300) });
+  };
+  const flush = () => {
+    if (queue.length === 0 || sendTimer !== undefined || signal.aborted) return;
+    const wait = Math.max(0, lastSent + timing.sendIntervalMs - Date.now());
+    sendTimer = win.setTimeout(() => {
+      sendTimer = undefined;
+      lastSent = Date.now();
+      send(queue.splice(0, LEARN_BATCH_MAX));
+      flush();
+    }, wait);
+  };
+
+  // Every button made from now on (by any feature: they all make them through the page) schedules a
+  // scan; the decorator itself is untouched. Buttons made before this feature started are read by
+  // the first scan.
+  const create = page.createButton;
+  page.createButton = (info) => {
+    schedule();
+    return create(info);
+  };
+  page.observer.subscribe({ changed: schedule }, signal);
+  signal.addEventListener(
+    'abort',
+    () => {
+      win.clearTimeout(scanTimer);
+      win.clearTimeout(sendTimer);
+      queue.length = 0;
+    },
+    { once: true },
+  );
+  schedule();
+}
+
+function sendToBackground(entries: LearnedContact[]): void {
+  try {
+    void background.send('learnContacts', { entries }).catch(() => undefined);
+  } catch {
+    // No background to tell (the extension was reloaded): the next page load learns again.
+  }
+}
+
+/** The record a list row links to (its first web link), else the page itself (a record page). */
+export function recordUrlOf(host: Element, doc: Document): string {
+  const row = host.closest(ROW);
+  for (const a of row ? Array.from(row.querySelectorAll<HTMLAnchorElement>('a[href]')) : []) {
+    if (/^https?:$/.test(a.protocol) && a.href.length <= 2000) return a.href;
+  }
+  return doc.location.href.slice(0, 2000);
+}
