@@ -1,5 +1,5 @@
 // Versioned schema migrations, run at start. One schema; column types differ only where the engines do.
-import { Migrator, type Kysely, type Migration } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from './dialect';
 import { signalTablesMigration } from './signalTables';
 
@@ -231,6 +231,36 @@ function callDetailsMigration(dialect: Dialect): Migration {
   };
 }
 
+/** The admin console's History and Reports: a covering index for the reports' range scans over
+ * top-level calls, the outcome filter, and the detail view's look-ups of events and updates by call. */
+function adminReportsMigration(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createIndex('calls_report')
+        .on('calls')
+        .columns(['created_at', 'agent', 'status', 'answered_at', 'duration', 'disposition'])
+        .where(sql.ref('parent_uuid'), 'is', null)
+        .execute();
+      await db.schema
+        .createIndex('calls_status_created')
+        .on('calls')
+        .columns(['status', 'created_at', 'uuid'])
+        .execute();
+      await db.schema
+        .createIndex('vonage_events_conversation')
+        .on('vonage_events')
+        .columns(['conversation_uuid', 'received_at'])
+        .execute();
+      await db.schema
+        .createIndex('call_updates_call')
+        .on('call_updates')
+        .columns(['call_uuid', 'id'])
+        .execute();
+    },
+  };
+}
+
 export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   const migrator = new Migrator({
     db,
@@ -239,6 +269,7 @@ export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<vo
         ...migrations(dialect),
         '0050_signal_tables': signalTablesMigration(dialect),
         '0055_call_details': callDetailsMigration(dialect),
+        '0085_admin_reports': adminReportsMigration(),
       }),
     },
   });
