@@ -121,19 +121,15 @@ export async function historyPage(
     );
   }
   const { after, before } = opts;
+  // A row-value comparison, not an OR of two: both engines seek the (created_at, uuid) index to it,
+  // so page 1000 costs what page 1 does.
   if (after)
     query = query.where((eb) =>
-      eb.or([
-        eb('created_at', '<', after.createdAt),
-        eb.and([eb('created_at', '=', after.createdAt), eb('uuid', '<', after.uuid)]),
-      ]),
+      eb(eb.refTuple('created_at', 'uuid'), '<', eb.tuple(after.createdAt, after.uuid)),
     );
   if (before)
     query = query.where((eb) =>
-      eb.or([
-        eb('created_at', '>', before.createdAt),
-        eb.and([eb('created_at', '=', before.createdAt), eb('uuid', '>', before.uuid)]),
-      ]),
+      eb(eb.refTuple('created_at', 'uuid'), '>', eb.tuple(before.createdAt, before.uuid)),
     );
   const direction = before ? 'asc' : 'desc';
   const rows = await query
