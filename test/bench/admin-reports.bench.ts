@@ -3,8 +3,12 @@
 // median of 5 runs. ADMIN_BENCH_DATA_DIR reuses a SQLite directory already seeded (`npm run seed`);
 // ADMIN_BENCH_CALLS changes the count.
 import { loadavg } from 'node:os';
-import { Kysely, sql } from 'kysely';
-import { historyPage, type HistoryCursor } from '../../backend/admin/historyQueries';
+import { sql, type Kysely } from 'kysely';
+import {
+  decodeHistoryCursor,
+  historyPage,
+  type HistoryCursor,
+} from '../../backend/admin/historyQueries';
 import {
   busiestHours,
   callsPerDay,
@@ -12,7 +16,6 @@ import {
   perAgent,
   type ReportRange,
 } from '../../backend/admin/reportsQueries';
-import { decodeHistoryCursor } from '../../backend/admin/historyQueries';
 import { openDatabase, type Db } from '../../backend/db/connect';
 import type { Database } from '../../backend/db/schema';
 import { freshPgDatabase, tempDir } from '../../backend/testing/support';
