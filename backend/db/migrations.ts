@@ -1,5 +1,5 @@
 // Versioned schema migrations, run at start. One schema; column types differ only where the engines do.
-import { Migrator, type Kysely, type Migration } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import { DEFAULT_DISPOSITIONS } from '../../src/contract/call';
 import type { Dialect } from './dialect';
 import { adminConsoleMigration } from '../admin/migration';
@@ -257,6 +257,36 @@ function dispositionsMigration(): Migration {
   };
 }
 
+/** The admin console's History and Reports: a covering index for the reports' range scans over
+ * top-level calls, the outcome filter, and the detail view's look-ups of events and updates by call. */
+function adminReportsMigration(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createIndex('calls_report')
+        .on('calls')
+        .columns(['created_at', 'agent', 'status', 'answered_at', 'duration', 'disposition'])
+        .where(sql.ref('parent_uuid'), 'is', null)
+        .execute();
+      await db.schema
+        .createIndex('calls_status_created')
+        .on('calls')
+        .columns(['status', 'created_at', 'uuid'])
+        .execute();
+      await db.schema
+        .createIndex('vonage_events_conversation')
+        .on('vonage_events')
+        .columns(['conversation_uuid', 'received_at'])
+        .execute();
+      await db.schema
+        .createIndex('call_updates_call')
+        .on('call_updates')
+        .columns(['call_uuid', 'id'])
+        .execute();
+    },
+  };
+}
+
 export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   const migrator = new Migrator({
     db,
@@ -269,6 +299,7 @@ export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<vo
         '0080_admin_console': adminConsoleMigration(dialect),
         '0070_presence': presenceMigration(dialect),
         '0075_directory': directoryMigration(dialect),
+        '0085_admin_reports': adminReportsMigration(),
       }),
     },
   });

@@ -1,5 +1,6 @@
 // `npm run bench`: runs test/bench/<name>.bench.ts (each prints its own figures). With names as
-// arguments, only those; without, all but the backend's (`npm run bench:backend` runs those).
+// arguments, only those; without, all but the backend's (`npm run bench:backend` runs those) and the
+// admin console's (`npm run bench:admin`: it seeds 1,000,000 calls first).
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -10,7 +11,9 @@ const all = readdirSync(here)
   .map((f) => f.replace(/\.bench\.ts$/, ''))
   .sort();
 const wanted = process.argv.slice(2);
-const names = wanted.length ? wanted : all.filter((n) => !n.startsWith('backend'));
+const names = wanted.length
+  ? wanted
+  : all.filter((n) => !n.startsWith('backend') && !n.startsWith('admin-'));
 const unknown = names.filter((n) => !all.includes(n));
 if (unknown.length) {
   console.error(`unknown benchmark(s): ${unknown.join(', ')}; have: ${all.join(', ')}`);
