@@ -1,11 +1,14 @@
 // Everything under /api/admin: sign-in (open), then the console's resources, each behind
 // requireAdmin (console cookie session of an enabled admin; CSRF-checked changes).
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { exportRoutes } from '../routes/calls';
 import type { AppDeps, AppEnv } from '../context';
 import { policyFromEnv, type EndpointPolicy } from '../outbox/endpoints';
 import { agentsRoutes } from './agentsRoutes';
 import { auditRoutes } from './auditRoutes';
+import { historyRoutes } from './history';
 import { liveRoutes } from './live';
+import { reportsRoutes } from './reports';
 import { adminSessionRoutes, requireAdmin, type AdminEnv } from './session';
 import { settingsRoutes, webhooksRoutes } from './settingsRoutes';
 
@@ -22,9 +25,13 @@ export function adminRoutes(deps: AppDeps, opts: { webhookPolicy?: EndpointPolic
       .route('/settings', behindAdmin(settingsRoutes(deps)))
       .route('/webhooks', behindAdmin(webhooksRoutes(deps, policy)))
       .route('/audit', behindAdmin(auditRoutes(deps)))
-      // The reports helper's History and Reports sub-apps plug in here, behind the same guard:
-      //   .route('/history', behindAdmin(historyRoutes(deps)))
-      //   .route('/reports', behindAdmin(reportsRoutes(deps)))
+      .route('/history', behindAdmin(historyRoutes(deps)))
+      .route('/reports', behindAdmin(reportsRoutes(deps)))
+      // The agents' CSV export (GET /api/calls/export) behind the console session: everyone's calls.
+      .route(
+        '/calls',
+        exportRoutes(deps, requireAdmin(deps) as unknown as MiddlewareHandler<AppEnv>),
+      )
       .all('*', requireAdmin(deps), (c) => c.json({ error: 'Not found' }, 404))
   );
 }

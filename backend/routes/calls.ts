@@ -1,7 +1,7 @@
 // Call history: the signed-in agent's calls, newest first; admins may page through everyone's.
 // `PUT /:id/wrapup` saves the agent's outcome, notes and follow-up date for one of their calls.
 // The export (CSV) streams the same records with filters: admins everyone's, agents their own.
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { validator } from 'hono/validator';
 import { z } from 'zod';
 import { wrapupSchema } from '../../src/contract/schemas';
@@ -38,11 +38,14 @@ const exportSchema = z.object({
   status: z.string().max(400).optional(),
 });
 
-/** `GET /export`: the CSV export (mounted first so the history route below stays as it was). */
-function exportRoutes(deps: AppDeps) {
+/**
+ * `GET /export`: the CSV export (mounted first so the history route below stays as it was). The
+ * extension's agents use their bearer token; the admin console mounts it behind its cookie session.
+ */
+export function exportRoutes(deps: AppDeps, auth: MiddlewareHandler<AppEnv> = requireAgent(deps)) {
   return new Hono<AppEnv>().get(
     '/export',
-    requireAgent(deps),
+    auth,
     validator('query', (value, c) => {
       const parsed = exportSchema.safeParse(value);
       if (!parsed.success)

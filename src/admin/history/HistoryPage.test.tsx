@@ -80,7 +80,7 @@ describe('HistoryPage', () => {
       '/api/admin/history?q=thompson&from=2026-11-01&agent=ava&limit=50',
     );
     expect(root.querySelector<HTMLAnchorElement>('a[download]')!.getAttribute('href')).toBe(
-      '/api/calls/export?format=csv&from=2026-11-01&agent=ava',
+      '/api/admin/calls/export?format=csv&from=2026-11-01&agent=ava',
     );
     const [newer, older] = [...root.querySelectorAll<HTMLButtonElement>('.admin-paging button')];
     expect(newer!.disabled).toBe(true);

@@ -4,7 +4,6 @@ import { useEffect, useState } from 'preact/hooks';
 import { fetchJson, queryString } from '../reports/fetchJson';
 import { t } from '../reports/strings';
 import type { CallDetail, HistoryItem, HistoryPage as Page } from '../reports/types';
-import '../reports/reports.css';
 
 export interface HistoryFilters {
   q: string;
@@ -26,9 +25,9 @@ const EMPTY: HistoryFilters = {
   outcome: '',
 };
 
-/** The export (GET /api/calls/export) takes from, to, agent and status: the same filters. */
+/** The export (GET /api/admin/calls/export) takes from, to, agent and status: the same filters. */
 export function exportHref(f: HistoryFilters): string {
-  return `/api/calls/export${queryString({ format: 'csv', from: f.from, to: f.to, agent: f.agent, status: f.status })}`;
+  return `/api/admin/calls/export${queryString({ format: 'csv', from: f.from, to: f.to, agent: f.agent, status: f.status })}`;
 }
 
 const time = (ms: number | null) => (ms === null ? '' : new Date(ms).toLocaleString());

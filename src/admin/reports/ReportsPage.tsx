@@ -14,7 +14,6 @@ import {
 import { fetchJson, queryString } from './fetchJson';
 import { t } from './strings';
 import type { AgentRow, HourRow, OutcomeRow, PerDayRow, Report } from './types';
-import './reports.css';
 
 interface Data {
   perDay: PerDayRow[];
