@@ -12,6 +12,7 @@ import {
   createWebhook,
   deleteWebhook,
   rotateKey,
+  saveDispositions,
   sendTestWebhook,
   unbindLine,
   updateAgent,
@@ -19,12 +20,7 @@ import {
 } from './admin/operations';
 import { AgentError, listAgents } from './agents';
 import { Bus } from './bus';
-import {
-  DispositionError,
-  listDispositions,
-  setDispositions,
-  setRequireOutcome,
-} from './calls/dispositions';
+import { DispositionError, listDispositions } from './calls/dispositions';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/connect';
 import { importDirectoryCsv, type ImportReport } from './directory/store';
@@ -106,7 +102,7 @@ export async function runAdmin(
   const [group, command, ...rest] = argv;
   if (group === 'line' && command) return runLine(ctx, command, rest);
   if (group === 'webhook' && command) return runWebhook(ctx, command, rest, policy);
-  if (group === 'disposition' && command) return runDisposition(ctx.store, command, rest);
+  if (group === 'disposition' && command) return runDisposition(ctx, command, rest);
   if (group === 'directory' && command) return runDirectory(ctx.store, command, rest);
   if (group !== 'agent' || !command) throw new UsageError(USAGE);
   const { positional, flags } = parseFlags(rest);
@@ -252,7 +248,12 @@ async function runWebhook(
   }
 }
 
-async function runDisposition(store: Store, command: string, args: string[]): Promise<string[]> {
+async function runDisposition(
+  ctx: AdminContext,
+  command: string,
+  args: string[],
+): Promise<string[]> {
+  const { store } = ctx;
   const { positional } = parseFlags(args);
   switch (command) {
     case 'list': {
@@ -267,14 +268,14 @@ async function runDisposition(store: Store, command: string, args: string[]): Pr
     case 'set': {
       if (!positional.length)
         throw new UsageError(`disposition set needs at least one <label>\n\n${USAGE}`);
-      const items = await setDispositions(store, positional);
+      const { items } = await saveDispositions(ctx, { items: positional });
       return [`Dispositions (${items.length}): ${items.join(', ')}.`];
     }
     case 'require': {
       const [value] = positional;
       if (positional.length !== 1 || (value !== 'on' && value !== 'off'))
         throw new UsageError(`disposition require needs on or off\n\n${USAGE}`);
-      await setRequireOutcome(store, value === 'on');
+      await saveDispositions(ctx, { requireOutcome: value === 'on' });
       return [value === 'on' ? 'An outcome is now required.' : 'The outcome is now optional.'];
     }
     default:

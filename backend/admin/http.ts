@@ -8,6 +8,7 @@ import { AgentError } from '../agents';
 import { LineError } from '../lines';
 import { WebhookError } from '../outbox/endpoints';
 import { AdminError } from './operations';
+import { DispositionError } from '../calls/dispositions';
 
 const messages = english as Record<string, string | { message: string }>;
 const englishText = (key: string): string | undefined => {
@@ -46,6 +47,7 @@ export function refusal(c: Context, error: unknown): Response {
         : 400;
     return c.json({ error: error.message }, status);
   }
+  if (error instanceof DispositionError) return c.json({ error: error.message }, 400);
   throw error;
 }
 

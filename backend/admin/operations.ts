@@ -2,6 +2,8 @@
 // The console's routes and the CLI (backend/admin.ts) both call these, so both behave and log alike.
 import type { AdminAgent, AgentPatch, NewAgentInput } from '../../src/contract/admin';
 import { addAgent, rotateAgentKey } from '../agents';
+import type { Dispositions } from '../../src/contract/call';
+import { listDispositions, setDispositions, setRequireOutcome } from '../calls/dispositions';
 import type { AgentRow } from '../db/schema';
 import type { Store } from '../db/store';
 import { addLine, parseLineAddress, removeLine } from '../lines';
@@ -210,4 +212,22 @@ export async function sendTestWebhook(
     result.ok ? { ok: true, status: result.status } : { ok: false, error: result.error },
   );
   return result;
+}
+
+/** Replaces the outcome list (and whether one is required), refused whole when a label is not fit. */
+export async function saveDispositions(
+  ctx: AdminContext,
+  change: Partial<Dispositions>,
+): Promise<Dispositions> {
+  const before = await listDispositions(ctx.store);
+  if (change.items) await setDispositions(ctx.store, change.items);
+  if (change.requireOutcome !== undefined)
+    await setRequireOutcome(ctx.store, change.requireOutcome);
+  const after = await listDispositions(ctx.store);
+  if (JSON.stringify(before) !== JSON.stringify(after))
+    await audit(ctx.admin, ctx.actor, 'dispositions.set', null, {
+      items: after.items,
+      requireOutcome: after.requireOutcome,
+    });
+  return after;
 }

@@ -33,6 +33,7 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'GET', path: '/api/admin/webhooks', ok: 200 },
   { method: 'GET', path: '/api/admin/audit', ok: 200 },
   { method: 'GET', path: '/api/admin/audit/export', ok: 200 },
+  { method: 'GET', path: '/api/admin/dispositions', ok: 200 },
   { method: 'GET', path: '/api/admin/history', ok: 200 },
   { method: 'GET', path: '/api/admin/reports/outcomes', ok: 200 },
   { method: 'GET', path: '/api/admin/calls/export?format=csv', ok: 200 },

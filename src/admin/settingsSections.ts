@@ -1,7 +1,6 @@
 // Sections other features add to the Settings page (each a component with its own title key).
-// The outcome (disposition) list plugs in here when it lands, e.g.
-//   { id: 'outcomes', titleKey: 'adminOutcomes', Section: OutcomesSettings },
 import type { ComponentType } from 'preact';
+import { OutcomesSettings } from './settings/OutcomesSettings';
 
 export interface SettingsSection {
   id: string;
@@ -9,4 +8,6 @@ export interface SettingsSection {
   Section: ComponentType;
 }
 
-export const settingsSections: SettingsSection[] = [];
+export const settingsSections: SettingsSection[] = [
+  { id: 'outcomes', titleKey: 'adminOutcomes', Section: OutcomesSettings },
+];
