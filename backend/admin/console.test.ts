@@ -307,6 +307,31 @@ forEachEngine((engine) => {
       expect(page.items.find((c) => c.uuid === 'call-leaver-1')?.agent).toBe('leaver');
     });
 
+    it('shows each agent’s presence as they set it', async () => {
+      const { accessKey } = await addAgent(t.store, 'live-bo');
+      const signIn = await t.app.request('/api/session', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ accessKey }),
+      });
+      const { token } = (await signIn.json()) as { token: string };
+      const set = await t.app.request('/api/presence', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ presence: 'dnd' }),
+      });
+      expect(set.status).toBe(200);
+      const snap = (await (
+        await adminRequest(t, '/api/admin/live', { session: admin })
+      ).json()) as LiveSnapshot;
+      expect(snap.agents.find((a) => a.name === 'live-bo')).toEqual({
+        name: 'live-bo',
+        signedIn: true,
+        onCall: false,
+        presence: 'dnd',
+      });
+    });
+
     it('shows live agents, calls and the inbound queue, then streams updates and resumes', async () => {
       const { accessKey } = await addAgent(t.store, 'live-ava');
       await t.app.request('/api/session', {
@@ -323,6 +348,7 @@ forEachEngine((engine) => {
         name: 'live-ava',
         signedIn: true,
         onCall: true,
+        presence: 'on-call',
       });
       expect(snap.agents.find((a) => a.name === 'leaver')).toBeUndefined();
       expect(snap.calls.map((c) => c.uuid)).toContain('call-live-1');

@@ -6,7 +6,9 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { LiveSnapshot } from '../../src/contract/admin';
 import type { AppDeps } from '../context';
+import { PRESENCE_TOPIC } from '../bus';
 import { toCallView } from '../db/store';
+import { listPresence } from '../presence';
 import { AdminStore } from './adminStore';
 import { requireAdmin, type AdminEnv } from './session';
 
@@ -17,7 +19,16 @@ const HEARTBEAT_MS = 15_000;
 export async function liveSnapshot(admin: AdminStore, now = Date.now()): Promise<LiveSnapshot> {
   // The cursor first: an update committed while the rest is read comes again as an event (harmless).
   const cursor = await admin.latestUpdateId();
-  const [agents, calls] = await Promise.all([admin.liveAgents(now), admin.activeCalls(now)]);
+  const [signedIn, calls, presence] = await Promise.all([
+    admin.liveAgents(now),
+    admin.activeCalls(now),
+    listPresence(admin.db, now),
+  ]);
+  const byName = new Map(presence.map((p) => [p.name, p.presence]));
+  const agents = signedIn.map((a) => {
+    const shown = byName.get(a.name);
+    return shown ? { ...a, presence: shown } : a;
+  });
   const views = calls.map(toCallView);
   const ringingInbound = (c: (typeof views)[number]) =>
     c.direction === 'inbound' && c.status !== 'answered';
@@ -48,9 +59,14 @@ export function liveRoutes(deps: AppDeps) {
       return streamSSE(c, async (stream) => {
         let pending = true;
         let wake: (() => void) | undefined;
+        // Presence: sent whole on each change (and with each keep-alive, so a lapsed heartbeat shows).
+        let presenceChanged = false;
         const unsubscribe = deps.store.bus.subscribeAll(() => {
           pending = true;
           wake?.();
+        });
+        const unsubscribePresence = deps.store.bus.subscribe(PRESENCE_TOPIC, () => {
+          presenceChanged = true;
         });
         const stop = () => wake?.();
         deps.shutdown?.addEventListener('abort', stop);
@@ -76,6 +92,11 @@ export function liveRoutes(deps: AppDeps) {
                 }
                 if (rows.length < 500) break;
               }
+              if (presenceChanged) {
+                presenceChanged = false;
+                const agents = await listPresence(deps.store.db);
+                await stream.writeSSE({ event: 'presence', data: JSON.stringify({ agents }) });
+              }
               continue;
             }
             await new Promise<void>((resolve) => {
@@ -93,6 +114,8 @@ export function liveRoutes(deps: AppDeps) {
             }
             if (Date.now() - quietSince >= HEARTBEAT_MS) {
               quietSince = Date.now();
+              presenceChanged = true;
+              pending = true;
               await stream.write(': keep-alive\n\n');
             }
           }
@@ -104,6 +127,7 @@ export function liveRoutes(deps: AppDeps) {
             });
         } finally {
           unsubscribe();
+          unsubscribePresence();
           deps.shutdown?.removeEventListener('abort', stop);
         }
       });

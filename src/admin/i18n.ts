@@ -4,9 +4,19 @@ import en from '../locales/en/admin.json';
 import es from '../locales/es/admin.json';
 import ja from '../locales/ja/admin.json';
 import zhCN from '../locales/zh_CN/admin.json';
+import presenceEn from '../locales/en/presence.json';
+import presenceEs from '../locales/es/presence.json';
+import presenceJa from '../locales/ja/presence.json';
+import presenceZhCN from '../locales/zh_CN/presence.json';
 
 type Table = Record<string, string | { message: string; placeholders?: Record<string, unknown> }>;
-const TABLES: Record<string, Table> = { en, es, ja, zh_CN: zhCN };
+// The console's own strings, and the presence names agents see in their popup (the same words).
+const TABLES: Record<string, Table> = {
+  en: { ...presenceEn, ...en },
+  es: { ...presenceEs, ...es },
+  ja: { ...presenceJa, ...ja },
+  zh_CN: { ...presenceZhCN, ...zhCN },
+};
 
 export function pickLanguage(languages: readonly string[]): string {
   for (const tag of languages) {
@@ -24,7 +34,7 @@ export const language = pickLanguage(
 
 /** The message for `key`; `$NAME$`-style placeholders take `values` in order. */
 export function t(key: string, ...values: (string | number)[]): string {
-  const entry = TABLES[language]![key] ?? (en as Table)[key];
+  const entry = TABLES[language]![key] ?? TABLES.en![key];
   if (entry === undefined) return key;
   if (typeof entry === 'string') return entry;
   let text = entry.message;

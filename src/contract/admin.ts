@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { CallRecord } from './call';
 import { AGENT_NAME, CONTACT_ID, E164 } from './ids';
+import type { Presence } from './presence';
 
 /** An agent as the console lists it; `version` is the ETag of its editable state. */
 export interface AdminAgent {
@@ -18,12 +19,12 @@ export interface AdminAgent {
 }
 
 /** Availability as the agent sets it; filled in once presence lands (optional until then). */
-export type Presence = 'available' | 'away' | 'dnd';
 
 export interface LiveAgent {
   name: string;
   signedIn: boolean;
   onCall: boolean;
+  /** What the agent's presence shows (backend/presence.ts), `offline` included. */
   presence?: Presence;
 }
 

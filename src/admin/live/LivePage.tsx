@@ -1,13 +1,14 @@
-// Live: agents (signed in, on a call; presence once it lands), calls in progress with their duration
+// Live: agents (signed in, on a call, their presence), calls in progress with their duration
 // ticking, and the ringing inbound queue. A snapshot, then every change over SSE; after a drop the
 // EventSource reconnects by itself (Last-Event-ID) and the page re-reads the snapshot.
 import { useEffect, useState } from 'preact/hooks';
 import type { LiveSnapshot } from '../../contract/admin';
 import type { CallRecord } from '../../contract/call';
+import type { AgentPresence } from '../../contract/presence';
 import { api } from '../api';
 import { t } from '../i18n';
 import { ErrorLine } from '../Message';
-import { applyCallUpdate, elapsed } from './liveState';
+import { applyCallUpdate, applyPresence, elapsed } from './liveState';
 
 const REFRESH_MS = 20_000;
 
@@ -44,6 +45,12 @@ function useLive(): { state: LiveSnapshot | null; connected: boolean; error: unk
       source.addEventListener('expired', () => {
         source?.close();
         void load();
+      });
+      source.addEventListener('presence', (event) => {
+        const { agents } = JSON.parse((event as MessageEvent<string>).data) as {
+          agents: AgentPresence[];
+        };
+        setState((s) => (s ? applyPresence(s, agents) : s));
       });
       source.addEventListener('call', (event) => {
         const call = JSON.parse((event as MessageEvent<string>).data) as CallRecord;
@@ -138,9 +145,11 @@ export function LivePage() {
                   <td>
                     {a.onCall
                       ? t('adminOnCall')
-                      : a.signedIn
-                        ? t('adminSignedIn')
-                        : t('adminSignedOut')}
+                      : !a.signedIn
+                        ? t('adminSignedOut')
+                        : a.presence
+                          ? t(`presence_${a.presence.replace('-', '_')}`)
+                          : t('adminSignedIn')}
                   </td>
                 </tr>
               ))}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveSnapshot } from '../../contract/admin';
 import type { CallRecord } from '../../contract/call';
-import { applyCallUpdate, elapsed } from './liveState';
+import { applyCallUpdate, applyPresence, elapsed } from './liveState';
 
 const call = (uuid: string, status: string, direction: 'inbound' | 'outbound'): CallRecord => ({
   uuid,
@@ -58,4 +58,18 @@ describe('elapsed', () => {
     [65_000, '1:05'],
     [3_723_000, '1:02:03'],
   ])('%i ms → %s', (ms, text) => expect(elapsed(0, ms)).toBe(text));
+});
+
+describe('applyPresence', () => {
+  it('takes each listed agent’s presence and leaves the others as they were', () => {
+    const two: LiveSnapshot = {
+      ...empty,
+      agents: [...empty.agents, { name: 'bo', signedIn: true, onCall: false, presence: 'away' }],
+    };
+    const next = applyPresence(two, [{ name: 'ava', presence: 'dnd', since: 1, onCall: false }]);
+    expect(next.agents).toEqual([
+      { name: 'ava', signedIn: true, onCall: false, presence: 'dnd' },
+      { name: 'bo', signedIn: true, onCall: false, presence: 'away' },
+    ]);
+  });
 });

@@ -1,6 +1,7 @@
 // Folding live call updates into the snapshot the Live page shows (pure, so it is unit-tested).
 import type { LiveSnapshot } from '../../contract/admin';
 import type { CallRecord } from '../../contract/call';
+import type { AgentPresence } from '../../contract/presence';
 
 const ACTIVE = new Set(['started', 'ringing', 'answered']);
 
@@ -31,4 +32,16 @@ export function elapsed(from: number, now: number): string {
   const m = Math.floor((total % 3600) / 60);
   const s = String(total % 60).padStart(2, '0');
   return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** The snapshot with every agent's presence as the stream last sent it (agents it omits keep theirs). */
+export function applyPresence(state: LiveSnapshot, presence: AgentPresence[]): LiveSnapshot {
+  const byName = new Map(presence.map((p) => [p.name, p.presence]));
+  return {
+    ...state,
+    agents: state.agents.map((a) => {
+      const shown = byName.get(a.name);
+      return shown ? { ...a, presence: shown } : a;
+    }),
+  };
 }
