@@ -1,7 +1,7 @@
 // Versioned schema migrations, run at start. One schema; column types differ only where the engines do.
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from './dialect';
-import { signalTablesMigration } from './signalTables';
+import { signalCallsMigration, signalTablesMigration } from './signalTables';
 
 /** The first schema: agents, sessions, Vonage events, calls and the call-update feed. */
 function initial(dialect: Dialect): Migration {
@@ -239,6 +239,7 @@ export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<vo
         ...migrations(dialect),
         '0050_signal_tables': signalTablesMigration(dialect),
         '0055_call_details': callDetailsMigration(dialect),
+        '0095_signal_calls': signalCallsMigration(dialect),
       }),
     },
   });
