@@ -144,7 +144,7 @@ export class PgSignalBus implements SignalBus {
     return true;
   }
 
-  hold(callId: string, graceUntil: number): Promise<void> {
+  hold(callId: string, graceUntil: number): Promise<boolean> {
     return this.held.hold(callId, graceUntil);
   }
 

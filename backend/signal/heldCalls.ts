@@ -11,12 +11,17 @@ export class HeldCalls {
     private readonly expiryMs: number,
   ) {}
 
-  async hold(callId: string, graceUntil: number): Promise<void> {
-    await this.query(
+  /** Claims the call for this instance; false when another live instance holds it. */
+  async hold(callId: string, graceUntil: number): Promise<boolean> {
+    const rows = await this.query<{ owner: string }>(
       `insert into signal_calls (call_id, owner, grace_until) values ($1, $2, $3)
-       on conflict (call_id) do update set owner = excluded.owner, grace_until = excluded.grace_until`,
-      [callId, this.self, graceUntil],
+       on conflict (call_id) do update set owner = excluded.owner, grace_until = excluded.grace_until
+         where signal_calls.owner = $2 or signal_calls.owner not in
+           (select id from signal_instances where heartbeat_at > ${NOW_MS} - $4)
+       returning owner`,
+      [callId, this.self, graceUntil, this.expiryMs],
     );
+    return rows.length > 0;
   }
 
   release(callId: string): void {

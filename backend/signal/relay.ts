@@ -593,6 +593,13 @@ export class SignalRelay {
       });
       return;
     }
+    // Both sides may resume at once on different instances: one holds the call, the other joins it.
+    const answered = row.status === 'answered';
+    const claimed = answered && this.bus ? await this.bus.hold(callId, this.graceEnd()) : true;
+    if (conn.closed) return;
+    if (this.calls.has(callId)) return this.resume(conn, callId);
+    if (!claimed && (await this.bus?.resume(conn, callId))) return;
+    if (this.calls.has(callId) || conn.closed) return;
     const record: NewCall = { ...row };
     const call: Call = {
       id: callId,
@@ -600,9 +607,10 @@ export class SignalRelay {
       callee: side === 'callee' ? conn : this.away(callId, to),
       from,
       to,
-      answered: row.status === 'answered',
+      answered,
       record,
       writes: Promise.resolve(),
+      shared: claimed && !!this.bus,
     };
     this.calls.set(callId, call);
     conn.calls.add(callId);
@@ -610,7 +618,11 @@ export class SignalRelay {
       this.end(call, undefined, 'disconnected');
       return;
     }
-    await this.graceFor(call);
+    this.graceTimer(call);
+  }
+
+  private graceEnd(): number {
+    return Date.now() + this.resumeGraceMs;
   }
 
   /** A slot for a side that is away: what the relay sends it is held until it resumes. */
@@ -626,16 +638,21 @@ export class SignalRelay {
     };
   }
 
-  /** Ends the call after the grace unless both sides are back; other instances can find it. */
-  private async graceFor(call: Call): Promise<void> {
+  /** Ends the call after the grace unless both sides are back. */
+  private graceTimer(call: Call): void {
     clearTimeout(call.graceTimer);
     call.graceTimer = setTimeout(() => {
       if (call.caller.closed || call.callee.closed) this.end(call, undefined, 'disconnected');
     }, this.resumeGraceMs);
     call.graceTimer.unref?.();
+  }
+
+  /** Holds the call for a side that is away: other instances find it, it ends after the grace. */
+  private async holdForAway(call: Call): Promise<void> {
+    this.graceTimer(call);
     if (!this.bus) return;
     call.shared = true;
-    await this.bus.hold(call.id, Date.now() + this.resumeGraceMs);
+    await this.bus.hold(call.id, this.graceEnd());
   }
 
   /**
@@ -649,7 +666,7 @@ export class SignalRelay {
       party.calls.delete(callId);
       if (call.caller === party) call.caller = this.away(callId, call.from);
       else call.callee = this.away(callId, call.to);
-      void this.graceFor(call);
+      void this.holdForAway(call);
     }
     this.drop(party);
   }

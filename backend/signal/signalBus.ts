@@ -50,8 +50,11 @@ export interface SignalBus {
   pickAgent(): Promise<Party | undefined>;
   /** Sends a local party's message for a call held by another instance; false if it is not one. */
   forward(party: Party, message: ClientMessage): boolean;
-  /** This instance holds an answered call for a side that is away, until `graceUntil`. */
-  hold(callId: string, graceUntil: number): Promise<void>;
+  /**
+   * This instance holds an answered call for a side that is away, until `graceUntil`; false when
+   * another live instance already holds it.
+   */
+  hold(callId: string, graceUntil: number): Promise<boolean>;
   /** The held call has both sides again, or ended. */
   release(callId: string): void;
   /**
