@@ -130,4 +130,32 @@ describe.skipIf(!pgAvailable)('resuming a call split over two instances', () => 
     back.close();
     dave.close();
   });
+
+  it('both sides were on the stopped instance: they resume at once on two others, the call goes on', async () => {
+    const a = await start();
+    const b = await start();
+    const c = await start();
+    const erinToken = (await a.agent('erin')).token;
+    const frankToken = (await a.agent('frank')).token;
+    const erin = await SignalClient.signedIn(a.url, erinToken);
+    const frank = await SignalClient.signedIn(a.url, frankToken);
+    const callId = await answeredCall(erin, frank, 'agent:frank');
+
+    await stop(a);
+    const erin2 = await SignalClient.signedIn(b.url, erinToken);
+    const frank2 = await SignalClient.signedIn(c.url, frankToken);
+    erin2.send({ t: 'resume', callId });
+    frank2.send({ t: 'resume', callId });
+    await exchange(erin2, frank2, callId, 'after');
+    frank2.send({ t: 'hangup', callId, reason: 'hangup' });
+    expect(await erin2.next((m) => m.t === 'hangup')).toMatchObject({ callId, reason: 'hangup' });
+    const record = await eventually(async () => {
+      const row = await b.store.getCall(callId);
+      return row?.status === 'completed' ? row : undefined;
+    });
+    expect(record).toMatchObject({ agent: 'erin', reason: null });
+    expect(hungUp(frank2, callId)).toBe(false);
+    erin2.close();
+    frank2.close();
+  });
 });
