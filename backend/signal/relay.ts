@@ -522,8 +522,8 @@ export class SignalRelay {
 
   /**
    * A side that reconnected says it is still in a call. Joins it to the call this instance knows, or
-   * rebuilds the call from its record (a restarted backend); a call the record says has ended is
-   * reconciled with a hangup, one that was not answered ends.
+   * to the one another instance holds for it, or rebuilds the call from its record (a restarted
+   * backend).
    */
   private async resume(conn: Conn, callId: string): Promise<void> {
     let call = this.calls.get(callId);
