@@ -1,14 +1,19 @@
 // A built-in call whose sides are on different instances survives either instance stopping: the
 // other side's instance holds the call, and the side that was away resumes it on any instance.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addAgent, checkAccessKey, createSession } from '../agents';
+import { createLogger } from '../log';
 import {
   SignalClient,
   engines,
   eventually,
   freshPgDatabase,
   startTestBackend,
+  makeTestApp,
   type TestBackend,
 } from '../testing/support';
+import { PgSignalBus } from './crossInstance';
+import { SignalRelay } from './relay';
 
 const pgAvailable = engines().find((e) => e.name === 'pg')!.available;
 const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n';
@@ -157,5 +162,65 @@ describe.skipIf(!pgAvailable)('resuming a call split over two instances', () => 
     expect(hungUp(frank2, callId)).toBe(false);
     erin2.close();
     frank2.close();
+  });
+});
+
+describe.skipIf(!pgAvailable)('the grace for a split call', () => {
+  it('ends the held call as disconnected when the away side never resumes', async () => {
+    const t = await makeTestApp('pg');
+    const log = createLogger('silent');
+    const url = t.deps.config.databaseUrl!;
+    const token = async (name: string) => {
+      const { accessKey } = await addAgent(t.store, name);
+      return (await createSession(t.store, (await checkAccessKey(t.store, accessKey))!, 3600))
+        .token;
+    };
+    const socket = (relay: SignalRelay, auth: string) => {
+      const sent: Record<string, unknown>[] = [];
+      const conn = relay.connect({ send: (d) => sent.push(JSON.parse(d)), close: () => {} });
+      conn.onMessage(JSON.stringify({ t: 'auth', token: auth }));
+      return { sent, send: (m: object) => conn.onMessage(JSON.stringify(m)) };
+    };
+    const busA = new PgSignalBus(url, t.store, log);
+    const busB = new PgSignalBus(url, t.store, log);
+    await busA.start();
+    await busB.start();
+    const a = new SignalRelay(t.store, log, 60_000, 300, busA);
+    const b = new SignalRelay(t.store, log, 60_000, 300, busB);
+    try {
+      const caller = socket(a, await token('gina'));
+      const callee = socket(b, await token('hal'));
+      await eventually(() => caller.sent.some((m) => m.t === 'ready'));
+      await eventually(() => callee.sent.some((m) => m.t === 'ready'));
+      const callId = newCallId();
+      caller.send({ t: 'invite', callId, to: 'agent:hal', sdp: SDP });
+      await eventually(() => callee.sent.some((m) => m.t === 'invite'));
+      callee.send({ t: 'answer', callId, sdp: SDP });
+      await eventually(async () => (await t.store.getCall(callId))?.status === 'answered');
+
+      await b.close();
+      await busB.close();
+      // Held within the grace...
+      await new Promise((r) => setTimeout(r, 100));
+      expect(caller.sent.some((m) => m.t === 'hangup')).toBe(false);
+      // ...ended once it is over, and recorded.
+      await eventually(() => caller.sent.some((m) => m.t === 'hangup'));
+      expect(caller.sent.find((m) => m.t === 'hangup')).toMatchObject({
+        callId,
+        reason: 'disconnected',
+        from: 'agent:hal',
+      });
+      const record = await eventually(async () => {
+        const row = await t.store.getCall(callId);
+        return row?.status === 'completed' ? row : undefined;
+      });
+      expect(record.reason).toBe('disconnected');
+    } finally {
+      await a.close();
+      await busA.close();
+      await b.close();
+      await busB.close();
+      await t.close();
+    }
   });
 });
