@@ -4,7 +4,7 @@ import { DEFAULT_DISPOSITIONS } from '../../src/contract/call';
 import type { Dialect } from './dialect';
 import { adminConsoleMigration } from '../admin/migration';
 import { presenceMigration } from './presenceTables';
-import { signalTablesMigration } from './signalTables';
+import { signalCallsMigration, signalTablesMigration } from './signalTables';
 import { directoryMigration } from '../directory/migration';
 
 /** The first schema: agents, sessions, Vonage events, calls and the call-update feed. */
@@ -300,6 +300,7 @@ export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<vo
         '0070_presence': presenceMigration(dialect),
         '0075_directory': directoryMigration(dialect),
         '0085_admin_reports': adminReportsMigration(),
+        '0095_signal_calls': signalCallsMigration(dialect),
       }),
     },
   });

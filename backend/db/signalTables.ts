@@ -43,3 +43,21 @@ export function signalTablesMigration(dialect: Dialect): Migration {
     },
   };
 }
+
+/**
+ * Migration 0095: calls an instance holds for a side that is away (its instance stopped), so the
+ * side's `resume` on any instance finds the one holding the call (PostgreSQL; unused on SQLite).
+ */
+export function signalCallsMigration(dialect: Dialect): Migration {
+  const big = dialect === 'pg' ? 'bigint' : 'integer';
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('signal_calls')
+        .addColumn('call_id', 'text', (c) => c.primaryKey())
+        .addColumn('owner', 'text', (c) => c.notNull())
+        .addColumn('grace_until', big, (c) => c.notNull())
+        .execute();
+    },
+  };
+}

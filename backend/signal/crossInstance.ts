@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- the bus's routing state (sockets here, stand-ins, forwarded and held calls) lives in one class; its types are in envelope.ts, the held-call table in heldCalls.ts */
 // Carries the signalling relay across instances on PostgreSQL: which instance holds which address, and
 // messages for a party whose socket is on another instance (LISTEN/NOTIFY, large payloads via a table).
 import { randomUUID } from 'node:crypto';
@@ -6,6 +7,8 @@ import { CLOSE_REPLACED, type Address, type ClientMessage } from '../../src/call
 import { pgPoolConfig } from '../db/connect';
 import type { Store } from '../db/store';
 import type { Logger } from '../log';
+import type { Envelope, Forward, PresenceRow } from './envelope';
+import { HeldCalls } from './heldCalls';
 import { closeOrphanedRecord } from './orphanedCall';
 import { NOW_MS, PgChannel } from './pgChannel';
 import type { Party, RelayHooks, SignalBus } from './signalBus';
@@ -16,38 +19,16 @@ export const INSTANCE_EXPIRY_MS = 8000;
 /** A stored message nobody fetched (its instance died) is deleted after this long. */
 const MESSAGE_TTL_MS = 60_000;
 
-type Envelope =
-  /** Deliver the server message `d` to local socket `c`. */
-  | { k: 'd'; f: string; c: string; d: string }
-  /** Client message `m` from socket `c` on instance `f`. */
-  | { k: 'c'; f: string; c: string; m: ClientMessage }
-  /** Socket `c` on instance `f` is gone. */
-  | { k: 'g'; f: string; c: string }
-  /** Close local socket `c`. */
-  | { k: 'x'; f: string; c: string; code: number; reason: string };
-
-interface Forward {
-  owner: string;
-  party: Party;
-  peer?: Address;
-  answered: boolean;
-}
-
-interface PresenceRow {
-  address: string;
-  instance: string;
-  conn_id: string;
-  agent: string;
-  has_lines: number;
-}
-
 export class PgSignalBus implements SignalBus {
   readonly id = randomUUID().replace(/-/g, '');
   private hooks: RelayHooks | undefined;
   private readonly pool: pg.Pool;
   private readonly channel: PgChannel;
+  private readonly held: HeldCalls;
   private readonly local = new Map<string, Party>();
   private readonly remotes = new Map<string, Party>();
+  /** Each stand-in's instance. */
+  private readonly instanceOf = new WeakMap<Party, string>();
   private readonly forwards = new Map<string, Forward>();
   private readonly advertised = new Map<string, number>();
   private live = new Set<string>();
@@ -71,6 +52,7 @@ export class PgSignalBus implements SignalBus {
       log,
       (body) => this.receive(body),
     );
+    this.held = new HeldCalls((text, values) => this.query(text, values), this.id, timing.expiryMs);
   }
 
   /** Listens, announces this instance, and starts the heartbeat. */
@@ -107,7 +89,7 @@ export class PgSignalBus implements SignalBus {
     ]);
   }
 
-  offline(party: Party): void {
+  offline(party: Party, leaving = false): void {
     if (this.local.get(party.id) !== party) return;
     this.local.delete(party.id);
     this.advertised.delete(party.id);
@@ -117,7 +99,13 @@ export class PgSignalBus implements SignalBus {
       this.forwards.delete(callId);
       owners.add(forward.owner);
     }
-    for (const owner of owners) this.publish(owner, { k: 'g', f: this.id, c: party.id });
+    for (const owner of owners)
+      this.publish(owner, {
+        k: 'g',
+        f: this.id,
+        c: party.id,
+        ...(leaving ? { a: 1 as const } : {}),
+      });
     void this.query('delete from signal_presence where conn_id = $1', [party.id]);
   }
 
@@ -153,6 +141,36 @@ export class PgSignalBus implements SignalBus {
     }
     this.publish(forward.owner, { k: 'c', f: this.id, c: party.id, m: message });
     return true;
+  }
+
+  hold(callId: string, graceUntil: number): Promise<boolean> {
+    return this.held.hold(callId, graceUntil);
+  }
+
+  release(callId: string): void {
+    this.held.release(callId);
+  }
+
+  async resume(party: Party, callId: string): Promise<boolean> {
+    if (this.local.get(party.id) !== party || !party.identity) return false;
+    const owner = await this.held.holder(callId);
+    if (!owner || party.closed) return false;
+    this.forwards.set(callId, { owner, party, answered: true });
+    party.calls.add(callId);
+    this.publish(owner, {
+      k: 'r',
+      f: this.id,
+      c: party.id,
+      i: callId,
+      g: party.agent ?? '',
+      l: [...party.lines],
+    });
+    return true;
+  }
+
+  handover(remote: Party, callId: string): void {
+    const instance = this.instanceOf.get(remote);
+    if (instance) this.publish(instance, { k: 'h', f: this.id, c: remote.id, i: callId });
   }
 
   async close(): Promise<void> {
@@ -204,7 +222,7 @@ export class PgSignalBus implements SignalBus {
       await this.query('delete from signal_presence where conn_id = $1', [party.id]);
   }
 
-  private standIn(row: PresenceRow): Party {
+  private standIn(row: PresenceRow, lines?: Address[]): Party {
     const key = `${row.instance}/${row.conn_id}`;
     const known = this.remotes.get(key);
     if (known) return known;
@@ -218,11 +236,12 @@ export class PgSignalBus implements SignalBus {
       },
       agent: row.agent,
       identity: `agent:${row.agent}` as Address,
-      lines: new Set(address.startsWith('agent:') && !row.has_lines ? [] : [address]),
+      lines: new Set(lines ?? (address.startsWith('agent:') && !row.has_lines ? [] : [address])),
       calls: new Set(),
       closed: false,
     };
     this.remotes.set(key, party);
+    this.instanceOf.set(party, row.instance);
     return party;
   }
 
@@ -270,7 +289,28 @@ export class PgSignalBus implements SignalBus {
         const key = `${envelope.f}/${envelope.c}`;
         const party = this.remotes.get(key);
         this.remotes.delete(key);
-        if (party) this.hooks?.gone(party);
+        if (party) this.hooks?.gone(party, envelope.a === 1);
+        return;
+      }
+      case 'r': {
+        const party = this.standIn(
+          {
+            address: `agent:${envelope.g}`,
+            instance: envelope.f,
+            conn_id: envelope.c,
+            agent: envelope.g,
+            has_lines: 0,
+          },
+          envelope.l,
+        );
+        if (!party.closed) this.hooks?.resume(party, envelope.i);
+        return;
+      }
+      case 'h': {
+        const forward = this.forwards.get(envelope.i);
+        if (!forward || forward.owner !== envelope.f || forward.party.id !== envelope.c) return;
+        this.forwards.delete(envelope.i);
+        if (!forward.party.closed) this.hooks?.adopt(forward.party, envelope.i);
         return;
       }
       case 'x': {
@@ -342,6 +382,7 @@ export class PgSignalBus implements SignalBus {
       'delete from signal_presence where instance not in (select id from signal_instances)',
       [],
     );
+    await this.held.prune();
     await this.query(`delete from signal_messages where created_at < ${NOW_MS} - $1`, [
       MESSAGE_TTL_MS,
     ]);

@@ -68,6 +68,8 @@ interface Call {
   ringTimer?: NodeJS.Timeout;
   /** A resumed call whose other side has not come back yet: ends it after RESUME_GRACE_MS. */
   graceTimer?: NodeJS.Timeout;
+  /** Other instances can find this call (held for a side that is away). */
+  shared?: boolean;
 }
 
 export interface SignalConnection {
@@ -99,7 +101,9 @@ export class SignalRelay {
         if (t === 'auth' || t === 'register' || t === 'invite' || t === 'ping') return;
         this.relay(party as Conn, message);
       },
-      gone: (party) => this.drop(party as Conn),
+      gone: (party, away) => (away ? this.hold(party as Conn) : this.drop(party as Conn)),
+      resume: (party, callId) => void this.resume(party as Conn, callId),
+      adopt: (party, callId) => void this.adopt(party as Conn, callId),
       kick: (party, code, reason) => this.kick(party as Conn, code, reason),
     });
     // Sessions end elsewhere too (another instance, the admin CLI disabling an agent or rotating a key).
@@ -480,6 +484,7 @@ export class SignalRelay {
     this.calls.delete(call.id);
     clearTimeout(call.ringTimer);
     clearTimeout(call.graceTimer);
+    if (call.shared) this.bus?.release(call.id);
     call.caller.calls.delete(call.id);
     call.callee.calls.delete(call.id);
     if (by) {
@@ -536,70 +541,18 @@ export class SignalRelay {
 
   /**
    * A side that reconnected says it is still in a call. Joins it to the call this instance knows, or
-   * rebuilds the call from its record (a restarted backend); a call the record says has ended is
-   * reconciled with a hangup, one that was not answered ends.
+   * to the one another instance holds for it, or rebuilds the call from its record (a restarted
+   * backend).
    */
   private async resume(conn: Conn, callId: string): Promise<void> {
     let call = this.calls.get(callId);
+    // Another instance holds it for this side (the side's previous instance stopped).
+    if (!call && (await this.bus?.resume(conn, callId))) return;
+    if (conn.closed) return;
+    call = this.calls.get(callId);
     if (!call) {
-      const row = await this.store.getCall(callId).catch(() => undefined);
-      if (conn.closed) return;
-      call = this.calls.get(callId); // the other side may have resumed meanwhile
-      if (!call) {
-        const side =
-          row?.provider === 'builtin'
-            ? this.sideOf(conn, row.from_addr ?? '', row.to_addr ?? '')
-            : undefined;
-        if (!row || !side) {
-          this.error(conn, 'unknown-call', 'No such call on this connection', callId);
-          return;
-        }
-        const from = row.from_addr as Address;
-        const to = row.to_addr as Address;
-        if (FINAL_STATUSES.has(row.status)) {
-          // It ended while this side was away: tell it now.
-          this.send(conn, {
-            t: 'hangup',
-            callId,
-            from: side === 'caller' ? to : from,
-            reason: 'hangup',
-          });
-          return;
-        }
-        const away = (address: Address): Conn => ({
-          id: `away:${callId}`,
-          socket: { send: () => {}, close: () => {} },
-          ...(address.startsWith('agent:') ? { agent: address.slice(6) } : {}),
-          lines: new Set(),
-          calls: new Set([callId]),
-          closed: true,
-          held: [],
-        });
-        const record: NewCall = { ...row };
-        call = {
-          id: callId,
-          caller: side === 'caller' ? conn : away(from),
-          callee: side === 'callee' ? conn : away(to),
-          from,
-          to,
-          answered: row.status === 'answered',
-          record,
-          writes: Promise.resolve(),
-        };
-        this.calls.set(callId, call);
-        conn.calls.add(callId);
-        if (!call.answered) {
-          this.end(call, undefined, 'disconnected');
-          return;
-        }
-        const pending = call;
-        call.graceTimer = setTimeout(() => {
-          if (pending.caller.closed || pending.callee.closed)
-            this.end(pending, undefined, 'disconnected');
-        }, this.resumeGraceMs);
-        call.graceTimer.unref?.();
-        return;
-      }
+      await this.rebuild(conn, callId);
+      return;
     }
     if (call.caller === conn || call.callee === conn) return; // already in it
     const side = this.sideOf(conn, call.from, call.to);
@@ -613,7 +566,128 @@ export class SignalRelay {
     conn.calls.add(callId);
     // What the other side sent before this one came back (ICE, keypad digits) is not lost.
     for (const message of slot.held ?? []) this.send(conn, message);
-    if (!call.caller.closed && !call.callee.closed) clearTimeout(call.graceTimer);
+    if (!call.caller.closed && !call.callee.closed) {
+      clearTimeout(call.graceTimer);
+      if (call.shared) this.bus?.release(callId);
+      call.shared = false;
+    }
+  }
+
+  /**
+   * The instance holding a local side's call is stopping: hold the call here for the other side
+   * (rebuilt from its record, as after a restart) until it resumes or the grace ends.
+   */
+  private async adopt(conn: Conn, callId: string): Promise<void> {
+    if (conn.closed || this.calls.has(callId)) return;
+    await this.rebuild(conn, callId);
+  }
+
+  /**
+   * Rebuilds a call from its record for the side that came back; a call the record says has ended
+   * is reconciled with a hangup, one that was not answered ends, an answered one waits for the
+   * other side.
+   */
+  private async rebuild(conn: Conn, callId: string): Promise<void> {
+    const row = await this.store.getCall(callId).catch(() => undefined);
+    if (conn.closed) return;
+    if (this.calls.has(callId)) return this.resume(conn, callId); // the other side came meanwhile
+    const side =
+      row?.provider === 'builtin'
+        ? this.sideOf(conn, row.from_addr ?? '', row.to_addr ?? '')
+        : undefined;
+    if (!row || !side) {
+      this.error(conn, 'unknown-call', 'No such call on this connection', callId);
+      return;
+    }
+    const from = row.from_addr as Address;
+    const to = row.to_addr as Address;
+    if (FINAL_STATUSES.has(row.status)) {
+      // It ended while this side was away: tell it now.
+      conn.calls.delete(callId);
+      this.send(conn, {
+        t: 'hangup',
+        callId,
+        from: side === 'caller' ? to : from,
+        reason: 'hangup',
+      });
+      return;
+    }
+    // Both sides may resume at once on different instances: one holds the call, the other joins it.
+    const answered = row.status === 'answered';
+    const claimed = answered && this.bus ? await this.bus.hold(callId, this.graceEnd()) : true;
+    if (conn.closed) return;
+    if (this.calls.has(callId)) return this.resume(conn, callId);
+    if (!claimed && (await this.bus?.resume(conn, callId))) return;
+    if (this.calls.has(callId) || conn.closed) return;
+    const record: NewCall = { ...row };
+    const call: Call = {
+      id: callId,
+      caller: side === 'caller' ? conn : this.away(callId, from),
+      callee: side === 'callee' ? conn : this.away(callId, to),
+      from,
+      to,
+      answered,
+      record,
+      writes: Promise.resolve(),
+      shared: claimed && !!this.bus,
+    };
+    this.calls.set(callId, call);
+    conn.calls.add(callId);
+    if (!call.answered) {
+      this.end(call, undefined, 'disconnected');
+      return;
+    }
+    this.graceTimer(call);
+  }
+
+  private graceEnd(): number {
+    return Date.now() + this.resumeGraceMs;
+  }
+
+  /** A slot for a side that is away: what the relay sends it is held until it resumes. */
+  private away(callId: string, address: Address): Conn {
+    return {
+      id: `away:${callId}`,
+      socket: { send: () => {}, close: () => {} },
+      ...(address.startsWith('agent:') ? { agent: address.slice(6) } : {}),
+      lines: new Set(),
+      calls: new Set([callId]),
+      closed: true,
+      held: [],
+    };
+  }
+
+  /** Ends the call after the grace unless both sides are back. */
+  private graceTimer(call: Call): void {
+    clearTimeout(call.graceTimer);
+    call.graceTimer = setTimeout(() => {
+      if (call.caller.closed || call.callee.closed) this.end(call, undefined, 'disconnected');
+    }, this.resumeGraceMs);
+    call.graceTimer.unref?.();
+  }
+
+  /** Holds the call for a side that is away: other instances find it, it ends after the grace. */
+  private async holdForAway(call: Call): Promise<void> {
+    this.graceTimer(call);
+    if (!this.bus) return;
+    call.shared = true;
+    await this.bus.hold(call.id, this.graceEnd());
+  }
+
+  /**
+   * A side on another instance is away because its instance is stopping: its answered calls wait
+   * for it to resume (on any instance); the rest end.
+   */
+  private hold(party: Conn): void {
+    for (const callId of [...party.calls]) {
+      const call = this.calls.get(callId);
+      if (!call || !call.answered || this.closing) continue;
+      party.calls.delete(callId);
+      if (call.caller === party) call.caller = this.away(callId, call.from);
+      else call.callee = this.away(callId, call.to);
+      void this.holdForAway(call);
+    }
+    this.drop(party);
   }
 
   /** Which party of a call (by its addresses) a connection is, if any. */
@@ -633,14 +707,18 @@ export class SignalRelay {
     this.conns.delete(conn);
     for (const callId of [...conn.calls]) {
       const call = this.calls.get(callId);
-      if (call && this.closing && call.answered) this.forget(call);
-      else if (call) this.end(call, conn, 'disconnected');
+      if (call && this.closing && call.answered) {
+        // The other side on a live instance holds the call from now on.
+        const other = call.caller === conn ? call.callee : call.caller;
+        if (!other.closed && !this.conns.has(other)) this.bus?.handover(other, call.id);
+        this.forget(call);
+      } else if (call) this.end(call, conn, 'disconnected');
     }
     if (conn.identity && this.addresses.get(conn.identity) === conn)
       this.addresses.delete(conn.identity);
     for (const line of conn.lines)
       if (this.addresses.get(line) === conn) this.addresses.delete(line);
-    this.bus?.offline(conn);
+    this.bus?.offline(conn, this.closing);
   }
 }
 

@@ -16,8 +16,15 @@ export interface Party {
 export interface RelayHooks {
   /** A client message from a party on another instance, for a call this instance holds. */
   message(party: Party, message: ClientMessage): void;
-  /** A party on another instance is gone (its socket closed or its instance died). */
-  gone(party: Party): void;
+  /**
+   * A party on another instance is gone (its socket closed or its instance died); `away` when its
+   * instance is stopping: the side will resume elsewhere, so its answered calls are held.
+   */
+  gone(party: Party, away?: boolean): void;
+  /** A party on another instance resumes a call this instance holds. */
+  resume(party: Party, callId: string): void;
+  /** The instance holding a local party's call is stopping: this instance holds the call now. */
+  adopt(party: Party, callId: string): void;
   /** A local party was replaced by a newer connection on another instance. */
   kick(party: Party, code: number, reason: string): void;
 }
@@ -35,13 +42,27 @@ export interface SignalBus {
   registered(party: Party, address: Address): Promise<void>;
   /** A local socket no longer holds a line (the admin unbound it). */
   released(party: Party, address: Address): Promise<void>;
-  /** A local socket closed (stand-ins are ignored). */
-  offline(party: Party): void;
+  /** A local socket closed (stand-ins are ignored); `leaving` when this instance is stopping. */
+  offline(party: Party, leaving?: boolean): void;
   /** The party holding `address` on another live instance. */
   find(address: Address): Promise<Party | undefined>;
   /** The free agents (no lines, not in a call) on other live instances, for `agent:*`. */
   freeAgents(): Promise<Party[]>;
   /** Sends a local party's message for a call held by another instance; false if it is not one. */
   forward(party: Party, message: ClientMessage): boolean;
+  /**
+   * This instance holds an answered call for a side that is away, until `graceUntil`; false when
+   * another live instance already holds it.
+   */
+  hold(callId: string, graceUntil: number): Promise<boolean>;
+  /** The held call has both sides again, or ended. */
+  release(callId: string): void;
+  /**
+   * A local party resumes a call another live instance holds: joins it there (true), or false when
+   * no other instance holds it.
+   */
+  resume(party: Party, callId: string): Promise<boolean>;
+  /** This instance is stopping: the instance of `remote` (a stand-in) holds the call from now on. */
+  handover(remote: Party, callId: string): void;
   close(): Promise<void>;
 }
