@@ -101,7 +101,24 @@ async function agentShots(backend: Backend, agentKey: string, lineKey: string, a
     await admin.getByRole('button', { name: 'Sign in' }).click();
     await admin.locator('[data-list=calls] [data-call]').first().waitFor({ timeout: 15_000 });
     await shoot(admin, 'admin-live.png');
+    await hangUp(browser, softphone);
+    // History and Reports over the calls just made (real records, so few of them).
+    await admin.goto(`${backend.url}/admin#history`);
+    await admin.locator('table.admin-table tbody tr').first().waitFor({ timeout: 15_000 });
+    await shoot(admin, 'admin-history.png');
+    await admin.goto(`${backend.url}/admin#reports`);
+    await admin.locator('[data-chart] canvas').first().waitFor({ timeout: 15_000 });
+    await admin.waitForTimeout(800); // Chart.js animates its first draw
+    await shoot(admin, 'admin-reports.png', { fullPage: true });
     await admin.close();
+    await waitFor(
+      async () => (await appState(await browser.extensionPage())).call === null,
+      10_000,
+      'idle',
+    );
+    await crm.bringToFront();
+    await agentLooks();
+    await placeCall(browser, crm, softphone);
 
     const popup = await extensionPage(browser, 'popup.html', 360, 640);
     await popup.getByTestId('recent-call').first().waitFor({ timeout: 10_000 });

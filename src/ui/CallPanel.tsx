@@ -99,26 +99,7 @@ export function CallPanel({
       aria-label={t(live ? 'callBarLabel' : 'callBarLabelEnded')}
       onKeyDown={tones.onKey}
     >
-      <div class="c2c-who">
-        {call.displayName && <strong class="c2c-name">{call.displayName}</strong>}
-        {call.company && (
-          <span class="c2c-company" data-testid="call-company">
-            {call.company}
-          </span>
-        )}
-        <span class="c2c-number">{formatTarget(call.target)}</span>
-        {call.recordUrl && (
-          <button
-            class="c2c-record"
-            aria-label={t('openRecordLabel', call.displayName ?? formatTarget(call.target))}
-            onClick={(e) =>
-              allows(e) && run(background.send('openRecord', { callId: call.callId }))
-            }
-          >
-            {t('openRecord')}
-          </button>
-        )}
-      </div>
+      <CallParty call={call} run={run} allows={allows} />
       <div class="c2c-status" role="status" aria-live="polite">
         <span class="c2c-phase" data-testid="call-phase">
           {phaseText}
@@ -169,6 +150,38 @@ export function CallPanel({
       {((notes && live && call.phase !== 'incoming') ||
         (call.phase === 'ended' && wrapupApplies(call))) && (
         <WrapupForm callId={call.callId} allows={allows} />
+      )}
+    </div>
+  );
+}
+
+/** Who the call is with: name and company (CRM row or directory), the number, Open record. */
+function CallParty({
+  call,
+  run,
+  allows,
+}: {
+  call: CallSnapshot;
+  run: (p: Promise<unknown>) => void;
+  allows: (event: Event) => boolean;
+}) {
+  return (
+    <div class="c2c-who">
+      {call.displayName && <strong class="c2c-name">{call.displayName}</strong>}
+      {call.company && (
+        <span class="c2c-company" data-testid="call-company">
+          {call.company}
+        </span>
+      )}
+      <span class="c2c-number">{formatTarget(call.target)}</span>
+      {call.recordUrl && (
+        <button
+          class="c2c-record"
+          aria-label={t('openRecordLabel', call.displayName ?? formatTarget(call.target))}
+          onClick={(e) => allows(e) && run(background.send('openRecord', { callId: call.callId }))}
+        >
+          {t('openRecord')}
+        </button>
       )}
     </div>
   );
