@@ -1,11 +1,14 @@
 // The admin console in headless Chromium against a real backend: sign in with an admin's key, watch
-// a built-in call appear live and end, add an agent and sign in from the extension with its key.
+// a built-in call appear live and end, find it in History, see Reports drawn (and one as PNG),
+// change the outcome list and find it in the agent's wrap-up form, add an agent and sign in from
+// the extension with its key.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
   appState,
   backgroundRequest,
   endAnyCall,
+  EXTENSION_ORIGIN,
   launchBrowser,
   openSoftphone,
   signIn,
@@ -58,6 +61,70 @@ describe('admin console', () => {
       state: 'detached',
       timeout: 5_000,
     });
+  });
+
+  it('lists the call in History, filtered by agent, with its detail', async () => {
+    await consolePage.bringToFront();
+    await consolePage.getByRole('tab', { name: 'History' }).click();
+    const rows = consolePage.locator('table.admin-table tbody tr[data-uuid]');
+    await rows.first().waitFor({ timeout: 10_000 });
+    expect(await rows.first().textContent()).toContain('agent1');
+    await consolePage.locator('input[name=agent]').fill('nobody');
+    await consolePage.locator('input[name=agent]').press('Enter');
+    await rows.first().waitFor({ state: 'detached', timeout: 10_000 });
+    await consolePage.locator('input[name=agent]').fill('agent1');
+    await consolePage.locator('input[name=agent]').press('Enter');
+    await rows.first().waitFor({ timeout: 10_000 });
+    const href = await consolePage
+      .locator('a[href*="/api/admin/calls/export"]')
+      .getAttribute('href');
+    expect(href).toContain('agent=agent1');
+  });
+
+  it('draws the reports as charts, each downloadable as PNG', async () => {
+    await consolePage.getByRole('tab', { name: 'Reports' }).click();
+    const chart = consolePage.locator('[data-chart] canvas').first();
+    await chart.waitFor({ timeout: 15_000 });
+    // Drawn: the canvas holds pixels that are not all transparent.
+    await waitFor(
+      () =>
+        chart.evaluate((c: HTMLCanvasElement) => {
+          const ctx = c.getContext('2d')!;
+          const { data } = ctx.getImageData(0, 0, c.width, c.height);
+          return data.some((v, i) => i % 4 === 3 && v > 0);
+        }),
+      10_000,
+      'a drawn chart',
+    );
+    const [download] = await Promise.all([
+      consolePage.waitForEvent('download'),
+      consolePage.locator('[data-chart] a[download$=".png"]').first().click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/\.png$/);
+    const path = await download.path();
+    const { readFile } = await import('node:fs/promises');
+    const bytes = await readFile(path);
+    expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+  });
+
+  it('a changed outcome list is what the agent’s wrap-up form offers', async () => {
+    await consolePage.getByRole('tab', { name: 'Settings' }).click();
+    const list = consolePage.locator('#outcomes-list');
+    await list.waitFor({ timeout: 10_000 });
+    await list.fill('Demo booked\nCall back later');
+    await consolePage.locator('[data-section=outcomes] button[type=submit]').click();
+    await consolePage.locator('[data-section=outcomes] [role=status]').waitFor({ timeout: 10_000 });
+    const popup = await browser.context.newPage();
+    await popup.goto(`${EXTENSION_ORIGIN}/popup.html`);
+    await popup.getByTestId('recent-wrapup').first().click({ timeout: 15_000 });
+    const options = popup.getByTestId('wrapup-outcome').locator('option');
+    await waitFor(async () => (await options.count()) === 3, 10_000, 'the new outcome list');
+    expect(await options.allTextContents()).toEqual([
+      expect.any(String),
+      'Demo booked',
+      'Call back later',
+    ]);
+    await popup.close();
   });
 
   it('adds an agent; the key shown once signs in from the extension', async () => {
