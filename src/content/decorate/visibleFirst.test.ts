@@ -43,6 +43,18 @@ function page(rows: number, visibleFrom: number, visibleTo: number) {
 
 const count = (sel: string) => document.querySelectorAll(sel).length;
 
+/**
+ * The decorator's visibility observer, which watches the page's rows. (The click guard has its own,
+ * on our buttons inside their shadow roots.)
+ */
+function rowObserver(): FakeIntersectionObserver {
+  const io = FakeIntersectionObserver.instances.find(
+    (o) => o.targets.length > 0 && o.targets.every((t) => t.getRootNode() === document),
+  );
+  if (!io) throw new Error('no observer watches the page’s rows');
+  return io;
+}
+
 afterEach(() => {
   FakeIntersectionObserver.instances = [];
   document.body.innerHTML = '';
@@ -67,7 +79,7 @@ describe('visible first', () => {
     expect(top).toBeGreaterThan(0);
     expect(top).toBeLessThan(100);
     scheduler.flush('frame');
-    const io = FakeIntersectionObserver.instances[0]!;
+    const io = rowObserver();
     expect(io.targets.length).toBeGreaterThan(300);
     io.fire();
     scheduler.flush('frame');
@@ -103,7 +115,7 @@ describe('visible first', () => {
       visibleFirst: true,
     });
     scheduler.flush('frame');
-    FakeIntersectionObserver.instances[0]!.fire();
+    rowObserver().fire();
     scheduler.flush('frame');
     const firstUnread = Array.from(document.querySelectorAll('tr')).findIndex(
       (tr) => !tr.querySelector('[data-c2c-target]'),
