@@ -1,6 +1,6 @@
 // The reports' roll-up of top-level calls per UTC hour, kept by triggers on `calls` so every write
 // (the call model, a raw insert, the seed script, an import) updates it in the same transaction.
-import { sql, type Kysely, type Migration } from 'kysely';
+import { sql, type CreateTableBuilder, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from './dialect';
 
 /** The calls a bucket holds: `hour` is floor(created_at / 3,600,000). */
@@ -106,6 +106,9 @@ export async function rebuildCallStats<DB>(db: Kysely<DB>): Promise<void> {
 /** 0096: the hourly roll-ups, their triggers, and a backfill from the calls already stored. */
 export function callStatsMigration(dialect: Dialect): Migration {
   const big = dialect === 'pg' ? 'bigint' : 'integer';
+  // SQLite: rows stored in key order, so a range of hours is read in one pass, not looked up by rowid.
+  const clustered = (table: CreateTableBuilder<string, never>) =>
+    dialect === 'pg' ? table : table.modifyEnd(sql`without rowid`);
   return {
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -116,6 +119,7 @@ export function callStatsMigration(dialect: Dialect): Migration {
         .addColumn('answered', 'integer', (c) => c.notNull())
         .addColumn('talk_seconds', big, (c) => c.notNull())
         .addPrimaryKeyConstraint('call_stats_hourly_pk', ['hour', 'agent'])
+        .$call(clustered)
         .execute();
       await db.schema
         .createTable('call_outcomes_hourly')
@@ -123,6 +127,7 @@ export function callStatsMigration(dialect: Dialect): Migration {
         .addColumn('outcome', 'text', (c) => c.notNull())
         .addColumn('calls', 'integer', (c) => c.notNull())
         .addPrimaryKeyConstraint('call_outcomes_hourly_pk', ['hour', 'outcome'])
+        .$call(clustered)
         .execute();
       for (const statement of dialect === 'pg' ? PG_TRIGGERS : SQLITE_TRIGGERS)
         await sql.raw(statement).execute(db);
