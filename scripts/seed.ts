@@ -1,7 +1,8 @@
 // `npm run seed -- --calls 1000000 [--days 365] [--agents 25]`: fills the configured database
 // (DATABASE_URL, or the SQLite file in DATA_DIR) with made-up but plausible call history for the
 // admin console and its benchmark: agents, weekday and office-hour peaks, statuses, talk times,
-// contact names, wrap-up outcomes and notes. Batched multi-row inserts in large transactions.
+// contact names, wrap-up outcomes and notes. Batched multi-row inserts in large transactions; the
+// reports' hourly roll-ups fill as they go (triggers on calls: backend/db/callStatsTables.ts).
 import { pathToFileURL } from 'node:url';
 import type { Kysely } from 'kysely';
 import { ConfigError, loadConfig } from '../backend/config';

@@ -1,6 +1,8 @@
 // The admin Reports' aggregates, computed in SQL over top-level calls in a date range, the same on
 // SQLite and PostgreSQL: plain integer arithmetic on epoch ms (shifted into the asked time zone),
-// counts and sums only (ratios are divided here, so neither engine's float rounding shows).
+// counts and sums only (ratios are divided here, so neither engine's float rounding shows). Whole
+// UTC hours are read from the hourly roll-ups (backend/db/callStatsTables.ts), the range's partial
+// hours at either end from `calls`; a zone whose offset is not whole hours reads `calls` only.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../db/schema';
 import { offsetPieces } from './timeZone';
@@ -34,8 +36,67 @@ function localMs(range: ReportRange): RawBuilder<number> {
   return sql<number>`(created_at + case ${sql.join(whens, sql` `)} else ${int(last)} end)`;
 }
 
-function inRange(range: ReportRange): RawBuilder<boolean> {
-  return sql<boolean>`parent_uuid is null and created_at >= ${int(range.from)} and created_at < ${int(range.to)}`;
+function inRange(from: number, to: number): RawBuilder<boolean> {
+  return sql<boolean>`parent_uuid is null and created_at >= ${int(from)} and created_at < ${int(to)}`;
+}
+
+/**
+ * The whole UTC hours [first, end) of the range the roll-ups can answer: every call in such an hour
+ * has the same local day, weekday and hour when the zone's offsets and transitions fall on whole
+ * hours (true of all but a few zones, e.g. Asia/Kolkata, which read `calls`). Null: none.
+ */
+function rolledHours(range: ReportRange): { first: number; end: number } | null {
+  const pieces = offsetPieces(range.zone, range.from, range.to);
+  if (pieces.some((p, i) => p.offsetMs % HOUR_MS !== 0 || (i > 0 && p.start % HOUR_MS !== 0)))
+    return null;
+  const first = Math.ceil(range.from / HOUR_MS);
+  const end = Math.floor(range.to / HOUR_MS);
+  return first < end ? { first, end } : null;
+}
+
+/**
+ * Rows `(created_at, <columns>)` covering the range's calls: roll-up rows (created_at = the hour's
+ * start) for whole hours, one row per call for the rest. Reports sum `calls` instead of counting.
+ */
+function source(
+  range: ReportRange,
+  rollup: { table: string; columns: string },
+  perCall: string,
+): RawBuilder<unknown> {
+  const hours = rolledHours(range);
+  if (!hours)
+    return sql`select created_at, ${sql.raw(perCall)} from calls where ${inRange(range.from, range.to)}`;
+  const lo = hours.first * HOUR_MS;
+  const hi = hours.end * HOUR_MS;
+  return sql`
+    select hour * ${int(HOUR_MS)} as created_at, ${sql.raw(rollup.columns)} from ${sql.table(rollup.table)}
+      where hour >= ${int(hours.first)} and hour < ${int(hours.end)}
+    union all
+    select created_at, ${sql.raw(perCall)} from calls where ${inRange(range.from, lo)}
+    union all
+    select created_at, ${sql.raw(perCall)} from calls where ${inRange(hi, range.to)}`;
+}
+
+/** Per agent: calls, answered, talk. */
+function agentSource(range: ReportRange): RawBuilder<unknown> {
+  return source(
+    range,
+    {
+      table: 'call_stats_hourly',
+      columns: `nullif(agent, '') as agent, calls, answered, talk_seconds as talk`,
+    },
+    `agent, 1 as calls, case when answered_at is not null then 1 else 0 end as answered,
+      case when answered_at is not null then coalesce(duration, 0) else 0 end as talk`,
+  );
+}
+
+/** Per outcome: calls. */
+function outcomeSource(range: ReportRange): RawBuilder<unknown> {
+  return source(
+    range,
+    { table: 'call_outcomes_hourly', columns: 'outcome, calls' },
+    'coalesce(disposition, status) as outcome, 1 as calls',
+  );
 }
 
 /** `YYYY-MM-DD` of a local day number (days since 1970-01-01). */
@@ -52,8 +113,8 @@ export interface PerDayRow {
 /** Calls per local day per agent. */
 export async function callsPerDay(db: Kysely<Database>, range: ReportRange): Promise<PerDayRow[]> {
   const { rows } = await sql<{ day: number; agent: string | null; calls: number }>`
-    select ${localMs(range)} / ${int(DAY_MS)} as day, agent, count(*) as calls
-    from calls where ${inRange(range)}
+    select ${localMs(range)} / ${int(DAY_MS)} as day, agent, sum(calls) as calls
+    from (${agentSource(range)}) as s
     group by 1, 2 order by 1, 2`.execute(db);
   return rows.map((r) => ({ day: dayName(Number(r.day)), agent: r.agent, calls: Number(r.calls) }));
 }
@@ -78,10 +139,8 @@ export async function perAgent(db: Kysely<Database>, range: ReportRange): Promis
     answered: number;
     talk: number;
   }>`
-    select agent, count(*) as calls,
-      sum(case when answered_at is not null then 1 else 0 end) as answered,
-      sum(case when answered_at is not null then coalesce(duration, 0) else 0 end) as talk
-    from calls where ${inRange(range)}
+    select agent, sum(calls) as calls, sum(answered) as answered, sum(talk) as talk
+    from (${agentSource(range)}) as s
     group by agent order by agent`.execute(db);
   return rows.map((r) => {
     const calls = Number(r.calls);
@@ -112,8 +171,8 @@ export async function busiestHours(db: Kysely<Database>, range: ReportRange): Pr
   // 1970-01-01 was a Thursday (3 counting from Monday = 0).
   const { rows } = await sql<{ weekday: number; hour: number; calls: number }>`
     select (${local} / ${int(DAY_MS)} + 3) % 7 as weekday, (${local} / ${int(HOUR_MS)}) % 24 as hour,
-      count(*) as calls
-    from calls where ${inRange(range)}
+      sum(calls) as calls
+    from (${outcomeSource(range)}) as s
     group by 1, 2 order by 1, 2`.execute(db);
   return rows.map((r) => ({
     weekday: Number(r.weekday),
@@ -131,8 +190,8 @@ export interface OutcomeRow {
 /** How calls ended: counts per outcome, most first. */
 export async function outcomes(db: Kysely<Database>, range: ReportRange): Promise<OutcomeRow[]> {
   const { rows } = await sql<{ outcome: string; calls: number }>`
-    select coalesce(disposition, status) as outcome, count(*) as calls
-    from calls where ${inRange(range)}
+    select outcome, sum(calls) as calls
+    from (${outcomeSource(range)}) as s
     group by 1 order by 2 desc, 1`.execute(db);
   return rows.map((r) => ({ outcome: r.outcome, calls: Number(r.calls) }));
 }

@@ -3,6 +3,7 @@ import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import { DEFAULT_DISPOSITIONS } from '../../src/contract/call';
 import type { Dialect } from './dialect';
 import { adminConsoleMigration } from '../admin/migration';
+import { callStatsMigration } from './callStatsTables';
 import { presenceMigration } from './presenceTables';
 import { signalCallsMigration, signalTablesMigration } from './signalTables';
 import { directoryMigration } from '../directory/migration';
@@ -301,6 +302,7 @@ export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<vo
         '0075_directory': directoryMigration(dialect),
         '0085_admin_reports': adminReportsMigration(),
         '0095_signal_calls': signalCallsMigration(dialect),
+        '0096_call_stats': callStatsMigration(dialect),
       }),
     },
   });

@@ -240,3 +240,28 @@ export interface Database {
   dispositions: DispositionTable;
   wrapup_settings: WrapupSettingTable;
 }
+
+// ---- reports' roll-ups (backend/db/callStatsTables.ts): top-level calls per UTC hour ----
+
+export interface CallStatsHourlyTable {
+  /** floor(created_at / 3,600,000). */
+  hour: number;
+  /** The call's agent, `''` for none. */
+  agent: string;
+  calls: number;
+  answered: number;
+  /** Seconds talked on answered calls. */
+  talk_seconds: number;
+}
+
+export interface CallOutcomesHourlyTable {
+  hour: number;
+  /** The wrap-up outcome, else the status. */
+  outcome: string;
+  calls: number;
+}
+
+export interface Database {
+  call_stats_hourly: CallStatsHourlyTable;
+  call_outcomes_hourly: CallOutcomesHourlyTable;
+}

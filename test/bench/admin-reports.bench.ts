@@ -48,7 +48,9 @@ async function ensureSeeded(db: Kysely<Database>): Promise<number> {
 
 async function measure(name: string, handle: Db): Promise<void> {
   const total = await ensureSeeded(handle.db);
-  if (handle.dialect === 'pg') await sql`analyze calls`.execute(handle.db);
+  if (handle.dialect === 'pg')
+    for (const table of ['calls', 'call_stats_hourly', 'call_outcomes_hourly'])
+      await sql`analyze ${sql.table(table)}`.execute(handle.db);
   const { rows } = await sql<{ last: number }>`select max(created_at) as last from calls`.execute(
     handle.db,
   );
