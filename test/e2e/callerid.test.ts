@@ -184,7 +184,7 @@ describe('dial pad name search', () => {
     );
     const popup = await browser.context.newPage();
     await popup.goto(`${EXTENSION_ORIGIN}/popup.html`);
-    const input = popup.getByRole('combobox');
+    const input = popup.locator('#dial-input');
     await input.fill('ava t');
     const option = popup.getByRole('option', { name: /Ava Thompson/ });
     await option.waitFor({ timeout: 10_000 });

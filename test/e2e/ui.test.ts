@@ -546,6 +546,7 @@ describe('options page', () => {
     const shortcuts = page.getByTestId('shortcuts');
     expect((await shortcuts.locator('tr').allTextContents()).sort()).toEqual([
       'Answer the incoming callAlt+Shift+Y',
+      'Change status (Available, Away, Do not disturb)Not set',
       'Hang up the current callAlt+Shift+H',
       'Mute or unmute the current callAlt+Shift+M',
     ]);
