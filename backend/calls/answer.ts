@@ -4,7 +4,7 @@ import type { VonageConfig } from '../config';
 import type { AgentRow, NewCall } from '../db/schema';
 import type { Store } from '../db/store';
 import { withDirectoryName } from '../directory/store';
-import { vonageCallContextSchema } from '../../src/call/vonageContext';
+import { vonageCallContextSchema, vonageRecordDataSchema } from '../../src/call/vonageContext';
 import { checkDestination, type DestinationPolicy } from './destination';
 import { newCallRecord } from './records';
 import { FINAL_STATUSES } from './status';
@@ -30,7 +30,10 @@ export interface AnswerContext {
   eventUrl: string;
 }
 
-type CallFields = Pick<NewCall, 'direction' | 'agent' | 'from_addr' | 'to_addr'>;
+type CallFields = Pick<NewCall, 'direction' | 'agent' | 'from_addr' | 'to_addr'> &
+  Partial<
+    Pick<NewCall, 'extension' | 'contact_name' | 'page_url' | 'page_title' | 'client_call_id'>
+  >;
 
 export type AnswerOutcome =
   | { kind: 'connect'; ncco: NccoAction[]; call: CallFields }
@@ -68,6 +71,23 @@ function customData(value: unknown): Record<string, unknown> {
     : {};
 }
 
+/**
+ * What an outbound call's custom data says for its record (the extension's call id, the CRM row's
+ * name, the page), each field checked on its own with the built-in invite's schema.
+ */
+function recordDetails(callId: unknown, context: unknown, ext: string | undefined) {
+  const id = vonageRecordDataSchema.shape.callId.safeParse(callId);
+  const parsed = vonageRecordDataSchema.shape.context.safeParse(context);
+  const who = parsed.success ? parsed.data : undefined;
+  return {
+    ...(id.success && id.data ? { client_call_id: id.data } : {}),
+    ...(ext ? { extension: ext } : {}),
+    ...(who?.contactName ? { contact_name: who.contactName } : {}),
+    ...(who?.pageUrl ? { page_url: who.pageUrl } : {}),
+    ...(who?.pageTitle ? { page_title: who.pageTitle } : {}),
+  };
+}
+
 /** A call an agent places from the Client SDK (`from_user`): to another app user or a phone. */
 async function outbound(
   ctx: AnswerContext,
@@ -76,11 +96,17 @@ async function outbound(
 ): Promise<AnswerOutcome> {
   const { store, vonage } = ctx;
   const agent = await store.getAgentByVonageUser(params.from_user);
+  const data = customData(params.custom_data);
+  // Routing reads only its own fields: a bad record field leaves the record without it, not the call.
+  const { callId, context: recordContext, ...routing } = data;
+  const context = vonageCallContextSchema.safeParse({ ...routing, to });
+  const ext = context.success && context.data.type === 'phone' ? context.data.ext : undefined;
   const call: CallFields = {
     direction: 'outbound',
     agent: agent?.name ?? null,
     from_addr: params.from_user,
     to_addr: to,
+    ...recordDetails(callId, recordContext, ext),
   };
   if (!agent || agent.disabled) {
     return refuse(
@@ -98,8 +124,6 @@ async function outbound(
       call,
     );
   }
-  const data = customData(params.custom_data);
-  const context = vonageCallContextSchema.safeParse({ ...data, to });
   const connect = {
     action: 'connect',
     eventUrl: [ctx.eventUrl],
@@ -118,7 +142,6 @@ async function outbound(
   }
   const destination = checkDestination(to, ctx.destinations);
   if (!destination.ok) return refuse(destination.code, destination.spoken, call);
-  const ext = context.success && context.data.type === 'phone' ? context.data.ext : undefined;
   const ncco: NccoAction[] = [];
   if (vonage.talkText.trim()) ncco.push({ action: 'talk', text: vonage.talkText });
   ncco.push({
@@ -216,18 +239,22 @@ function answerRecord(
   reason: string | null,
   now: number,
 ): NewCall {
-  return newCallRecord({
-    uuid: params.uuid,
-    provider: 'vonage',
-    direction: call.direction,
-    agent: call.agent ?? null,
-    from: call.from_addr ?? null,
-    to: call.to_addr ?? null,
-    status,
-    reason,
-    conversationUuid: params.conversation_uuid ?? null,
-    now,
-  });
+  const { direction, agent, from_addr, to_addr, ...details } = call;
+  return {
+    ...newCallRecord({
+      uuid: params.uuid,
+      provider: 'vonage',
+      direction,
+      agent: agent ?? null,
+      from: from_addr ?? null,
+      to: to_addr ?? null,
+      status,
+      reason,
+      conversationUuid: params.conversation_uuid ?? null,
+      now,
+    }),
+    ...details,
+  };
 }
 
 /** Writes what the answer decided into the leg's record (unless an event already ended it). */

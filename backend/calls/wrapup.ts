@@ -26,7 +26,9 @@ export async function saveWrapup(
 ): Promise<WrapupResult> {
   const dispositions = await listDispositions(store);
   return store.write(async (trx, notify) => {
-    const prev = await store.getCall(uuid, trx);
+    // The call bar knows a Vonage call by the extension's own id, the record by Vonage's uuid.
+    const prev =
+      (await store.getCall(uuid, trx)) ?? (await store.getCallByClientId(agent, uuid, trx));
     if (!prev || prev.parent_uuid) return { ok: false, status: 404, error: 'No such call' };
     if (prev.agent !== agent)
       return { ok: false, status: 403, error: 'You can wrap up only your own calls' };
@@ -48,8 +50,8 @@ export async function saveWrapup(
       wrapup_at: now,
       updated_at: now,
     };
-    await store.changeCall(trx, notify, uuid, () => next, [], { prev });
-    if (FINAL_STATUSES.has(prev.status)) await emitCallUpdated(store, uuid, trx);
+    await store.changeCall(trx, notify, prev.uuid, () => next, [], { prev });
+    if (FINAL_STATUSES.has(prev.status)) await emitCallUpdated(store, prev.uuid, trx);
     return { ok: true, call: next };
   });
 }

@@ -288,6 +288,20 @@ function adminReportsMigration(): Migration {
   };
 }
 
+/** The extension's own id of a Vonage call, so the call bar's wrap-up finds the record by it. */
+function clientCallIdMigration(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('calls').addColumn('client_call_id', 'text').execute();
+      await db.schema
+        .createIndex('calls_client_call_id')
+        .on('calls')
+        .columns(['agent', 'client_call_id'])
+        .execute();
+    },
+  };
+}
+
 export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   const migrator = new Migrator({
     db,
@@ -303,6 +317,7 @@ export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<vo
         '0085_admin_reports': adminReportsMigration(),
         '0095_signal_calls': signalCallsMigration(dialect),
         '0096_call_stats': callStatsMigration(dialect),
+        '0097_client_call_id': clientCallIdMigration(),
       }),
     },
   });

@@ -68,6 +68,8 @@ export interface CallTable {
   /** The CRM page the call was placed from. */
   page_url?: string | null;
   page_title?: string | null;
+  /** The extension's own call id when it differs from `uuid` (Vonage calls), for the wrap-up. */
+  client_call_id?: string | null;
   /** Wrap-up: the outcome chosen from the admin's disposition list, notes, a follow-up date. */
   disposition?: string | null;
   notes?: string | null;

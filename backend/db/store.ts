@@ -425,6 +425,22 @@ export class Store {
     return trx.selectFrom('calls').selectAll().where('uuid', '=', uuid).executeTakeFirst();
   }
 
+  /** The agent's call the extension knows by its own id (a Vonage call's record has Vonage's uuid). */
+  getCallByClientId(
+    agent: string,
+    clientCallId: string,
+    trx: Trx | Kysely<Database> = this.db,
+  ): Promise<CallRow | undefined> {
+    return trx
+      .selectFrom('calls')
+      .selectAll()
+      .where('agent', '=', agent)
+      .where('client_call_id', '=', clientCallId)
+      .where('parent_uuid', 'is', null)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
+  }
+
   /**
    * Reads a call record, lets `change` compute the next one, writes it, and appends a call update for
    * every interested agent when what they see changed. `change` returns null to leave it as is.

@@ -373,7 +373,7 @@ describe('outbound calls', () => {
     const { provider, client, getMicrophone } = await connected();
     await provider.startCall('c-phone-1', { kind: 'phone', e164: '+14155552671', ext: '12' });
     const context = client.serverCall.mock.calls[0]![0];
-    expect(context).toEqual({ type: 'phone', to: '14155552671', ext: '12' });
+    expect(context).toEqual({ type: 'phone', to: '14155552671', ext: '12', callId: 'c-phone-1' });
     expect(vonageCallContextSchema.parse(context)).toEqual(context);
     expect(getMicrophone).toHaveBeenCalledTimes(1);
   });
@@ -381,7 +381,11 @@ describe('outbound calls', () => {
   it('calls a contact as an app-to-app call', async () => {
     const { provider, client } = await connected();
     await provider.startCall('c-app-1', { kind: 'contact', id: 'agent_7' });
-    expect(client.serverCall).toHaveBeenCalledWith({ type: 'app', to: 'agent_7' });
+    expect(client.serverCall).toHaveBeenCalledWith({
+      type: 'app',
+      to: 'agent_7',
+      callId: 'c-app-1',
+    });
   });
 
   it('refuses an invalid target before reaching Vonage', async () => {

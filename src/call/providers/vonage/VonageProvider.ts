@@ -11,6 +11,7 @@ import {
   type ProviderEvent,
 } from '../../provider';
 import type { EndReason, ProviderStatus } from '../../state';
+import type { CallContext } from '../../../contract/call';
 import type { Target } from '../../../contract/target';
 import { summarizeStats } from '../../rtcStats';
 import { withTimeout } from '../../withTimeout';
@@ -149,10 +150,16 @@ export class VonageProvider implements CallProvider {
     this.ctx = null;
   }
 
-  async startCall(callId: string, target: Target): Promise<void> {
+  async startCall(
+    callId: string,
+    target: Target,
+    _displayName?: string,
+    record?: CallContext,
+  ): Promise<void> {
     const ctx = this.requireCtx();
     const client = this.requireSession();
-    const context = buildVonageContext(target);
+    // The record's context and our call id ride along as custom data; the answer webhook checks them.
+    const context = buildVonageContext(target, callId, record);
     if (this.calls.has(callId)) throw new CallFailure('call-in-progress', 'this call id is in use');
     const call: LiveCall = {
       callId,

@@ -1,18 +1,32 @@
 // The `serverCall` context for a target: exactly what the backend's answer webhook reads.
 import { CallFailure } from '../../provider';
+import type { CallContext } from '../../../contract/call';
 import type { Target } from '../../../contract/target';
 import { vonageCallContextSchema, type VonageCallContext } from '../../vonageContext';
 
-export function buildVonageContext(target: Target): VonageCallContext {
-  const context =
+/**
+ * `callId` (the extension's own id) and `context` (who, from which page) go to the call record;
+ * an empty context is left out.
+ */
+export function buildVonageContext(
+  target: Target,
+  callId?: string,
+  context?: CallContext,
+): VonageCallContext {
+  const record = {
+    ...(callId ? { callId } : {}),
+    ...(context && Object.keys(context).length > 0 ? { context } : {}),
+  };
+  const built =
     target.kind === 'phone'
       ? {
           type: 'phone' as const,
           to: target.e164.replace(/^\+/, ''),
           ...(target.ext ? { ext: target.ext } : {}),
+          ...record,
         }
-      : { type: 'app' as const, to: target.id };
-  const parsed = vonageCallContextSchema.safeParse(context);
+      : { type: 'app' as const, to: target.id, ...record };
+  const parsed = vonageCallContextSchema.safeParse(built);
   if (!parsed.success) {
     throw new CallFailure(
       'invalid-target',

@@ -13,6 +13,7 @@ import {
   type TestApp,
 } from '../../../../backend/testing/support';
 import type { ProviderEvent } from '../../provider';
+import type { CallContext } from '../../../contract/call';
 import type { Target } from '../../../contract/target';
 import { vonageCallContextSchema } from '../../vonageContext';
 import { DEFAULT_SETTINGS } from '../../../settings/schema';
@@ -52,7 +53,7 @@ describe('VonageProvider ↔ backend answer webhook', () => {
     return t.app.request(`${url.pathname}${url.search}`, init);
   };
 
-  async function place(target: Target) {
+  async function place(target: Target, callId = 'contract-1', record?: CallContext) {
     const client = new FakeVonageClient();
     let n = 0;
     client.serverCall.mockImplementation(
@@ -67,7 +68,7 @@ describe('VonageProvider ↔ backend answer webhook', () => {
       emit: (event) => events.push(event),
       getMicrophone: vi.fn(async () => ({}) as MediaStream),
     });
-    await provider.startCall('contract-1', target);
+    await provider.startCall(callId, target, record?.contactName, record);
     const context = vonageCallContextSchema.parse(client.serverCall.mock.calls[0]![0]);
     const uuid = await client.serverCall.mock.results[0]!.value;
     return { client, events, context, uuid: uuid as string };
@@ -135,4 +136,33 @@ describe('VonageProvider ↔ backend answer webhook', () => {
       });
     },
   );
+
+  it('the call record carries who and which page; the call bar’s wrap-up by our call id reaches it', async () => {
+    const record = {
+      contactName: 'Ada Lovelace',
+      pageUrl: 'https://crm.example.com/contacts/42',
+      pageTitle: 'Ada — Contacts',
+    };
+    const callId = crypto.randomUUID();
+    const { context, uuid } = await place(
+      { kind: 'phone', e164: '+14155552671', ext: '12' },
+      callId,
+      record,
+    );
+    await answerWebhook(context, uuid);
+    expect(await t.store.getCall(uuid)).toMatchObject({
+      contact_name: record.contactName,
+      extension: '12',
+      page_url: record.pageUrl,
+      page_title: record.pageTitle,
+    });
+    // The call bar and popup know the call by `callId`, the record is the SDK leg's uuid.
+    const res = await t.app.request(`/api/calls/${callId}/wrapup`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ outcome: 'Connected', notes: 'Spoke to Ada', followUpOn: null }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ uuid, outcome: 'Connected', notes: 'Spoke to Ada' });
+  });
 });

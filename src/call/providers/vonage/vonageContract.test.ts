@@ -1,5 +1,6 @@
 // Contract: what VonageProvider hands to serverCall is exactly what the backend's answer webhook reads.
 import { describe, expect, it, vi } from 'vitest';
+import type { CallContext } from '../../../contract/call';
 import type { Target } from '../../../contract/target';
 import { vonageCallContextSchema } from '../../vonageContext';
 import { DEFAULT_SETTINGS } from '../../../settings/schema';
@@ -13,7 +14,7 @@ const targets: [string, Target][] = [
   ['contact', { kind: 'contact', id: 'agent.bob@example' }],
 ];
 
-async function contextSentFor(target: Target): Promise<unknown> {
+async function contextSentFor(target: Target, record?: CallContext): Promise<unknown> {
   const client = new FakeVonageClient();
   const provider = new VonageProvider({
     createClient: async () => client,
@@ -30,7 +31,7 @@ async function contextSentFor(target: Target): Promise<unknown> {
     emit: () => undefined,
     getMicrophone: vi.fn(async () => ({}) as MediaStream),
   });
-  await provider.startCall('contract-call', target);
+  await provider.startCall('contract-call', target, undefined, record);
   return client.serverCall.mock.calls[0]![0];
 }
 
@@ -38,7 +39,7 @@ describe('serverCall context contract', () => {
   it.each(targets)('%s: the context passes the shared schema unchanged', async (_name, target) => {
     const sent = await contextSentFor(target);
     expect(vonageCallContextSchema.parse(sent)).toEqual(sent);
-    expect(sent).toEqual(buildVonageContext(target));
+    expect(sent).toEqual(buildVonageContext(target, 'contract-call'));
   });
 
   it('puts the destination in `to` (the webhook `to`) and everything else in custom data', async () => {
@@ -46,10 +47,28 @@ describe('serverCall context contract', () => {
       type: 'phone',
       to: '447700900000',
       ext: '1234',
+      callId: 'contract-call',
     });
     expect(await contextSentFor({ kind: 'contact', id: 'agent_7' })).toEqual({
       type: 'app',
       to: 'agent_7',
+      callId: 'contract-call',
     });
+  });
+
+  it('carries who and which page the call was placed from, for the record', async () => {
+    const record = {
+      contactName: 'Ada Lovelace',
+      pageUrl: 'https://crm.example.com/contacts/42',
+      pageTitle: 'Ada — Contacts',
+    };
+    const sent = await contextSentFor({ kind: 'phone', e164: '+447700900000' }, record);
+    expect(sent).toEqual({
+      type: 'phone',
+      to: '447700900000',
+      callId: 'contract-call',
+      context: record,
+    });
+    expect(vonageCallContextSchema.parse(sent)).toEqual(sent);
   });
 });
