@@ -36,7 +36,7 @@ export interface VonageEventTable {
 }
 
 export type CallDirection = 'inbound' | 'outbound';
-export type CallProvider = 'vonage' | 'builtin';
+export type CallProvider = 'vonage' | 'builtin' | 'clevertap';
 
 export interface CallTable {
   uuid: string;

@@ -1,15 +1,22 @@
 // Call history: the signed-in agent's calls, newest first; admins may page through everyone's.
 // `PUT /:id/wrapup` saves the agent's outcome, notes and follow-up date for one of their calls.
 // The export (CSV) streams the same records with filters: admins everyone's, agents their own.
+// `POST /clevertap`: the extension reports a CleverTap Signed Call's progress (no vendor webhook).
 import { Hono, type MiddlewareHandler } from 'hono';
 import { validator } from 'hono/validator';
 import { z } from 'zod';
+import { callReportSchema } from '../../src/contract/callReport';
 import { wrapupSchema } from '../../src/contract/schemas';
 import { requireAgent } from '../auth';
+import { saveCallReport } from '../calls/clevertap';
 import { saveWrapup } from '../calls/wrapup';
 import type { AppDeps, AppEnv } from '../context';
 import { ACTIVE_STATUSES, FINAL_STATUSES, decodeCursor, toCallView } from '../db/store';
 import { callsCsvStream } from '../export/callsCsv';
+import { RateLimiter } from '../rateLimit';
+
+/** A call sends about four reports (ringing, answered, ended, a retry): room for many calls a minute. */
+export const CALL_REPORTS_PER_MINUTE = 120;
 
 const querySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -94,6 +101,7 @@ export function exportRoutes(deps: AppDeps, auth: MiddlewareHandler<AppEnv> = re
 }
 
 export function callsRoutes(deps: AppDeps) {
+  const reportsPerAgent = new RateLimiter(CALL_REPORTS_PER_MINUTE, 60_000);
   return exportRoutes(deps)
     .get(
       '/',
@@ -154,6 +162,32 @@ export function callsRoutes(deps: AppDeps) {
           c.req.valid('param').id,
           c.req.valid('json'),
         );
+        if (!result.ok) return c.json({ error: result.error }, result.status);
+        return c.json(toCallView(result.call), 200);
+      },
+    )
+    .post(
+      '/clevertap',
+      requireAgent(deps),
+      validator('json', (value, c) => {
+        const parsed = callReportSchema.safeParse(value);
+        if (!parsed.success)
+          return c.json(
+            {
+              error: `Call report: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
+            },
+            400,
+          );
+        return parsed.data;
+      }),
+      async (c) => {
+        const agent = c.get('agent');
+        const wait = reportsPerAgent.hit(String(agent.id));
+        if (wait > 0) {
+          c.header('Retry-After', String(wait));
+          return c.json({ error: `Too many call reports: wait ${wait} s` }, 429);
+        }
+        const result = await saveCallReport(deps.store, agent.name, c.req.valid('json'));
         if (!result.ok) return c.json({ error: result.error }, result.status);
         return c.json(toCallView(result.call), 200);
       },

@@ -2,7 +2,7 @@
 
 export interface CallRecord {
   uuid: string;
-  provider: 'vonage' | 'builtin';
+  provider: 'vonage' | 'builtin' | 'clevertap';
   direction: 'inbound' | 'outbound';
   status: string;
   /** Why the backend refused or ended it (`country-not-allowed`, …), if it did. */

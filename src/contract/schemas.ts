@@ -39,7 +39,7 @@ const nullableNumber = z.number().nullable();
 
 export const callRecordSchema = z.object({
   uuid: z.string(),
-  provider: z.enum(['vonage', 'builtin']),
+  provider: z.enum(['vonage', 'builtin', 'clevertap']),
   direction: z.enum(['inbound', 'outbound']),
   status: z.string(),
   reason: nullableString,

@@ -14,6 +14,8 @@ import {
   type HostMessage,
 } from './signedCallProtocol';
 import { signedCallError } from './signedCallErrors';
+import { callReportSchema, type CallReport } from '../../../contract/callReport';
+import { REPORT_RETRY_DELAYS_MS } from './callReporter';
 
 const RINGTONE = 'chrome-extension://test/ringtone.wav';
 
@@ -80,15 +82,26 @@ async function setup(
     status?: number;
     configure?: (sdk: FakeSdk) => void;
     backend?: Backend;
+    /** The backend's answer to call reports (`POST /api/calls/clevertap`): down, or a status. */
+    reports?: { down?: boolean; status?: number };
   } = {},
 ) {
   const sdk = fakeSdk();
   options.configure?.(sdk);
   const events: ProviderEvent[] = [];
+  const reports: CallReport[] = [];
   let frame!: ReturnType<typeof pipeFrame>;
   const provider = new CleverTapProvider({
     ringtoneUrl: RINGTONE,
     fetch: async (input, init) => {
+      if (String(input) === 'http://backend.test/api/calls/clevertap') {
+        expect(init?.method).toBe('POST');
+        expect(new Headers(init?.headers).get('authorization')).toBe('Bearer session-token');
+        // Validated as the backend validates it.
+        reports.push(callReportSchema.parse(JSON.parse(String(init?.body))));
+        if (options.reports?.down) throw new TypeError('Failed to fetch');
+        return Response.json({}, { status: options.reports?.status ?? 200 });
+      }
       expect(String(input)).toBe('http://backend.test/api/token/clevertap');
       expect(new Headers(init?.headers).get('authorization')).toBe('Bearer session-token');
       if (options.backend) {
@@ -109,7 +122,7 @@ async function setup(
     emit: (event) => events.push(event),
     getMicrophone,
   };
-  return { sdk, events, provider, ctx, getMicrophone, frame: () => frame };
+  return { sdk, events, reports, provider, ctx, getMicrophone, frame: () => frame };
 }
 
 async function connected(options: Parameters<typeof setup>[0] = {}) {
@@ -563,5 +576,163 @@ describe('incoming calls', () => {
     expect(client.decline).not.toHaveBeenCalled();
     await provider.hangup('sc-in-1');
     expect(last(events)).toEqual({ type: 'ended', callId: 'sc-in-1', reason: 'local-hangup' });
+  });
+});
+
+describe('call records: the provider reports each call to the backend (POST /api/calls/clevertap)', () => {
+  const context = { contactName: 'Bob Smith', pageUrl: 'https://crm.example.com/c/1' };
+
+  async function placed(options: Parameters<typeof setup>[0] = {}) {
+    const s = await connected(options);
+    const started = s.provider.startCall(
+      'c-out-0001',
+      { kind: 'contact', id: 'bob_smith' },
+      'Bob Smith',
+      context,
+    );
+    await flush();
+    s.client.place('sc-call-1');
+    await started;
+    await flush();
+    return s;
+  }
+  const statuses = (r: CallReport | undefined) => r?.transitions.map((t) => t.status);
+
+  it('sends ringing, answered and the end as the SDK reports them, each repeating the earlier ones', async () => {
+    const { client, socket, reports } = await placed();
+    expect(reports).toEqual([
+      {
+        clientCallId: 'c-out-0001',
+        cuid: 'bob_smith',
+        direction: 'outbound',
+        transitions: [{ status: 'ringing', at: expect.any(Number) }],
+        context,
+      },
+    ]);
+    client.connectMedia();
+    socket.receive('answer', { callId: 'sc-call-1' });
+    await flush();
+    expect(statuses(reports[1])).toEqual(['ringing', 'answered']);
+    client.settle({ resolve: 'over' });
+    await flush();
+    expect(reports).toHaveLength(3);
+    expect(reports[2]).toMatchObject({ clientCallId: 'c-out-0001', reason: 'remote-hangup' });
+    expect(statuses(reports[2])).toEqual(['ringing', 'answered', 'completed']);
+    const [ringing, answered, completed] = reports[2]!.transitions.map((t) => t.at);
+    expect(ringing! <= answered! && answered! <= completed!).toBe(true);
+  });
+
+  it.each([
+    [{ reject: 'declined' }, 'rejected'],
+    [{ reject: 'missed' }, 'unanswered'],
+    [{ reject: { code: 'ERR_INTERNET_LOST', message: 'lost' } }, 'failed'],
+  ])('an outgoing call ending with %j is recorded as %s', async (outcome, status) => {
+    const { client, reports } = await placed();
+    client.settle(outcome);
+    await flush();
+    expect(statuses(reports.at(-1))).toEqual(['ringing', status]);
+  });
+
+  it('records our hang-up while ringing as cancelled, and a busy callee before placement as busy', async () => {
+    const s = await placed();
+    await s.provider.hangup('c-out-0001');
+    await flush();
+    expect(statuses(s.reports.at(-1))).toEqual(['ringing', 'cancelled']);
+    const started = s.provider.startCall('c-out-0002', { kind: 'contact', id: 'bob_smith' });
+    await flush();
+    s.client.settle({ reject: { code: 'ERR_USER_BUSY', message: 'x' } });
+    await started;
+    await flush();
+    expect(s.reports.at(-1)).toMatchObject({ clientCallId: 'c-out-0002', reason: 'busy' });
+    expect(statuses(s.reports.at(-1))).toEqual(['busy']);
+  });
+
+  it('sends nothing for a call the SDK refused to place', async () => {
+    const s = await connected();
+    const started = s.provider.startCall('c-out-0003', { kind: 'contact', id: 'bob_smith' });
+    await flush();
+    s.client.settle({ reject: { code: 'ERR_INVALID_CALL_PARAMETERS', message: 'x' } });
+    await started.catch(() => undefined);
+    await flush();
+    expect(s.reports).toEqual([]);
+  });
+
+  it('records incoming calls: answered, missed, and the busy-declined second call', async () => {
+    const { provider, client, socket, reports } = await connected();
+    const invite = { call: 'sc-in-1', from: { cuid: 'customer_42', name: 'Carol' } };
+    socket.receive('incoming_call', invite, () => undefined);
+    await flush();
+    expect(reports[0]).toEqual({
+      clientCallId: 'sc-in-1',
+      cuid: 'customer_42',
+      direction: 'inbound',
+      transitions: [{ status: 'ringing', at: expect.any(Number) }],
+    });
+    await provider.answer('sc-in-1');
+    socket.receive(
+      'incoming_call',
+      { call: 'sc-in-9', from: { cuid: 'other_7' } },
+      () => undefined,
+    );
+    await flush();
+    const busy = reports.filter((r) => r.clientCallId === 'sc-in-9').at(-1);
+    expect(busy).toMatchObject({ cuid: 'other_7', reason: 'busy' });
+    expect(statuses(busy)).toEqual(['ringing', 'missed']);
+    client.hangup();
+    await flush();
+    expect(statuses(reports.filter((r) => r.clientCallId === 'sc-in-1').at(-1))).toEqual([
+      'ringing',
+      'answered',
+      'completed',
+    ]);
+    socket.receive('incoming_call', { ...invite, call: 'sc-in-2' }, () => undefined);
+    client.miss();
+    await flush();
+    expect(reports.at(-1)).toMatchObject({ clientCallId: 'sc-in-2', reason: 'no-answer' });
+    expect(statuses(reports.at(-1))).toEqual(['ringing', 'missed']);
+  });
+
+  it('does not let a backend outage touch the call, and retries the latest report until it is back', async () => {
+    vi.useFakeTimers();
+    const backend = { down: true };
+    const { client, socket, events, reports } = await placed({ reports: backend });
+    client.connectMedia();
+    socket.receive('answer', { callId: 'sc-call-1' });
+    client.settle({ resolve: 'over' });
+    await flush();
+    // The call went on exactly as with the backend up.
+    expect(events).toEqual([
+      { type: 'ringing', callId: 'c-out-0001' },
+      { type: 'answered', callId: 'c-out-0001' },
+      { type: 'ended', callId: 'c-out-0001', reason: 'remote-hangup' },
+    ]);
+    const tried = reports.length;
+    await vi.advanceTimersByTimeAsync(REPORT_RETRY_DELAYS_MS[0]);
+    expect(reports.length).toBe(tried + 1);
+    backend.down = false;
+    await vi.advanceTimersByTimeAsync(REPORT_RETRY_DELAYS_MS[1]);
+    expect(reports.length).toBe(tried + 2);
+    expect(statuses(reports.at(-1))).toEqual(['ringing', 'answered', 'completed']);
+    // Delivered: nothing more is sent.
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(reports.length).toBe(tried + 2);
+  });
+
+  it('gives up after the last retry while the backend stays down, and never retries a refusal', async () => {
+    vi.useFakeTimers();
+    const s = await placed({ reports: { down: true } });
+    s.client.settle({ reject: 'declined' });
+    await flush();
+    const tried = s.reports.length;
+    await vi.advanceTimersByTimeAsync(REPORT_RETRY_DELAYS_MS.reduce((a, b) => a + b, 0) + 60_000);
+    expect(s.reports.length).toBe(tried + REPORT_RETRY_DELAYS_MS.length);
+    expect(statuses(s.reports.at(-1))).toEqual(['ringing', 'rejected']);
+
+    const refused = await placed({ reports: { status: 400 } });
+    refused.client.settle({ reject: 'declined' });
+    await flush();
+    const sent = refused.reports.length;
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(refused.reports.length).toBe(sent);
   });
 });

@@ -1,6 +1,7 @@
 // In-app VoIP calls to CRM contacts through CleverTap Signed Call. The SDK patches `fetch` and draws
 // its own UI in whatever document loads it, so it runs in a hidden iframe (/clevertap.html) that
-// this provider drives over a validated postMessage protocol (see signedCallProtocol.ts).
+// this provider drives over a validated postMessage protocol (see signedCallProtocol.ts). CleverTap
+// tells our backend nothing about calls, so the provider reports each call's progress for its record.
 import {
   CallFailure,
   type CallProvider,
@@ -8,7 +9,9 @@ import {
   type ProviderEvent,
 } from '../../provider';
 import type { CallError, EndReason, ProviderStatus } from '../../state';
+import type { CallContext } from '../../../contract/call';
 import type { Target } from '../../../contract/target';
+import { CallReporter } from './callReporter';
 import { SignedCallFrame, type SignedCallFrameOptions } from './SignedCallFrame';
 import { calleeEnd, cuidProblem, outgoingEnd } from './signedCallErrors';
 import type { HostEvent } from './signedCallProtocol';
@@ -54,11 +57,13 @@ export class CleverTapProvider implements CallProvider {
   private readonly createFrame: NonNullable<CleverTapProviderOptions['createFrame']>;
   private readonly fetchImpl: typeof fetch;
   private readonly ringtoneUrl: string | undefined;
+  private readonly reporter: CallReporter;
 
   constructor(options: CleverTapProviderOptions = {}) {
     this.createFrame = options.createFrame ?? ((o) => new SignedCallFrame(o));
     this.fetchImpl = options.fetch ?? ((...args) => fetch(...args));
     this.ringtoneUrl = options.ringtoneUrl;
+    this.reporter = new CallReporter(this.fetchImpl);
   }
 
   async connect(ctx: ProviderContext): Promise<void> {
@@ -83,7 +88,12 @@ export class CleverTapProvider implements CallProvider {
     this.ctx = null;
   }
 
-  async startCall(callId: string, target: Target, _displayName?: string): Promise<void> {
+  async startCall(
+    callId: string,
+    target: Target,
+    _displayName?: string,
+    context?: CallContext,
+  ): Promise<void> {
     const ctx = this.requireCtx();
     if (target.kind !== 'contact') {
       throw new CallFailure(
@@ -110,6 +120,11 @@ export class CleverTapProvider implements CallProvider {
       hangupRequested: false,
     };
     this.call = call;
+    this.reporter.track(
+      callId,
+      { cuid: target.id, direction: 'outbound', ...(context ? { context } : {}) },
+      ctx,
+    );
     try {
       const { callId: scCallId } = await frame.request(
         'call',
@@ -126,10 +141,14 @@ export class CleverTapProvider implements CallProvider {
         return;
       }
       if (this.call === call) this.call = null;
+      this.reporter.forget(callId);
       throw failure;
     }
     // Placed: the receiver's device is alerting.
-    if (this.call === call) this.emit({ type: 'ringing', callId });
+    if (this.call === call) {
+      this.reporter.ringing(callId);
+      this.emit({ type: 'ringing', callId });
+    }
   }
 
   async answer(callId: string): Promise<void> {
@@ -236,9 +255,13 @@ export class CleverTapProvider implements CallProvider {
             ? { kind: 'contact', id: event.from, label: event.name ?? event.from }
             : { kind: 'contact', id: 'unknown', label: event.name ?? event.context ?? 'unknown' };
         const displayName = event.name ?? event.context;
+        if (this.ctx)
+          this.reporter.track(callId, { cuid: from.id, direction: 'inbound' }, this.ctx);
         if (event.type === 'busy-declined' || call) {
           // The SDK declines a second call while one is up (reason "user busy"): show it, ended as busy.
           this.emit({ type: 'incoming', callId, from, ...(displayName ? { displayName } : {}) });
+          this.reporter.ringing(callId);
+          this.reporter.ended(callId, 'busy');
           this.emit({ type: 'ended', callId, reason: 'busy' });
           return;
         }
@@ -249,12 +272,14 @@ export class CleverTapProvider implements CallProvider {
           answered: false,
           hangupRequested: false,
         };
+        this.reporter.ringing(callId);
         this.emit({ type: 'incoming', callId, from, ...(displayName ? { displayName } : {}) });
         return;
       }
       case 'answered':
         if (call && call.scCallId === event.callId && !call.answered) {
           call.answered = true;
+          this.reporter.answered(call.callId);
           this.emit({ type: 'answered', callId: call.callId });
         }
         return;
@@ -304,6 +329,7 @@ export class CleverTapProvider implements CallProvider {
   private finish(call: LiveCall, reason: EndReason, error?: CallError): void {
     if (this.call !== call) return;
     this.call = null;
+    this.reporter.ended(call.callId, reason);
     this.emit({ type: 'ended', callId: call.callId, reason, ...(error ? { error } : {}) });
   }
 
