@@ -208,11 +208,22 @@ export function hoursChart(rows: HourRow[], theme: Theme): ChartConfiguration<'s
         },
       },
       scales: {
-        x: axis(theme, { min: -0.5, max: 23.5, ticks: { color: theme.muted, stepSize: 1 } }),
+        // The axes run half a cell past each end so the squares fit; ticks sit on the cells.
+        x: axis(theme, {
+          min: -0.5,
+          max: 23.5,
+          afterBuildTicks: (scale: { ticks: { value: number }[] }) => {
+            scale.ticks = Array.from({ length: 24 }, (_, value) => ({ value }));
+          },
+          ticks: { color: theme.muted, callback: (v: number | string) => String(v) },
+        }),
         y: axis(theme, {
           min: -0.5,
           max: 6.5,
           reverse: true,
+          afterBuildTicks: (scale: { ticks: { value: number }[] }) => {
+            scale.ticks = Array.from({ length: 7 }, (_, value) => ({ value }));
+          },
           ticks: {
             color: theme.muted,
             stepSize: 1,
