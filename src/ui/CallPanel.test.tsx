@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { render } from 'preact';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { CallSnapshot } from '../call/state';
 import { mergeAll } from '../locales/merge';
@@ -27,9 +27,17 @@ beforeEach(() => {
   vi.spyOn(fakeBrowser.i18n, 'getUILanguage').mockReturnValue('en');
 });
 
+const mounted: HTMLElement[] = [];
+// Unmounted after each test: an ended call's wrap-up form loads its list and draft asynchronously,
+// and must not render after this test's browser stand-in is gone.
+afterEach(() => {
+  for (const root of mounted.splice(0)) render(null, root);
+});
+
 function mount(snapshot: CallSnapshot): HTMLElement {
   const root = document.createElement('div');
   render(<CallPanel call={snapshot} />, root);
+  mounted.push(root);
   return root;
 }
 
