@@ -400,7 +400,12 @@ describe('microphone not granted', () => {
       );
       const crm = await crmPage(browser);
       await crm.locator(BUTTON).first().click();
-      // The onboarding tab (already open since install, or a new one) now explains why.
+      // The call bar says why at once (an ended call leaves the bar after a few seconds) …
+      await crm
+        .locator('c2c-call-bar')
+        .getByText(/Microphone/)
+        .waitFor({ timeout: 10_000 });
+      // … and the onboarding tab (already open since install, or a new one) explains it.
       const page = await waitFor(
         async () =>
           browser.context
@@ -410,10 +415,6 @@ describe('microphone not granted', () => {
         'the onboarding page with the reason',
       );
       await page.locator('[data-testid=onboarding-reason]').waitFor();
-      await crm
-        .locator('c2c-call-bar')
-        .getByText(/Microphone/)
-        .waitFor({ timeout: 10_000 });
       await new Promise((r) => setTimeout(r, 1000));
       await expect(
         softphone.locator('[data-testid=softphone]').getAttribute('data-phase'),
