@@ -267,21 +267,6 @@ function attach(
         </div>
       );
     }
-    if (wrapup) {
-      return (
-        <div
-          ref={bar}
-          class="c2c-bar"
-          style={style}
-          data-testid="call-bar"
-          role="region"
-          aria-label={t('wrapupLabel')}
-        >
-          {head(t('wrapupLabel'))}
-          <WrapupPanel call={wrapup} close={closeWrapup} allows={allows} />
-        </div>
-      );
-    }
     if (notice) {
       return (
         <div
@@ -295,6 +280,21 @@ function attach(
           <button onClick={() => setNotice(null)} aria-label={t('dismiss')}>
             ×
           </button>
+        </div>
+      );
+    }
+    if (wrapup) {
+      return (
+        <div
+          ref={bar}
+          class="c2c-bar"
+          style={style}
+          data-testid="call-bar"
+          role="region"
+          aria-label={t('wrapupLabel')}
+        >
+          {head(t('wrapupLabel'))}
+          <WrapupPanel call={wrapup} close={closeWrapup} allows={allows} />
         </div>
       );
     }

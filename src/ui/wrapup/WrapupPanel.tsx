@@ -7,7 +7,8 @@ import { WrapupForm } from './WrapupForm';
 
 /** Whether a call gets a wrap-up: every call the agent placed, and inbound calls they took. */
 export function wrapupApplies(call: CallSnapshot): boolean {
-  return call.direction === 'outbound' || Boolean(call.answeredAt);
+  // A call that failed on our side (no microphone, server unreachable) has nothing to wrap up.
+  return Boolean(call.answeredAt) || (call.direction === 'outbound' && !call.error);
 }
 
 /**
