@@ -640,6 +640,8 @@ describe('Japanese UI (--lang=ja)', () => {
     const bar = crm.locator('c2c-call-bar');
     await bar.locator('[data-phase=active]').waitFor({ timeout: 15_000 });
     await expect(bar.getByTestId('call-phase').textContent()).resolves.toBe('通話中');
+    // The bar re-laid out for the answered call: the agent looks before clicking (click guard).
+    await agentLooks();
     await bar.getByRole('button', { name: '通話終了' }).click();
     await softphone
       .locator('[data-testid=softphone][data-phase=idle]')
