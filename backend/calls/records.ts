@@ -1,5 +1,5 @@
 // Building call records: one shape for the built-in relay and the Vonage webhooks.
-import type { CallDirection, CallProvider, NewCall } from '../db/schema';
+import type { CallDirection, CallProvider, CallTable, NewCall } from '../db/schema';
 import { FINAL_STATUSES } from './status';
 
 export interface NewRecordFields {
@@ -43,4 +43,29 @@ export function newCallRecord(fields: NewRecordFields): NewCall {
     network: null,
     updated_at: now,
   };
+}
+
+/**
+ * Columns of the record that no leg's event decides: who and where the call was with (set by the
+ * answer webhook, or later by caller ID) and the agent's wrap-up. A leg's stored state may hold an
+ * old copy of them, so the record derived from its legs leaves them as the record has them.
+ */
+const RECORD_ONLY = [
+  'contact_name',
+  'extension',
+  'page_url',
+  'page_title',
+  'client_call_id',
+  'disposition',
+  'notes',
+  'follow_up_on',
+  'wrapup_by',
+  'wrapup_at',
+] as const satisfies readonly (keyof CallTable)[];
+
+/** `record` without the columns only the record owns (`RECORD_ONLY`). */
+export function withoutRecordOnly(record: NewCall): NewCall {
+  const next = { ...record };
+  for (const column of RECORD_ONLY) delete next[column];
+  return next;
 }

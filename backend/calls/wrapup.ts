@@ -11,9 +11,23 @@ import { FINAL_STATUSES } from './status';
 export type WrapupResult =
   { ok: true; call: CallRow } | { ok: false; status: 400 | 403 | 404; error: string };
 
+type Trx = Parameters<Parameters<Store['write']>[0]>[0];
+
 /**
- * Saves the wrap-up of `uuid` for `agent`, who may edit only their own calls (admins included: notes
- * are the agent's). The outcome must be on the current list (or unchanged from what was saved);
+ * The record (the row history shows) that `id` stands for: the record itself, or one of its
+ * conversation's other legs (an inbound Vonage call is the caller's leg; the call bar knows it by
+ * the agent's leg, the Client SDK's call id). Undefined when there is none.
+ */
+async function recordOf(store: Store, trx: Trx, id: string, agent?: string) {
+  const row =
+    (await store.getCall(id, trx)) ??
+    (agent === undefined ? undefined : await store.getCallByClientId(agent, id, trx));
+  return row?.parent_uuid ? store.getCall(row.parent_uuid, trx) : row;
+}
+
+/**
+ * Saves the wrap-up of `uuid` (a record, a leg of one, or the extension's call id of one) on the
+ * record, for `agent`, who may edit only their own calls (admins included: notes are the agent's). The outcome must be on the current list (or unchanged from what was saved);
  * when the admin requires one, it cannot be empty. An ended call's edit emits `call.updated`; a
  * wrap-up saved during the call goes out with `call.completed` instead.
  */
@@ -26,10 +40,9 @@ export async function saveWrapup(
 ): Promise<WrapupResult> {
   const dispositions = await listDispositions(store);
   return store.write(async (trx, notify) => {
-    // The call bar knows a Vonage call by the extension's own id, the record by Vonage's uuid.
-    const prev =
-      (await store.getCall(uuid, trx)) ?? (await store.getCallByClientId(agent, uuid, trx));
-    if (!prev || prev.parent_uuid) return { ok: false, status: 404, error: 'No such call' };
+    // The call bar knows a Vonage call by the extension's own id or by the agent's leg.
+    const prev = await recordOf(store, trx, uuid, agent);
+    if (!prev) return { ok: false, status: 404, error: 'No such call' };
     if (prev.agent !== agent)
       return { ok: false, status: 403, error: 'You can wrap up only your own calls' };
     const { outcome } = wrapup;
@@ -57,9 +70,9 @@ export async function saveWrapup(
 }
 
 /**
- * Sets who a call was with once it is known (the caller-ID directory names an inbound caller); the
- * agent sees it live and, on an ended call, webhooks get `call.updated`. False when there is no
- * such call.
+ * Sets who a call was with once it is known (the caller-ID directory names an inbound caller) on the
+ * record `uuid` is or is a leg of; the agent sees it live and, on an ended call, webhooks get
+ * `call.updated`. False when there is no such call.
  */
 export async function setContactName(
   store: Store,
@@ -68,19 +81,18 @@ export async function setContactName(
   now = Date.now(),
 ): Promise<boolean> {
   return store.write(async (trx, notify) => {
-    const prev = await store.getCall(uuid, trx);
+    const prev = await recordOf(store, trx, uuid);
     if (!prev) return false;
     if ((prev.contact_name ?? null) === contactName) return true;
     await store.changeCall(
       trx,
       notify,
-      uuid,
+      prev.uuid,
       () => ({ ...prev, contact_name: contactName, updated_at: now }),
       [],
       { prev },
     );
-    if (!prev.parent_uuid && FINAL_STATUSES.has(prev.status))
-      await emitCallUpdated(store, uuid, trx);
+    if (FINAL_STATUSES.has(prev.status)) await emitCallUpdated(store, prev.uuid, trx);
     return true;
   });
 }

@@ -12,6 +12,7 @@ import type { CallRecord, CallsPage } from '../../src/contract/call';
 import type { Bus } from '../bus';
 import { ACTIVE_STATUSES, FINAL_STATUSES } from '../calls/status';
 import { deriveCall } from '../calls/conversation';
+import { withoutRecordOnly } from '../calls/records';
 import { recordAfterEvent, str } from '../calls/vonageEvent';
 import { NOTIFY_CHANNEL, PRESENCE_TOPIC } from '../bus';
 import type { Db } from './connect';
@@ -691,7 +692,8 @@ export class Store {
     }
     if (!root) return;
     const children = await this.legsOf(trx, callUuid);
-    const call = deriveCall(root, children);
+    // A wrap-up or a caller's name saved during the call stays: no leg event decides them.
+    const call = withoutRecordOnly(deriveCall(root, children));
     await this.changeCall(
       trx,
       notify,

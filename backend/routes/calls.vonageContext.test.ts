@@ -21,7 +21,8 @@ forEachEngine((engine) => {
 
     beforeAll(async () => {
       dir = tempDir();
-      const { vonage } = testVonageConfig(dir.path);
+      // More calls than the default 6 a minute: the rate limit is tested elsewhere.
+      const { vonage } = testVonageConfig(dir.path, { callsPerMinute: 1000 });
       t = await makeTestApp(engine, { vonage, allowedCountries: ['GB', 'US'] });
       for (const name of ['alice', 'bob']) {
         await addAgent(t.store, name, { vonageUser: `${name}-v` });
@@ -146,6 +147,44 @@ forEachEngine((engine) => {
       });
       // By Vonage's uuid (recent calls) it works as before.
       expect((await wrapup(uuid, 'alice')).status).toBe(200);
+    });
+
+    it('a wrap-up saved by the extension’s call id while the call is on survives the rest of its events', async () => {
+      const callId = randomUUID();
+      const { uuid } = await answer('alice', '14155552671', { type: 'phone', callId, context });
+      const callee = randomUUID();
+      const event = async (leg: string, status: string, extra: Record<string, unknown> = {}) => {
+        const raw = JSON.stringify({
+          uuid: leg,
+          conversation_uuid: `CON-${uuid}`,
+          status,
+          direction: 'outbound',
+          ...(leg === callee ? { to: '14155552671' } : {}),
+          timestamp: new Date().toISOString(),
+          ...extra,
+        });
+        const res = await t.app.request('/webhooks/event', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: await signWebhook(raw) },
+          body: raw,
+        });
+        expect(res.status).toBe(200);
+      };
+      await event(uuid, 'started');
+      await event(uuid, 'answered');
+      await event(callee, 'ringing');
+      expect((await wrapup(callId, 'alice')).status).toBe(200);
+      await event(callee, 'answered');
+      await event(callee, 'completed', { duration: '12' });
+      await event(uuid, 'completed', { duration: '20' });
+      expect(await t.store.getCall(uuid)).toMatchObject({
+        status: 'completed',
+        duration: 12,
+        disposition: 'Connected',
+        notes: 'Spoke to Ada',
+        contact_name: 'Ada Lovelace',
+        client_call_id: callId,
+      });
     });
 
     it('another agent cannot reach a call by its extension call id', async () => {

@@ -54,6 +54,8 @@ forEachEngine((engine) => {
         call('a-live', 'alice', { status: 'answered', ended_at: null, duration: null }),
         call('b-done', 'bob'),
         call('a-done-leg', 'alice', { parent_uuid: 'a-done' }),
+        call('b-done-leg', 'bob', { parent_uuid: 'b-done' }),
+        call('orphan-leg', 'alice', { parent_uuid: 'gone' }),
       ];
       await t.store.write(async (trx, notify) => {
         for (const row of rows) await t.store.changeCall(trx, notify, row.uuid, () => row);
@@ -157,6 +159,14 @@ forEachEngine((engine) => {
       expect((await stored('a-live'))!.disposition).toBe(live.disposition);
     });
 
+    it('a leg of the agent’s own call stands for its record (the leg itself is left as it is)', async () => {
+      const res = await put('a-done-leg', { ...good, notes: 'by the leg' });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ uuid: 'a-done', notes: 'by the leg' });
+      expect((await stored('a-done'))!.notes).toBe('by the leg');
+      expect((await stored('a-done-leg'))!.notes ?? null).toBeNull();
+    });
+
     it('an agent edits their notes later; clearing the outcome and notes is allowed when optional', async () => {
       expect((await put('a-done', { outcome: null, notes: '', followUpOn: null })).status).toBe(
         200,
@@ -173,7 +183,8 @@ forEachEngine((engine) => {
       ['b-done', good, 'boss', 403, /only your own calls/],
       ['b-done', good, 'alice', 403, /only your own calls/],
       ['nope', good, 'alice', 404, /No such call/],
-      ['a-done-leg', good, 'alice', 404, /No such call/],
+      ['b-done-leg', good, 'alice', 403, /only your own calls/],
+      ['orphan-leg', good, 'alice', 404, /No such call/],
       [
         'a-done',
         { ...good, outcome: 'Sold a yacht' },
