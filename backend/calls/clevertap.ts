@@ -41,6 +41,11 @@ export function reportedRecord(
     return { status: 400, error: 'transitions: completed without answered' };
   if (report.direction === 'outbound' && final?.status === 'missed')
     return { status: 400, error: 'transitions: missed is for inbound calls (use unanswered)' };
+  if (report.direction === 'outbound' && report.callerName !== undefined)
+    return {
+      status: 400,
+      error: 'callerName is for inbound calls (an outbound call names its contact in context)',
+    };
   if (prev && FINAL_STATUSES.has(prev.status)) return { record: null };
   const status: CallReportStatus = final?.status ?? (answered ? 'answered' : 'ringing');
   const base =
@@ -83,6 +88,8 @@ export function reportedRecord(
         : null,
     updated_at: now,
     ...(context?.contactName && !base.contact_name ? { contact_name: context.contactName } : {}),
+    // An inbound caller's name, once known (the first report carries it): it never replaces one.
+    ...(report.callerName && !base.contact_name ? { contact_name: report.callerName } : {}),
     ...(context?.pageUrl && !base.page_url ? { page_url: context.pageUrl } : {}),
     ...(context?.pageTitle && !base.page_title ? { page_title: context.pageTitle } : {}),
   };

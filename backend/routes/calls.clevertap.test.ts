@@ -199,6 +199,38 @@ forEachEngine((engine) => {
       });
     });
 
+    it('names an inbound caller from the report once known, in history, the export and call.completed', async () => {
+      const inbound = (transitions: { status: string; at: number }[], extra = {}) => ({
+        clientCallId: 'ct-in-named',
+        cuid: 'caller_77',
+        direction: 'inbound',
+        transitions,
+        ...extra,
+      });
+      const first = await post(inbound([ringing], { callerName: 'Zoë Müller, "VIP"' }));
+      expect(first.status).toBe(200);
+      expect(await first.json()).toMatchObject({ contactName: 'Zoë Müller, "VIP"' });
+      // Later reports (with another name, or none) do not replace it; the end keeps it.
+      await post(inbound([ringing, answered], { callerName: 'Someone Else' }));
+      await post(inbound([ringing, answered, completed], { reason: 'remote-hangup' }));
+      expect((await history()).find((c) => c.uuid === 'ct-in-named')).toMatchObject({
+        status: 'completed',
+        direction: 'inbound',
+        contactName: 'Zoë Müller, "VIP"',
+      });
+      const events = await outbox('ct-in-named');
+      expect(events.map((e) => e.type)).toEqual(['call.completed']);
+      expect((JSON.parse(events[0]!.body) as CallEventBody).data.call.contactName).toBe(
+        'Zoë Müller, "VIP"',
+      );
+      const csv = await (
+        await t.app.request('/api/calls/export?format=csv', {
+          headers: { authorization: `Bearer ${tokens.alice}` },
+        })
+      ).text();
+      expect(csv).toContain('"Zoë Müller, ""VIP"""');
+    });
+
     it.each([
       ['not JSON', '{', /./],
       [
@@ -216,6 +248,21 @@ forEachEngine((engine) => {
         /answered after/,
       ],
       ['completed unanswered', outbound('ct-bad', [ringing, completed]), /without answered/],
+      [
+        'a caller name on an outbound call',
+        outbound('ct-bad', [ringing], { callerName: 'Bob' }),
+        /callerName is for inbound calls/,
+      ],
+      [
+        'a two-line caller name',
+        { ...outbound('ct-bad', [ringing]), direction: 'inbound', callerName: 'Bob\nSmith' },
+        /callerName: the contact name is one line/,
+      ],
+      [
+        'a caller name over 200 characters',
+        { ...outbound('ct-bad', [ringing]), direction: 'inbound', callerName: 'x'.repeat(201) },
+        /callerName/,
+      ],
       [
         'a bad page URL',
         outbound('ct-bad', [ringing], { context: { pageUrl: 'javascript:alert(1)' } }),

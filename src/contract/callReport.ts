@@ -37,6 +37,8 @@ export const callReportSchema = z
       .regex(/^[a-z-]{1,40}$/, 'a lower-case end reason')
       .optional(),
     context: callContextSchema.optional(),
+    /** Inbound only: the caller's name as their Signed Call SDK gives it (one line, ≤ 200). */
+    callerName: callContextSchema.shape.contactName,
   })
   // Other fields (an `agent`, say) are dropped: the record's agent is the session's.
   .strip();

@@ -667,6 +667,7 @@ describe('call records: the provider reports each call to the backend (POST /api
       cuid: 'customer_42',
       direction: 'inbound',
       transitions: [{ status: 'ringing', at: expect.any(Number) }],
+      callerName: 'Carol',
     });
     await provider.answer('sc-in-1');
     socket.receive(
@@ -690,6 +691,38 @@ describe('call records: the provider reports each call to the backend (POST /api
     await flush();
     expect(reports.at(-1)).toMatchObject({ clientCallId: 'sc-in-2', reason: 'no-answer' });
     expect(statuses(reports.at(-1))).toEqual(['ringing', 'missed']);
+  });
+
+  it('reports the caller’s name as the SDK gives it, made one printable line, and none when it has none', async () => {
+    const { provider, socket, reports } = await connected();
+    socket.receive(
+      'incoming_call',
+      { call: 'sc-in-5', from: { cuid: 'customer_5', name: '  Zoë\n Müller\u0007 ' } },
+      () => undefined,
+    );
+    await flush();
+    expect(reports.at(-1)).toMatchObject({ clientCallId: 'sc-in-5', callerName: 'Zoë Müller' });
+    await provider.decline('sc-in-5');
+    socket.receive(
+      'incoming_call',
+      { call: 'sc-in-6', from: { cuid: 'customer_6', name: '\t\r\n' } },
+      () => undefined,
+    );
+    await flush();
+    expect(reports.at(-1)?.clientCallId).toBe('sc-in-6');
+    expect(reports.at(-1)).not.toHaveProperty('callerName');
+    await provider.answer('sc-in-6');
+    // A second call the SDK declines as busy is recorded with its caller's name too.
+    socket.receive(
+      'incoming_call',
+      { call: 'sc-in-7', from: { cuid: 'customer_7', name: 'x'.repeat(250) } },
+      () => undefined,
+    );
+    await flush();
+    expect(reports.filter((r) => r.clientCallId === 'sc-in-7').at(-1)).toMatchObject({
+      callerName: 'x'.repeat(200),
+      reason: 'busy',
+    });
   });
 
   it('does not let a backend outage touch the call, and retries the latest report until it is back', async () => {

@@ -11,7 +11,7 @@ import {
 import type { CallError, EndReason, ProviderStatus } from '../../state';
 import type { CallContext } from '../../../contract/call';
 import type { Target } from '../../../contract/target';
-import { CallReporter } from './callReporter';
+import { CallReporter, reportedCallerName } from './callReporter';
 import { SignedCallFrame, type SignedCallFrameOptions } from './SignedCallFrame';
 import { calleeEnd, cuidProblem, outgoingEnd } from './signedCallErrors';
 import type { HostEvent } from './signedCallProtocol';
@@ -255,8 +255,13 @@ export class CleverTapProvider implements CallProvider {
             ? { kind: 'contact', id: event.from, label: event.name ?? event.from }
             : { kind: 'contact', id: 'unknown', label: event.name ?? event.context ?? 'unknown' };
         const displayName = event.name ?? event.context;
+        const callerName = reportedCallerName(event.name);
         if (this.ctx)
-          this.reporter.track(callId, { cuid: from.id, direction: 'inbound' }, this.ctx);
+          this.reporter.track(
+            callId,
+            { cuid: from.id, direction: 'inbound', ...(callerName ? { callerName } : {}) },
+            this.ctx,
+          );
         if (event.type === 'busy-declined' || call) {
           // The SDK declines a second call while one is up (reason "user busy"): show it, ended as busy.
           this.emit({ type: 'incoming', callId, from, ...(displayName ? { displayName } : {}) });

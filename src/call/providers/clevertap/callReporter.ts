@@ -4,7 +4,11 @@
 // transitions, so the latest one alone is enough; a failed send (network, 5xx, 429) is retried a
 // few times with growing delays while this document lives, a refusal (400/401/403/409) is not.
 import type { CallContext } from '../../../contract/call';
-import type { CallReport, CallReportStatus } from '../../../contract/callReport';
+import {
+  callReportSchema,
+  type CallReport,
+  type CallReportStatus,
+} from '../../../contract/callReport';
 import { backendClient } from '../../backendClient';
 import type { EndReason } from '../../state';
 
@@ -50,6 +54,21 @@ export function finalStatus(
   }
 }
 
+/**
+ * The caller's name for the record, from what their SDK sent (any text: a name with a line break or
+ * a control character would make the backend refuse the whole report); undefined when none is left.
+ */
+export function reportedCallerName(name: string | undefined): string | undefined {
+  const clean = name
+    // eslint-disable-next-line no-control-regex -- control characters are what is removed
+    ?.replace(/[\s\u0000-\u001f\u007f]+/g, ' ')
+    .slice(0, 200)
+    .trim();
+  if (!clean) return undefined;
+  const parsed = callReportSchema.shape.callerName.safeParse(clean);
+  return parsed.success ? parsed.data : undefined;
+}
+
 export class CallReporter {
   private readonly calls = new Map<string, Tracked>();
 
@@ -61,7 +80,13 @@ export class CallReporter {
   /** Starts the record of a call: nothing is sent until its first transition. */
   track(
     callId: string,
-    call: { cuid: string; direction: 'outbound' | 'inbound'; context?: CallContext },
+    call: {
+      cuid: string;
+      direction: 'outbound' | 'inbound';
+      context?: CallContext;
+      /** Who is calling (inbound), as the caller's SDK names them. */
+      callerName?: string;
+    },
     target: ReportTarget,
   ): void {
     this.calls.set(callId, {
@@ -71,6 +96,7 @@ export class CallReporter {
         direction: call.direction,
         transitions: [],
         ...(call.context && call.direction === 'outbound' ? { context: call.context } : {}),
+        ...(call.callerName && call.direction === 'inbound' ? { callerName: call.callerName } : {}),
       },
       target,
       answered: false,
