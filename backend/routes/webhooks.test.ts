@@ -382,6 +382,41 @@ forEachEngine((engine) => {
         ).toBe(200);
         expect(await t.store.countEvents()).toBe(before + 5);
       });
+
+      it('checks a GET event like a GET answer: signature, application, age and a fresh jti', async () => {
+        await signedIn(t, 'gina', 'gina-v');
+        const leg = uuid();
+        await answer({ uuid: leg, from_user: 'gina-v', to: '447400123456' });
+        const get = (params: Record<string, string>, authorization?: string) =>
+          t.app.request(`/webhooks/event?${new URLSearchParams(params)}`, {
+            headers: authorization ? { authorization } : {},
+          });
+        const ringing = { uuid: leg, status: 'ringing', timestamp: new Date().toISOString() };
+        const token = await signWebhook('');
+        expect((await get(ringing, token)).status).toBe(200);
+        const before = await t.store.countEvents();
+        // The query string is not signed: a captured token with other parameters is a replay.
+        const forged = { uuid: leg, status: 'completed', duration: '999' };
+        const refusals: [string, string | undefined][] = [
+          ['replayed token', token],
+          ['no signature', undefined],
+          ['wrong secret', await signWebhook('', {}, 'another-secret-0123456789abcdef0123')],
+          ['no application_id', await signWebhook('', { application_id: undefined })],
+          [
+            'another application',
+            await signWebhook('', { application_id: '11111111-2222-4333-8444-555555555555' }),
+          ],
+          ['no jti', await signWebhook('', { jti: undefined })],
+          ['too old', await signWebhook('', { iat: Math.floor(Date.now() / 1000) - 3600 })],
+        ];
+        for (const [label, authorization] of refusals) {
+          const res = await get(forged, authorization);
+          expect([label, res.status]).toEqual([label, 401]);
+          expect(await res.json()).toEqual({ error: 'Invalid or missing webhook signature' });
+        }
+        expect(await t.store.countEvents()).toBe(before);
+        expect(await t.store.getCall(leg)).toMatchObject({ status: 'ringing', duration: null });
+      });
     });
   });
 });
