@@ -1,12 +1,12 @@
 // One row of the popup's recent calls: who (name, number, extension), how it went, its wrap-up
 // (edited in place) and call back, marked when it was a missed inbound call.
-import { parseTargetUri } from '../../contract/target';
 import type { RecentCall } from '../../messaging/background';
 import { formatDuration, formatTarget } from '../format';
 import { t, uiLanguage } from '../i18n';
 import { recentOutcome } from '../wrapup/recentOutcome';
 import { WrapupForm } from '../wrapup/WrapupForm';
 import type { useCall } from './DialPad';
+import { recentTarget } from './recentTarget';
 
 export function RecentCallItem({
   item,
@@ -25,8 +25,13 @@ export function RecentCallItem({
   toggleEditing(): void;
   onSaved(call: RecentCall): void;
 }) {
-  const target = item.remote ? parseTargetUri(item.remote) : null;
-  const who = target ? formatTarget(target) : (item.remote ?? t('popupUnknownParty'));
+  // Call back dials the extension too; the number shows it with the localised "ext.".
+  const target = recentTarget(item);
+  const number = target
+    ? formatTarget(target.kind === 'phone' ? { kind: 'phone', e164: target.e164 } : target)
+    : (item.remote ?? t('popupUnknownParty'));
+  const ext = target?.kind === 'phone' && target.ext ? ` ${t('popupExtension', target.ext)}` : '';
+  const who = `${number}${ext}`;
   const seconds =
     item.duration !== null && item.answeredAt
       ? formatDuration(item.duration * 1000, uiLanguage())
@@ -62,7 +67,6 @@ export function RecentCallItem({
           {item.contactName && (
             <span class="muted small" data-testid="recent-number">
               {who}
-              {item.extension ? ` ${t('popupExtension', item.extension)}` : ''}
             </span>
           )}
           <span class="muted small" data-testid="recent-detail">
