@@ -1,6 +1,7 @@
 // Wrap-up end to end on the built-in provider: a call from the CRM row, hung up, the call bar's
 // wrap-up form filled and saved; the outcome and notes then show in recent calls, in the CSV export
-// and in the signed `call.updated` webhook a real receiver on loopback gets.
+// and in the signed `call.updated` webhook a real receiver on loopback gets; then the agent edits it
+// from recent calls with the keyboard alone, and the edit goes out as a second `call.updated`.
 import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,7 @@ const run = promisify(execFile);
 const BUTTON = `[data-c2c-target="${SOFTPHONE_LINE}"]`;
 const SECRET = 'e2e-wrapup-webhook-secret-0123456789abcdef';
 const NOTES = 'Wants a quote for 12 seats, "before Friday", 見積もり';
+const EDITED = 'Quote sent on Tuesday';
 
 // The receiver is on loopback (http): allowed for this backend and its admin CLI only.
 process.env.WEBHOOKS_ALLOW_LOOPBACK = '1';
@@ -130,19 +132,54 @@ describe('wrap-up after a call', () => {
     expect(line).toContain('Follow up');
     expect(line).toContain('"Wants a quote for 12 seats, ""before Friday"", 見積もり"');
 
-    // The webhook receiver gets the call, then its wrap-up as call.updated, signed.
-    const updated = await waitFor(
-      async () =>
-        receiver.received.find((r) => {
-          const body = JSON.parse(r.body) as CallEventBody;
-          return body.type === 'call.updated' && body.data.call.uuid === callId;
-        }),
-      20_000,
-      'the call.updated delivery',
-    );
-    expect(verifySignature(SECRET, updated.body, updated.signature)).toBe(true);
-    const body = JSON.parse(updated.body) as CallEventBody;
+    // Edited later from recent calls with the keyboard alone: Enter on Notes opens the saved
+    // wrap-up, Tab moves through it, type-ahead picks the outcome, Ctrl+Enter in the notes saves.
+    const again = await browser.context.newPage();
+    await again.goto(`${EXTENSION_ORIGIN}/popup.html`);
+    const row = again.locator(`[data-testid=recent-call][data-uuid="${callId}"]`);
+    await row.waitFor({ timeout: 15_000 });
+    await row.getByTestId('recent-wrapup').focus();
+    await again.keyboard.press('Enter');
+    const edit = row.getByTestId('wrapup-form');
+    await edit.waitFor({ timeout: 10_000 });
+    await expect(edit.getByTestId('wrapup-notes').inputValue()).resolves.toBe(NOTES);
+    await again.keyboard.press('Tab'); // Call back
+    await again.keyboard.press('Tab'); // the outcome
+    await expect(
+      edit.getByTestId('wrapup-outcome').evaluate((el) => el === document.activeElement),
+    ).resolves.toBe(true);
+    await again.keyboard.type('Connected');
+    await again.keyboard.press('Tab');
+    await again.keyboard.press('ControlOrMeta+A');
+    await again.keyboard.type(EDITED);
+    await again.keyboard.press('ControlOrMeta+Enter');
+    await edit.waitFor({ state: 'detached', timeout: 10_000 });
+    await expect(row.getByTestId('recent-detail').textContent()).resolves.toContain('Connected');
+    await again.close();
+    const history = (await (
+      await fetch(`${backend.url}/api/calls`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { items: { uuid: string; outcome: string | null; notes: string | null }[] };
+    expect(history.items.find((c) => c.uuid === callId)).toMatchObject({
+      outcome: 'Connected',
+      notes: EDITED,
+    });
+
+    // The webhook receiver gets the call, then its wrap-up as call.updated, signed, and the edit
+    // as a second call.updated after it.
+    const updates = () =>
+      receiver.received.filter((r) => {
+        const body = JSON.parse(r.body) as CallEventBody;
+        return body.type === 'call.updated' && body.data.call.uuid === callId;
+      });
+    await waitFor(async () => updates().length >= 2, 20_000, 'both call.updated deliveries');
+    const [updated, edited] = updates();
+    expect(verifySignature(SECRET, updated!.body, updated!.signature)).toBe(true);
+    const body = JSON.parse(updated!.body) as CallEventBody;
     expect(body.data).toMatchObject({ outcome: 'Follow up', notes: NOTES });
+    expect((JSON.parse(edited!.body) as CallEventBody).data).toMatchObject({
+      outcome: 'Connected',
+      notes: EDITED,
+    });
     expect(
       receiver.received.some(
         (r) => (JSON.parse(r.body) as CallEventBody).type === 'call.completed',
