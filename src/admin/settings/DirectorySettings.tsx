@@ -41,7 +41,7 @@ function Report({ result }: { result: DirectoryImportResult }) {
           t('adminDirectoryRejectedCount', formatCount(report.rejected.length))}
       </p>
       {report.rejected.length > 0 && (
-        <table class="rejected">
+        <table class="list" aria-label={t('adminDirectoryRejectedTitle')}>
           <thead>
             <tr>
               <th scope="col">{t('adminDirectoryLine')}</th>
