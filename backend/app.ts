@@ -7,6 +7,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { sql } from 'kysely';
 import { EXTENSION_ID } from '../src/extensionKey';
+import { DIRECTORY_IMPORT_PATH } from './admin/directoryRoutes';
 import { adminPageRoutes } from './admin/page';
 import { adminRoutes } from './admin/routes';
 import type { AppDeps, AppEnv } from './context';
@@ -105,7 +106,10 @@ export function createApp(deps: AppDeps) {
     maxSize: 64 * 1024,
     onError: (c) => c.json({ error: 'Request body too large (64 KB max)' }, 413),
   });
-  app.use('/api/*', tooLarge);
+  // The console's directory import sets its own, larger limit (a CSV of many thousand people).
+  app.use('/api/*', (c, next) =>
+    c.req.path === DIRECTORY_IMPORT_PATH ? next() : tooLarge(c, next),
+  );
   // Webhooks read their raw body themselves, with the same limit (see rawBody.ts).
 
   app.onError((error, c) => {

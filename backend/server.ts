@@ -14,6 +14,7 @@ import { Store } from './db/store';
 import { Ingestor } from './ingest';
 import { createLogger, type Logger } from './log';
 import { OutboxWorker, outboxOptionsFromEnv, type OutboxOptions } from './outbox/worker';
+import { ConnectionPresence } from './presence';
 import { startSignalBus } from './signal/crossInstance';
 import { SignalRelay } from './signal/relay';
 
@@ -59,7 +60,11 @@ export async function startServer(
   const ingestor = new Ingestor(store, log);
   // Several instances on one PostgreSQL: signalling crosses them through the database.
   const signalBus = handle.url ? await startSignalBus(handle.url, store, log) : undefined;
-  const relay = new SignalRelay(store, log, undefined, undefined, signalBus);
+  // The built-in provider's signalling connection is its agent's presence heartbeat.
+  const presenceLink = new ConnectionPresence(store, log, {
+    connectedElsewhere: async (agent) => !!(await signalBus?.find(`agent:${agent}`)),
+  });
+  const relay = new SignalRelay(store, log, undefined, undefined, signalBus, presenceLink);
   const outbox = new OutboxWorker(store, log, {
     ...outboxOptionsFromEnv(opts.env ?? process.env),
     ...opts.outbox,
@@ -94,6 +99,7 @@ export async function startServer(
       // e.g. the port is taken: release what was opened, then report.
       void (async () => {
         await relay.close().catch(() => {});
+        presenceLink.stop();
         await signalBus?.close();
         await listener?.close();
         await handle.close().catch(() => {});
@@ -164,6 +170,7 @@ export async function startServer(
       server.closeIdleConnections();
       const idle = setInterval(() => server.closeIdleConnections(), 50);
       await relay.close();
+      presenceLink.stop();
       await signalBus?.close();
       for (const ws of wss.clients) ws.terminate();
       const forced = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);

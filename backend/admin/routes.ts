@@ -6,6 +6,7 @@ import type { AppDeps, AppEnv } from '../context';
 import { policyFromEnv, type EndpointPolicy } from '../outbox/endpoints';
 import { agentsRoutes } from './agentsRoutes';
 import { auditRoutes } from './auditRoutes';
+import { directoryAdminRoutes } from './directoryRoutes';
 import { dispositionsAdminRoutes } from './dispositionsRoutes';
 import { historyRoutes } from './history';
 import { liveRoutes } from './live';
@@ -27,6 +28,7 @@ export function adminRoutes(deps: AppDeps, opts: { webhookPolicy?: EndpointPolic
       .route('/webhooks', behindAdmin(webhooksRoutes(deps, policy)))
       .route('/audit', behindAdmin(auditRoutes(deps)))
       .route('/dispositions', behindAdmin(dispositionsAdminRoutes(deps)))
+      .route('/directory', behindAdmin(directoryAdminRoutes(deps)))
       .route('/history', behindAdmin(historyRoutes(deps)))
       .route('/reports', behindAdmin(reportsRoutes(deps)))
       // The agents' CSV export (GET /api/calls/export) behind the console session: everyone's calls.

@@ -4,7 +4,7 @@ import { DEFAULT_DISPOSITIONS } from '../../src/contract/call';
 import type { Dialect } from './dialect';
 import { adminConsoleMigration } from '../admin/migration';
 import { callStatsMigration } from './callStatsTables';
-import { presenceMigration } from './presenceTables';
+import { presenceGoneMigration, presenceMigration } from './presenceTables';
 import { signalCallsMigration, signalTablesMigration } from './signalTables';
 import { directoryMigration } from '../directory/migration';
 
@@ -318,6 +318,7 @@ export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<vo
         '0095_signal_calls': signalCallsMigration(dialect),
         '0096_call_stats': callStatsMigration(dialect),
         '0097_client_call_id': clientCallIdMigration(),
+        '0110_presence_gone_at': presenceGoneMigration(dialect),
       }),
     },
   });

@@ -20,9 +20,12 @@ export function idleSince(dialect: Dialect): RawBuilder<number> {
   return sql<number>`${latest}(agents.last_offered_at, agents.last_call_ended_at, agents.presence_at)`;
 }
 
-/** Chose Available and has not missed a heartbeat (or never sent one: an older extension). */
+/**
+ * Chose Available, has not missed a heartbeat (or never sent one: an older extension) and did not
+ * lose its signalling connection for good.
+ */
 export function routable(now: number): RawBuilder<SqlBool> {
-  return sql<SqlBool>`(agents.presence = 'available' and (agents.seen_at is null or agents.seen_at > ${now - PRESENCE_OFFLINE_AFTER_MS}))`;
+  return sql<SqlBool>`(agents.presence = 'available' and (agents.seen_at is null or agents.seen_at > ${now - PRESENCE_OFFLINE_AFTER_MS}) and agents.gone_at is null)`;
 }
 
 export interface PresenceRow {
@@ -30,6 +33,8 @@ export interface PresenceRow {
   presence: string;
   presence_at: number;
   seen_at: number | null;
+  /** When the agent's signalling connection closed for good (see markGone). */
+  gone_at: number | null;
   signed_in: boolean;
   on_call: boolean;
 }
@@ -38,7 +43,13 @@ export interface PresenceRow {
 export async function presenceRows(db: Q, now: number, name?: string): Promise<PresenceRow[]> {
   let query = db
     .selectFrom('agents')
-    .select(['agents.name', 'agents.presence', 'agents.presence_at', 'agents.seen_at'])
+    .select([
+      'agents.name',
+      'agents.presence',
+      'agents.presence_at',
+      'agents.seen_at',
+      'agents.gone_at',
+    ])
     .select(({ exists, selectFrom }) => [
       exists(
         selectFrom('sessions')
@@ -64,6 +75,7 @@ export async function presenceRows(db: Q, now: number, name?: string): Promise<P
     presence: row.presence,
     presence_at: Number(row.presence_at),
     seen_at: row.seen_at === null ? null : Number(row.seen_at),
+    gone_at: row.gone_at === null ? null : Number(row.gone_at),
     signed_in: Boolean(Number(row.signed_in)),
     on_call: Boolean(Number(row.on_call)),
   }));
@@ -84,7 +96,11 @@ export async function savePresence(
   const changed = before?.presence !== choice;
   await db
     .updateTable('agents')
-    .set(changed ? { presence: choice, presence_at: now, seen_at: now } : { seen_at: now })
+    .set(
+      changed
+        ? { presence: choice, presence_at: now, seen_at: now, gone_at: null }
+        : { seen_at: now, gone_at: null },
+    )
     .where('id', '=', agentId)
     .execute();
   return changed;
@@ -133,4 +149,41 @@ export async function claimLongestIdle(
     .where('id', '=', chosen.id)
     .execute();
   return chosen.name;
+}
+
+/**
+ * The agent's signalling connection opened (or is still open: `names`): a heartbeat for each.
+ * Returns the agents that were offline until now (gone, or silent past the heartbeat timeout).
+ */
+export async function markLinked(db: Q, names: string[], now: number): Promise<string[]> {
+  if (names.length === 0) return [];
+  const revived = await db
+    .selectFrom('agents')
+    .select('name')
+    .where('name', 'in', names)
+    .where((eb) =>
+      eb.or([eb('gone_at', 'is not', null), eb('seen_at', '<=', now - PRESENCE_OFFLINE_AFTER_MS)]),
+    )
+    .execute();
+  await db
+    .updateTable('agents')
+    .set({ seen_at: now, gone_at: null })
+    .where('name', 'in', names)
+    .execute();
+  return revived.map((r) => r.name);
+}
+
+/**
+ * The agent's signalling connection closed at `closedAt` and did not come back: offline from then,
+ * unless it was heard from since (a heartbeat, another connection). Returns whether it changed.
+ */
+export async function markGone(db: Q, name: string, closedAt: number): Promise<boolean> {
+  const result = await db
+    .updateTable('agents')
+    .set({ gone_at: closedAt })
+    .where('name', '=', name)
+    .where('gone_at', 'is', null)
+    .where((eb) => eb.or([eb('seen_at', 'is', null), eb('seen_at', '<=', closedAt)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }

@@ -24,3 +24,16 @@ export function presenceMigration(dialect: Dialect): Migration {
     },
   };
 }
+
+/**
+ * Migration 0110: when the agent's signalling connection (the built-in provider's heartbeat) closed
+ * for good; null while it is open, or the agent was heard from since.
+ */
+export function presenceGoneMigration(dialect: Dialect): Migration {
+  const big = dialect === 'pg' ? 'bigint' : 'integer';
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('agents').addColumn('gone_at', big).execute();
+    },
+  };
+}

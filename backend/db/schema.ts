@@ -210,6 +210,11 @@ export interface AgentTable {
   seen_at: number | null;
   /** When the agent's last call ended (longest idle first). */
   last_call_ended_at: Generated<number>;
+  /**
+   * 0110: when the agent's signalling connection closed and did not come back within the grace
+   * (offline since then); null while connected or heard from since.
+   */
+  gone_at: number | null;
 }
 
 /** A new agent's own columns (the rest have defaults). */
@@ -222,6 +227,7 @@ export type NewAgent = Omit<
   | 'presence_at'
   | 'seen_at'
   | 'last_call_ended_at'
+  | 'gone_at'
 >;
 
 // ---- wrap-up (backend/calls/dispositions.ts): the admin's outcome list and its settings ----

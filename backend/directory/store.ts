@@ -1,19 +1,17 @@
 // The company directory's store: CSV import (replace or merge) and the lookup by one number.
 import type { Kysely, Transaction } from 'kysely';
-import type { DirectoryContact } from '../../src/contract/directory';
+import type {
+  DirectoryContact,
+  DirectoryCount,
+  DirectoryImportMode,
+  DirectoryImportReport,
+} from '../../src/contract/directory';
 import { E164 } from '../../src/contract/ids';
 import type { Database, NewCall } from '../db/schema';
 import { CsvError, parseCsv } from './csv';
 
-export type ImportMode = 'replace' | 'merge';
-
-export interface ImportReport {
-  mode: ImportMode;
-  imported: number;
-  rejected: { line: number; reason: string }[];
-  /** False when nothing was written (no acceptable row, or the file could not be read). */
-  applied: boolean;
-}
+export type ImportMode = DirectoryImportMode;
+export type ImportReport = DirectoryImportReport;
 
 /** Bounds on one import and its fields, so one bad file cannot fill the database. */
 export const DIRECTORY_LIMITS = {
@@ -260,9 +258,7 @@ export async function lookupDirectory(
 }
 
 /** How many people and numbers the directory holds. */
-export async function countDirectory(
-  db: Kysely<Database>,
-): Promise<{ people: number; numbers: number }> {
+export async function countDirectory(db: Kysely<Database>): Promise<DirectoryCount> {
   const people = await db
     .selectFrom('directory_contacts')
     .select((eb) => eb.fn.countAll<number>().as('n'))

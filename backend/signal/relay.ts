@@ -17,6 +17,7 @@ import type { Store } from '../db/store';
 import { FINAL_STATUSES } from '../calls/status';
 import { mayRegisterLine } from '../lines';
 import type { Logger } from '../log';
+import type { PresenceLink } from '../presence';
 import { RateLimiter } from '../rateLimit';
 import type { Party, SignalBus } from './signalBus';
 
@@ -94,6 +95,8 @@ export class SignalRelay {
     private readonly resumeGraceMs = RESUME_GRACE_MS,
     /** Other instances (PostgreSQL); without it every party is on this instance. */
     private readonly bus?: SignalBus,
+    /** Told when an agent's socket authenticates and closes: the connection is its heartbeat. */
+    private readonly presence?: PresenceLink,
   ) {
     bus?.attach({
       message: (party, message) => {
@@ -303,6 +306,7 @@ export class SignalRelay {
     conn.tokenHash = tokenHash;
     conn.expiresAt = session.expiresAt;
     this.addresses.set(identity, conn);
+    this.presence?.opened(conn.agent);
     await this.bus?.online(conn);
     this.send(conn, { t: 'ready', identity });
   }
@@ -704,7 +708,8 @@ export class SignalRelay {
     if (conn.closed) return;
     conn.closed = true;
     clearTimeout(conn.authTimer);
-    this.conns.delete(conn);
+    // Only this instance's own sockets count for presence (not stand-ins for other instances').
+    if (this.conns.delete(conn) && conn.identity) this.presence?.closed(conn.agent!, this.closing);
     for (const callId of [...conn.calls]) {
       const call = this.calls.get(callId);
       if (call && this.closing && call.answered) {

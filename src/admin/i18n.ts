@@ -8,14 +8,19 @@ import presenceEn from '../locales/en/presence.json';
 import presenceEs from '../locales/es/presence.json';
 import presenceJa from '../locales/ja/presence.json';
 import presenceZhCN from '../locales/zh_CN/presence.json';
+import directoryEn from '../locales/en/adminDirectory.json';
+import directoryEs from '../locales/es/adminDirectory.json';
+import directoryJa from '../locales/ja/adminDirectory.json';
+import directoryZhCN from '../locales/zh_CN/adminDirectory.json';
 
 type Table = Record<string, string | { message: string; placeholders?: Record<string, unknown> }>;
-// The console's own strings, and the presence names agents see in their popup (the same words).
+// The console's own strings, the presence names agents see in their popup (the same words) and
+// the company directory's import (Settings).
 const TABLES: Record<string, Table> = {
-  en: { ...presenceEn, ...en },
-  es: { ...presenceEs, ...es },
-  ja: { ...presenceJa, ...ja },
-  zh_CN: { ...presenceZhCN, ...zhCN },
+  en: { ...presenceEn, ...directoryEn, ...en },
+  es: { ...presenceEs, ...directoryEs, ...es },
+  ja: { ...presenceJa, ...directoryJa, ...ja },
+  zh_CN: { ...presenceZhCN, ...directoryZhCN, ...zhCN },
 };
 
 export function pickLanguage(languages: readonly string[]): string {

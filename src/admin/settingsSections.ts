@@ -1,5 +1,6 @@
 // Sections other features add to the Settings page (each a component with its own title key).
 import type { ComponentType } from 'preact';
+import { DirectorySettings } from './settings/DirectorySettings';
 import { OutcomesSettings } from './settings/OutcomesSettings';
 
 export interface SettingsSection {
@@ -10,4 +11,5 @@ export interface SettingsSection {
 
 export const settingsSections: SettingsSection[] = [
   { id: 'outcomes', titleKey: 'adminOutcomes', Section: OutcomesSettings },
+  { id: 'directory', titleKey: 'adminDirectory', Section: DirectorySettings },
 ];

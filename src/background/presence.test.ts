@@ -216,6 +216,27 @@ describe('PresenceTracker', () => {
     });
   });
 
+  it('beats over HTTP only when no connection to the backend carries the heartbeat', async () => {
+    let overConnection = true;
+    const beating = new PresenceTracker({
+      auth: async () => signedIn,
+      idleAwaySec: async () => 300,
+      changed,
+      send,
+      notifyMissed,
+      connectionIsHeartbeat: async () => overConnection,
+    });
+    await beating.beat();
+    expect(send).not.toHaveBeenCalled();
+    // A change is still sent at once.
+    await beating.handlers().setPresence({ presence: 'away' }, { id: fakeBrowser.runtime.id });
+    expect(send).toHaveBeenLastCalledWith(auth, 'away');
+    overConnection = false; // Vonage or CleverTap: no connection to our backend
+    await beating.beat();
+    expect(send).toHaveBeenCalledTimes(2);
+    expect(send).toHaveBeenLastCalledWith(auth, 'away');
+  });
+
   it('sends nothing when signed out (the backend counts the agent offline)', async () => {
     signedIn = null;
     await tracker.onIdle('idle');

@@ -1,5 +1,6 @@
 // The agent's presence in the extension: what they chose (popup, keyboard command), Away while the
-// machine is idle or locked and back on return, the heartbeat to the backend, and missed calls.
+// machine is idle or locked and back on return, the heartbeat to the backend (over HTTP unless the
+// built-in provider's signalling connection carries it), and missed calls.
 import { browser } from 'wxt/browser';
 import type { AppState, PresenceView } from '../messaging/background';
 import {
@@ -114,6 +115,11 @@ export interface PresenceDeps {
   /** The state changed: publish the AppState again. */
   changed(): void;
   send(auth: SignedIn, choice: PresenceChoice): Promise<void>;
+  /**
+   * Whether the call host's connection to our backend is the heartbeat (the built-in provider's
+   * signalling socket): then the periodic HTTP heartbeat is not sent, only changes are.
+   */
+  connectionIsHeartbeat?(): Promise<boolean>;
   /** Shows a missed call's notification (it stays until the agent deals with it). */
   notifyMissed(call: RingingCall): void;
 }
@@ -156,6 +162,12 @@ export class PresenceTracker {
     const auth = await this.deps.auth();
     if (!auth || auth.expiresAt <= Date.now()) return;
     await this.deps.send(auth, choice ?? (await this.load()).choice).catch(() => undefined);
+  }
+
+  /** The alarm's beat: over HTTP only where no connection to our backend carries it (Vonage, CleverTap). */
+  async beat(): Promise<void> {
+    if (await this.deps.connectionIsHeartbeat?.().catch(() => false)) return;
+    await this.heartbeat();
   }
 
   async view(
@@ -213,7 +225,7 @@ export class PresenceTracker {
   listen(): void {
     browser.idle.onStateChanged.addListener((idle) => void this.onIdle(idle as IdleState));
     browser.alarms.onAlarm.addListener((alarm) => {
-      if (alarm.name === HEARTBEAT_ALARM) void this.heartbeat();
+      if (alarm.name === HEARTBEAT_ALARM) void this.beat();
     });
     // Created once: creating it on every wake of the worker would restart its period each time.
     void browser.alarms.get(HEARTBEAT_ALARM).then((alarm) => {
@@ -252,5 +264,6 @@ export function createPresenceTracker(
     ...deps,
     idleAwaySec: async () => (await loadSettings()).settings.idleAwaySec,
     send: (auth, choice) => sendPresence(auth, choice),
+    connectionIsHeartbeat: async () => (await loadSettings()).settings.provider === 'builtin',
   });
 }

@@ -1,5 +1,6 @@
 // Caller ID end to end: the learned directory (numbers the CRM page showed), the company directory
-// (imported with the admin CLI), the name on an incoming call, and Open record focusing the CRM tab.
+// (imported with the admin CLI and on the console's Settings page), the name on an incoming call,
+// and Open record focusing the CRM tab.
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -158,6 +159,52 @@ describe('caller ID', () => {
     await popup.getByRole('button', { name: 'Decline' }).click();
     await popup.close();
     await options.close();
+  });
+
+  it('an admin imports the company directory on the console’s Settings page; a call from a number in it shows that name in the call bar', async () => {
+    const adminKey = await backend.addAgent('directory-admin', '--admin');
+    const consolePage = await browser.context.newPage();
+    await consolePage.goto(`${backend.url}/admin`);
+    await consolePage.locator('#access-key').fill(adminKey);
+    await consolePage.getByRole('button', { name: 'Sign in' }).click();
+    await consolePage.getByRole('tab', { name: 'Settings' }).click();
+    const section = consolePage.locator('[data-section=directory]');
+    const count = section.locator('[data-directory-count]');
+    await count.waitFor({ timeout: 15_000 });
+    // The CLI's import above is there.
+    await expect(count.textContent()).resolves.toBe('People in the directory: 1 (numbers: 1).');
+    await section.locator('#directory-file').setInputFiles({
+      name: 'directory.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        'name,company,numbers,record_url\r\n' +
+          'Ava Okafor,Contoso,+1 (415) 555-2671,https://crm.example.com/r/2000\r\n' +
+          'No Number,Contoso,,\r\n' +
+          'Ben Ito,,+81 3 1234 5678;+81 90 1234 5678,\r\n',
+      ),
+    });
+    await section.locator('input[name=directory-mode][value=replace]').check();
+    await section.getByRole('button', { name: 'Import' }).click();
+    const report = section.locator('[data-directory-report=applied]');
+    await report.waitFor({ timeout: 15_000 });
+    await expect(report.textContent()).resolves.toContain('Replaced the directory. Imported: 2.');
+    await expect(report.locator('[data-rejected-line="3"]').textContent()).resolves.toBe(
+      '3no number',
+    );
+    await expect(count.textContent()).resolves.toBe('People in the directory: 2 (numbers: 3).');
+
+    const crm = await browser.context.newPage();
+    await crm.goto(`${backend.url}/demo`);
+    await crm.locator(BUTTON).first().waitFor({ timeout: 15_000 });
+    await softphone.getByRole('button', { name: 'Call the sales team' }).click();
+    const bar = crm.locator('c2c-call-bar');
+    await bar.locator('[data-phase=incoming]').waitFor({ timeout: 15_000 });
+    // The company directory comes first: not the "Ava Thompson" the demo page lists.
+    await expect(bar.locator('.c2c-name').textContent()).resolves.toBe('Ava Okafor');
+    await agentLooks();
+    await bar.getByRole('button', { name: 'Decline' }).click();
+    await crm.close();
+    await consolePage.close();
   });
 });
 

@@ -173,4 +173,27 @@ describe('presence', () => {
     await idle('active');
     expect((await appState(annPopup)).presence).toMatchObject({ choice: 'away', auto: false });
   });
+
+  it('a closed browser counts as offline soon after its call host’s connection closes, not after the heartbeat timeout', async () => {
+    await choose(benPopup, 'available');
+    // A second session of Ben's (signed in elsewhere), to read what routing and the admins see.
+    const res = await fetch(`${backend.url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ accessKey: benKey }),
+    });
+    const { token } = (await res.json()) as { token: string };
+    const shown = async () => {
+      const got = await fetch(`${backend.url}/api/presence`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return ((await got.json()) as { presence: string }).presence;
+    };
+    await waitFor(async () => (await shown()) === 'available', 5000, 'Ben Available');
+    const closedAt = Date.now();
+    await ben.close();
+    // The grace is 15 s (PRESENCE_LINK_GRACE_MS); the HTTP heartbeat alone would take 90 s.
+    await waitFor(async () => (await shown()) === 'offline', 45_000, 'Ben offline');
+    console.info(`offline ${Date.now() - closedAt} ms after the browser closed (under load)`);
+  }, 90_000);
 });
