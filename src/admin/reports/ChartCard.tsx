@@ -2,7 +2,7 @@
 import { Chart, type ChartConfiguration } from 'chart.js';
 import { useEffect, useRef } from 'preact/hooks';
 import { csvDataUrl, toCsv } from './csv';
-import { t } from './strings';
+import { t } from '../i18n';
 
 export interface ChartCardProps {
   id: string;

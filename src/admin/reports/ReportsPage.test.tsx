@@ -4,7 +4,7 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ReportsPage } from './ReportsPage';
-import { setLanguage } from './strings';
+import { setLanguage } from '../i18n';
 
 const ANSWERS: Record<string, unknown[]> = {
   'per-day': [
