@@ -143,6 +143,44 @@ describe('ReportsPage', () => {
     );
   });
 
+  it('draws the charts again in the new colours when the system switches light/dark', async () => {
+    // The system's choice: a media query list the test flips (happy-dom's never changes).
+    const dark = new EventTarget() as EventTarget & { matches: boolean; media: string };
+    dark.matches = false;
+    dark.media = '(prefers-color-scheme: dark)';
+    vi.spyOn(window, 'matchMedia').mockImplementation((query: string) => {
+      expect(query).toBe('(prefers-color-scheme: dark)');
+      return dark as unknown as MediaQueryList;
+    });
+    const page = document.documentElement.style;
+    page.setProperty('--c2c-fg', '#111827');
+    page.setProperty('--c2c-bg', '#ffffff');
+    try {
+      await act(() => render(<ReportsPage />, root));
+      await settle();
+      const colours = () =>
+        [...root.querySelectorAll('canvas')].map((c) => {
+          const chart = Chart.getChart(c)!;
+          return [chart.options.color, chart.options.plugins?.legend?.labels?.color as string];
+        });
+      expect(colours()).toEqual(Array(4).fill(['#111827', '#111827']));
+      // What src/ui/styles.ts's dark block does to the page's variables, then the query's event.
+      page.setProperty('--c2c-fg', '#f9fafb');
+      page.setProperty('--c2c-bg', '#1f2937');
+      dark.matches = true;
+      await act(() => {
+        dark.dispatchEvent(new Event('change'));
+      });
+      expect(colours()).toEqual(Array(4).fill(['#f9fafb', '#f9fafb']));
+      // The doughnut's slice borders take the page's background.
+      const doughnut = Chart.getChart(root.querySelectorAll('canvas')[3]!)!;
+      expect(doughnut.data.datasets[0]!.borderColor).toBe('#1f2937');
+    } finally {
+      page.removeProperty('--c2c-fg');
+      page.removeProperty('--c2c-bg');
+    }
+  });
+
   it('asks again for a new range and shows a refusal', async () => {
     await act(() => render(<ReportsPage />, root));
     await settle();
