@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { random } from '../../scripts/seed';
 import { DEFAULT_DISPOSITIONS } from '../../src/contract/call';
 import type { CallRow } from '../db/schema';
 import { callRow, forEachEngine, makeTestApp, type TestApp } from '../testing/support';
@@ -12,18 +13,6 @@ const T0 = Date.UTC(2026, 9, 22);
 const DAYS = 12;
 const STATUSES = ['ringing', 'answered', 'completed', 'busy', 'unanswered', 'failed'];
 const OUTCOMES = [null, ...DEFAULT_DISPOSITIONS.slice(0, 3)];
-
-/** mulberry32, so a failure replays. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 forEachEngine((engine) => {
   describe('the daily and hour-count roll-ups', () => {
@@ -62,7 +51,7 @@ forEachEngine((engine) => {
     };
 
     it('stay equal to a fresh count, and the reports read from them agree with the calls in every zone', async () => {
-      const rand = random(5);
+      const rand = random(5); // the same sequence each run, so a failure replays
       const pick = <T>(items: readonly T[]) => items[Math.floor(rand() * items.length)]!;
       const agents = ['ava', 'ben', null];
       const when = () => T0 + Math.floor(rand() * DAYS * 24) * HOUR + Math.floor(rand() * HOUR);
