@@ -143,6 +143,36 @@ describe('ReportsPage', () => {
     );
   });
 
+  it.each([
+    [
+      'calls-per-day',
+      'day,agent,calls\r\n2026-11-02,ava,4\r\n2026-11-02,ben,2\r\n2026-11-03,ava,1\r\n',
+    ],
+    [
+      'agents',
+      'agent,calls,answered,answer_rate,talk_seconds,avg_talk_seconds\r\nava,5,4,0.8,400,100\r\nben,2,1,0.5,30,30\r\n',
+    ],
+    ['busiest-hours', 'weekday,hour,calls\r\nMon,9,5\r\nTue,14,2\r\n'],
+    ['outcomes', 'outcome,calls\r\nInterested,4\r\nbusy,3\r\n'],
+  ])('%s: downloads its chart as PNG and its data as CSV', async (id, csvText) => {
+    const toPng = vi
+      .spyOn(HTMLCanvasElement.prototype, 'toDataURL')
+      .mockReturnValue('data:image/png;base64,iVBORw0KGgo=');
+    await act(() => render(<ReportsPage />, root));
+    await settle();
+    const card = root.querySelector(`[data-chart="${id}"]`)!;
+    const [png, csv] = [...card.querySelectorAll('a')] as HTMLAnchorElement[];
+    for (const link of [png!, csv!]) link.addEventListener('click', (e) => e.preventDefault());
+    png!.click();
+    expect(png!.getAttribute('download')).toBe(`${id}.png`);
+    expect(png!.href).toBe('data:image/png;base64,iVBORw0KGgo=');
+    // The PNG is this card's canvas, not another chart's.
+    expect(toPng.mock.contexts.at(-1)).toBe(card.querySelector('canvas'));
+    csv!.click();
+    expect(csv!.getAttribute('download')).toBe(`${id}.csv`);
+    expect(decodeURIComponent(csv!.href.split(',').slice(1).join(','))).toBe(`\uFEFF${csvText}`);
+  });
+
   it('draws the charts again in the new colours when the system switches light/dark', async () => {
     // The system's choice: a media query list the test flips (happy-dom's never changes).
     const dark = new EventTarget() as EventTarget & { matches: boolean; media: string };
