@@ -22,8 +22,8 @@ export interface SeedOptions {
   progress?: (inserted: number) => void;
 }
 
-/** mulberry32: small, fast, good enough to spread made-up calls. */
-function random(seed: number): () => number {
+/** mulberry32: small, fast, good enough to spread made-up calls (and to replay a test's). */
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -1,37 +1,15 @@
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewCall } from '../db/schema';
-import { forEachEngine, makeTestApp, type TestApp } from '../testing/support';
+import { callRow, forEachEngine, makeTestApp, type TestApp } from '../testing/support';
 import { historyRoutes } from './history';
 import type { CallDetail, HistoryPage } from './historyQueries';
 
 const T0 = Date.UTC(2026, 10, 2, 9, 0, 0);
 const MIN = 60_000;
 
-function call(uuid: string, created: number, extra: Partial<NewCall> = {}): NewCall {
-  return {
-    uuid,
-    provider: 'builtin',
-    agent: 'ava',
-    direction: 'outbound',
-    from_addr: 'tel:+14155550100',
-    to_addr: '+14155552671',
-    status: 'completed',
-    reason: null,
-    conversation_uuid: null,
-    parent_uuid: null,
-    created_at: created,
-    started_at: created,
-    answered_at: created + 5000,
-    ended_at: created + 65_000,
-    duration: 60,
-    price: null,
-    rate: null,
-    network: null,
-    updated_at: created,
-    ...extra,
-  };
-}
+const call = (uuid: string, created: number, extra: Partial<NewCall> = {}) =>
+  callRow(uuid, created, { from_addr: 'tel:+14155550100', ...extra });
 
 forEachEngine((engine) => {
   describe('admin history', () => {

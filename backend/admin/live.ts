@@ -4,7 +4,7 @@
 // other instances' commits through the same LISTEN/NOTIFY as the agents' streams.
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import type { LiveSnapshot } from '../../src/contract/admin';
+import { withPresence, type LiveSnapshot } from '../../src/contract/admin';
 import type { AppDeps } from '../context';
 import { PRESENCE_TOPIC } from '../bus';
 import { toCallView } from '../db/store';
@@ -24,11 +24,7 @@ export async function liveSnapshot(admin: AdminStore, now = Date.now()): Promise
     admin.activeCalls(now),
     listPresence(admin.db, now),
   ]);
-  const byName = new Map(presence.map((p) => [p.name, p.presence]));
-  const agents = signedIn.map((a) => {
-    const shown = byName.get(a.name);
-    return shown ? { ...a, presence: shown } : a;
-  });
+  const agents = withPresence(signedIn, presence);
   const views = calls.map(toCallView);
   const ringingInbound = (c: (typeof views)[number]) =>
     c.direction === 'inbound' && c.status !== 'answered';

@@ -1,7 +1,7 @@
 // Serves the admin console page at /admin: a shell and its Preact app (src/admin/), prebuilt by
 // `npm run build:backend` into .output/admin/app.js, else bundled from source on first request.
-import { Hono } from 'hono';
 import { pageBundle } from '../pageBundle';
+import { pageRoutes } from '../pageShell';
 
 // From the source (backend/admin/) the prebuilt file is absent (backend/admin/app.js); from the
 // bundle (.output/backend/) it is .output/admin/app.js.
@@ -19,30 +19,13 @@ const ICON =
   "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E" +
   "%3Crect width='16' height='16' rx='3' fill='%2315803d'/%3E%3C/svg%3E";
 
-const PAGE = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8" />
-<meta name="viewport" content="width=device-width, initial-scale=1" />
-<meta name="click-to-call" content="off" />
-<meta name="referrer" content="no-referrer" />
-<title>Click-to-Call admin</title>
-<link rel="icon" href="${ICON}" />
-</head>
-<body><div id="app"></div><script type="module" src="/admin/app.js"></script></body>
-</html>`;
-
-export const adminPageRoutes = new Hono()
-  .use(async (c, next) => {
-    await next();
-    c.res.headers.set('Content-Security-Policy', ADMIN_CSP);
-  })
-  .get('/', (c) => {
-    c.header('Cache-Control', 'no-store');
-    return c.html(PAGE);
-  })
-  .get('/app.js', async (c) => {
-    c.header('content-type', 'text/javascript; charset=utf-8');
-    c.header('cache-control', 'no-cache');
-    return c.body(await adminBundle());
-  });
+export const adminPageRoutes = pageRoutes(
+  {
+    title: 'Click-to-Call admin',
+    icon: ICON,
+    base: '/admin',
+    head: '<meta name="referrer" content="no-referrer" />',
+  },
+  adminBundle,
+  { csp: ADMIN_CSP, noStore: true },
+);

@@ -2,37 +2,12 @@ import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedCalls } from '../../scripts/seed';
 import type { CallRow, NewCall } from '../db/schema';
-import { forEachEngine, makeTestApp, type TestApp } from '../testing/support';
+import { callRow, forEachEngine, makeTestApp, type TestApp } from '../testing/support';
 import { reportsRoutes } from './reports';
 import type { AgentRow, HourRow, OutcomeRow, PerDayRow } from './reportsQueries';
 import { offsetAt, offsetPieces, zonedMidnight } from './timeZone';
 
 const HOUR = 3_600_000;
-
-function call(uuid: string, created: number, extra: Partial<NewCall> = {}): NewCall {
-  return {
-    uuid,
-    provider: 'builtin',
-    agent: 'ava',
-    direction: 'outbound',
-    from_addr: null,
-    to_addr: '+14155552671',
-    status: 'completed',
-    reason: null,
-    conversation_uuid: null,
-    parent_uuid: null,
-    created_at: created,
-    started_at: created,
-    answered_at: created + 5000,
-    ended_at: created + 65_000,
-    duration: 60,
-    price: null,
-    rate: null,
-    network: null,
-    updated_at: created,
-    ...extra,
-  };
-}
 
 describe('time zones', () => {
   it('finds the DST transitions of a range to the minute', () => {
@@ -57,13 +32,13 @@ describe('time zones', () => {
 // A known dataset around the Madrid DST change of 2026-03-29 (02:00 → 03:00 local).
 const M = (day: number, hour: number) => Date.UTC(2026, 2, day, hour); // UTC
 const KNOWN: NewCall[] = [
-  call('k1', M(27, 8)), // Fri 09:00 Madrid (+1)
-  call('k2', M(27, 8) + 1000, { status: 'busy', answered_at: null, duration: null }),
-  call('k3', M(28, 23) + 30 * 60_000, { agent: 'ben', duration: 30 }), // Sun 00:30 Madrid
-  call('k4', M(29, 9), { agent: 'ben', duration: 90, disposition: 'Interested' }), // Sun 11:00 (+2)
-  call('k5', M(30, 22), { status: 'unanswered', answered_at: null, duration: null }), // Tue 00:00
-  call('k5-leg', M(30, 22), { parent_uuid: 'k5' }),
-  call('out-of-range', M(31, 23)), // Wed 01:00 local, after the range
+  callRow('k1', M(27, 8)), // Fri 09:00 Madrid (+1)
+  callRow('k2', M(27, 8) + 1000, { status: 'busy', answered_at: null, duration: null }),
+  callRow('k3', M(28, 23) + 30 * 60_000, { agent: 'ben', duration: 30 }), // Sun 00:30 Madrid
+  callRow('k4', M(29, 9), { agent: 'ben', duration: 90, disposition: 'Interested' }), // Sun 11:00 (+2)
+  callRow('k5', M(30, 22), { status: 'unanswered', answered_at: null, duration: null }), // Tue 00:00
+  callRow('k5-leg', M(30, 22), { parent_uuid: 'k5' }),
+  callRow('out-of-range', M(31, 23)), // Wed 01:00 local, after the range
 ];
 
 forEachEngine((engine) => {

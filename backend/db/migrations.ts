@@ -2,6 +2,7 @@
 import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import { DEFAULT_DISPOSITIONS } from '../../src/contract/call';
 import type { Dialect } from './dialect';
+import { reportRollupsMigration } from '../admin/reportRollups';
 import { adminConsoleMigration } from '../admin/migration';
 import { callStatsMigration } from './callStatsTables';
 import { presenceGoneMigration, presenceMigration } from './presenceTables';
@@ -319,6 +320,7 @@ export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<vo
         '0096_call_stats': callStatsMigration(dialect),
         '0097_client_call_id': clientCallIdMigration(),
         '0110_presence_gone_at': presenceGoneMigration(dialect),
+        '0120_report_rollups': reportRollupsMigration(dialect),
       }),
     },
   });

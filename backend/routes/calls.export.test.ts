@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addAgent, createSession } from '../agents';
 import type { NewCall } from '../db/schema';
 import { csvField } from '../export/callsCsv';
-import { forEachEngine, makeTestApp, type TestApp } from '../testing/support';
+import { callRow, forEachEngine, makeTestApp, type TestApp } from '../testing/support';
 
 /** An RFC 4180 parser (quoted fields, doubled quotes, CRLF records): reads the export back. */
 function parseCsv(text: string): string[][] {
@@ -38,30 +38,8 @@ function parseCsv(text: string): string[][] {
 const T0 = Date.UTC(2026, 10, 1, 9, 0, 0);
 const DAY = 86_400_000;
 
-function call(uuid: string, agent: string, created: number, extra: Partial<NewCall> = {}): NewCall {
-  return {
-    uuid,
-    provider: 'builtin',
-    agent,
-    direction: 'outbound',
-    from_addr: 'tel:+441234',
-    to_addr: '+14155552671',
-    status: 'completed',
-    reason: null,
-    conversation_uuid: null,
-    parent_uuid: null,
-    created_at: created,
-    started_at: created,
-    answered_at: created + 5000,
-    ended_at: created + 65_000,
-    duration: 60,
-    price: null,
-    rate: null,
-    network: null,
-    updated_at: created,
-    ...extra,
-  };
-}
+const call = (uuid: string, agent: string, created: number, extra: Partial<NewCall> = {}) =>
+  callRow(uuid, created, { agent, from_addr: 'tel:+441234', ...extra });
 
 describe('csvField', () => {
   it.each([

@@ -1,8 +1,8 @@
 // Serves the softphone page: a browser line for the built-in provider (the demo's "customer phone").
 // Its Preact app is prebuilt by `npm run build:backend` (.output/softphone/app.js, beside the backend
 // bundle); run from source, it is bundled once, in memory, from backend/softphone/ on first request.
-import { Hono } from 'hono';
 import { pageBundle } from '../pageBundle';
+import { pageRoutes } from '../pageShell';
 
 // From the source (backend/routes/) these are backend/softphone/…; from the bundle (.output/backend/)
 // .output/softphone/….
@@ -17,15 +17,12 @@ export const ICON =
   "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E" +
   "%3Ccircle cx='8' cy='8' r='8' fill='%2316a34a'/%3E%3C/svg%3E";
 
-const PAGE = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8" />
-<meta name="viewport" content="width=device-width, initial-scale=1" />
-<meta name="click-to-call" content="off" />
-<title>Customer phone · Click-to-Call demo</title>
-<link rel="icon" href="${ICON}" />
-<style>
+export const softphoneRoutes = pageRoutes(
+  {
+    title: 'Customer phone · Click-to-Call demo',
+    icon: ICON,
+    base: '/softphone',
+    head: `<style>
   :root { color-scheme: light dark; font: 15px/1.45 system-ui, sans-serif; }
   main { max-width: 460px; margin: 32px auto; padding: 0 16px; display: grid; gap: 12px; }
   form, label { display: grid; gap: 6px; }
@@ -35,16 +32,7 @@ const PAGE = `<!doctype html>
   .hangup { background: #dc2626; color: #fff; border-color: #dc2626; }
   .muted { color: #6b7280; }
   h1 { font-size: 1.5rem; margin: 0; } h1 span { white-space: nowrap; }
-</style>
-</head>
-<body><div id="app"></div><script type="module" src="/softphone/app.js"></script></body>
-</html>`;
-
-export const softphoneRoutes = new Hono();
-
-softphoneRoutes.get('/', (c) => c.html(PAGE));
-softphoneRoutes.get('/app.js', async (c) => {
-  c.header('content-type', 'text/javascript; charset=utf-8');
-  c.header('cache-control', 'no-cache');
-  return c.body(await softphoneBundle());
-});
+</style>`,
+  },
+  softphoneBundle,
+);

@@ -13,6 +13,7 @@ import { Bus } from '../bus';
 import { defaultConfig, loadPrivateKey, type Config, type VonageConfig } from '../config';
 import type { AppDeps } from '../context';
 import { openDatabase } from '../db/connect';
+import type { NewCall } from '../db/schema';
 import { Store } from '../db/store';
 import { Ingestor } from '../ingest';
 import { createLogger } from '../log';
@@ -30,6 +31,35 @@ export function tempDir(prefix = 'c2c-test-'): { path: string; remove(): void } 
  * The engines the store suite runs against. PostgreSQL comes from TEST_DATABASE_URL; without it the PG
  * suite is skipped locally but fails in CI, where the URL is always provided.
  */
+/**
+ * A `calls` row for tests that insert history directly: a top-level outbound built-in call by `ava`,
+ * answered after 5 s and talked for 60 s; `extra` overrides any column.
+ */
+export function callRow(uuid: string, created: number, extra: Partial<NewCall> = {}): NewCall {
+  return {
+    uuid,
+    provider: 'builtin',
+    agent: 'ava',
+    direction: 'outbound',
+    from_addr: null,
+    to_addr: '+14155552671',
+    status: 'completed',
+    reason: null,
+    conversation_uuid: null,
+    parent_uuid: null,
+    created_at: created,
+    started_at: created,
+    answered_at: created + 5000,
+    ended_at: created + 65_000,
+    duration: 60,
+    price: null,
+    rate: null,
+    network: null,
+    updated_at: created,
+    ...extra,
+  };
+}
+
 export function engines(): { name: 'sqlite' | 'pg'; available: boolean }[] {
   return [
     { name: 'sqlite', available: true },

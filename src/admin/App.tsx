@@ -6,6 +6,7 @@ import { TextField } from './Field';
 import { t } from './i18n';
 import { ErrorLine } from './Message';
 import { tabs } from './tabs';
+import { useAction } from './useAction';
 
 function SignIn({
   onSignedIn,
@@ -16,21 +17,19 @@ function SignIn({
 }) {
   const [accessKey, setAccessKey] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>(null);
+  const { run, busy, error } = useAction();
   const submit = async (event: Event) => {
     event.preventDefault();
     const parsed = adminSignInSchema.safeParse({ accessKey });
     if (!parsed.success) return setErrors(issueKeys(parsed.error));
     setErrors({});
-    try {
+    await run(async () => {
       const { data } = await api<AdminSessionView>('/session', {
         method: 'POST',
         body: parsed.data,
       });
       onSignedIn(data);
-    } catch (e) {
-      setError(e);
-    }
+    });
   };
   return (
     <main class="signin">
@@ -46,7 +45,9 @@ function SignIn({
           error={errors.accessKey}
         />
         <span class="muted hint">{t('adminAccessKeyHint')}</span>
-        <button type="submit">{t('adminSignIn')}</button>
+        <button type="submit" disabled={busy}>
+          {t('adminSignIn')}
+        </button>
         <ErrorLine error={error} />
       </form>
     </main>

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { CallRecord } from './call';
 import { AGENT_NAME, CONTACT_ID, E164 } from './ids';
-import type { Presence } from './presence';
+import type { AgentPresence, Presence } from './presence';
 
 /** An agent as the console lists it; `version` is the ETag of its editable state. */
 export interface AdminAgent {
@@ -26,6 +26,21 @@ export interface LiveAgent {
   onCall: boolean;
   /** What the agent's presence shows (backend/presence.ts), `offline` included. */
   presence?: Presence;
+}
+
+/**
+ * The agents with the presence `presence` reports for each (matched by name); an agent it omits
+ * keeps what it had. The snapshot (backend) and each presence event (console) merge the same way.
+ */
+export function withPresence(
+  agents: readonly LiveAgent[],
+  presence: readonly Pick<AgentPresence, 'name' | 'presence'>[],
+): LiveAgent[] {
+  const byName = new Map(presence.map((p) => [p.name, p.presence]));
+  return agents.map((a) => {
+    const shown = byName.get(a.name);
+    return shown ? { ...a, presence: shown } : a;
+  });
 }
 
 export interface LiveSnapshot {

@@ -1,7 +1,8 @@
 // `npm run bench admin-reports`: the admin Reports' four aggregates and History's keyset paging on
 // 1,000,000 seeded calls, on SQLite and (with TEST_DATABASE_URL) PostgreSQL. Each figure is the
-// median of 5 runs. ADMIN_BENCH_DATA_DIR reuses a SQLite directory already seeded (`npm run seed`);
-// ADMIN_BENCH_CALLS changes the count.
+// median of 5 runs. ADMIN_BENCH_DATA_DIR reuses a SQLite directory already seeded (`npm run seed`),
+// ADMIN_BENCH_DATABASE_URL a PostgreSQL database (kept afterwards, instead of a fresh one from
+// TEST_DATABASE_URL); ADMIN_BENCH_CALLS changes the count.
 import { loadavg } from 'node:os';
 import { sql, type Kysely } from 'kysely';
 import {
@@ -49,7 +50,14 @@ async function ensureSeeded(db: Kysely<Database>): Promise<number> {
 async function measure(name: string, handle: Db): Promise<void> {
   const total = await ensureSeeded(handle.db);
   if (handle.dialect === 'pg')
-    for (const table of ['calls', 'call_stats_hourly', 'call_outcomes_hourly'])
+    for (const table of [
+      'calls',
+      'call_stats_hourly',
+      'call_outcomes_hourly',
+      'call_stats_daily',
+      'call_outcomes_daily',
+      'call_counts_hourly',
+    ])
       await sql`analyze ${sql.table(table)}`.execute(handle.db);
   const { rows } = await sql<{ last: number }>`select max(created_at) as last from calls`.execute(
     handle.db,
@@ -112,16 +120,17 @@ export default async function adminReportsBench(): Promise<void> {
     await sqlite.close();
     dir?.remove();
   }
-  if (!process.env.TEST_DATABASE_URL) {
-    console.log('PostgreSQL: skipped (set TEST_DATABASE_URL)');
+  const reusePg = process.env.ADMIN_BENCH_DATABASE_URL;
+  if (!reusePg && !process.env.TEST_DATABASE_URL) {
+    console.log('PostgreSQL: skipped (set TEST_DATABASE_URL or ADMIN_BENCH_DATABASE_URL)');
     return;
   }
-  const pgDb = await freshPgDatabase();
-  const pg = await openDatabase({ dataDir: '', databaseUrl: pgDb.url });
+  const pgDb = reusePg ? undefined : await freshPgDatabase();
+  const pg = await openDatabase({ dataDir: '', databaseUrl: reusePg ?? pgDb!.url });
   try {
     await measure('PostgreSQL', pg);
   } finally {
     await pg.close();
-    await pgDb.drop();
+    await pgDb?.drop();
   }
 }

@@ -1,7 +1,7 @@
 // The admin console in headless Chromium against a real backend: sign in with an admin's key, watch
-// a built-in call appear live and end, find it in History, see Reports drawn (and one as PNG),
-// change the outcome list and find it in the agent's wrap-up form, add an agent and sign in from
-// the extension with its key.
+// a built-in call appear live and end (and again after the backend dropped away), find it in
+// History, see Reports drawn (and one as PNG), change the outcome list and find it in the agent's
+// wrap-up form, add an agent and sign in from the extension with its key.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
@@ -61,6 +61,29 @@ describe('admin console', () => {
       state: 'detached',
       timeout: 5_000,
     });
+  });
+
+  it('resumes the live view after a network drop, without a reload', async () => {
+    await consolePage.bringToFront();
+    await consolePage.locator('[data-live-state=on]').waitFor({ timeout: 15_000 });
+    const loadedAt = await consolePage.evaluate(() => performance.timeOrigin);
+    // The backend goes away (every connection drops) and comes back on the same address.
+    await backend.close();
+    await consolePage.locator('[data-live-state=off]').waitFor({ timeout: 15_000 });
+    await backend.restart();
+    await consolePage.locator('[data-live-state=on]').waitFor({ timeout: 20_000 });
+    await waitFor(
+      async () => (await appState(await browser.extensionPage())).provider.state === 'ready',
+      20_000,
+      'the agent signalling back',
+    );
+    // A call after the drop arrives through the resumed stream, on the same page load.
+    await softphone.getByRole('button', { name: 'Call the sales team' }).click();
+    const row = consolePage.locator('[data-list=queue] [data-call]');
+    await row.first().waitFor({ timeout: 15_000 });
+    await endAnyCall(browser, softphone);
+    await row.first().waitFor({ state: 'detached', timeout: 10_000 });
+    expect(await consolePage.evaluate(() => performance.timeOrigin)).toBe(loadedAt);
   });
 
   it('lists the call in History, filtered by agent, with its detail', async () => {

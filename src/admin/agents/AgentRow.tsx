@@ -9,6 +9,8 @@ import { t } from '../i18n';
 export interface RowActions {
   /** Runs a change; reloads the list after it (and after a refusal). */
   run: (change: () => Promise<unknown>) => Promise<void>;
+  /** A change is running (the row's buttons wait for it). */
+  busy: boolean;
   showKey: (name: string, key: string) => void;
 }
 
@@ -67,7 +69,11 @@ export function AgentRow({ agent, actions }: { agent: AdminAgent; actions: RowAc
           onInput={setCuid}
           error={errors.cuid}
         />
-        <button type="button" onClick={() => void patch({ vonageUser, cuid })}>
+        <button
+          type="button"
+          disabled={actions.busy}
+          onClick={() => void patch({ vonageUser, cuid })}
+        >
           {t('adminSave')}
         </button>
       </td>
@@ -78,6 +84,7 @@ export function AgentRow({ agent, actions }: { agent: AdminAgent; actions: RowAc
               <span class="mono">{address}</span>{' '}
               <button
                 type="button"
+                disabled={actions.busy}
                 onClick={() =>
                   void actions.run(() =>
                     api(`${path}/lines/${encodeURIComponent(address)}`, { method: 'DELETE' }),
@@ -96,18 +103,26 @@ export function AgentRow({ agent, actions }: { agent: AdminAgent; actions: RowAc
           onInput={setLine}
           error={errors.address}
         />
-        <button type="button" onClick={() => void addLine()}>
+        <button type="button" disabled={actions.busy} onClick={() => void addLine()}>
           {t('adminAddLine')}
         </button>
       </td>
       <td class="actions">
-        <button type="button" onClick={() => void patch({ disabled: !agent.disabled })}>
+        <button
+          type="button"
+          disabled={actions.busy}
+          onClick={() => void patch({ disabled: !agent.disabled })}
+        >
           {agent.disabled ? t('adminEnable') : t('adminDisable')}
         </button>
-        <button type="button" onClick={() => void patch({ admin: !agent.admin })}>
+        <button
+          type="button"
+          disabled={actions.busy}
+          onClick={() => void patch({ admin: !agent.admin })}
+        >
           {agent.admin ? t('adminRemoveAdmin') : t('adminMakeAdmin')}
         </button>
-        <button type="button" onClick={() => void rotate()}>
+        <button type="button" disabled={actions.busy} onClick={() => void rotate()}>
           {t('adminRotateKey')}
         </button>
         {errors._ && <span class="error">{t(errors._)}</span>}

@@ -6,6 +6,7 @@ import { api } from '../api';
 import { TextField } from '../Field';
 import { t } from '../i18n';
 import { ErrorLine, OneTimeSecret } from '../Message';
+import { useAction } from '../useAction';
 import { AgentRow } from './AgentRow';
 
 function AddAgentForm({ onAdded }: { onAdded: (name: string, key: string) => Promise<void> }) {
@@ -14,24 +15,21 @@ function AddAgentForm({ onAdded }: { onAdded: (name: string, key: string) => Pro
   const [cuid, setCuid] = useState('');
   const [admin, setAdmin] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>(null);
+  const { run, busy, error } = useAction();
   const submit = async (event: Event) => {
     event.preventDefault();
     const input = { name, admin, vonageUser, cuid };
     const parsed = newAgentSchema.safeParse(input);
     if (!parsed.success) return setErrors(issueKeys(parsed.error));
     setErrors({});
-    try {
+    await run(async () => {
       const { data } = await api<{ accessKey: string }>('/agents', { method: 'POST', body: input });
       setName('');
       setVonageUser('');
       setCuid('');
       setAdmin(false);
-      setError(null);
       await onAdded(parsed.data.name, data.accessKey);
-    } catch (e) {
-      setError(e);
-    }
+    });
   };
   return (
     <form class="card" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="add-agent">
@@ -66,7 +64,9 @@ function AddAgentForm({ onAdded }: { onAdded: (name: string, key: string) => Pro
           />
           {t('adminAgentAdmin')}
         </label>
-        <button type="submit">{t('adminAddAgent')}</button>
+        <button type="submit" disabled={busy}>
+          {t('adminAddAgent')}
+        </button>
       </div>
       <ErrorLine error={error} />
     </form>
@@ -75,24 +75,17 @@ function AddAgentForm({ onAdded }: { onAdded: (name: string, key: string) => Pro
 
 export function AgentsPage() {
   const [agents, setAgents] = useState<AdminAgent[]>([]);
-  const [error, setError] = useState<unknown>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
   const [secret, setSecret] = useState<{ name: string; key: string } | null>(null);
   const load = async () => {
     const { data } = await api<{ agents: AdminAgent[] }>('/agents');
     setAgents(data.agents);
   };
   useEffect(() => {
-    load().catch(setError);
+    load().catch(setLoadError);
   }, []);
-  const run = async (change: () => Promise<unknown>) => {
-    try {
-      await change();
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
-    await load().catch(() => {});
-  };
+  // A change to one agent, then the list again (after a refusal too: it shows the current state).
+  const { run, busy, error } = useAction(load);
   const showKey = (name: string, key: string) => setSecret({ name, key });
   return (
     <section class="page" aria-labelledby="agents-title">
@@ -111,7 +104,7 @@ export function AgentsPage() {
           await load();
         }}
       />
-      <ErrorLine error={error} />
+      <ErrorLine error={error ?? loadError} />
       <table class="list" data-list="agents">
         <thead>
           <tr>
@@ -128,7 +121,7 @@ export function AgentsPage() {
             <AgentRow
               key={`${agent.name}:${agent.version}`}
               agent={agent}
-              actions={{ run, showKey }}
+              actions={{ run, busy, showKey }}
             />
           ))}
         </tbody>

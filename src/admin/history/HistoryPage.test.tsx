@@ -2,7 +2,7 @@
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { setLanguage } from '../reports/strings';
+import { setLanguage } from '../i18n';
 import { HistoryPage } from './HistoryPage';
 
 const item = (uuid: string, extra: Record<string, unknown> = {}) => ({

@@ -2,7 +2,7 @@
 // cursors, one call's detail (legs, timeline, notes), and the CSV export of the same filters.
 import { useEffect, useState } from 'preact/hooks';
 import { fetchJson, queryString } from '../reports/fetchJson';
-import { t } from '../reports/strings';
+import { t } from '../i18n';
 import type { CallDetail, HistoryItem, HistoryPage as Page } from '../reports/types';
 
 export interface HistoryFilters {

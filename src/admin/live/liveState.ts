@@ -1,5 +1,5 @@
 // Folding live call updates into the snapshot the Live page shows (pure, so it is unit-tested).
-import type { LiveSnapshot } from '../../contract/admin';
+import { withPresence, type LiveSnapshot } from '../../contract/admin';
 import type { CallRecord } from '../../contract/call';
 import type { AgentPresence } from '../../contract/presence';
 
@@ -36,12 +36,5 @@ export function elapsed(from: number, now: number): string {
 
 /** The snapshot with every agent's presence as the stream last sent it (agents it omits keep theirs). */
 export function applyPresence(state: LiveSnapshot, presence: AgentPresence[]): LiveSnapshot {
-  const byName = new Map(presence.map((p) => [p.name, p.presence]));
-  return {
-    ...state,
-    agents: state.agents.map((a) => {
-      const shown = byName.get(a.name);
-      return shown ? { ...a, presence: shown } : a;
-    }),
-  };
+  return { ...state, agents: withPresence(state.agents, presence) };
 }

@@ -2,12 +2,13 @@
 import { Chart, type ChartConfiguration } from 'chart.js';
 import { useEffect, useRef } from 'preact/hooks';
 import { csvDataUrl, toCsv } from './csv';
-import { t } from './strings';
+import { useColorScheme } from './useColorScheme';
+import { t } from '../i18n';
 
 export interface ChartCardProps {
   id: string;
   title: string;
-  /** Builds the chart (called again whenever the data changes). */
+  /** Builds the chart (called again whenever the data or the system's light/dark choice changes). */
   config: () => ChartConfiguration;
   /** The chart's data as a table. */
   table: () => { header: string[]; rows: (string | number | null)[][] };
@@ -16,11 +17,13 @@ export interface ChartCardProps {
 
 export function ChartCard({ id, title, config, table, empty }: ChartCardProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
+  // The page's colours follow the system (src/ui/styles.ts); a drawn chart keeps its own: redraw it.
+  const scheme = useColorScheme();
   useEffect(() => {
     if (!canvas.current || empty) return;
     const chart = new Chart(canvas.current, config());
     return () => chart.destroy();
-  }, [config, empty]);
+  }, [config, empty, scheme]);
 
   /** Fills the link's href just before the browser follows it. */
   const png = (event: MouseEvent) => {

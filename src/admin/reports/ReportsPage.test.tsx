@@ -4,7 +4,7 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ReportsPage } from './ReportsPage';
-import { setLanguage } from './strings';
+import { setLanguage } from '../i18n';
 
 const ANSWERS: Record<string, unknown[]> = {
   'per-day': [
@@ -141,6 +141,74 @@ describe('ReportsPage', () => {
     expect(decodeURIComponent(csv!.href.split(',').slice(1).join(','))).toBe(
       '\uFEFFoutcome,calls\r\nInterested,4\r\nbusy,3\r\n',
     );
+  });
+
+  it.each([
+    [
+      'calls-per-day',
+      'day,agent,calls\r\n2026-11-02,ava,4\r\n2026-11-02,ben,2\r\n2026-11-03,ava,1\r\n',
+    ],
+    [
+      'agents',
+      'agent,calls,answered,answer_rate,talk_seconds,avg_talk_seconds\r\nava,5,4,0.8,400,100\r\nben,2,1,0.5,30,30\r\n',
+    ],
+    ['busiest-hours', 'weekday,hour,calls\r\nMon,9,5\r\nTue,14,2\r\n'],
+    ['outcomes', 'outcome,calls\r\nInterested,4\r\nbusy,3\r\n'],
+  ])('%s: downloads its chart as PNG and its data as CSV', async (id, csvText) => {
+    const toPng = vi
+      .spyOn(HTMLCanvasElement.prototype, 'toDataURL')
+      .mockReturnValue('data:image/png;base64,iVBORw0KGgo=');
+    await act(() => render(<ReportsPage />, root));
+    await settle();
+    const card = root.querySelector(`[data-chart="${id}"]`)!;
+    const [png, csv] = [...card.querySelectorAll('a')] as HTMLAnchorElement[];
+    for (const link of [png!, csv!]) link.addEventListener('click', (e) => e.preventDefault());
+    png!.click();
+    expect(png!.getAttribute('download')).toBe(`${id}.png`);
+    expect(png!.href).toBe('data:image/png;base64,iVBORw0KGgo=');
+    // The PNG is this card's canvas, not another chart's.
+    expect(toPng.mock.contexts.at(-1)).toBe(card.querySelector('canvas'));
+    csv!.click();
+    expect(csv!.getAttribute('download')).toBe(`${id}.csv`);
+    expect(decodeURIComponent(csv!.href.split(',').slice(1).join(','))).toBe(`\uFEFF${csvText}`);
+  });
+
+  it('draws the charts again in the new colours when the system switches light/dark', async () => {
+    // The system's choice: a media query list the test flips (happy-dom's never changes).
+    const dark = new EventTarget() as EventTarget & { matches: boolean; media: string };
+    dark.matches = false;
+    dark.media = '(prefers-color-scheme: dark)';
+    vi.spyOn(window, 'matchMedia').mockImplementation((query: string) => {
+      expect(query).toBe('(prefers-color-scheme: dark)');
+      return dark as unknown as MediaQueryList;
+    });
+    const page = document.documentElement.style;
+    page.setProperty('--c2c-fg', '#111827');
+    page.setProperty('--c2c-bg', '#ffffff');
+    try {
+      await act(() => render(<ReportsPage />, root));
+      await settle();
+      const colours = () =>
+        [...root.querySelectorAll('canvas')].map((c) => {
+          const chart = Chart.getChart(c)!;
+          return [chart.options.color, chart.options.plugins?.legend?.labels?.color as string];
+        });
+      expect(colours()).toEqual(Array(4).fill(['#111827', '#111827']));
+      // What src/ui/styles.ts's dark block does to the page's variables, then the query's event.
+      page.setProperty('--c2c-fg', '#f9fafb');
+      page.setProperty('--c2c-bg', '#1f2937');
+      dark.matches = true;
+      await act(() => {
+        dark.dispatchEvent(new Event('change'));
+      });
+      expect(colours()).toEqual(Array(4).fill(['#f9fafb', '#f9fafb']));
+      // The doughnut's slice borders take the page's background.
+      const doughnut = Chart.getChart(root.querySelectorAll('canvas')[3]!)!;
+      expect(doughnut.data.datasets[0]!.borderColor).toBe('#1f2937');
+    } finally {
+      page.removeProperty('--c2c-fg');
+      page.removeProperty('--c2c-bg');
+    }
   });
 
   it('asks again for a new range and shows a refusal', async () => {

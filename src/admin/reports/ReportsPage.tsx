@@ -12,7 +12,7 @@ import {
   weekdayNames,
 } from './charts';
 import { fetchJson, queryString } from './fetchJson';
-import { t } from './strings';
+import { t } from '../i18n';
 import type { AgentRow, HourRow, OutcomeRow, PerDayRow, Report } from './types';
 
 interface Data {

@@ -16,7 +16,7 @@ import {
   type Plugin,
 } from 'chart.js';
 import type { AgentRow, HourRow, OutcomeRow, PerDayRow } from './types';
-import { t } from './strings';
+import { t } from '../i18n';
 
 Chart.register(
   ArcElement,
