@@ -405,18 +405,21 @@ export class Store {
    * The primary key makes this one atomic step on every instance; expired ids are dropped on the way.
    */
   claimJti(jti: string, keepUntil: number, now: number): Promise<boolean> {
-    return this.write(
-      async (trx) => {
-        await trx.deleteFrom('webhook_jtis').where('expires_at', '<=', now).execute();
-        const result = await trx
-          .insertInto('webhook_jtis')
-          .values({ jti, expires_at: keepUntil })
-          .onConflict((oc) => oc.column('jti').doNothing())
-          .executeTakeFirst();
-        return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
-      },
-      { durable: false },
+    return this.write((trx) => this.claimJtiIn(trx, jti, keepUntil, now), { durable: false });
+  }
+
+  /** `claimJti` inside a caller's transaction (the answer webhook claims with its record: one write). */
+  async claimJtiIn(trx: Trx, jti: string, keepUntil: number, now: number): Promise<boolean> {
+    await this.hot(trx, 'expire-jtis', [now], () =>
+      trx.deleteFrom('webhook_jtis').where('expires_at', '<=', now),
     );
+    const result = await this.hot(trx, 'claim-jti', [jti, keepUntil], () =>
+      trx
+        .insertInto('webhook_jtis')
+        .values({ jti, expires_at: keepUntil })
+        .onConflict((oc) => oc.column('jti').doNothing()),
+    );
+    return Number(result.numAffectedRows ?? 0) > 0;
   }
 
   // ---- calls ----
