@@ -1,7 +1,7 @@
 // The answer webhook's decisions: who may call what, which agent takes an inbound call, the NCCO
 // Vonage runs, and the call record each answer leaves.
 import type { VonageConfig } from '../config';
-import type { AgentRow, NewCall } from '../db/schema';
+import type { NewCall } from '../db/schema';
 import type { Store } from '../db/store';
 import { withDirectoryName } from '../directory/store';
 import { vonageCallContextSchema, vonageRecordDataSchema } from '../../src/call/vonageContext';
@@ -54,9 +54,10 @@ type Trx = Parameters<Parameters<Store['write']>[0]>[0];
  * The answer webhook must reply quickly: its call record is committed (visible to every reader and
  * to the next webhook) before the NCCO goes out, but the reply does not wait for the fsync. Each
  * answer is ONE write (token claim, decision and record together): under signalling load every
- * write waits its turn in the group commit, so a second one would double the answer's wait.
+ * write waits its turn in the group commit, so a second one would double the answer's wait; and
+ * it is urgent: it goes ahead of the relay's queued call-record writes.
  */
-const ANSWER_WRITE = { durable: false } as const;
+const ANSWER_WRITE = { durable: false, urgent: true } as const;
 
 /** Claims the webhook token in `trx`; false for a replay (the caller then writes nothing). */
 function claimToken(ctx: AnswerContext, trx: Trx, now: number): Promise<boolean> | boolean {
@@ -118,13 +119,30 @@ function recordDetails(callId: unknown, context: unknown, ext: string | undefine
 }
 
 /** A call an agent places from the Client SDK (`from_user`): to another app user or a phone. */
-async function outbound(
+function outbound(
   ctx: AnswerContext,
   params: AnswerParams & { from_user: string },
   to: string,
 ): Promise<AnswerOutcome | Replayed> {
+  // Reads, decision and record in the one write: the answer waits for the write queue once.
+  return ctx.store.write(async (trx, notify) => {
+    const now = Date.now();
+    if (!(await claimToken(ctx, trx, now))) return REPLAYED;
+    const outcome = await decideOutbound(ctx, trx, params, to, now);
+    await writeOutcome(ctx.store, trx, notify, params, outcome);
+    return outcome;
+  }, ANSWER_WRITE);
+}
+
+async function decideOutbound(
+  ctx: AnswerContext,
+  trx: Trx,
+  params: AnswerParams & { from_user: string },
+  to: string,
+  now: number,
+): Promise<AnswerOutcome> {
   const { store, vonage } = ctx;
-  const agent = await store.getAgentByVonageUser(params.from_user);
+  const agent = await store.getAgentByVonageUser(params.from_user, trx);
   const data = customData(params.custom_data);
   // Routing reads only its own fields: a bad record field leaves the record without it, not the call.
   const { callId, context: recordContext, ...routing } = data;
@@ -138,27 +156,19 @@ async function outbound(
     ...recordDetails(callId, recordContext, ext),
   };
   if (!agent || agent.disabled) {
-    return recordOutcome(
-      ctx,
-      params,
-      refuse(
-        'unknown-agent',
-        'This call cannot be placed: your account is not allowed to call.',
-        call,
-      ),
+    return refuse(
+      'unknown-agent',
+      'This call cannot be placed: your account is not allowed to call.',
+      call,
     );
   }
   // Sign-out, rotate-key and disable end sessions, not the Vonage JWT already issued: without a live
   // session the agent's token places no call, whatever its remaining lifetime.
-  if (!(await store.hasLiveSession(agent.id, Date.now()))) {
-    return recordOutcome(
-      ctx,
-      params,
-      refuse(
-        'session-ended',
-        'This call cannot be placed: you are signed out. Sign in again.',
-        call,
-      ),
+  if (!(await store.hasLiveSession(agent.id, now, trx))) {
+    return refuse(
+      'session-ended',
+      'This call cannot be placed: you are signed out. Sign in again.',
+      call,
     );
   }
   const connect = {
@@ -168,22 +178,28 @@ async function outbound(
     limit: vonage.callLimitSec,
   };
   if (context.success && context.data.type === 'app') {
-    return recordOutcome(ctx, params, {
+    return {
       kind: 'connect',
       call,
       ncco: [{ ...connect, endpoint: [{ type: 'app', user: context.data.to }] }],
-    });
+    };
   }
   if (data.type === 'app' && !CONTACT.test(to)) {
-    return recordOutcome(
-      ctx,
-      params,
-      refuse('invalid-contact', 'This call cannot be placed: the contact is not valid.', call),
-    );
+    return refuse('invalid-contact', 'This call cannot be placed: the contact is not valid.', call);
   }
   const destination = checkDestination(to, ctx.destinations);
-  if (!destination.ok)
-    return recordOutcome(ctx, params, refuse(destination.code, destination.spoken, call));
+  if (!destination.ok) return refuse(destination.code, destination.spoken, call);
+  // The agent's calls of the last minute, counted with the agent's row held: a burst of concurrent
+  // answers (on any number of instances) connects at most `callsPerMinute` of them.
+  await store.lockAgent(trx, agent.id);
+  const recent = await store.countRecentOutbound(agent.name, now - 60_000, trx);
+  if (recent >= vonage.callsPerMinute) {
+    return refuse(
+      'rate-limited',
+      'This call cannot be placed: too many calls in a short time. Please wait a minute.',
+      call,
+    );
+  }
   const ncco: NccoAction[] = [];
   if (vonage.talkText.trim()) ncco.push({ action: 'talk', text: vonage.talkText });
   ncco.push({
@@ -194,37 +210,7 @@ async function outbound(
     limit: connect.limit,
     endpoint: [{ type: 'phone', number: destination.number, ...(ext ? { dtmfAnswer: ext } : {}) }],
   });
-  return admitWithinLimit(ctx, agent, params, { kind: 'connect', call, ncco });
-}
-
-/**
- * Counts the agent's calls of the last minute and records this one in ONE transaction with the
- * agent's row held, so a burst of concurrent answers (on any number of instances) connects at most
- * `callsPerMinute` of them.
- */
-async function admitWithinLimit(
-  ctx: AnswerContext,
-  agent: AgentRow,
-  params: AnswerParams,
-  connect: AnswerOutcome,
-): Promise<AnswerOutcome | Replayed> {
-  const { store, vonage } = ctx;
-  return store.write(async (trx, notify) => {
-    const now = Date.now();
-    if (!(await claimToken(ctx, trx, now))) return REPLAYED;
-    await store.lockAgent(trx, agent.id);
-    const recent = await store.countRecentOutbound(agent.name, now - 60_000, trx);
-    const outcome =
-      recent < vonage.callsPerMinute
-        ? connect
-        : refuse(
-            'rate-limited',
-            'This call cannot be placed: too many calls in a short time. Please wait a minute.',
-            connect.call,
-          );
-    await writeOutcome(store, trx, notify, params, outcome);
-    return outcome;
-  }, ANSWER_WRITE);
+  return { kind: 'connect', call, ncco };
 }
 
 /**
@@ -240,10 +226,10 @@ async function inbound(
   const { store } = ctx;
   const from = params.from ?? null;
   const base: CallFields = { direction: 'inbound', agent: null, from_addr: from, to_addr: to };
-  const { contact_name } = await withDirectoryName(store.db, base);
   return store.write(async (trx, notify) => {
     const now = Date.now();
     if (!(await claimToken(ctx, trx, now))) return REPLAYED;
+    const { contact_name } = await withDirectoryName(trx, base);
     let agent = await store.agentOfCall(trx, params.uuid);
     if (!agent) {
       agent = await store.pickInboundAgent(trx, now);

@@ -120,8 +120,11 @@ export class Store {
     );
   }
 
-  /** Runs `job` in a transaction shared with concurrent writers (group commit); resolves after commit. */
-  write<T>(job: WriteJob<T>, opts: { durable?: boolean } = {}): Promise<T> {
+  /**
+   * Runs `job` in a transaction shared with concurrent writers (group commit); resolves after commit.
+   * `urgent`: ahead of the queued writes, in a transaction of urgent writes only.
+   */
+  write<T>(job: WriteJob<T>, opts: { durable?: boolean; urgent?: boolean } = {}): Promise<T> {
     return this.group.write(job, opts);
   }
 
@@ -209,9 +212,12 @@ export class Store {
     return this.db.selectFrom('agents').selectAll().where('key_id', '=', keyId).executeTakeFirst();
   }
 
-  async getAgentByVonageUser(user: string): Promise<AgentRow | undefined> {
-    const result = await this.hot(this.db, 'agent-by-vonage-user', [user], () =>
-      this.db.selectFrom('agents').selectAll().where('vonage_user', '=', user),
+  async getAgentByVonageUser(
+    user: string,
+    trx: Trx | Kysely<Database> = this.db,
+  ): Promise<AgentRow | undefined> {
+    const result = await this.hot(trx, 'agent-by-vonage-user', [user], () =>
+      trx.selectFrom('agents').selectAll().where('vonage_user', '=', user),
     );
     return result.rows[0];
   }
@@ -309,8 +315,12 @@ export class Store {
   }
 
   /** Whether the agent is signed in somewhere (a session neither expired nor revoked). */
-  async hasLiveSession(agentId: number, now: number): Promise<boolean> {
-    const row = await this.db
+  async hasLiveSession(
+    agentId: number,
+    now: number,
+    trx: Trx | Kysely<Database> = this.db,
+  ): Promise<boolean> {
+    const row = await trx
       .selectFrom('sessions')
       .select('token_hash')
       .where('agent_id', '=', agentId)
