@@ -468,6 +468,23 @@ export class SignalRelay {
       case 'dtmf':
         this.send(other, { t: 'dtmf', callId: call.id, from, digits: message.digits });
         return;
+      case 'renegotiate':
+        // An ICE restart: the caller (who made the first offer) offers, the callee answers.
+        if (!call.answered || (message.kind === 'offer') !== (conn === call.caller))
+          return this.error(
+            conn,
+            'bad-message',
+            'Only the caller re-offers, and only the callee answers it, in an answered call',
+            call.id,
+          );
+        this.send(other, {
+          t: 'renegotiate',
+          callId: call.id,
+          from,
+          kind: message.kind,
+          sdp: message.sdp,
+        });
+        return;
       case 'hangup':
         this.end(call, conn, message.reason);
         return;
