@@ -409,6 +409,8 @@ export class PgSignalBus implements SignalBus {
    */
   private adoptOrphan(callId: string, forward: Forward): void {
     this.forwards.delete(callId);
+    // Rebuilding puts the call back on the party, unless its record says it is gone.
+    forward.party.calls.delete(callId);
     if (!forward.party.closed) this.hooks?.adopt(forward.party, callId);
   }
 
