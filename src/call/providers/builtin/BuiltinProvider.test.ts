@@ -160,6 +160,25 @@ describe('built-in provider: ICE restart', () => {
     await provider.disconnect();
   });
 
+  it('an older relay refusing the re-offer leaves the answered call up', async () => {
+    const { provider, socket, events, peer } = await answeredOutbound();
+    peer.set('failed');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(socket.of('renegotiate')).toHaveLength(1);
+    socket.deliver({
+      t: 'error',
+      callId: 'call-out-1',
+      code: 'bad-message',
+      message: 'Bad message: Invalid discriminator value',
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(ended(events)).toEqual([]);
+    peer.set('connected');
+    await vi.advanceTimersByTimeAsync(MEDIA_TIMEOUT_MS * 2);
+    expect(ended(events)).toEqual([]);
+    await provider.disconnect();
+  });
+
   it('a path that recovers by itself is not restarted', async () => {
     const { provider, socket, peer } = await answeredOutbound();
     peer.set('disconnected');

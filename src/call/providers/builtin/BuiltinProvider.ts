@@ -307,6 +307,9 @@ export class BuiltinProvider implements CallProvider {
     }
     if (message.t === 'error') {
       if (!message.callId || !this.calls.has(message.callId)) return;
+      // A message the relay refused (an older relay does not know `renegotiate`): the answered
+      // call itself is fine.
+      if (message.code === 'bad-message' && this.calls.get(message.callId)!.answered) return;
       const reason = SIGNALLING_ERROR_END[message.code] ?? 'failed';
       this.dispose(message.callId);
       ctx.emit({
