@@ -1,7 +1,7 @@
 // The answer webhook's decisions: who may call what, which agent takes an inbound call, the NCCO
 // Vonage runs, and the call record each answer leaves.
 import type { VonageConfig } from '../config';
-import type { AgentRow, NewCall } from '../db/schema';
+import type { NewCall } from '../db/schema';
 import type { Store } from '../db/store';
 import { withDirectoryName } from '../directory/store';
 import { vonageCallContextSchema, vonageRecordDataSchema } from '../../src/call/vonageContext';
@@ -22,12 +22,19 @@ export interface AnswerParams {
   custom_data?: unknown;
 }
 
+/** The answer webhook's token id: claimed in the answer's own transaction, so a replay writes nothing. */
+export interface ReplayGuard {
+  jti: string;
+  keepUntil: number;
+}
+
 export interface AnswerContext {
   store: Store;
   vonage: VonageConfig;
   destinations: DestinationPolicy;
   /** Where Vonage sends the connected leg's events. */
   eventUrl: string;
+  replayGuard?: ReplayGuard;
 }
 
 type CallFields = Pick<NewCall, 'direction' | 'agent' | 'from_addr' | 'to_addr'> &
@@ -38,15 +45,38 @@ type CallFields = Pick<NewCall, 'direction' | 'agent' | 'from_addr' | 'to_addr'>
 export type AnswerOutcome =
   | { kind: 'connect'; ncco: NccoAction[]; call: CallFields }
   | { kind: 'refuse'; code: string; ncco: NccoAction[]; call: CallFields };
-/** An outcome already written to the call record, in the transaction that decided it. */
-type Recorded = AnswerOutcome & { recorded: true };
+/** The webhook's token was seen before: nothing was decided or written. */
+export const REPLAYED = { kind: 'replayed' } as const;
+export type Replayed = typeof REPLAYED;
 type Trx = Parameters<Parameters<Store['write']>[0]>[0];
 
 /**
  * The answer webhook must reply quickly: its call record is committed (visible to every reader and
- * to the next webhook) before the NCCO goes out, but the reply does not wait for the fsync.
+ * to the next webhook) before the NCCO goes out, but the reply does not wait for the fsync. Each
+ * answer is ONE write (token claim, decision and record together): under signalling load every
+ * write waits its turn in the group commit, so a second one would double the answer's wait; and
+ * it is urgent: it goes ahead of the relay's queued call-record writes.
  */
-const ANSWER_WRITE = { durable: false } as const;
+const ANSWER_WRITE = { durable: false, urgent: true } as const;
+
+/** Claims the webhook token in `trx`; false for a replay (the caller then writes nothing). */
+function claimToken(ctx: AnswerContext, trx: Trx, now: number): Promise<boolean> | boolean {
+  const guard = ctx.replayGuard;
+  return !guard || ctx.store.claimJtiIn(trx, guard.jti, guard.keepUntil, now);
+}
+
+/** Records an outcome decided without the database (a refusal) in one write with the token claim. */
+function recordOutcome(
+  ctx: AnswerContext,
+  params: AnswerParams,
+  outcome: AnswerOutcome,
+): Promise<AnswerOutcome | Replayed> {
+  return ctx.store.write(async (trx, notify) => {
+    if (!(await claimToken(ctx, trx, Date.now()))) return REPLAYED;
+    await writeOutcome(ctx.store, trx, notify, params, outcome);
+    return outcome;
+  }, ANSWER_WRITE);
+}
 
 const INBOUND_TALK = 'Please wait while we connect you to an agent.';
 const NO_AGENT_TALK = 'Sorry, all our agents are busy right now. Please call again later.';
@@ -89,13 +119,30 @@ function recordDetails(callId: unknown, context: unknown, ext: string | undefine
 }
 
 /** A call an agent places from the Client SDK (`from_user`): to another app user or a phone. */
-async function outbound(
+function outbound(
   ctx: AnswerContext,
   params: AnswerParams & { from_user: string },
   to: string,
+): Promise<AnswerOutcome | Replayed> {
+  // Reads, decision and record in the one write: the answer waits for the write queue once.
+  return ctx.store.write(async (trx, notify) => {
+    const now = Date.now();
+    if (!(await claimToken(ctx, trx, now))) return REPLAYED;
+    const outcome = await decideOutbound(ctx, trx, params, to, now);
+    await writeOutcome(ctx.store, trx, notify, params, outcome);
+    return outcome;
+  }, ANSWER_WRITE);
+}
+
+async function decideOutbound(
+  ctx: AnswerContext,
+  trx: Trx,
+  params: AnswerParams & { from_user: string },
+  to: string,
+  now: number,
 ): Promise<AnswerOutcome> {
   const { store, vonage } = ctx;
-  const agent = await store.getAgentByVonageUser(params.from_user);
+  const agent = await store.getAgentByVonageUser(params.from_user, trx);
   const data = customData(params.custom_data);
   // Routing reads only its own fields: a bad record field leaves the record without it, not the call.
   const { callId, context: recordContext, ...routing } = data;
@@ -117,7 +164,7 @@ async function outbound(
   }
   // Sign-out, rotate-key and disable end sessions, not the Vonage JWT already issued: without a live
   // session the agent's token places no call, whatever its remaining lifetime.
-  if (!(await store.hasLiveSession(agent.id, Date.now()))) {
+  if (!(await store.hasLiveSession(agent.id, now, trx))) {
     return refuse(
       'session-ended',
       'This call cannot be placed: you are signed out. Sign in again.',
@@ -142,6 +189,17 @@ async function outbound(
   }
   const destination = checkDestination(to, ctx.destinations);
   if (!destination.ok) return refuse(destination.code, destination.spoken, call);
+  // The agent's calls of the last minute, counted with the agent's row held: a burst of concurrent
+  // answers (on any number of instances) connects at most `callsPerMinute` of them.
+  await store.lockAgent(trx, agent.id);
+  const recent = await store.countRecentOutbound(agent.name, now - 60_000, trx);
+  if (recent >= vonage.callsPerMinute) {
+    return refuse(
+      'rate-limited',
+      'This call cannot be placed: too many calls in a short time. Please wait a minute.',
+      call,
+    );
+  }
   const ncco: NccoAction[] = [];
   if (vonage.talkText.trim()) ncco.push({ action: 'talk', text: vonage.talkText });
   ncco.push({
@@ -152,84 +210,56 @@ async function outbound(
     limit: connect.limit,
     endpoint: [{ type: 'phone', number: destination.number, ...(ext ? { dtmfAnswer: ext } : {}) }],
   });
-  return admitWithinLimit(ctx, agent, params, { kind: 'connect', call, ncco });
+  return { kind: 'connect', call, ncco };
 }
 
 /**
- * Counts the agent's calls of the last minute and records this one in ONE transaction with the
- * agent's row held, so a burst of concurrent answers (on any number of instances) connects at most
- * `callsPerMinute` of them.
+ * Chooses the agent for an inbound call and records the outcome in one transaction, so two callers
+ * never get the same agent; a repeated answer webhook for the same leg gets the agent chosen the
+ * first time.
  */
-async function admitWithinLimit(
+async function inbound(
   ctx: AnswerContext,
-  agent: AgentRow,
   params: AnswerParams,
-  connect: AnswerOutcome,
-): Promise<Recorded> {
-  const { store, vonage } = ctx;
-  return store.write(async (trx, notify) => {
-    await store.lockAgent(trx, agent.id);
-    const recent = await store.countRecentOutbound(agent.name, Date.now() - 60_000, trx);
-    const outcome =
-      recent < vonage.callsPerMinute
-        ? connect
-        : refuse(
-            'rate-limited',
-            'This call cannot be placed: too many calls in a short time. Please wait a minute.',
-            connect.call,
-          );
-    await writeOutcome(store, trx, notify, params, outcome);
-    return { ...outcome, recorded: true };
-  }, ANSWER_WRITE);
-}
-
-/**
- * Chooses the agent for an inbound call and records it in one transaction, so two callers never get
- * the same agent; a repeated answer webhook for the same leg gets the agent chosen the first time.
- */
-async function claimInboundAgent(
-  store: Store,
-  params: AnswerParams,
-  call: CallFields,
-): Promise<AgentRow | undefined> {
-  const { contact_name } = await withDirectoryName(store.db, call);
-  return store.write(async (trx) => {
-    const existing = await store.agentOfCall(trx, params.uuid);
-    if (existing) return existing;
-    const now = Date.now();
-    const chosen = await store.pickInboundAgent(trx, now);
-    if (chosen) {
-      await store.insertCallIfAbsent(trx, {
-        ...answerRecord(params, { ...call, agent: chosen.name }, 'started', null, now),
-        ...(contact_name ? { contact_name } : {}),
-      });
-    }
-    return chosen;
-  }, ANSWER_WRITE);
-}
-
-/** A call from a phone to the Vonage number: connected to a free agent's app user. */
-async function inbound(ctx: AnswerContext, params: AnswerParams, to: string) {
+  to: string,
+): Promise<AnswerOutcome | Replayed> {
+  const { store } = ctx;
   const from = params.from ?? null;
   const base: CallFields = { direction: 'inbound', agent: null, from_addr: from, to_addr: to };
-  const agent = await claimInboundAgent(ctx.store, params, base);
-  const call = { ...base, agent: agent?.name ?? null };
-  if (!agent?.vonage_user) return refuse('no-agent', NO_AGENT_TALK, call);
-  const outcome: AnswerOutcome = {
-    kind: 'connect',
-    call,
-    ncco: [
-      { action: 'talk', text: INBOUND_TALK },
-      {
-        action: 'connect',
-        eventUrl: [ctx.eventUrl],
-        timeout: ctx.vonage.connectTimeoutSec,
-        limit: ctx.vonage.callLimitSec,
-        endpoint: [{ type: 'app', user: agent.vonage_user }],
-      },
-    ],
-  };
-  return outcome;
+  return store.write(async (trx, notify) => {
+    const now = Date.now();
+    if (!(await claimToken(ctx, trx, now))) return REPLAYED;
+    const { contact_name } = await withDirectoryName(trx, base);
+    let agent = await store.agentOfCall(trx, params.uuid);
+    if (!agent) {
+      agent = await store.pickInboundAgent(trx, now);
+      if (agent) {
+        await store.insertCallIfAbsent(trx, {
+          ...answerRecord(params, { ...base, agent: agent.name }, 'started', null, now),
+          ...(contact_name ? { contact_name } : {}),
+        });
+      }
+    }
+    const call = { ...base, agent: agent?.name ?? null };
+    const outcome: AnswerOutcome = agent?.vonage_user
+      ? {
+          kind: 'connect',
+          call,
+          ncco: [
+            { action: 'talk', text: INBOUND_TALK },
+            {
+              action: 'connect',
+              eventUrl: [ctx.eventUrl],
+              timeout: ctx.vonage.connectTimeoutSec,
+              limit: ctx.vonage.callLimitSec,
+              endpoint: [{ type: 'app', user: agent.vonage_user }],
+            },
+          ],
+        }
+      : refuse('no-agent', NO_AGENT_TALK, call);
+    await writeOutcome(store, trx, notify, params, outcome);
+    return outcome;
+  }, ANSWER_WRITE);
 }
 
 function answerRecord(
@@ -284,26 +314,25 @@ async function writeOutcome(
   });
 }
 
-/** Decides what Vonage does with a new leg, records it, and returns the NCCO. */
-export async function answerCall(ctx: AnswerContext, params: AnswerParams): Promise<AnswerOutcome> {
+/**
+ * Decides what Vonage does with a new leg, records it (with the token claim, when guarded) and
+ * returns the NCCO; `REPLAYED` when the token was claimed before.
+ */
+export async function answerCall(
+  ctx: AnswerContext,
+  params: AnswerParams,
+): Promise<AnswerOutcome | Replayed> {
   const to = (params.to ?? '').replace(/^\+/, '');
-  let outcome: AnswerOutcome;
-  if (params.from_user)
-    outcome = await outbound(ctx, { ...params, from_user: params.from_user }, to);
-  else if (to === ctx.vonage.number) outcome = await inbound(ctx, params, to);
-  else {
-    outcome = refuse('unknown-destination', 'This number cannot be reached.', {
+  if (params.from_user) return outbound(ctx, { ...params, from_user: params.from_user }, to);
+  if (to === ctx.vonage.number) return inbound(ctx, params, to);
+  return recordOutcome(
+    ctx,
+    params,
+    refuse('unknown-destination', 'This number cannot be reached.', {
       direction: 'inbound',
       agent: null,
       from_addr: params.from ?? null,
       to_addr: to,
-    });
-  }
-  if (!(outcome as Recorded).recorded) {
-    await ctx.store.write(
-      (trx, notify) => writeOutcome(ctx.store, trx, notify, params, outcome),
-      ANSWER_WRITE,
-    );
-  }
-  return outcome;
+    }),
+  );
 }

@@ -1,5 +1,7 @@
 // Group commit: writers that arrive together share one durable transaction (one fsync); each is
-// resolved only after the transaction holding its write has committed.
+// resolved only after the transaction holding its write has committed. Urgent writers (a webhook
+// Vonage waits on) skip the queue: the next transaction is theirs alone, however many bulk writes
+// (call records of the signalling relay) are waiting.
 import type { Transaction } from 'kysely';
 import type { Database } from './schema';
 
@@ -16,6 +18,7 @@ interface Pending {
 
 export class GroupCommit {
   private queue: Pending[] = [];
+  private urgent: Pending[] = [];
   private running: Promise<void> | undefined;
 
   constructor(
@@ -26,9 +29,9 @@ export class GroupCommit {
     private readonly maxBatch = 500,
   ) {}
 
-  write<T>(job: WriteJob<T>, opts: { durable?: boolean } = {}): Promise<T> {
+  write<T>(job: WriteJob<T>, opts: { durable?: boolean; urgent?: boolean } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({
+      (opts.urgent ? this.urgent : this.queue).push({
         job,
         durable: opts.durable !== false,
         resolve: resolve as (value: unknown) => void,
@@ -65,8 +68,8 @@ export class GroupCommit {
   private async drain(): Promise<void> {
     // Let writers arriving in the same tick join the first batch.
     await new Promise((resolve) => setImmediate(resolve));
-    while (this.queue.length) {
-      const batch = this.queue.splice(0, this.maxBatch);
+    while (this.urgent.length || this.queue.length) {
+      const batch = (this.urgent.length ? this.urgent : this.queue).splice(0, this.maxBatch);
       let results: unknown[] | undefined;
       try {
         results = await this.runTransaction(async (trx, notify) => {

@@ -121,8 +121,11 @@ export class Store {
     );
   }
 
-  /** Runs `job` in a transaction shared with concurrent writers (group commit); resolves after commit. */
-  write<T>(job: WriteJob<T>, opts: { durable?: boolean } = {}): Promise<T> {
+  /**
+   * Runs `job` in a transaction shared with concurrent writers (group commit); resolves after commit.
+   * `urgent`: ahead of the queued writes, in a transaction of urgent writes only.
+   */
+  write<T>(job: WriteJob<T>, opts: { durable?: boolean; urgent?: boolean } = {}): Promise<T> {
     return this.group.write(job, opts);
   }
 
@@ -210,9 +213,12 @@ export class Store {
     return this.db.selectFrom('agents').selectAll().where('key_id', '=', keyId).executeTakeFirst();
   }
 
-  async getAgentByVonageUser(user: string): Promise<AgentRow | undefined> {
-    const result = await this.hot(this.db, 'agent-by-vonage-user', [user], () =>
-      this.db.selectFrom('agents').selectAll().where('vonage_user', '=', user),
+  async getAgentByVonageUser(
+    user: string,
+    trx: Trx | Kysely<Database> = this.db,
+  ): Promise<AgentRow | undefined> {
+    const result = await this.hot(trx, 'agent-by-vonage-user', [user], () =>
+      trx.selectFrom('agents').selectAll().where('vonage_user', '=', user),
     );
     return result.rows[0];
   }
@@ -310,8 +316,12 @@ export class Store {
   }
 
   /** Whether the agent is signed in somewhere (a session neither expired nor revoked). */
-  async hasLiveSession(agentId: number, now: number): Promise<boolean> {
-    const row = await this.db
+  async hasLiveSession(
+    agentId: number,
+    now: number,
+    trx: Trx | Kysely<Database> = this.db,
+  ): Promise<boolean> {
+    const row = await trx
       .selectFrom('sessions')
       .select('token_hash')
       .where('agent_id', '=', agentId)
@@ -406,18 +416,21 @@ export class Store {
    * The primary key makes this one atomic step on every instance; expired ids are dropped on the way.
    */
   claimJti(jti: string, keepUntil: number, now: number): Promise<boolean> {
-    return this.write(
-      async (trx) => {
-        await trx.deleteFrom('webhook_jtis').where('expires_at', '<=', now).execute();
-        const result = await trx
-          .insertInto('webhook_jtis')
-          .values({ jti, expires_at: keepUntil })
-          .onConflict((oc) => oc.column('jti').doNothing())
-          .executeTakeFirst();
-        return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
-      },
-      { durable: false },
+    return this.write((trx) => this.claimJtiIn(trx, jti, keepUntil, now), { durable: false });
+  }
+
+  /** `claimJti` inside a caller's transaction (the answer webhook claims with its record: one write). */
+  async claimJtiIn(trx: Trx, jti: string, keepUntil: number, now: number): Promise<boolean> {
+    await this.hot(trx, 'expire-jtis', [now], () =>
+      trx.deleteFrom('webhook_jtis').where('expires_at', '<=', now),
     );
+    const result = await this.hot(trx, 'claim-jti', [jti, keepUntil], () =>
+      trx
+        .insertInto('webhook_jtis')
+        .values({ jti, expires_at: keepUntil })
+        .onConflict((oc) => oc.column('jti').doNothing()),
+    );
+    return Number(result.numAffectedRows ?? 0) > 0;
   }
 
   // ---- calls ----

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { disableAgent, rotateAgentKey } from '../agents';
+import { addAgent, createSession, disableAgent, rotateAgentKey } from '../agents';
+import { createApp } from '../app';
+import { Bus } from '../bus';
+import { defaultConfig } from '../config';
+import { openDatabase } from '../db/connect';
+import { Store } from '../db/store';
+import { Ingestor } from '../ingest';
 import { addLine } from '../lines';
+import { createLogger } from '../log';
 import {
   SignalClient,
   SseClient,
@@ -196,5 +203,63 @@ describe.skipIf(!pg.available)('two backend instances on one PostgreSQL', () => 
       'completed',
     ]);
     sse.close();
+  });
+});
+
+describe('live call status at shutdown', () => {
+  it('tells every open stream to reconnect, through one listener on the shutdown signal', async () => {
+    const dir = tempDir();
+    const handle = await openDatabase({ dataDir: dir.path });
+    const store = new Store(handle, new Bus());
+    const log = createLogger('silent');
+    const shutdown = new AbortController();
+    const app = createApp({
+      config: { ...defaultConfig, dataDir: dir.path },
+      store,
+      ingestor: new Ingestor(store, log),
+      log,
+      shutdown: shutdown.signal,
+    });
+    // Streams opening and closing must not touch the signal (a listener each: O(n) per stream).
+    const touched: string[] = [];
+    const signal = shutdown.signal;
+    for (const method of ['addEventListener', 'removeEventListener'] as const) {
+      const original = signal[method].bind(signal) as (...args: unknown[]) => void;
+      signal[method] = ((...args: unknown[]) => {
+        touched.push(method);
+        original(...args);
+      }) as never;
+    }
+    try {
+      const { agent } = await addAgent(store, 'drainer');
+      const row = (await store.getAgentByName(agent.name))!;
+      const streams = await Promise.all(
+        Array.from({ length: 12 }, async () => {
+          const { token } = await createSession(store, row, 3600);
+          const res = await app.request('/api/events', {
+            headers: { authorization: `Bearer ${token}` },
+          });
+          expect(res.status).toBe(200);
+          return res;
+        }),
+      );
+      // One closes early: it leaves without a trace on the signal either.
+      await streams.pop()!.body!.cancel();
+      const bodies = streams.map((res) => res.text());
+      await new Promise((r) => setTimeout(r, 50));
+      expect(touched).toEqual([]);
+      shutdown.abort();
+      for (const body of await Promise.all(bodies)) {
+        expect(body).toContain('event: hello');
+        expect(body.trimEnd().split('\n\n').at(-1)).toBe(
+          'event: reconnect\ndata: {"reason":"server shutting down"}\nretry: 1000',
+        );
+      }
+      expect(touched).toEqual([]);
+    } finally {
+      await store.flushWrites();
+      await handle.close();
+      dir.remove();
+    }
   });
 });

@@ -11,8 +11,25 @@ import { listPresence } from '../presence';
 
 const HEARTBEAT_MS = 15_000;
 
+/**
+ * The open streams' wake-ups at shutdown, behind ONE listener on the signal: a stream joins and
+ * leaves in O(1) (a listener each made every open and close scan all the others').
+ */
+function drainList(shutdown: AbortSignal | undefined): Set<() => void> {
+  const streams = new Set<() => void>();
+  shutdown?.addEventListener(
+    'abort',
+    () => {
+      for (const stop of [...streams]) stop();
+    },
+    { once: true },
+  );
+  return streams;
+}
+
 export function eventsRoutes(deps: AppDeps) {
   const live = new LiveSessions(deps.store);
+  const draining = drainList(deps.shutdown);
   return new Hono<AppEnv>().get('/', async (c) => {
     // EventSource cannot send headers, so the token may also come as ?access_token= (never logged).
     const token =
@@ -59,7 +76,7 @@ export function eventsRoutes(deps: AppDeps) {
             })
           : () => {};
       const stop = () => wake?.();
-      deps.shutdown?.addEventListener('abort', stop);
+      draining.add(stop);
       stream.onAbort(stop);
       try {
         await stream.writeSSE({ event: 'hello', data: JSON.stringify({ agent }), retry: 2000 });
@@ -117,7 +134,7 @@ export function eventsRoutes(deps: AppDeps) {
         handle.release();
         unsubscribe();
         unsubscribePresence();
-        deps.shutdown?.removeEventListener('abort', stop);
+        draining.delete(stop);
       }
     });
   });

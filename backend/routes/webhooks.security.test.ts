@@ -175,6 +175,37 @@ forEachEngine((engine) => {
         expect((await post(b, params, auth)).status).toBe(401);
       });
 
+      it('claims the token and records the answer in one write; a replay changes nothing', async () => {
+        // Under signalling load each write waits its turn in the group commit: one per answer.
+        const t = await app();
+        await agent(t, 'onewrite');
+        const writes: string[] = [];
+        const write = t.store.write.bind(t.store);
+        t.store.write = ((job, opts) => {
+          writes.push('write');
+          return write(job, opts);
+        }) as typeof t.store.write;
+        const cases: Record<string, unknown>[] = [
+          { uuid: leg(), from_user: 'onewrite-v', to: '447400123456' }, // connects
+          { uuid: leg(), from_user: 'onewrite-v', to: '15550100' }, // refused destination
+          { uuid: leg(), from_user: 'nobody-v', to: '447400123456' }, // unknown agent
+          { uuid: leg(), from: '447400111111', to: '447700900000' }, // inbound
+          { uuid: leg(), from: '447400111111', to: '447700900999' }, // unknown destination
+        ];
+        for (const params of cases) {
+          writes.length = 0;
+          const auth = await signWebhook(JSON.stringify(params));
+          expect((await post(t, params, auth)).status).toBe(200);
+          expect(writes).toHaveLength(1);
+          expect(await t.store.getCall(String(params.uuid))).toBeDefined();
+          const recorded = await t.store.getCall(String(params.uuid));
+          writes.length = 0;
+          expect((await post(t, params, auth)).status).toBe(401);
+          expect(writes).toHaveLength(1);
+          expect(await t.store.getCall(String(params.uuid))).toEqual(recorded);
+        }
+      });
+
       it.each([
         ['without application_id', { application_id: undefined }],
         ['without jti', { jti: undefined }],

@@ -2,7 +2,7 @@
 // event webhook (durable, idempotent event store and call records).
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { answerCall } from '../calls/answer';
+import { answerCall, type ReplayGuard } from '../calls/answer';
 import type { VonageConfig } from '../config';
 import type { AppDeps, AppEnv } from '../context';
 import { readBody } from '../rawBody';
@@ -35,6 +35,8 @@ const eventSchema = z
 interface Signed {
   raw: string;
   body: unknown;
+  /** An answer's token id, still to claim: the answer claims it in its record's transaction. */
+  guard?: ReplayGuard;
 }
 
 const GET_REFUSED =
@@ -50,8 +52,9 @@ function refused(deps: AppDeps, c: Context<AppEnv>, reason: string, status: 401 
 
 /**
  * The one gate every webhook passes: Vonage configured, the signature valid, and (POST) a JSON body.
- * Answer webhooks and any GET also need our application id and a token never seen before, and a
- * GET needs the admin's opt-in. Returns what was signed or the response to send.
+ * Answer webhooks and any GET also need our application id and a token never seen before (an
+ * answer's is claimed with its record, an event's here), and a GET needs the admin's opt-in.
+ * Returns what was signed or the response to send.
  */
 async function signedWebhook(
   deps: AppDeps,
@@ -69,24 +72,27 @@ async function signedWebhook(
   const check = await verifySignedWebhook(vonage, c.req.header('authorization'), raw);
   if (!check.ok) return refused(deps, c, check.reason);
   const get = c.req.method === 'GET';
+  let guard: ReplayGuard | undefined;
   // A GET's query string is not signed: GET events get the answer's checks too.
   if (kind === 'answer' || get) {
     if (get && !vonage.allowGetAnswer) return refused(deps, c, `GET ${kind}`, 403);
     const token = checkAnswerToken(vonage, check.claims);
     if (!token.ok) return refused(deps, c, token.reason);
-    if (!(await deps.store.claimJti(token.jti, token.keepUntil, Date.now())))
+    guard = { jti: token.jti, keepUntil: token.keepUntil };
+    if (kind === 'event' && !(await deps.store.claimJti(guard.jti, guard.keepUntil, Date.now())))
       return refused(deps, c, 'replayed jti');
   }
-  if (get) return { vonage, signed: { raw, body: undefined } };
+  const answerGuard = kind === 'answer' && guard ? { guard } : {};
+  if (get) return { vonage, signed: { raw, body: undefined, ...answerGuard } };
   try {
-    return { vonage, signed: { raw, body: JSON.parse(raw) as unknown } };
+    return { vonage, signed: { raw, body: JSON.parse(raw) as unknown, ...answerGuard } };
   } catch {
     return c.json({ error: 'Body is not JSON' }, 400);
   }
 }
 
 export function webhookRoutes(deps: AppDeps) {
-  async function answer(c: Context<AppEnv>, vonage: VonageConfig, params: unknown) {
+  async function answer(c: Context<AppEnv>, vonage: VonageConfig, signed: Signed, params: unknown) {
     const parsed = answerSchema.safeParse(params);
     if (!parsed.success) return c.json({ error: 'Answer webhook needs at least uuid' }, 400);
     const base = deps.config.publicUrl ?? new URL(c.req.url).origin;
@@ -99,9 +105,11 @@ export function webhookRoutes(deps: AppDeps) {
           types: deps.config.allowedNumberTypes,
         },
         eventUrl: `${base}/webhooks/event`,
+        ...(signed.guard ? { replayGuard: signed.guard } : {}),
       },
       parsed.data,
     );
+    if (outcome.kind === 'replayed') return refused(deps, c, 'replayed jti');
     const requestId = c.get('requestId');
     if (outcome.kind === 'refuse') {
       deps.log.warn('call refused', {
@@ -146,12 +154,12 @@ export function webhookRoutes(deps: AppDeps) {
     .get('/answer', async (c) => {
       const result = await signedWebhook(deps, c, 'answer');
       if (result instanceof Response) return result;
-      return answer(c, result.vonage, c.req.query());
+      return answer(c, result.vonage, result.signed, c.req.query());
     })
     .post('/answer', async (c) => {
       const result = await signedWebhook(deps, c, 'answer');
       if (result instanceof Response) return result;
-      return answer(c, result.vonage, result.signed.body);
+      return answer(c, result.vonage, result.signed, result.signed.body);
     })
     .get('/event', async (c) => {
       const result = await signedWebhook(deps, c, 'event');

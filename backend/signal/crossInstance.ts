@@ -390,15 +390,31 @@ export class PgSignalBus implements SignalBus {
       const instance = key.slice(0, key.indexOf('/'));
       if (!this.live.has(instance)) {
         this.remotes.delete(key);
-        this.hooks?.gone(party);
+        // Its instance died (SIGKILL, crash): the side reconnects through the balancer and resumes,
+        // so its answered calls are held for it as when its instance stops on purpose.
+        this.hooks?.gone(party, true);
       } else if (party.calls.size === 0) this.remotes.delete(key);
     }
-    for (const [callId, forward] of this.forwards)
-      if (!this.live.has(forward.owner)) await this.orphaned(callId, forward);
+    for (const [callId, forward] of this.forwards) {
+      if (this.live.has(forward.owner)) continue;
+      if (forward.answered) this.adoptOrphan(callId, forward);
+      else await this.orphaned(callId, forward);
+    }
     await this.advertise();
   }
 
-  /** The instance holding a call died: end it for the side here and close its record. */
+  /**
+   * The instance holding an answered call died: this instance holds the call for the side here
+   * from now on (rebuilt from its record), and the other side resumes it on any instance.
+   */
+  private adoptOrphan(callId: string, forward: Forward): void {
+    this.forwards.delete(callId);
+    // Rebuilding puts the call back on the party, unless its record says it is gone.
+    forward.party.calls.delete(callId);
+    if (!forward.party.closed) this.hooks?.adopt(forward.party, callId);
+  }
+
+  /** The instance holding an unanswered call died: end it for the side here, close its record. */
   private async orphaned(callId: string, forward: Forward): Promise<void> {
     this.forwards.delete(callId);
     forward.party.calls.delete(callId);

@@ -77,6 +77,47 @@ forEachEngine((engine) =>
       }
     });
 
+    it('relays an ICE restart of an answered call: the caller offers, the callee answers', async () => {
+      const a = await SignalClient.signedIn(backend.url, alice);
+      const b = await SignalClient.signedIn(backend.url, bob);
+      const callId = newCallId();
+      a.send({ t: 'invite', callId, to: 'agent:bob', sdp: SDP });
+      await b.next((m) => m.t === 'invite' && m.callId === callId);
+      // Not before the call is answered.
+      a.send({ t: 'renegotiate', callId, kind: 'offer', sdp: SDP });
+      expect(await a.next((m) => m.t === 'error' && m.callId === callId)).toMatchObject({
+        code: 'bad-message',
+      });
+      b.send({ t: 'answer', callId, sdp: SDP });
+      await a.next((m) => m.t === 'answer' && m.callId === callId);
+      a.send({ t: 'renegotiate', callId, kind: 'offer', sdp: `${SDP}a=ice-ufrag:new\r\n` });
+      expect(await b.next((m) => m.t === 'renegotiate')).toEqual({
+        t: 'renegotiate',
+        callId,
+        from: 'agent:alice',
+        kind: 'offer',
+        sdp: `${SDP}a=ice-ufrag:new\r\n`,
+      });
+      b.send({ t: 'renegotiate', callId, kind: 'answer', sdp: SDP });
+      expect(await a.next((m) => m.t === 'renegotiate')).toMatchObject({
+        from: 'agent:bob',
+        kind: 'answer',
+      });
+      // The callee does not offer (no glare), the caller does not answer.
+      b.send({ t: 'renegotiate', callId, kind: 'offer', sdp: SDP });
+      expect(await b.next((m) => m.t === 'error' && m.callId === callId)).toMatchObject({
+        code: 'bad-message',
+      });
+      a.send({ t: 'renegotiate', callId, kind: 'answer', sdp: SDP });
+      expect(await a.next((m) => m.t === 'error' && m.callId === callId)).toMatchObject({
+        code: 'bad-message',
+      });
+      a.send({ t: 'hangup', callId, reason: 'hangup' });
+      await b.next((m) => m.t === 'hangup');
+      a.close();
+      b.close();
+    });
+
     it('answers ready, pong, and bad-message without closing', async () => {
       const c = await SignalClient.signedIn(backend.url, alice);
       c.send({ t: 'ping', id: 42 });

@@ -472,6 +472,23 @@ export class SignalRelay {
       case 'dtmf':
         this.send(other, { t: 'dtmf', callId: call.id, from, digits: message.digits });
         return;
+      case 'renegotiate':
+        // An ICE restart: the caller (who made the first offer) offers, the callee answers.
+        if (!call.answered || (message.kind === 'offer') !== (conn === call.caller))
+          return this.error(
+            conn,
+            'bad-message',
+            'Only the caller re-offers, and only the callee answers it, in an answered call',
+            call.id,
+          );
+        this.send(other, {
+          t: 'renegotiate',
+          callId: call.id,
+          from,
+          kind: message.kind,
+          sdp: message.sdp,
+        });
+        return;
       case 'hangup':
         this.end(call, conn, message.reason);
         return;
@@ -561,10 +578,13 @@ export class SignalRelay {
     if (call.caller === conn || call.callee === conn) return; // already in it
     const side = this.sideOf(conn, call.from, call.to);
     const slot = side === 'caller' ? call.caller : side === 'callee' ? call.callee : undefined;
-    if (!side || !slot?.closed) {
+    // The side's earlier socket is gone, or was on another instance (which may have died before
+    // anyone noticed): the side's newer connection takes its place.
+    if (!side || !slot || (!slot.closed && this.conns.has(slot))) {
       this.error(conn, 'unknown-call', 'No such call on this connection', callId);
       return;
     }
+    slot.calls.delete(callId);
     if (side === 'caller') call.caller = conn;
     else call.callee = conn;
     conn.calls.add(callId);
@@ -582,7 +602,9 @@ export class SignalRelay {
    * (rebuilt from its record, as after a restart) until it resumes or the grace ends.
    */
   private async adopt(conn: Conn, callId: string): Promise<void> {
-    if (conn.closed || this.calls.has(callId)) return;
+    if (conn.closed) return;
+    // The other side resumed here already (its instance died): join it.
+    if (this.calls.has(callId)) return this.resume(conn, callId);
     await this.rebuild(conn, callId);
   }
 
@@ -675,7 +697,14 @@ export class SignalRelay {
     this.graceTimer(call);
     if (!this.bus) return;
     call.shared = true;
-    await this.bus.hold(call.id, this.graceEnd());
+    if (await this.bus.hold(call.id, this.graceEnd())) return;
+    // The away side was quicker: it resumed on another instance, which holds the call now (its
+    // instance died before this one noticed). The side here joins it there.
+    const here = [call.caller, call.callee].find((party) => this.conns.has(party));
+    if (!here || this.calls.get(call.id) !== call) return;
+    call.shared = false;
+    this.forget(call);
+    if (!(await this.bus.resume(here, call.id)) && !here.closed) await this.rebuild(here, call.id);
   }
 
   /**

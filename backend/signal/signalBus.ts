@@ -17,13 +17,13 @@ export interface RelayHooks {
   /** A client message from a party on another instance, for a call this instance holds. */
   message(party: Party, message: ClientMessage): void;
   /**
-   * A party on another instance is gone (its socket closed or its instance died); `away` when its
-   * instance is stopping: the side will resume elsewhere, so its answered calls are held.
+   * A party on another instance is gone; `away` when its instance is stopping or died (the side
+   * will resume elsewhere, so its answered calls are held), not when its socket closed.
    */
   gone(party: Party, away?: boolean): void;
   /** A party on another instance resumes a call this instance holds. */
   resume(party: Party, callId: string): void;
-  /** The instance holding a local party's call is stopping: this instance holds the call now. */
+  /** The instance holding a local party's call is stopping or died: this instance holds it now. */
   adopt(party: Party, callId: string): void;
   /** A local party was replaced by a newer connection on another instance. */
   kick(party: Party, code: number, reason: string): void;

@@ -49,6 +49,11 @@ export const clientMessageSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('ping'), id: z.number().int() }),
   /** After a reconnect (a backend restart): "I am still in this call" (see RESUME_GRACE_MS). */
   z.object({ t: z.literal('resume'), callId }),
+  /**
+   * An answered call's ICE restart (its network path changed): the caller's new offer, the
+   * callee's answer to it.
+   */
+  z.object({ t: z.literal('renegotiate'), callId, kind: z.enum(['offer', 'answer']), sdp }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
@@ -80,6 +85,13 @@ export const serverMessageSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('hangup'), callId, from: addressSchema, reason: z.enum(hangupReasons) }),
   z.object({ t: z.literal('dtmf'), callId, from: addressSchema, digits: z.string() }),
   z.object({ t: z.literal('pong'), id: z.number().int() }),
+  z.object({
+    t: z.literal('renegotiate'),
+    callId,
+    from: addressSchema,
+    kind: z.enum(['offer', 'answer']),
+    sdp,
+  }),
   z.object({
     t: z.literal('error'),
     callId: callId.optional(),

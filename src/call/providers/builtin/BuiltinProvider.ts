@@ -10,6 +10,7 @@ import {
 import type { EndReason } from '../../state';
 import type { CallContext } from '../../../contract/call';
 import type { Target } from '../../../contract/target';
+import { MediaRecovery } from './MediaRecovery';
 import { PeerCall } from './PeerCall';
 import { SignallingClient } from './SignallingClient';
 
@@ -27,6 +28,7 @@ interface LiveCall {
   ringTimer?: ReturnType<typeof setTimeout>;
   /** Candidates that arrive before the agent answers an incoming call. */
   earlyIce: Parameters<PeerCall['addIceCandidate']>[0][];
+  media?: MediaRecovery;
 }
 
 export function targetToAddress(target: Target): Address {
@@ -82,9 +84,13 @@ export class BuiltinProvider implements CallProvider {
       onMessage: (message) => void this.onMessage(message),
       onStatus: (status, failure) => {
         if (this.signalling !== signalling) return;
-        // Back after a drop (a backend restart): the calls go on peer to peer; tell the relay.
+        // Back after a drop (a backend restart): the calls go on peer to peer; tell the relay, and
+        // restart ICE for a call whose media was lost meanwhile (its path changed too).
         if (status === 'ready')
-          for (const callId of this.calls.keys()) signalling.send({ t: 'resume', callId });
+          for (const [callId, call] of this.calls) {
+            signalling.send({ t: 'resume', callId });
+            if (call.media?.isLost) void this.restartIce(callId);
+          }
         const state =
           status === 'ready'
             ? 'ready'
@@ -239,14 +245,38 @@ export class BuiltinProvider implements CallProvider {
         if (this.calls.has(callId) && this.signalling?.ready)
           this.signalling.send({ t: 'ice', callId, candidate });
       },
-      onConnectionState: (state) => {
-        const ctx = this.ctx;
-        if (!ctx || !this.calls.has(callId)) return;
-        if (state === 'connected') ctx.emit({ type: 'media', callId, state: 'connected' });
-        if (state === 'disconnected') ctx.emit({ type: 'media', callId, state: 'reconnecting' });
-        if (state === 'failed') this.endLocally(callId, 'hangup', 'media-timeout');
-      },
+      onConnectionState: (state) => this.mediaOf(callId)?.onState(state),
     });
+  }
+
+  /** The call's media watch (created with its peer): restarts ICE, ends a call whose media is gone. */
+  private mediaOf(callId: string): MediaRecovery | undefined {
+    const call = this.calls.get(callId);
+    const ctx = this.ctx;
+    if (!call || !ctx) return undefined;
+    call.media ??= new MediaRecovery({
+      lost: () => ctx.emit({ type: 'media', callId, state: 'reconnecting' }),
+      back: () => ctx.emit({ type: 'media', callId, state: 'connected' }),
+      restart: () => void this.restartIce(callId),
+      timedOut: () => this.endLocally(callId, 'hangup', 'media-timeout'),
+    });
+    return call.media;
+  }
+
+  /** The caller's side of an ICE restart: a new offer over the relay (when it is up). */
+  private async restartIce(callId: string): Promise<void> {
+    const call = this.calls.get(callId);
+    if (!call?.peer || !call.answered || call.direction !== 'outbound') return;
+    if (!this.signalling?.ready) return; // done when signalling is back (status `ready`)
+    const state = call.peer.connectionState;
+    if (state !== 'disconnected' && state !== 'failed') return;
+    try {
+      const sdp = await call.peer.restartIce();
+      if (this.calls.get(callId) === call && this.signalling?.ready)
+        this.signalling.send({ t: 'renegotiate', callId, kind: 'offer', sdp });
+    } catch {
+      // The peer connection closed meanwhile; the media timer ends the call if it must.
+    }
   }
 
   private async onMessage(message: ServerMessage): Promise<void> {
@@ -277,6 +307,9 @@ export class BuiltinProvider implements CallProvider {
     }
     if (message.t === 'error') {
       if (!message.callId || !this.calls.has(message.callId)) return;
+      // A message the relay refused (an older relay does not know `renegotiate`): the answered
+      // call itself is fine.
+      if (message.code === 'bad-message' && this.calls.get(message.callId)!.answered) return;
       const reason = SIGNALLING_ERROR_END[message.code] ?? 'failed';
       this.dispose(message.callId);
       ctx.emit({
@@ -323,6 +356,16 @@ export class BuiltinProvider implements CallProvider {
       case 'dtmf':
         ctx.emit({ type: 'dtmf', callId: message.callId, digits: message.digits });
         break;
+      case 'renegotiate':
+        if (!call.peer || !call.answered) return;
+        if (message.kind === 'offer' && call.direction === 'inbound') {
+          const sdp = await call.peer.acceptOffer(message.sdp);
+          if (this.calls.get(message.callId) === call && this.signalling?.ready)
+            this.signalling.send({ t: 'renegotiate', callId: message.callId, kind: 'answer', sdp });
+        } else if (message.kind === 'answer' && call.direction === 'outbound') {
+          await call.peer.setAnswer(message.sdp);
+        }
+        break;
     }
   }
 
@@ -340,6 +383,7 @@ export class BuiltinProvider implements CallProvider {
     const call = this.calls.get(callId);
     if (!call) return;
     clearTimeout(call.ringTimer);
+    call.media?.stop();
     call.peer?.close();
     this.calls.delete(callId);
   }

@@ -51,6 +51,18 @@ export class PeerCall {
     return offer.sdp ?? '';
   }
 
+  /** A new offer with fresh ICE credentials (the network path changed); returns its SDP. */
+  async restartIce(): Promise<string> {
+    this.pc.restartIce();
+    const offer = await this.pc.createOffer({ iceRestart: true });
+    await this.pc.setLocalDescription(offer);
+    return offer.sdp ?? '';
+  }
+
+  get connectionState(): RTCPeerConnectionState {
+    return this.pc.connectionState;
+  }
+
   async acceptOffer(sdp: string): Promise<string> {
     await this.pc.setRemoteDescription({ type: 'offer', sdp });
     await this.flushIce();
