@@ -6,12 +6,13 @@ import type { Dispositions } from '../../contract/call';
 import { api } from '../api';
 import { t } from '../i18n';
 import { ErrorLine } from '../Message';
+import { useAction } from '../useAction';
 
 export function OutcomesSettings() {
   const [text, setText] = useState('');
   const [required, setRequired] = useState(false);
   const [tag, setTag] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
   const show = (list: Dispositions, etag: string | null) => {
     setText(list.items.join('\n'));
@@ -23,8 +24,11 @@ export function OutcomesSettings() {
     show(data, response.headers.get('etag'));
   };
   useEffect(() => {
-    load().catch(setError);
+    load().catch(setLoadError);
   }, []);
+  // After a save the list is read again: a refused one (412, another admin saved meanwhile) then
+  // shows what they saved, so the next save starts from it.
+  const { run, busy, error } = useAction(load);
   const save = async (event: Event) => {
     event.preventDefault();
     setSaved(false);
@@ -32,20 +36,15 @@ export function OutcomesSettings() {
       .split('\n')
       .map((l) => l.trim())
       .filter(Boolean);
-    try {
+    return run(async () => {
       const { data, response } = await api<Dispositions>('/dispositions', {
         method: 'PUT',
         body: { items, requireOutcome: required },
         headers: tag ? { 'if-match': tag } : {},
       });
       show(data, response.headers.get('etag'));
-      setError(null);
       setSaved(true);
-    } catch (e) {
-      setError(e);
-      // A conflict: show what the other admin saved, so the next save starts from it.
-      await load().catch(() => {});
-    }
+    });
   };
   return (
     <form onSubmit={(e) => void save(e)} noValidate data-section="outcomes">
@@ -67,10 +66,12 @@ export function OutcomesSettings() {
         {t('adminOutcomeRequired')}
       </label>
       <p>
-        <button type="submit">{t('adminSave')}</button>{' '}
+        <button type="submit" disabled={busy}>
+          {t('adminSave')}
+        </button>{' '}
         {saved && <span role="status">{t('adminSavedOutcomes')}</span>}
       </p>
-      <ErrorLine error={error} />
+      <ErrorLine error={error ?? loadError} />
     </form>
   );
 }

@@ -8,6 +8,7 @@ import { TextField } from '../Field';
 import { t } from '../i18n';
 import { ErrorLine, OneTimeSecret } from '../Message';
 import { settingsSections } from '../settingsSections';
+import { useAction } from '../useAction';
 
 function Fixed({ label, value, env }: { label: string; value: string; env: string }) {
   return (
@@ -25,18 +26,9 @@ function Webhooks({ settings, reload }: { settings: AdminSettings; reload: () =>
   const [url, setUrl] = useState('');
   const [secret, setSecret] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<unknown>(null);
   const [shown, setShown] = useState<{ id: number; secret: string } | null>(null);
   const [tests, setTests] = useState<Record<number, string>>({});
-  const run = async (change: () => Promise<unknown>) => {
-    try {
-      await change();
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
-    await reload().catch(() => {});
-  };
+  const { run, busy, error } = useAction(reload);
   const add = (event: Event) => {
     event.preventDefault();
     const parsed = newWebhookSchema.safeParse({ url, secret });
@@ -82,11 +74,12 @@ function Webhooks({ settings, reload }: { settings: AdminSettings; reload: () =>
               {t('adminPending')} {w.pending}
               {w.lastError ? ` · ${t('adminLastError')}: ${w.lastError}` : ''}
             </span>{' '}
-            <button type="button" onClick={() => void test(w.id)}>
+            <button type="button" disabled={busy} onClick={() => void test(w.id)}>
               {t('adminSendTest')}
             </button>
             <button
               type="button"
+              disabled={busy}
               onClick={() => void run(() => api(`/webhooks/${w.id}`, { method: 'DELETE' }))}
             >
               {t('adminRemove')}
@@ -111,7 +104,9 @@ function Webhooks({ settings, reload }: { settings: AdminSettings; reload: () =>
           onInput={setSecret}
           error={errors.secret}
         />
-        <button type="submit">{t('adminAddWebhook')}</button>
+        <button type="submit" disabled={busy}>
+          {t('adminAddWebhook')}
+        </button>
       </form>
       <ErrorLine error={error} />
     </section>
