@@ -263,6 +263,57 @@ describe('BackgroundController', () => {
     expect((await bg.appState()).call?.phase).not.toBe('ended');
   });
 
+  it('a call that opens a new host brings it to the front while it connects, not after', async () => {
+    mockSessionEndpoint();
+    const { host, make, provider } = setup();
+    const bg = make();
+    await bg.handlers().signIn({ accessKey: 'k'.repeat(20) }, page);
+    host.vanish();
+    await vi.waitFor(async () => expect((await bg.appState()).provider.state).toBe('idle'));
+    let connected: () => void = () => undefined;
+    provider.connect.mockImplementationOnce(async (ctx) => {
+      provider.ctx = ctx;
+      await new Promise<void>((resolve) => (connected = resolve));
+    });
+    vi.mocked(host.prepareForMedia).mockClear();
+    const call = bg
+      .handlers()
+      .startCall({ target: { kind: 'phone', e164: '+14155552671' } }, contentScript);
+    await vi.waitFor(() => expect(host.prepareForMedia).toHaveBeenCalledOnce());
+    expect(provider.startCall).not.toHaveBeenCalled();
+    connected();
+    await call;
+    expect(provider.startCall).toHaveBeenCalledOnce();
+  });
+
+  it('after an update the call host starts again for a signed-in agent, not for a signed-out one', async () => {
+    mockSessionEndpoint();
+    const { host, make, provider } = setup();
+    const bg = make();
+    // What start() registers beyond this test, and the fake browser lacks.
+    vi.spyOn(fakeBrowser.idle.onStateChanged, 'addListener').mockImplementation(() => undefined);
+    vi.spyOn(fakeBrowser.idle, 'setDetectionInterval').mockImplementation(() => undefined);
+    vi.spyOn(fakeBrowser.storage.session, 'setAccessLevel').mockResolvedValue(undefined);
+    vi.spyOn(
+      fakeBrowser.storage.local as unknown as { setAccessLevel(): Promise<void> },
+      'setAccessLevel',
+    ).mockResolvedValue(undefined);
+    bg.start();
+    await fakeBrowser.runtime.onInstalled.trigger({ reason: 'update', previousVersion: '0.0.9' });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(host.ensure).not.toHaveBeenCalled();
+
+    await bg.handlers().signIn({ accessKey: 'k'.repeat(20) }, page);
+    host.vanish();
+    await vi.waitFor(async () => expect((await bg.appState()).provider.state).toBe('idle'));
+    vi.mocked(host.ensure).mockClear();
+    provider.connect.mockClear();
+    await fakeBrowser.runtime.onInstalled.trigger({ reason: 'update', previousVersion: '0.0.9' });
+    await vi.waitFor(() => expect(provider.connect).toHaveBeenCalledOnce());
+    expect(host.ensure).toHaveBeenCalled();
+    expect(await host.isRunning()).toBe(true);
+  });
+
   it('with the private store (Firefox) the token never reaches storage.local, and survives a restart', async () => {
     mockSessionEndpoint();
     const kept = new Map<string, unknown>();
