@@ -3,7 +3,8 @@
 // then on headless Firefox ESR with the Firefox test build: warm, the background suspended (the call
 // window kept open, as it is while the agent is signed in) and the call window closed (the click
 // opens a new one), that last one broken down. BENCH_FIREFOX_BASELINE=<dir of another
-// firefox-mv3-test build> runs the Firefox part on that build first, in the same run.
+// firefox-mv3-test build> runs the Firefox part on that build too, in the same run, alternating
+// with this one BENCH_FIREFOX_ROUNDS times (default 1).
 import type { Page } from 'playwright-core';
 import {
   agentLooks,
@@ -124,9 +125,16 @@ export default async function run(): Promise<void> {
     await browser.close();
     await backend.dispose();
   }
+  // With a baseline, alternate the two builds (BENCH_FIREFOX_ROUNDS times): the machine's load drifts.
   const baseline = process.env.BENCH_FIREFOX_BASELINE;
-  if (baseline) await runFirefox(baseline, `baseline ${baseline}`);
-  await runFirefox(FIREFOX_EXTENSION_PATH, 'this build');
+  const rounds = baseline ? Number(process.env.BENCH_FIREFOX_ROUNDS ?? 1) : 1;
+  for (let round = 1; round <= rounds; round++) {
+    if (baseline) await runFirefox(baseline, `baseline ${baseline}, round ${round}`);
+    await runFirefox(
+      FIREFOX_EXTENSION_PATH,
+      baseline ? `this build, round ${round}` : 'this build',
+    );
+  }
 }
 
 const FF_WARM_RUNS = 10;
