@@ -11,7 +11,7 @@ const WINDOW_KEY = 'callWindowId';
 /** How long the window's page may take to load before `ensure` gives up. */
 const LOAD_TIMEOUT_MS = 15_000;
 /** How often `ensure` asks the new window's page whether it answers yet. */
-const READY_POLL_MS = 10;
+const READY_POLL_MS = 25;
 /**
  * User Timing marks of the last window opening (background: create, created, answering; the page
  * marks its own script start and first connection): the call-latency bench reads them.
