@@ -314,6 +314,46 @@ describe('BackgroundController', () => {
     expect(await host.isRunning()).toBe(true);
   });
 
+  it('a host state that arrives later but is looked up sooner is not undone by the earlier one', async () => {
+    const fetchMock = mockSessionEndpoint();
+    const bg = setup().make();
+    await bg.handlers().signIn({ accessKey: 'k'.repeat(20) }, page);
+    // The caller lookup of the first report (a new call) answers late.
+    let answer: () => void = () => undefined;
+    const late = new Promise<void>((resolve) => (answer = resolve));
+    const session = fetchMock.getMockImplementation()!;
+    fetchMock.mockImplementation(async (url, init) => {
+      if (String(url).includes('/api/directory')) {
+        await late;
+        return Response.json({ error: 'none' }, { status: 404 });
+      }
+      return session(url, init);
+    });
+    const call = {
+      callId: 'call-1',
+      provider: 'builtin',
+      direction: 'outbound',
+      target: { kind: 'phone', e164: '+14155552671' },
+      phase: 'connecting',
+      muted: false,
+      startedAt: 1,
+    } as const;
+    const host = {
+      configVersion: 'v1',
+      provider: { provider: 'builtin', state: 'ready' },
+      waiting: null,
+    } as const;
+    const started = bg.onHostState({ ...host, call }, 'start');
+    // The call failed at once (no microphone): reported right after.
+    await bg.onHostState(
+      { ...host, call: { ...call, phase: 'ended', endedAt: 2, endReason: 'failed' } },
+      'ended',
+    );
+    answer();
+    await started;
+    expect((await bg.appState()).call).toMatchObject({ callId: 'call-1', phase: 'ended' });
+  });
+
   it('with the private store (Firefox) the token never reaches storage.local, and survives a restart', async () => {
     mockSessionEndpoint();
     const kept = new Map<string, unknown>();

@@ -50,6 +50,9 @@ export class BackgroundController {
   private lastError: CallError | null = null;
   private readonly restored: Promise<void>;
   private cachedConfig: OffscreenConfig | null = null;
+  /** Host state reports in arrival order: the last one received and the last one applied. */
+  private hostStatesSeen = 0;
+  private hostStateApplied = 0;
   private readonly tabs = new TabStates({
     ready: () => this.restored,
     appState: () => this.appState(),
@@ -168,8 +171,13 @@ export class BackgroundController {
 
   /** A state change reported by the call host (the offscreen document). */
   async onHostState(state: OffscreenState, reason: string): Promise<void> {
+    const seq = ++this.hostStatesSeen;
     await this.restored;
     await this.directory.resolve(state);
+    // A later state whose caller lookup finished sooner is applied already: this one is stale (a
+    // call that failed at once would otherwise go back to connecting).
+    if (seq < this.hostStateApplied) return;
+    this.hostStateApplied = seq;
     const before = this.offscreenState;
     this.setOffscreenState(state, reason);
     void this.directory.afterChange(before, state).catch(() => undefined);
