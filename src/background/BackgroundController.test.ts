@@ -263,6 +263,97 @@ describe('BackgroundController', () => {
     expect((await bg.appState()).call?.phase).not.toBe('ended');
   });
 
+  it('a call that opens a new host brings it to the front while it connects, not after', async () => {
+    mockSessionEndpoint();
+    const { host, make, provider } = setup();
+    const bg = make();
+    await bg.handlers().signIn({ accessKey: 'k'.repeat(20) }, page);
+    host.vanish();
+    await vi.waitFor(async () => expect((await bg.appState()).provider.state).toBe('idle'));
+    let connected: () => void = () => undefined;
+    provider.connect.mockImplementationOnce(async (ctx) => {
+      provider.ctx = ctx;
+      await new Promise<void>((resolve) => (connected = resolve));
+    });
+    vi.mocked(host.prepareForMedia).mockClear();
+    const call = bg
+      .handlers()
+      .startCall({ target: { kind: 'phone', e164: '+14155552671' } }, contentScript);
+    await vi.waitFor(() => expect(host.prepareForMedia).toHaveBeenCalledOnce());
+    expect(provider.startCall).not.toHaveBeenCalled();
+    connected();
+    await call;
+    expect(provider.startCall).toHaveBeenCalledOnce();
+  });
+
+  it('after an update the call host starts again for a signed-in agent, not for a signed-out one', async () => {
+    mockSessionEndpoint();
+    const { host, make, provider } = setup();
+    const bg = make();
+    // What start() registers beyond this test, and the fake browser lacks.
+    vi.spyOn(fakeBrowser.idle.onStateChanged, 'addListener').mockImplementation(() => undefined);
+    vi.spyOn(fakeBrowser.idle, 'setDetectionInterval').mockImplementation(() => undefined);
+    vi.spyOn(fakeBrowser.storage.session, 'setAccessLevel').mockResolvedValue(undefined);
+    vi.spyOn(
+      fakeBrowser.storage.local as unknown as { setAccessLevel(): Promise<void> },
+      'setAccessLevel',
+    ).mockResolvedValue(undefined);
+    bg.start();
+    await fakeBrowser.runtime.onInstalled.trigger({ reason: 'update', previousVersion: '0.0.9' });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(host.ensure).not.toHaveBeenCalled();
+
+    await bg.handlers().signIn({ accessKey: 'k'.repeat(20) }, page);
+    host.vanish();
+    await vi.waitFor(async () => expect((await bg.appState()).provider.state).toBe('idle'));
+    vi.mocked(host.ensure).mockClear();
+    provider.connect.mockClear();
+    await fakeBrowser.runtime.onInstalled.trigger({ reason: 'update', previousVersion: '0.0.9' });
+    await vi.waitFor(() => expect(provider.connect).toHaveBeenCalledOnce());
+    expect(host.ensure).toHaveBeenCalled();
+    expect(await host.isRunning()).toBe(true);
+  });
+
+  it('a host state that arrives later but is looked up sooner is not undone by the earlier one', async () => {
+    const fetchMock = mockSessionEndpoint();
+    const bg = setup().make();
+    await bg.handlers().signIn({ accessKey: 'k'.repeat(20) }, page);
+    // The caller lookup of the first report (a new call) answers late.
+    let answer: () => void = () => undefined;
+    const late = new Promise<void>((resolve) => (answer = resolve));
+    const session = fetchMock.getMockImplementation()!;
+    fetchMock.mockImplementation(async (url, init) => {
+      if (String(url).includes('/api/directory')) {
+        await late;
+        return Response.json({ error: 'none' }, { status: 404 });
+      }
+      return session(url, init);
+    });
+    const call = {
+      callId: 'call-1',
+      provider: 'builtin',
+      direction: 'outbound',
+      target: { kind: 'phone', e164: '+14155552671' },
+      phase: 'connecting',
+      muted: false,
+      startedAt: 1,
+    } as const;
+    const host = {
+      configVersion: 'v1',
+      provider: { provider: 'builtin', state: 'ready' },
+      waiting: null,
+    } as const;
+    const started = bg.onHostState({ ...host, call }, 'start');
+    // The call failed at once (no microphone): reported right after.
+    await bg.onHostState(
+      { ...host, call: { ...call, phase: 'ended', endedAt: 2, endReason: 'failed' } },
+      'ended',
+    );
+    answer();
+    await started;
+    expect((await bg.appState()).call).toMatchObject({ callId: 'call-1', phase: 'ended' });
+  });
+
   it('with the private store (Firefox) the token never reaches storage.local, and survives a restart', async () => {
     mockSessionEndpoint();
     const kept = new Map<string, unknown>();

@@ -50,6 +50,9 @@ export class BackgroundController {
   private lastError: CallError | null = null;
   private readonly restored: Promise<void>;
   private cachedConfig: OffscreenConfig | null = null;
+  /** Host state reports in arrival order: the last one received and the last one applied. */
+  private hostStatesSeen = 0;
+  private hostStateApplied = 0;
   private readonly tabs = new TabStates({
     ready: () => this.restored,
     appState: () => this.appState(),
@@ -132,6 +135,11 @@ export class BackgroundController {
     };
     browser.runtime.onInstalled.addListener(closeStorage);
     browser.runtime.onStartup.addListener(closeStorage);
+    // An update closed the call host (on Firefox, the call window): a signed-in agent gets it back
+    // at once, so incoming calls ring and the next click is warm.
+    browser.runtime.onInstalled.addListener(({ reason }) => {
+      if (reason === 'update') void this.warmUp();
+    });
 
     this.tabs.listen();
     this.presence.listen();
@@ -163,8 +171,13 @@ export class BackgroundController {
 
   /** A state change reported by the call host (the offscreen document). */
   async onHostState(state: OffscreenState, reason: string): Promise<void> {
+    const seq = ++this.hostStatesSeen;
     await this.restored;
     await this.directory.resolve(state);
+    // A later state whose caller lookup finished sooner is applied already: this one is stale (a
+    // call that failed at once would otherwise go back to connecting).
+    if (seq < this.hostStateApplied) return;
+    this.hostStateApplied = seq;
     const before = this.offscreenState;
     this.setOffscreenState(state, reason);
     void this.directory.afterChange(before, state).catch(() => undefined);
@@ -212,16 +225,17 @@ export class BackgroundController {
         const tabId = contentTabOf(sender, this.extensionBase);
         if (tabId !== null) this.tabs.setOwner(callId, tabId);
         try {
-          await this.withOffscreen(async (o) => {
-            await this.host.prepareForMedia();
-            return o.send('startCall', {
-              callId,
-              target,
-              ...(displayName ? { displayName } : {}),
-              context: callContextOf(sender, displayName, pageTitle),
-              ...(clickedAt !== undefined ? { clickedAt } : {}),
-            });
-          });
+          await this.withOffscreen(
+            (o) =>
+              o.send('startCall', {
+                callId,
+                target,
+                ...(displayName ? { displayName } : {}),
+                context: callContextOf(sender, displayName, pageTitle),
+                ...(clickedAt !== undefined ? { clickedAt } : {}),
+              }),
+            () => this.host.prepareForMedia(),
+          );
           this.lastError = null;
         } catch (error) {
           const failure = CallFailure.from(error);
@@ -351,13 +365,21 @@ export class BackgroundController {
     return Boolean(sender.tab) && CONTENT_SCRIPT_METHODS.has(type);
   }
 
-  /** Ensures the offscreen document runs with the current sign-in and settings, then calls it. */
-  private async withOffscreen<T>(fn: (o: typeof this.offscreen) => Promise<T>): Promise<T> {
+  /**
+   * Ensures the offscreen document runs with the current sign-in and settings, then calls it.
+   * `alongside` (bringing the host to the front) runs while it is configured, not after.
+   */
+  private async withOffscreen<T>(
+    fn: (o: typeof this.offscreen) => Promise<T>,
+    alongside?: () => Promise<void>,
+  ): Promise<T> {
     const config = await this.config();
     const created = await this.host.ensure();
-    if (created || this.offscreenState?.configVersion !== config.version) {
-      this.setOffscreenState(await this.offscreen.send('configure', { config }), 'configured');
-    }
+    const configure = async () => {
+      if (created || this.offscreenState?.configVersion !== config.version)
+        this.setOffscreenState(await this.offscreen.send('configure', { config }), 'configured');
+    };
+    await Promise.all([configure(), alongside?.()]);
     return fn(this.offscreen);
   }
 
@@ -405,10 +427,10 @@ export class BackgroundController {
     // The tab that answers a call shows it from then on.
     const tabId = sender ? contentTabOf(sender, this.extensionBase) : null;
     if (tabId !== null) this.tabs.setOwner(call.callId, tabId);
-    await this.withOffscreen(async (o) => {
-      if (method === 'answer') await this.host.prepareForMedia();
-      return o.send(method, { callId: call.callId });
-    });
+    await this.withOffscreen(
+      (o) => o.send(method, { callId: call.callId }),
+      method === 'answer' ? () => this.host.prepareForMedia() : undefined,
+    );
     return null;
   }
 

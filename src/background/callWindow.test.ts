@@ -8,7 +8,7 @@ function fakeWindows() {
   const tabRemoved: ((id: number) => void)[] = [];
   let stored: { windowId: number; tabId: number } | null = null;
   let nextId = 1;
-  let statusCalls = 0;
+  let answerCalls = 0;
   const deps: CallWindowDeps = {
     url: 'moz-extension://u/callwindow.html',
     windows: {
@@ -24,11 +24,12 @@ function fakeWindows() {
       }),
       onRemoved: { addListener: (listener) => void removed.push(listener) },
     },
-    // The page loads after a couple of polls.
     tabStatus: async (tabId) => {
       if (!open.has(tabId / 10)) throw new Error('no tab');
-      return ++statusCalls % 3 === 0 ? 'complete' : 'loading';
+      return 'loading';
     },
+    // The page answers after a couple of polls.
+    answers: async () => ++answerCalls % 3 === 0,
     onTabRemoved: (listener) => void tabRemoved.push(listener),
     store: {
       get: async () => stored,
@@ -45,7 +46,14 @@ function fakeWindows() {
     open.delete(windowId);
     for (const listener of tabRemoved) listener(windowId * 10);
   };
-  return { deps, closeByHand, closeTab, stored: () => stored };
+  return {
+    deps,
+    closeByHand,
+    closeTab,
+    stored: () => stored,
+    /** The page never registers its listener (it hangs, or the window goes before it loads). */
+    neverAnswers: () => void (deps.answers = async () => false),
+  };
 }
 
 describe('callWindowHost', () => {
@@ -107,5 +115,17 @@ describe('callWindowHost', () => {
     await host.ensure();
     await host.prepareForMedia();
     expect(deps.windows.update).toHaveBeenCalledWith(1, { focused: true });
+  });
+
+  it('waits until the page answers, and stops waiting when the window goes while it loads', async () => {
+    const { deps, closeByHand, neverAnswers } = fakeWindows();
+    neverAnswers();
+    const host = callWindowHost(deps);
+    const ensured = host.ensure();
+    await vi.waitFor(() => expect(deps.windows.create).toHaveBeenCalledTimes(1));
+    await new Promise((r) => setTimeout(r, 30));
+    closeByHand(1);
+    await expect(ensured).rejects.toThrow('no tab');
+    expect(await host.isRunning()).toBe(false);
   });
 });

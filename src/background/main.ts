@@ -10,6 +10,7 @@ import { BackgroundController, openOnboarding } from './BackgroundController';
 import { offscreenCallHost, type CallHost } from './callHost';
 import { callWindowHost } from './callWindow';
 import { chooseSessionStore } from './sessionStore';
+import { notify } from './notify';
 import { MISSED_NOTIFICATION_PREFIX, type IdleState, type RingingCall } from './presence';
 
 const INCOMING_NOTIFICATION = 'incoming-call';
@@ -138,7 +139,7 @@ function updateIncomingNotification(state: AppState, shownFor: string | null): v
   }
   const call = state.waiting ?? state.call;
   if (!call) return;
-  void browser.notifications.create(INCOMING_NOTIFICATION, {
+  void notify(INCOMING_NOTIFICATION, {
     type: 'basic',
     iconUrl: browser.runtime.getURL('/icon/128.png'),
     title: t('notifyIncomingTitle'),
@@ -146,18 +147,18 @@ function updateIncomingNotification(state: AppState, shownFor: string | null): v
     buttons: [{ title: t('answer') }, { title: t('decline') }],
     requireInteraction: true,
     priority: 2,
-  } as never);
+  });
 }
 
 function showMissedNotification(call: RingingCall): void {
-  void browser.notifications.create(`${MISSED_NOTIFICATION_PREFIX}${call.callId}`, {
+  void notify(`${MISSED_NOTIFICATION_PREFIX}${call.callId}`, {
     type: 'basic',
     iconUrl: browser.runtime.getURL('/icon/128.png'),
     title: t('notifyMissedTitle'),
     message: call.label,
     requireInteraction: true,
     priority: 1,
-  } as never);
+  });
 }
 
 /** The badge when no call is on: the missed-call count first, else Away or Do not disturb. */

@@ -12,10 +12,22 @@ export function callWindowStatus(state: OffscreenState | null): string {
   return t(live || state?.waiting ? 'callWindowInCall' : 'callWindowKeepOpen');
 }
 
+/** User Timing marks for the call-latency bench: this page's script start, its first connection. */
+export const CALL_WINDOW_PAGE_MARKS = {
+  script: 'c2c-call-window-script',
+  connected: 'c2c-call-window-connected',
+} as const;
+
 export function startCallWindow(doc: Document = document): void {
+  performance.mark(CALL_WINDOW_PAGE_MARKS.script);
   const status = doc.getElementById('status');
+  let connected = false;
   const show = (state: OffscreenState | null) => {
     if (status) status.textContent = callWindowStatus(state);
+    if (!connected && state?.provider.state === 'ready') {
+      connected = true;
+      performance.mark(CALL_WINDOW_PAGE_MARKS.connected);
+    }
   };
   doc.title = t('extName');
   const title = doc.getElementById('title');

@@ -36,6 +36,8 @@ async function freePort(): Promise<number> {
 export async function launchFirefox(
   /** Extra Firefox prefs, e.g. `extensions.background.idle.timeout` to suspend the background soon. */
   prefs: Record<string, string | number | boolean> = {},
+  /** The built add-on to install (the bench compares another build with this one). */
+  extensionPath = FIREFOX_EXTENSION_PATH,
 ): Promise<FirefoxBrowser> {
   const profile = await mkdtemp(join(tmpdir(), 'c2c-firefox-'));
   const browser = await puppeteer.launch({
@@ -59,7 +61,7 @@ export async function launchFirefox(
     },
   });
   try {
-    await browser.installExtension(FIREFOX_EXTENSION_PATH);
+    await browser.installExtension(extensionPath);
   } catch (error) {
     await browser.close();
     throw error;
