@@ -25,6 +25,8 @@ interface Watched {
   /** The control's box when last looked at, and since when it has been there. */
   box: Box | null;
   stableSince: number;
+  /** 1: the pointer is over it, 2: it has the focus; only then is its visibility tracked. */
+  engaged: number;
 }
 
 export interface ClickGuard {
@@ -99,6 +101,39 @@ function visibilityTracker(
   );
 }
 
+/**
+ * Visibility (v2) is tracked only for a control the agent is on: the pointer over it or the focus
+ * in it. A click needs both anyway (a pointer that arrives and rests; a focused control for a key),
+ * and each tracked control costs the page an occlusion hit test per report: tracking every button
+ * near the viewport of a long list cost frames of hundreds of ms. Engaging starts a new visible
+ * spell (never an older one), so this only ever asks for more than tracking all along would.
+ */
+function engagement(
+  watched: WeakMap<Element, Watched>,
+  observer: IntersectionObserver | null,
+): (event: Event) => void {
+  return (event: Event) => {
+    const { type } = event;
+    const bit = type.startsWith('pointer') ? 1 : 2;
+    const on = type.endsWith('over') || type.endsWith('in');
+    for (const node of event.composedPath()) {
+      const state = watched.get(node as Element);
+      if (!state) continue;
+      // Moving within the control changes nothing.
+      const related = (event as FocusEvent).relatedTarget as Node | null;
+      if (!on && related && (node as Element).contains(related)) return;
+      const before = state.engaged;
+      state.engaged = on ? before | bit : before & ~bit;
+      if (!before !== !state.engaged) {
+        state.visible = false;
+        if (before) observer?.unobserve(node as Element);
+        else observer?.observe(node as Element);
+      }
+      return;
+    }
+  };
+}
+
 /** Notices a watched control moving or changing size, which restarts its stable spell. */
 function movementTracker(
   view: Window & typeof globalThis,
@@ -131,19 +166,17 @@ function movementTracker(
   return { resizes, onPointer };
 }
 
-/** Controls this near the viewport are tracked closely (visibility v2, size); the rest only wait to
- * come near. Tracking thousands of off-screen buttons' occlusion costs the page every frame. */
+/** Controls this near the viewport have their size tracked; the rest only wait to come near. */
 const NEAR_MARGIN = '50% 0px';
 
 /**
- * Close tracking starts as a control nears the viewport, before it can be seen (the margin), so its
- * visible spell is measured as if it were tracked all along; it stops once it is far again, and a
- * far control reads as not visible (it cannot be, or this observer would say it is near).
+ * Size tracking starts as a control nears the viewport, before it can be seen (the margin); it stops
+ * once it is far again, and a far control reads as not visible (it cannot be, or this observer would
+ * say it is near).
  */
 function nearTracker(
   view: Window & typeof globalThis,
   watched: WeakMap<Element, Watched>,
-  observer: IntersectionObserver | null,
   resizes: ResizeObserver | null,
 ): IntersectionObserver | null {
   if (typeof view.IntersectionObserver !== 'function') return null;
@@ -153,11 +186,8 @@ function nearTracker(
         const control = entry.target;
         const state = watched.get(control);
         if (!state) continue;
-        if (entry.isIntersecting) {
-          observer?.observe(control);
-          resizes?.observe(control);
-        } else {
-          observer?.unobserve(control);
+        if (entry.isIntersecting) resizes?.observe(control);
+        else {
           resizes?.unobserve(control);
           state.visible = false;
         }
@@ -176,7 +206,8 @@ export function createClickGuard(
 
   const observer = tracking ? visibilityTracker(view, watched) : null;
   const { resizes, onPointer } = movementTracker(view, watched);
-  const near = nearTracker(view, watched, observer, resizes);
+  const near = nearTracker(view, watched, resizes);
+  const onEngage = engagement(watched, observer);
   const stopped = new AbortController();
   signal?.addEventListener('abort', () => stopped.abort(), { once: true });
   const listening = new WeakSet<ShadowRoot>();
@@ -192,21 +223,23 @@ export function createClickGuard(
         look(known, boxOf(control), view.performance.now());
         return;
       }
-      watched.set(control, { visible: false, visibleSince: 0, box: null, stableSince: -Infinity });
+      watched.set(control, {
+        visible: false,
+        visibleSince: 0,
+        box: null,
+        stableSince: -Infinity,
+        engaged: 0,
+      });
       all.add(control);
       if (near) near.observe(control);
-      else {
-        observer?.observe(control);
-        resizes?.observe(control);
-      }
+      else resizes?.observe(control);
       if (!listening.has(root)) {
         listening.add(root);
+        const options = { capture: true, passive: true, signal: stopped.signal };
         for (const type of ['pointerover', 'pointerdown'])
-          root.addEventListener(type, onPointer, {
-            capture: true,
-            passive: true,
-            signal: stopped.signal,
-          });
+          root.addEventListener(type, onPointer, options);
+        for (const type of ['pointerover', 'pointerout', 'focusin', 'focusout'])
+          root.addEventListener(type, onEngage, options);
       }
       if (all.size > sweepAt) {
         sweepAt = Infinity;

@@ -327,6 +327,18 @@ async function benchSize(context: BrowserContext, url: string, rows: number): Pr
   console.log(
     `  the same in main-thread CPU time: bare ${fmt(m((r) => r.bare.thread.cpu))} ms, ours ${fmt(m((r) => r.ours.thread.cpu))} ms: added ${fmt(addedCpu)} ms; floor for the same ${sameButtons} buttons +${fmt(floorSameCpu)} ms → ratio ${(addedCpu / floorSameCpu).toFixed(2)}×, for all ${numbers} numbers +${fmt(floorAllCpu)} ms → ratio ${(addedCpu / floorAllCpu).toFixed(2)}× (target ≤ 1.5×)`,
   );
+  for (const [i, o] of ours.entries())
+    console.log(
+      `  biggest tasks after first paint, run ${i + 1} (CPU; what ran in each, outermost events): ${o.thread.biggest
+        .map(
+          (t) =>
+            `at ${fmt(t.at)} ms ${fmt(t.cpu)} ms [${t.parts
+              .filter(([, ms]) => ms >= 0.5)
+              .map(([n, ms]) => `${n} ${fmt(ms)}`)
+              .join(', ')}]`,
+        )
+        .join('; ')}`,
+    );
   const names = new Set(runs.flatMap((r) => [...r.ours.thread.byName.keys()]));
   const delta = [...names]
     .map(

@@ -11,7 +11,19 @@ interface TraceEvent {
   tdur?: number;
   pid: number;
   tid: number;
-  args?: { name?: string; data?: { documentLoaderURL?: string; url?: string } };
+  args?: {
+    name?: string;
+    data?: { documentLoaderURL?: string; url?: string; type?: string; functionName?: string };
+  };
+}
+
+/** One of the biggest main-thread tasks: when it began, its CPU, and what ran in it. */
+export interface BigTask {
+  /** Start, ms after navigation. */
+  at: number;
+  cpu: number;
+  /** The named events directly in it (outermost only), CPU ms by name and event type, biggest first. */
+  parts: [string, number][];
 }
 
 export interface MainThread {
@@ -29,6 +41,8 @@ export interface MainThread {
   longestCpuAfterPaint: number;
   /** CPU ms by event name (nested events too, so they overlap): where the time went. */
   byName: Map<string, number>;
+  /** The five biggest tasks after the first contentful paint, by CPU. */
+  biggest: BigTask[];
 }
 
 /** Events worth naming in a breakdown (devtools.timeline names). */
@@ -48,6 +62,9 @@ const NAMED = new Set([
   'MinorGC',
   'V8.GC_SCAVENGER',
   'EventDispatch',
+  'FireIdleCallback',
+  'TimerFire',
+  'RunMicrotasks',
 ]);
 
 async function readTrace(cdp: CDPSession): Promise<TraceEvent[]> {
@@ -109,6 +126,32 @@ export async function mainThread(
   }
   const painted = tasks.filter((e) => paint && e.ts >= paint.ts);
   const afterPaint = painted.map(ms);
+  const onMain = events.filter(
+    (e) => e.ph === 'X' && e.pid === nav.pid && e.tid === tid && NAMED.has(e.name),
+  );
+  const biggest = [...painted]
+    .sort((a, b) => cpu(b) - cpu(a))
+    .slice(0, 5)
+    .map((task): BigTask => {
+      const taskEnd = task.ts + (task.dur ?? 0);
+      const inside = onMain
+        .filter((e) => e.ts >= task.ts && e.ts + (e.dur ?? 0) <= taskEnd)
+        .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+      const parts = new Map<string, number>();
+      let outerEnd = -Infinity;
+      for (const e of inside) {
+        if (e.ts < outerEnd) continue; // nested in the previous outermost event
+        outerEnd = e.ts + (e.dur ?? 0);
+        const detail = e.args?.data?.type ?? e.args?.data?.functionName;
+        const key = detail ? `${e.name}(${detail})` : e.name;
+        parts.set(key, (parts.get(key) ?? 0) + cpu(e));
+      }
+      return {
+        at: (task.ts - nav.ts) / 1000,
+        cpu: cpu(task),
+        parts: [...parts].sort((a, b) => b[1] - a[1]),
+      };
+    });
   return {
     total: tasks.reduce((s, e) => s + ms(e), 0),
     cpu: tasks.reduce((s, e) => s + cpu(e), 0),
@@ -118,6 +161,7 @@ export async function mainThread(
     longestCpu: Math.max(0, ...tasks.map(cpu)),
     longestCpuAfterPaint: Math.max(0, ...painted.map(cpu)),
     byName,
+    biggest,
   };
 }
 
