@@ -101,20 +101,34 @@ function visibilityTracker(
   );
 }
 
+/** Up to this many controls near the viewport have their visibility tracked all along. */
+const NEAR_TRACKED = 40;
+
+type Engage = (control: Element, state: Watched, bit: number, on: boolean) => void;
+
 /**
- * Visibility (v2) is tracked only for a control the agent is on: the pointer over it or the focus
- * in it. A click needs both anyway (a pointer that arrives and rests; a focused control for a key),
- * and each tracked control costs the page an occlusion hit test per report: tracking every button
- * near the viewport of a long list cost frames of hundreds of ms. Engaging starts a new visible
- * spell (never an older one), so this only ever asks for more than tracking all along would.
+ * Visibility (v2) is tracked for a control while it is engaged: near the viewport while few are
+ * (bit 4), or the pointer over it (1) or the focus in it (2). Each tracked control costs the page an
+ * occlusion hit test per report: on a long list, tracking every button near the viewport cost
+ * frames of hundreds of ms, so there only the control the agent is on is tracked (a click needs the
+ * pointer to arrive and rest, or the focus, anyway). Engaging starts a new visible spell, never an
+ * older one, so this only ever asks for more than tracking all along would.
  */
-function engagement(
-  watched: WeakMap<Element, Watched>,
-  observer: IntersectionObserver | null,
-): (event: Event) => void {
+function engagement(observer: IntersectionObserver | null): Engage {
+  return (control, state, bit, on) => {
+    const before = state.engaged;
+    state.engaged = on ? before | bit : before & ~bit;
+    if (!before === !state.engaged) return;
+    state.visible = false;
+    if (before) observer?.unobserve(control);
+    else observer?.observe(control);
+  };
+}
+
+/** The pointer or focus arriving on or leaving a control (listeners on our shadow roots). */
+function onAgent(watched: WeakMap<Element, Watched>, engage: Engage): (event: Event) => void {
   return (event: Event) => {
     const { type } = event;
-    const bit = type.startsWith('pointer') ? 1 : 2;
     const on = type.endsWith('over') || type.endsWith('in');
     for (const node of event.composedPath()) {
       const state = watched.get(node as Element);
@@ -122,13 +136,7 @@ function engagement(
       // Moving within the control changes nothing.
       const related = (event as FocusEvent).relatedTarget as Node | null;
       if (!on && related && (node as Element).contains(related)) return;
-      const before = state.engaged;
-      state.engaged = on ? before | bit : before & ~bit;
-      if (!before !== !state.engaged) {
-        state.visible = false;
-        if (before) observer?.unobserve(node as Element);
-        else observer?.observe(node as Element);
-      }
+      engage(node as Element, state, type.startsWith('pointer') ? 1 : 2, on);
       return;
     }
   };
@@ -170,31 +178,49 @@ function movementTracker(
 const NEAR_MARGIN = '50% 0px';
 
 /**
- * Size tracking starts as a control nears the viewport, before it can be seen (the margin); it stops
- * once it is far again, and a far control reads as not visible (it cannot be, or this observer would
- * say it is near).
+ * Size tracking (and, while few are near, visibility tracking) starts as a control nears the
+ * viewport, before it can be seen (the margin); it stops once it is far again, and a far control
+ * reads as not visible (it cannot be, or this observer would say it is near).
  */
 function nearTracker(
   view: Window & typeof globalThis,
   watched: WeakMap<Element, Watched>,
   resizes: ResizeObserver | null,
-): IntersectionObserver | null {
-  if (typeof view.IntersectionObserver !== 'function') return null;
-  return new view.IntersectionObserver(
+  engage: Engage,
+): { io: IntersectionObserver | null; forget(control: Element): void } {
+  if (typeof view.IntersectionObserver !== 'function') return { io: null, forget: () => undefined };
+  const near = new Set<Element>();
+  /** Engages (or releases) every near control as their number crosses NEAR_TRACKED. */
+  const all = (on: boolean) => {
+    for (const c of near) engage(c, watched.get(c)!, 4, on);
+  };
+  const leave = (control: Element, state: Watched | undefined) => {
+    if (!near.delete(control)) return;
+    if (state) engage(control, state, 4, false);
+    if (near.size === NEAR_TRACKED) all(true);
+  };
+  const io = new view.IntersectionObserver(
     (entries) => {
       for (const entry of entries) {
         const control = entry.target;
         const state = watched.get(control);
         if (!state) continue;
-        if (entry.isIntersecting) resizes?.observe(control);
-        else {
+        if (entry.isIntersecting) {
+          resizes?.observe(control);
+          if (near.has(control)) continue;
+          near.add(control);
+          if (near.size <= NEAR_TRACKED) engage(control, state, 4, true);
+          else if (near.size === NEAR_TRACKED + 1) all(false);
+        } else {
           resizes?.unobserve(control);
+          leave(control, state);
           state.visible = false;
         }
       }
     },
     { rootMargin: NEAR_MARGIN },
   );
+  return { io, forget: (control) => leave(control, undefined) };
 }
 
 export function createClickGuard(
@@ -206,8 +232,9 @@ export function createClickGuard(
 
   const observer = tracking ? visibilityTracker(view, watched) : null;
   const { resizes, onPointer } = movementTracker(view, watched);
-  const near = nearTracker(view, watched, resizes);
-  const onEngage = engagement(watched, observer);
+  const engage = engagement(observer);
+  const { io: near, forget } = nearTracker(view, watched, resizes, engage);
+  const onEngage = onAgent(watched, engage);
   const stopped = new AbortController();
   signal?.addEventListener('abort', () => stopped.abort(), { once: true });
   const listening = new WeakSet<ShadowRoot>();
@@ -254,6 +281,7 @@ export function createClickGuard(
       if (!watched.has(control)) return;
       watched.delete(control);
       all.delete(control);
+      forget(control);
       near?.unobserve(control);
       observer?.unobserve(control);
       resizes?.unobserve(control);
