@@ -190,14 +190,13 @@ function nearTracker(
 ): { io: IntersectionObserver | null; forget(control: Element): void } {
   if (typeof view.IntersectionObserver !== 'function') return { io: null, forget: () => undefined };
   const near = new Set<Element>();
-  /** Engages (or releases) every near control as their number crosses NEAR_TRACKED. */
-  const all = (on: boolean) => {
-    for (const c of near) engage(c, watched.get(c)!, 4, on);
-  };
-  const leave = (control: Element, state: Watched | undefined) => {
-    if (!near.delete(control)) return;
-    if (state) engage(control, state, 4, false);
-    if (near.size === NEAR_TRACKED) all(true);
+  /** Whether the near controls are engaged (there are at most NEAR_TRACKED). */
+  let tracked = false;
+  /** Once per report (not per entry, so a scroll's leaves and arrivals do not flap it). */
+  const settle = () => {
+    const want = near.size <= NEAR_TRACKED;
+    if (want || tracked) for (const c of near) engage(c, watched.get(c)!, 4, want);
+    tracked = want;
   };
   const io = new view.IntersectionObserver(
     (entries) => {
@@ -207,20 +206,24 @@ function nearTracker(
         if (!state) continue;
         if (entry.isIntersecting) {
           resizes?.observe(control);
-          if (near.has(control)) continue;
           near.add(control);
-          if (near.size <= NEAR_TRACKED) engage(control, state, 4, true);
-          else if (near.size === NEAR_TRACKED + 1) all(false);
         } else {
           resizes?.unobserve(control);
-          leave(control, state);
+          near.delete(control);
+          engage(control, state, 4, false);
           state.visible = false;
         }
       }
+      settle();
     },
     { rootMargin: NEAR_MARGIN },
   );
-  return { io, forget: (control) => leave(control, undefined) };
+  return {
+    io,
+    forget: (control) => {
+      if (near.delete(control)) settle();
+    },
+  };
 }
 
 export function createClickGuard(
