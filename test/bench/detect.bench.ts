@@ -263,7 +263,10 @@ export async function appends(
   }
   const windows = await markedWindows(cdp, 'append');
   await cdp.detach();
-  return wall.map((w, i) => ({ wall: w, thread: windows[i] ?? { own: NaN, all: NaN } }));
+  return wall.map((w, i) => ({
+    wall: w,
+    thread: windows[i] ?? { own: NaN, all: NaN, byName: new Map() },
+  }));
 }
 
 async function benchSize(context: BrowserContext, url: string, rows: number): Promise<void> {
@@ -368,6 +371,14 @@ async function benchSize(context: BrowserContext, url: string, rows: number): Pr
   );
   console.log(
     `  CPU in that window (trace): our own tasks median ${fmt(median(appendOwn))} ms, max ${fmt(Math.max(...appendOwn))} ms (runs: ${list(appendOwn)}); all main-thread tasks median ${fmt(median(appendAll))} ms`,
+  );
+  const appendNames = new Set(appended.flatMap((a) => [...a.thread.byName.keys()]));
+  const appendBy = [...appendNames]
+    .map((n) => [n, median(appended.map((a) => a.thread.byName.get(n) ?? 0))] as const)
+    .filter(([, ms]) => ms >= 0.5)
+    .sort((a, b) => b[1] - a[1]);
+  console.log(
+    `  where it goes (by trace event, nested ones overlap; median per append): ${appendBy.map(([n, ms]) => `${n} ${fmt(ms)}`).join(', ')}`,
   );
   console.log(
     `JS heap used (after GC): ${fmt(ourHeap / 1e6)} MB decorated vs ${fmt(bareHeap / 1e6)} MB opted out: +${fmt((ourHeap - bareHeap) / 1e6)} MB (target ≤ 5 MB)`,

@@ -58,6 +58,8 @@ const NAMED = new Set([
   'Layerize',
   'IntersectionObserverController::computeIntersections',
   'FireAnimationFrame',
+  'FireIdleCallback',
+  'HitTest',
   'MajorGC',
   'MinorGC',
   'V8.GC_SCAVENGER',
@@ -171,6 +173,8 @@ export interface MarkedWindow {
   own: number;
   /** Every main-thread task in the window, the style and layout our insertions cause included. */
   all: number;
+  /** CPU ms by event name in the window (nested events too, so they overlap). */
+  byName: Map<string, number>;
 }
 
 /**
@@ -203,9 +207,13 @@ export async function markedWindows(cdp: CDPSession, name: string): Promise<Mark
     const inside = onMain.filter((e) => e.ts >= start.ts && e.ts <= end);
     const sum = (names: Set<string>) =>
       inside.filter((e) => names.has(e.name)).reduce((s, e) => s + cpu(e), 0);
+    const byName = new Map<string, number>();
+    for (const e of inside)
+      if (NAMED.has(e.name)) byName.set(e.name, (byName.get(e.name) ?? 0) + cpu(e));
     return {
       own: sum(new Set(['FireAnimationFrame', 'FireIdleCallback'])),
       all: sum(new Set(['ThreadControllerImpl::RunTask'])),
+      byName,
     };
   });
 }
