@@ -226,6 +226,59 @@ function nearTracker(
   };
 }
 
+/**
+ * The pointer and focus listeners of our shadow roots (`handle` hears each event there). A root gets
+ * them when the pointer or focus first comes to its host, not when it is made: five listeners on
+ * each of thousands of buttons were most of the cost of making them. The document's capture
+ * listener runs before the root's, so the root's hear that same event. A page that stops these
+ * events before us only keeps our controls from counting a click (no look, no visibility spell).
+ */
+function rootListeners(
+  view: Window & typeof globalThis,
+  handle: (event: Event) => void,
+): { add(root: ShadowRoot): void; stop(): void } {
+  let stopped = false;
+  const listening = new WeakSet<ShadowRoot>();
+  /** Roots whose listeners wait for the pointer or focus to first arrive, by host. */
+  const waiting = new WeakMap<Element, ShadowRoot>();
+  // No `signal` option on the roots' listeners: on thousands of roots, an abort signal per listener
+  // cost several times the listener itself; after stop() they do nothing.
+  const onRoot = (event: Event) => {
+    if (!stopped) handle(event);
+  };
+  const listen = (root: ShadowRoot) => {
+    listening.add(root);
+    const options = { capture: true, passive: true };
+    for (const type of ['pointerover', 'pointerdown', 'pointerout', 'focusin', 'focusout'])
+      root.addEventListener(type, onRoot, options);
+  };
+  const arrive = (event: Event) => {
+    for (const node of event.composedPath()) {
+      const root = waiting.get(node as Element);
+      if (!root) continue;
+      waiting.delete(node as Element);
+      listen(root);
+      return;
+    }
+  };
+  const arrivals = new AbortController();
+  for (const type of ['pointerover', 'focusin'])
+    view.document.addEventListener(type, arrive, {
+      capture: true,
+      passive: true,
+      signal: arrivals.signal,
+    });
+  return {
+    add(root) {
+      if (!listening.has(root)) waiting.set(root.host, root);
+    },
+    stop() {
+      stopped = true;
+      arrivals.abort();
+    },
+  };
+}
+
 export function createClickGuard(
   view: Window & typeof globalThis = window,
   signal?: AbortSignal,
@@ -238,9 +291,11 @@ export function createClickGuard(
   const engage = engagement(observer);
   const { io: near, forget } = nearTracker(view, watched, resizes, engage);
   const onEngage = onAgent(watched, engage);
-  const stopped = new AbortController();
-  signal?.addEventListener('abort', () => stopped.abort(), { once: true });
-  const listening = new WeakSet<ShadowRoot>();
+  const roots = rootListeners(view, (event) => {
+    if (event.type === 'pointerover' || event.type === 'pointerdown') onPointer(event);
+    if (event.type !== 'pointerdown') onEngage(event);
+  });
+  signal?.addEventListener('abort', roots.stop, { once: true });
   // Controls of hosts the page (or we) removed: forgotten in sweeps, so observing stays cheap.
   const all = new Set<Element>();
   let sweepAt = 256;
@@ -263,14 +318,7 @@ export function createClickGuard(
       all.add(control);
       if (near) near.observe(control);
       else resizes?.observe(control);
-      if (!listening.has(root)) {
-        listening.add(root);
-        const options = { capture: true, passive: true, signal: stopped.signal };
-        for (const type of ['pointerover', 'pointerdown'])
-          root.addEventListener(type, onPointer, options);
-        for (const type of ['pointerover', 'pointerout', 'focusin', 'focusout'])
-          root.addEventListener(type, onEngage, options);
-      }
+      roots.add(root);
       if (all.size > sweepAt) {
         sweepAt = Infinity;
         // After this task: controls made in it are inserted by then.
@@ -329,7 +377,7 @@ export function createClickGuard(
       near?.disconnect();
       observer?.disconnect();
       resizes?.disconnect();
-      stopped.abort();
+      roots.stop();
     },
   };
 }
