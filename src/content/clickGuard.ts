@@ -3,6 +3,8 @@
 // The page owns the CSS and scripts around our elements, so each check covers one way a page can
 // steer a click onto our control that the agent meant for something else (docs/security.md).
 
+import { rootListeners } from './rootListeners';
+
 /** How long a control must have been reported visible and unoccluded before a click on it counts. */
 export const MIN_VISIBLE_MS = 100;
 /** A click this soon after the control moved or changed size is ignored (it may have been slid under the pointer). */
@@ -114,7 +116,11 @@ type Engage = (control: Element, state: Watched, bit: number, on: boolean) => vo
  * pointer to arrive and rest, or the focus, anyway). Engaging starts a new visible spell, never an
  * older one, so this only ever asks for more than tracking all along would.
  */
-function engagement(observer: IntersectionObserver | null): Engage {
+function engagement(
+  observer: IntersectionObserver | null,
+  resizes: ResizeObserver | null,
+  sizeFollowsEngagement: () => boolean,
+): Engage {
   return (control, state, bit, on) => {
     const before = state.engaged;
     state.engaged = on ? before | bit : before & ~bit;
@@ -122,6 +128,9 @@ function engagement(observer: IntersectionObserver | null): Engage {
     state.visible = false;
     if (before) observer?.unobserve(control);
     else observer?.observe(control);
+    if (!sizeFollowsEngagement()) return;
+    if (before) resizes?.unobserve(control);
+    else resizes?.observe(control);
   };
 }
 
@@ -176,6 +185,13 @@ function movementTracker(
 
 /** Controls this near the viewport have their size tracked; the rest only wait to come near. */
 const NEAR_MARGIN = '50% 0px';
+/**
+ * Once a page has had more of our controls than this, nearness is not followed at all: an
+ * IntersectionObserver over thousands of buttons computes every one in each frame that changes
+ * layout (a scroll, an append). Then only the control the pointer or focus is on is tracked, its
+ * size too.
+ */
+const NEAR_FOLLOWED_MAX = 200;
 
 /**
  * Size tracking (and, while few are near, visibility tracking) starts as a control nears the
@@ -187,8 +203,9 @@ function nearTracker(
   watched: WeakMap<Element, Watched>,
   resizes: ResizeObserver | null,
   engage: Engage,
-): { io: IntersectionObserver | null; forget(control: Element): void } {
-  if (typeof view.IntersectionObserver !== 'function') return { io: null, forget: () => undefined };
+): { io: IntersectionObserver | null; forget(control: Element): void; release(): void } {
+  if (typeof view.IntersectionObserver !== 'function')
+    return { io: null, forget: () => undefined, release: () => undefined };
   const near = new Set<Element>();
   /** Whether the near controls are engaged (there are at most NEAR_TRACKED). */
   let tracked = false;
@@ -223,58 +240,16 @@ function nearTracker(
     forget: (control) => {
       if (near.delete(control)) settle();
     },
-  };
-}
-
-/**
- * The pointer and focus listeners of our shadow roots (`handle` hears each event there). A root gets
- * them when the pointer or focus first comes to its host, not when it is made: five listeners on
- * each of thousands of buttons were most of the cost of making them. The document's capture
- * listener runs before the root's, so the root's hear that same event. A page that stops these
- * events before us only keeps our controls from counting a click (no look, no visibility spell).
- */
-function rootListeners(
-  view: Window & typeof globalThis,
-  handle: (event: Event) => void,
-): { add(root: ShadowRoot): void; stop(): void } {
-  let stopped = false;
-  const listening = new WeakSet<ShadowRoot>();
-  /** Roots whose listeners wait for the pointer or focus to first arrive, by host. */
-  const waiting = new WeakMap<Element, ShadowRoot>();
-  // No `signal` option on the roots' listeners: on thousands of roots, an abort signal per listener
-  // cost several times the listener itself; after stop() they do nothing.
-  const onRoot = (event: Event) => {
-    if (!stopped) handle(event);
-  };
-  const listen = (root: ShadowRoot) => {
-    listening.add(root);
-    const options = { capture: true, passive: true };
-    for (const type of ['pointerover', 'pointerdown', 'pointerout', 'focusin', 'focusout'])
-      root.addEventListener(type, onRoot, options);
-  };
-  const arrive = (event: Event) => {
-    for (const node of event.composedPath()) {
-      const root = waiting.get(node as Element);
-      if (!root) continue;
-      waiting.delete(node as Element);
-      listen(root);
-      return;
-    }
-  };
-  const arrivals = new AbortController();
-  for (const type of ['pointerover', 'focusin'])
-    view.document.addEventListener(type, arrive, {
-      capture: true,
-      passive: true,
-      signal: arrivals.signal,
-    });
-  return {
-    add(root) {
-      if (!listening.has(root)) waiting.set(root.host, root);
-    },
-    stop() {
-      stopped = true;
-      arrivals.abort();
+    /** Stops following nearness: near controls keep only what the pointer or focus engages. */
+    release: () => {
+      io.disconnect();
+      for (const control of near) {
+        const state = watched.get(control);
+        if (!state) continue;
+        if (!(state.engaged & 3)) resizes?.unobserve(control);
+        engage(control, state, 4, false);
+      }
+      near.clear();
     },
   };
 }
@@ -288,8 +263,11 @@ export function createClickGuard(
 
   const observer = tracking ? visibilityTracker(view, watched) : null;
   const { resizes, onPointer } = movementTracker(view, watched);
-  const engage = engagement(observer);
-  const { io: near, forget } = nearTracker(view, watched, resizes, engage);
+  /** Whether nearness is followed (until the page has had NEAR_FOLLOWED_MAX controls). */
+  const observesNearness = typeof view.IntersectionObserver === 'function';
+  let following = observesNearness;
+  const engage = engagement(observer, resizes, () => observesNearness && !following);
+  const { io: near, forget, release } = nearTracker(view, watched, resizes, engage);
   const onEngage = onAgent(watched, engage);
   const roots = rootListeners(view, (event) => {
     if (event.type === 'pointerover' || event.type === 'pointerdown') onPointer(event);
@@ -316,8 +294,12 @@ export function createClickGuard(
         engaged: 0,
       });
       all.add(control);
-      if (near) near.observe(control);
-      else resizes?.observe(control);
+      if (following && all.size > NEAR_FOLLOWED_MAX) {
+        following = false;
+        release();
+      }
+      if (following) near!.observe(control);
+      else if (!near) resizes?.observe(control);
       roots.add(root);
       if (all.size > sweepAt) {
         sweepAt = Infinity;
