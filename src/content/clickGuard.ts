@@ -3,6 +3,8 @@
 // The page owns the CSS and scripts around our elements, so each check covers one way a page can
 // steer a click onto our control that the agent meant for something else (docs/security.md).
 
+import { rootListeners } from './rootListeners';
+
 /** How long a control must have been reported visible and unoccluded before a click on it counts. */
 export const MIN_VISIBLE_MS = 100;
 /** A click this soon after the control moved or changed size is ignored (it may have been slid under the pointer). */
@@ -25,6 +27,8 @@ interface Watched {
   /** The control's box when last looked at, and since when it has been there. */
   box: Box | null;
   stableSince: number;
+  /** 1: the pointer is over it, 2: it has the focus; only then is its visibility tracked. */
+  engaged: number;
 }
 
 export interface ClickGuard {
@@ -99,6 +103,54 @@ function visibilityTracker(
   );
 }
 
+/** Up to this many controls near the viewport have their visibility tracked all along. */
+const NEAR_TRACKED = 40;
+
+type Engage = (control: Element, state: Watched, bit: number, on: boolean) => void;
+
+/**
+ * Visibility (v2) is tracked for a control while it is engaged: near the viewport while few are
+ * (bit 4), or the pointer over it (1) or the focus in it (2). Each tracked control costs the page an
+ * occlusion hit test per report: on a long list, tracking every button near the viewport cost
+ * frames of hundreds of ms, so there only the control the agent is on is tracked (a click needs the
+ * pointer to arrive and rest, or the focus, anyway). Engaging starts a new visible spell, never an
+ * older one, so this only ever asks for more than tracking all along would.
+ */
+function engagement(
+  observer: IntersectionObserver | null,
+  resizes: ResizeObserver | null,
+  sizeFollowsEngagement: () => boolean,
+): Engage {
+  return (control, state, bit, on) => {
+    const before = state.engaged;
+    state.engaged = on ? before | bit : before & ~bit;
+    if (!before === !state.engaged) return;
+    state.visible = false;
+    if (before) observer?.unobserve(control);
+    else observer?.observe(control);
+    if (!sizeFollowsEngagement()) return;
+    if (before) resizes?.unobserve(control);
+    else resizes?.observe(control);
+  };
+}
+
+/** The pointer or focus arriving on or leaving a control (listeners on our shadow roots). */
+function onAgent(watched: WeakMap<Element, Watched>, engage: Engage): (event: Event) => void {
+  return (event: Event) => {
+    const { type } = event;
+    const on = type.endsWith('over') || type.endsWith('in');
+    for (const node of event.composedPath()) {
+      const state = watched.get(node as Element);
+      if (!state) continue;
+      // Moving within the control changes nothing.
+      const related = (event as FocusEvent).relatedTarget as Node | null;
+      if (!on && related && (node as Element).contains(related)) return;
+      engage(node as Element, state, type.startsWith('pointer') ? 1 : 2, on);
+      return;
+    }
+  };
+}
+
 /** Notices a watched control moving or changing size, which restarts its stable spell. */
 function movementTracker(
   view: Window & typeof globalThis,
@@ -131,40 +183,75 @@ function movementTracker(
   return { resizes, onPointer };
 }
 
-/** Controls this near the viewport are tracked closely (visibility v2, size); the rest only wait to
- * come near. Tracking thousands of off-screen buttons' occlusion costs the page every frame. */
+/** Controls this near the viewport have their size tracked; the rest only wait to come near. */
 const NEAR_MARGIN = '50% 0px';
+/**
+ * Once a page has had more of our controls than this, nearness is not followed at all: an
+ * IntersectionObserver over thousands of buttons computes every one in each frame that changes
+ * layout (a scroll, an append). Then only the control the pointer or focus is on is tracked, its
+ * size too.
+ */
+const NEAR_FOLLOWED_MAX = 200;
 
 /**
- * Close tracking starts as a control nears the viewport, before it can be seen (the margin), so its
- * visible spell is measured as if it were tracked all along; it stops once it is far again, and a
- * far control reads as not visible (it cannot be, or this observer would say it is near).
+ * Size tracking (and, while few are near, visibility tracking) starts as a control nears the
+ * viewport, before it can be seen (the margin); it stops once it is far again, and a far control
+ * reads as not visible (it cannot be, or this observer would say it is near).
  */
 function nearTracker(
   view: Window & typeof globalThis,
   watched: WeakMap<Element, Watched>,
-  observer: IntersectionObserver | null,
   resizes: ResizeObserver | null,
-): IntersectionObserver | null {
-  if (typeof view.IntersectionObserver !== 'function') return null;
-  return new view.IntersectionObserver(
+  engage: Engage,
+): { io: IntersectionObserver | null; forget(control: Element): void; release(): void } {
+  if (typeof view.IntersectionObserver !== 'function')
+    return { io: null, forget: () => undefined, release: () => undefined };
+  const near = new Set<Element>();
+  /** Whether the near controls are engaged (there are at most NEAR_TRACKED). */
+  let tracked = false;
+  /** Once per report (not per entry, so a scroll's leaves and arrivals do not flap it). */
+  const settle = () => {
+    const want = near.size <= NEAR_TRACKED;
+    if (want || tracked) for (const c of near) engage(c, watched.get(c)!, 4, want);
+    tracked = want;
+  };
+  const io = new view.IntersectionObserver(
     (entries) => {
       for (const entry of entries) {
         const control = entry.target;
         const state = watched.get(control);
         if (!state) continue;
         if (entry.isIntersecting) {
-          observer?.observe(control);
           resizes?.observe(control);
+          near.add(control);
         } else {
-          observer?.unobserve(control);
           resizes?.unobserve(control);
+          near.delete(control);
+          engage(control, state, 4, false);
           state.visible = false;
         }
       }
+      settle();
     },
     { rootMargin: NEAR_MARGIN },
   );
+  return {
+    io,
+    forget: (control) => {
+      if (near.delete(control)) settle();
+    },
+    /** Stops following nearness: near controls keep only what the pointer or focus engages. */
+    release: () => {
+      io.disconnect();
+      for (const control of near) {
+        const state = watched.get(control);
+        if (!state) continue;
+        if (!(state.engaged & 3)) resizes?.unobserve(control);
+        engage(control, state, 4, false);
+      }
+      near.clear();
+    },
+  };
 }
 
 export function createClickGuard(
@@ -176,10 +263,17 @@ export function createClickGuard(
 
   const observer = tracking ? visibilityTracker(view, watched) : null;
   const { resizes, onPointer } = movementTracker(view, watched);
-  const near = nearTracker(view, watched, observer, resizes);
-  const stopped = new AbortController();
-  signal?.addEventListener('abort', () => stopped.abort(), { once: true });
-  const listening = new WeakSet<ShadowRoot>();
+  /** Whether nearness is followed (until the page has had NEAR_FOLLOWED_MAX controls). */
+  const observesNearness = typeof view.IntersectionObserver === 'function';
+  let following = observesNearness;
+  const engage = engagement(observer, resizes, () => observesNearness && !following);
+  const { io: near, forget, release } = nearTracker(view, watched, resizes, engage);
+  const onEngage = onAgent(watched, engage);
+  const roots = rootListeners(view, (event) => {
+    if (event.type === 'pointerover' || event.type === 'pointerdown') onPointer(event);
+    if (event.type !== 'pointerdown') onEngage(event);
+  });
+  signal?.addEventListener('abort', roots.stop, { once: true });
   // Controls of hosts the page (or we) removed: forgotten in sweeps, so observing stays cheap.
   const all = new Set<Element>();
   let sweepAt = 256;
@@ -192,22 +286,21 @@ export function createClickGuard(
         look(known, boxOf(control), view.performance.now());
         return;
       }
-      watched.set(control, { visible: false, visibleSince: 0, box: null, stableSince: -Infinity });
+      watched.set(control, {
+        visible: false,
+        visibleSince: 0,
+        box: null,
+        stableSince: -Infinity,
+        engaged: 0,
+      });
       all.add(control);
-      if (near) near.observe(control);
-      else {
-        observer?.observe(control);
-        resizes?.observe(control);
+      if (following && all.size > NEAR_FOLLOWED_MAX) {
+        following = false;
+        release();
       }
-      if (!listening.has(root)) {
-        listening.add(root);
-        for (const type of ['pointerover', 'pointerdown'])
-          root.addEventListener(type, onPointer, {
-            capture: true,
-            passive: true,
-            signal: stopped.signal,
-          });
-      }
+      if (following) near!.observe(control);
+      else if (!near) resizes?.observe(control);
+      roots.add(root);
       if (all.size > sweepAt) {
         sweepAt = Infinity;
         // After this task: controls made in it are inserted by then.
@@ -221,6 +314,7 @@ export function createClickGuard(
       if (!watched.has(control)) return;
       watched.delete(control);
       all.delete(control);
+      forget(control);
       near?.unobserve(control);
       observer?.unobserve(control);
       resizes?.unobserve(control);
@@ -265,7 +359,7 @@ export function createClickGuard(
       near?.disconnect();
       observer?.disconnect();
       resizes?.disconnect();
-      stopped.abort();
+      roots.stop();
     },
   };
 }

@@ -263,7 +263,10 @@ export async function appends(
   }
   const windows = await markedWindows(cdp, 'append');
   await cdp.detach();
-  return wall.map((w, i) => ({ wall: w, thread: windows[i] ?? { own: NaN, all: NaN } }));
+  return wall.map((w, i) => ({
+    wall: w,
+    thread: windows[i] ?? { own: NaN, all: NaN, byName: new Map() },
+  }));
 }
 
 async function benchSize(context: BrowserContext, url: string, rows: number): Promise<void> {
@@ -327,6 +330,18 @@ async function benchSize(context: BrowserContext, url: string, rows: number): Pr
   console.log(
     `  the same in main-thread CPU time: bare ${fmt(m((r) => r.bare.thread.cpu))} ms, ours ${fmt(m((r) => r.ours.thread.cpu))} ms: added ${fmt(addedCpu)} ms; floor for the same ${sameButtons} buttons +${fmt(floorSameCpu)} ms → ratio ${(addedCpu / floorSameCpu).toFixed(2)}×, for all ${numbers} numbers +${fmt(floorAllCpu)} ms → ratio ${(addedCpu / floorAllCpu).toFixed(2)}× (target ≤ 1.5×)`,
   );
+  for (const [i, o] of ours.entries())
+    console.log(
+      `  biggest tasks after first paint, run ${i + 1} (CPU; what ran in each, outermost events): ${o.thread.biggest
+        .map(
+          (t) =>
+            `at ${fmt(t.at)} ms ${fmt(t.cpu)} ms [${t.parts
+              .filter(([, ms]) => ms >= 0.5)
+              .map(([n, ms]) => `${n} ${fmt(ms)}`)
+              .join(', ')}]`,
+        )
+        .join('; ')}`,
+    );
   const names = new Set(runs.flatMap((r) => [...r.ours.thread.byName.keys()]));
   const delta = [...names]
     .map(
@@ -356,6 +371,14 @@ async function benchSize(context: BrowserContext, url: string, rows: number): Pr
   );
   console.log(
     `  CPU in that window (trace): our own tasks median ${fmt(median(appendOwn))} ms, max ${fmt(Math.max(...appendOwn))} ms (runs: ${list(appendOwn)}); all main-thread tasks median ${fmt(median(appendAll))} ms`,
+  );
+  const appendNames = new Set(appended.flatMap((a) => [...a.thread.byName.keys()]));
+  const appendBy = [...appendNames]
+    .map((n) => [n, median(appended.map((a) => a.thread.byName.get(n) ?? 0))] as const)
+    .filter(([, ms]) => ms >= 0.5)
+    .sort((a, b) => b[1] - a[1]);
+  console.log(
+    `  where it goes (by trace event, nested ones overlap; median per append): ${appendBy.map(([n, ms]) => `${n} ${fmt(ms)}`).join(', ')}`,
   );
   console.log(
     `JS heap used (after GC): ${fmt(ourHeap / 1e6)} MB decorated vs ${fmt(bareHeap / 1e6)} MB opted out: +${fmt((ourHeap - bareHeap) / 1e6)} MB (target ≤ 5 MB)`,

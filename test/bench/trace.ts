@@ -11,7 +11,19 @@ interface TraceEvent {
   tdur?: number;
   pid: number;
   tid: number;
-  args?: { name?: string; data?: { documentLoaderURL?: string; url?: string } };
+  args?: {
+    name?: string;
+    data?: { documentLoaderURL?: string; url?: string; type?: string; functionName?: string };
+  };
+}
+
+/** One of the biggest main-thread tasks: when it began, its CPU, and what ran in it. */
+export interface BigTask {
+  /** Start, ms after navigation. */
+  at: number;
+  cpu: number;
+  /** The named events directly in it (outermost only), CPU ms by name and event type, biggest first. */
+  parts: [string, number][];
 }
 
 export interface MainThread {
@@ -29,6 +41,8 @@ export interface MainThread {
   longestCpuAfterPaint: number;
   /** CPU ms by event name (nested events too, so they overlap): where the time went. */
   byName: Map<string, number>;
+  /** The five biggest tasks after the first contentful paint, by CPU. */
+  biggest: BigTask[];
 }
 
 /** Events worth naming in a breakdown (devtools.timeline names). */
@@ -44,10 +58,15 @@ const NAMED = new Set([
   'Layerize',
   'IntersectionObserverController::computeIntersections',
   'FireAnimationFrame',
+  'FireIdleCallback',
+  'HitTest',
   'MajorGC',
   'MinorGC',
   'V8.GC_SCAVENGER',
   'EventDispatch',
+  'FireIdleCallback',
+  'TimerFire',
+  'RunMicrotasks',
 ]);
 
 async function readTrace(cdp: CDPSession): Promise<TraceEvent[]> {
@@ -109,6 +128,32 @@ export async function mainThread(
   }
   const painted = tasks.filter((e) => paint && e.ts >= paint.ts);
   const afterPaint = painted.map(ms);
+  const onMain = events.filter(
+    (e) => e.ph === 'X' && e.pid === nav.pid && e.tid === tid && NAMED.has(e.name),
+  );
+  const biggest = [...painted]
+    .sort((a, b) => cpu(b) - cpu(a))
+    .slice(0, 5)
+    .map((task): BigTask => {
+      const taskEnd = task.ts + (task.dur ?? 0);
+      const inside = onMain
+        .filter((e) => e.ts >= task.ts && e.ts + (e.dur ?? 0) <= taskEnd)
+        .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+      const parts = new Map<string, number>();
+      let outerEnd = -Infinity;
+      for (const e of inside) {
+        if (e.ts < outerEnd) continue; // nested in the previous outermost event
+        outerEnd = e.ts + (e.dur ?? 0);
+        const detail = e.args?.data?.type ?? e.args?.data?.functionName;
+        const key = detail ? `${e.name}(${detail})` : e.name;
+        parts.set(key, (parts.get(key) ?? 0) + cpu(e));
+      }
+      return {
+        at: (task.ts - nav.ts) / 1000,
+        cpu: cpu(task),
+        parts: [...parts].sort((a, b) => b[1] - a[1]),
+      };
+    });
   return {
     total: tasks.reduce((s, e) => s + ms(e), 0),
     cpu: tasks.reduce((s, e) => s + cpu(e), 0),
@@ -118,6 +163,7 @@ export async function mainThread(
     longestCpu: Math.max(0, ...tasks.map(cpu)),
     longestCpuAfterPaint: Math.max(0, ...painted.map(cpu)),
     byName,
+    biggest,
   };
 }
 
@@ -127,6 +173,8 @@ export interface MarkedWindow {
   own: number;
   /** Every main-thread task in the window, the style and layout our insertions cause included. */
   all: number;
+  /** CPU ms by event name in the window (nested events too, so they overlap). */
+  byName: Map<string, number>;
 }
 
 /**
@@ -159,9 +207,13 @@ export async function markedWindows(cdp: CDPSession, name: string): Promise<Mark
     const inside = onMain.filter((e) => e.ts >= start.ts && e.ts <= end);
     const sum = (names: Set<string>) =>
       inside.filter((e) => names.has(e.name)).reduce((s, e) => s + cpu(e), 0);
+    const byName = new Map<string, number>();
+    for (const e of inside)
+      if (NAMED.has(e.name)) byName.set(e.name, (byName.get(e.name) ?? 0) + cpu(e));
     return {
       own: sum(new Set(['FireAnimationFrame', 'FireIdleCallback'])),
       all: sum(new Set(['ThreadControllerImpl::RunTask'])),
+      byName,
     };
   });
 }

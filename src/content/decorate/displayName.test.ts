@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { findDisplayName } from './displayName';
+import { findDisplayName, type RowCells } from './displayName';
 
 describe('findDisplayName', () => {
   it.each([
@@ -28,5 +28,18 @@ describe('findDisplayName', () => {
   ])('%s', (_name, html, expected) => {
     document.body.innerHTML = html;
     expect(findDisplayName(document.getElementById('t')!)).toBe(expected);
+  });
+
+  it('gives each button of a row its own answer when the row is read once for all', () => {
+    document.body.innerHTML =
+      '<table><tr><th scope="row" id="a">Jane Doe</th><td>Acme Corp</td><td id="b">(415) 555-2671</td></tr></table>';
+    const rows: RowCells = new Map();
+    const a = document.getElementById('a')!;
+    const b = document.getElementById('b')!;
+    // The name cell itself is never its own button's name: the next name-like cell is.
+    expect(findDisplayName(a, rows)).toBe('Acme Corp');
+    expect(findDisplayName(b, rows)).toBe('Jane Doe');
+    expect(rows.size).toBe(1);
+    expect([findDisplayName(a), findDisplayName(b)]).toEqual(['Acme Corp', 'Jane Doe']);
   });
 });

@@ -18,15 +18,40 @@ function looksLikeName(text: string): boolean {
   );
 }
 
-/** The first name-like cell of the row (row header first), else the record's heading. */
-export function findDisplayName(element: Element): string | undefined {
+interface Cell {
+  cell: Element;
+  header: boolean;
+  /** Its cleaned text, read when first needed. */
+  text?: string;
+}
+
+/** A row's cells with their text, read once for the several buttons of one row (see findDisplayName). */
+export type RowCells = Map<Element, Cell[]>;
+
+function cellsOf(row: Element, rows?: RowCells): Cell[] {
+  let cells = rows?.get(row);
+  if (!cells) {
+    cells = Array.from(row.querySelectorAll(CELLS)).map((cell) => ({
+      cell,
+      header: cell.matches('th, [role="rowheader"]'),
+    }));
+    rows?.set(row, cells);
+  }
+  return cells;
+}
+
+/**
+ * The first name-like cell of the row (row header first), else the record's heading. `rows` lets
+ * calls made while the page cannot change (one task) share each row's reading.
+ */
+export function findDisplayName(element: Element, rows?: RowCells): string | undefined {
   const row = element.closest(ROW);
   if (row) {
-    const cells = Array.from(row.querySelectorAll(CELLS)).filter((cell) => !cell.contains(element));
-    const header = cells.filter((c) => c.matches('th, [role="rowheader"]'));
-    for (const cell of [...header, ...cells]) {
-      const text = clean(cell.textContent);
-      if (looksLikeName(text)) return text;
+    const cells = cellsOf(row, rows).filter((c) => !c.cell.contains(element));
+    const header = cells.filter((c) => c.header);
+    for (const c of [...header, ...cells]) {
+      c.text ??= clean(c.cell.textContent);
+      if (looksLikeName(c.text)) return c.text;
     }
     if (!cells.length) {
       const heading = row.querySelector(`${HEADING}, a, strong, b`);

@@ -3,7 +3,7 @@
 // It reads only our buttons, after the decorator made them, in idle time: detection never waits.
 import { type LearnedContact, LEARN_BATCH_MAX, background } from '../../messaging/background';
 import { HOST_TAG, infoOf } from '../decorate/callButton';
-import { findDisplayName } from '../decorate/displayName';
+import { findDisplayName, type RowCells } from '../decorate/displayName';
 import type { Page } from '../decorate/page';
 
 /** After a change, wait this long (changes come in bursts) before reading the buttons. */
@@ -38,25 +38,36 @@ export function init(
     if (scanTimer === undefined && !signal.aborted)
       scanTimer = win.setTimeout(scan, timing.scanDelayMs);
   };
+  /** Buttons made since the last scan; null until the first scan, which reads the whole page. */
+  let made: Element[] | null = null;
   const scan = () => {
     scanTimer = undefined;
-    const hosts = Array.from(doc.querySelectorAll(HOST_TAG)).filter((h) => !seen.has(h));
+    // Only the buttons made since the last scan, not every button on the page again: on a long
+    // list each appended batch would cost a query and a filter over thousands of buttons.
+    const candidates = made ?? Array.from(doc.querySelectorAll(HOST_TAG));
+    made = [];
+    const hosts = candidates.filter((h) => !seen.has(h));
     let i = 0;
     const slice = (timeLeft: () => number) => {
       if (signal.aborted) return;
-      for (; i < hosts.length && timeLeft() > 1; i++) learn(hosts[i]!);
+      // Within one slice the page cannot change: the buttons of a row share its reading.
+      const rows: RowCells = new Map();
+      const urls = new Map<Element | null, string>();
+      for (; i < hosts.length && timeLeft() > 1; i++) learn(hosts[i]!, rows, urls);
       flush();
       if (i < hosts.length) idle(slice);
     };
     if (hosts.length) idle(slice);
   };
-  const learn = (host: Element) => {
+  const learn = (host: Element, rows: RowCells, urls: Map<Element | null, string>) => {
     seen.add(host);
     const info = infoOf(host);
     if (!info || info.target.kind !== 'phone' || info.target.ext || !host.isConnected) return;
-    const name = findDisplayName(host);
+    const name = findDisplayName(host, rows);
     if (!name) return;
-    const url = recordUrlOf(host, doc);
+    const row = host.closest(ROW);
+    let url = urls.get(row);
+    if (url === undefined) urls.set(row, (url = recordUrlOf(host, doc, row)));
     const key = `${info.target.e164}\n${name}\n${url}`;
     if (sent.has(key)) return;
     sent.add(key);
@@ -79,7 +90,9 @@ export function init(
   const create = page.createButton;
   page.createButton = (info) => {
     schedule();
-    return create(info);
+    const host = create(info);
+    made?.push(host);
+    return host;
   };
   page.observer.subscribe({ changed: schedule }, signal);
   signal.addEventListener(
@@ -88,6 +101,7 @@ export function init(
       win.clearTimeout(scanTimer);
       win.clearTimeout(sendTimer);
       queue.length = 0;
+      made = null;
     },
     { once: true },
   );
@@ -103,8 +117,11 @@ function sendToBackground(entries: LearnedContact[]): void {
 }
 
 /** The record a list row links to (its first web link), else the page itself (a record page). */
-export function recordUrlOf(host: Element, doc: Document): string {
-  const row = host.closest(ROW);
+export function recordUrlOf(
+  host: Element,
+  doc: Document,
+  row: Element | null = host.closest(ROW),
+): string {
   for (const a of row ? Array.from(row.querySelectorAll<HTMLAnchorElement>('a[href]')) : []) {
     if (/^https?:$/.test(a.protocol) && a.href.length <= 2000) return a.href;
   }
