@@ -69,13 +69,7 @@ export async function startServer(
     ...outboxOptionsFromEnv(opts.env ?? process.env),
     ...opts.outbox,
   });
-  const prune = () =>
-    Promise.all([store.pruneUpdates(Date.now()), store.pruneOutbox(Date.now())]).catch(
-      (error: unknown) => log.warn('pruning call updates failed', { error }),
-    );
-  void prune();
-  const pruneTimer = setInterval(() => void prune(), 3600_000);
-  pruneTimer.unref();
+  const pruneTimer = startPruning(store, log);
   const draining = new AbortController();
   const shutdown = new AbortController();
   const app = createApp({
@@ -109,39 +103,7 @@ export async function startServer(
   });
   server.requestTimeout = 30_000;
   server.headersTimeout = 15_000;
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const reject = (status: number, text: string) => {
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    };
-    const path = (req.url ?? '').split('?')[0];
-    if (path !== '/signal') return reject(404, 'Not Found');
-    if (draining.signal.aborted) return reject(503, 'Service Unavailable');
-    // Browsers always send Origin: allow the extension (on Firefox any install's moz-extension
-    // origin), this backend's own pages and ALLOWED_ORIGINS. The first message must still be a token.
-    const origin = req.headers.origin;
-    const own = `http://${req.headers.host ?? ''}`;
-    const ownTls = `https://${req.headers.host ?? ''}`;
-    if (
-      origin !== undefined &&
-      !isAllowedOrigin(origins, origin) &&
-      origin !== own &&
-      origin !== ownTls
-    ) {
-      log.warn('signalling origin refused', { origin });
-      return reject(403, 'Forbidden');
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = relay.connect({
-        send: (data) => ws.send(data),
-        close: (code, reason) => ws.close(code, reason),
-      });
-      ws.on('message', (data, isBinary) => {
-        conn.onMessage(isBinary ? '' : data.toString());
-      });
-      ws.on('close', () => conn.onClose());
-      ws.on('error', () => ws.terminate());
-    });
-  });
+  server.on('upgrade', signallingUpgrade({ wss, relay, origins, draining: draining.signal, log }));
 
   outbox.start();
   const port = (server.address() as AddressInfo).port;
@@ -183,16 +145,75 @@ export async function startServer(
       await handle.close();
       log.info('stopped');
     })());
-  if (listener) {
-    // Streams work without it (they still see this instance's changes), so do not hang the start.
-    const ready = await Promise.race([
-      listener.ready.then(() => true),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5000).unref()),
-    ]);
-    if (!ready)
-      log.warn('PostgreSQL LISTEN not ready yet: other instances’ updates arrive once it connects');
-  }
+  if (listener) await awaitListener(listener, log);
   return { url, port, store, close };
+}
+
+/** Prunes old call updates and delivered outbox rows now and every hour; returns the timer. */
+function startPruning(store: Store, log: Logger): NodeJS.Timeout {
+  const prune = () =>
+    Promise.all([store.pruneUpdates(Date.now()), store.pruneOutbox(Date.now())]).catch(
+      (error: unknown) => log.warn('pruning call updates failed', { error }),
+    );
+  void prune();
+  const timer = setInterval(() => void prune(), 3600_000);
+  timer.unref();
+  return timer;
+}
+
+/** Waits up to 5 s for the PostgreSQL LISTEN connection, warning (not failing) when it is late. */
+async function awaitListener(listener: { ready: Promise<unknown> }, log: Logger): Promise<void> {
+  // Streams work without it (they still see this instance's changes), so do not hang the start.
+  const ready = await Promise.race([
+    listener.ready.then(() => true),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5000).unref()),
+  ]);
+  if (!ready)
+    log.warn('PostgreSQL LISTEN not ready yet: other instances’ updates arrive once it connects');
+}
+
+/** The HTTP upgrade handler for `/signal`: refuses other paths, a draining instance and foreign origins. */
+function signallingUpgrade(deps: {
+  wss: WebSocketServer;
+  relay: SignalRelay;
+  origins: ReturnType<typeof allowedOrigins>;
+  draining: AbortSignal;
+  log: Logger;
+}) {
+  const { wss, relay, origins, draining, log } = deps;
+  return (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const reject = (status: number, text: string) => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== '/signal') return reject(404, 'Not Found');
+    if (draining.aborted) return reject(503, 'Service Unavailable');
+    // Browsers always send Origin: allow the extension (on Firefox any install's moz-extension
+    // origin), this backend's own pages and ALLOWED_ORIGINS. The first message must still be a token.
+    const origin = req.headers.origin;
+    const own = `http://${req.headers.host ?? ''}`;
+    const ownTls = `https://${req.headers.host ?? ''}`;
+    if (
+      origin !== undefined &&
+      !isAllowedOrigin(origins, origin) &&
+      origin !== own &&
+      origin !== ownTls
+    ) {
+      log.warn('signalling origin refused', { origin });
+      return reject(403, 'Forbidden');
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const conn = relay.connect({
+        send: (data) => ws.send(data),
+        close: (code, reason) => ws.close(code, reason),
+      });
+      ws.on('message', (data, isBinary) => {
+        conn.onMessage(isBinary ? '' : data.toString());
+      });
+      ws.on('close', () => conn.onClose());
+      ws.on('error', () => ws.terminate());
+    });
+  };
 }
 
 /** SHUTDOWN_DELAY_MS: how long a stopping instance keeps serving with `/readyz` failing (0–60000). */

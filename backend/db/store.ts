@@ -1,5 +1,5 @@
+/* eslint-disable max-lines -- every query lives here (STYLE.md: SQL in the store), one section per table */
 // The query layer: agents, sessions, call records, the Vonage event log and per-agent call updates.
-// Over 400 lines on purpose: every query lives here (STYLE.md: SQL in the store), one section per table.
 import {
   CompiledQuery,
   sql,

@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- one state machine: each signalling message's checks and routing read the same per-call state */
 // The built-in provider's signalling relay: authenticates sockets, routes invites to line addresses
 // and agents, relays call messages between the two parties of a call, and records every call.
 import { randomUUID } from 'node:crypto';

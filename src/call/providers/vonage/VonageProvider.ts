@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- the whole Client SDK boundary: session lifetime, token refresh, outbound, inbound and their event mapping */
 // Calls through Vonage's Client SDK: a session kept alive all day, server calls to phones and app
 // users, and inbound invites. Runs only in the offscreen document (the SDK is ~1.3 MB).
 import type { ClientInitConfigObject, VonageClient, VonageEvent } from '@vonage/client-sdk';

@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- the whole Signed Call SDK boundary (init, calls, its DOM and fetch quirks) in the one document that hosts it */
 // Runs inside the CleverTap host document (/clevertap.html, a hidden iframe of the offscreen
 // document): drives the Signed Call SDK for CleverTapProvider. The SDK replaces this document's
 // `fetch` and draws its own call screen here, where nobody sees it; we drive it through its methods.
