@@ -16,6 +16,7 @@ import {
   sendTestWebhook,
   unbindLine,
   updateAgent,
+  importDirectory,
   type AdminContext,
 } from './admin/operations';
 import { AgentError, listAgents } from './agents';
@@ -23,7 +24,7 @@ import { Bus } from './bus';
 import { DispositionError, listDispositions } from './calls/dispositions';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/connect';
-import { importDirectoryCsv, type ImportReport } from './directory/store';
+import type { ImportReport } from './directory/store';
 import { loadDotEnv } from './dotenv';
 import { Store } from './db/store';
 import { LineError, listLines } from './lines';
@@ -103,7 +104,7 @@ export async function runAdmin(
   if (group === 'line' && command) return runLine(ctx, command, rest);
   if (group === 'webhook' && command) return runWebhook(ctx, command, rest, policy);
   if (group === 'disposition' && command) return runDisposition(ctx, command, rest);
-  if (group === 'directory' && command) return runDirectory(ctx.store, command, rest);
+  if (group === 'directory' && command) return runDirectory(ctx, command, rest);
   if (group !== 'agent' || !command) throw new UsageError(USAGE);
   const { positional, flags } = parseFlags(rest);
   const name = positional[0];
@@ -283,7 +284,7 @@ async function runDisposition(
   }
 }
 
-async function runDirectory(store: Store, command: string, args: string[]): Promise<string[]> {
+async function runDirectory(ctx: AdminContext, command: string, args: string[]): Promise<string[]> {
   const { positional, flags } = parseFlags(args);
   if (command !== 'import')
     throw new UsageError(`Unknown command "directory ${command}"\n\n${USAGE}`);
@@ -291,7 +292,7 @@ async function runDirectory(store: Store, command: string, args: string[]): Prom
     throw new UsageError(`directory import needs exactly one <file.csv>\n\n${USAGE}`);
   const text = await readFile(positional[0]!, 'utf8');
   return directoryReport(
-    await importDirectoryCsv(store.db, text, flags.has('replace') ? 'replace' : 'merge'),
+    await importDirectory(ctx, text, flags.has('replace') ? 'replace' : 'merge'),
   );
 }
 

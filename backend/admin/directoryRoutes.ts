@@ -9,9 +9,9 @@ import {
   type DirectoryImportResult,
 } from '../../src/contract/directory';
 import type { AppDeps } from '../context';
-import { countDirectory, importDirectoryCsv } from '../directory/store';
+import { countDirectory } from '../directory/store';
 import { AdminStore } from './adminStore';
-import { audit } from './audit';
+import { importDirectory } from './operations';
 import type { AdminEnv } from './session';
 
 /** The import's path: app.ts lets it past the API's 64 KB body limit (this route sets its own). */
@@ -63,13 +63,11 @@ export function directoryAdminRoutes(deps: AppDeps) {
             },
             400,
           );
-        const report = await importDirectoryCsv(deps.store.db, csv, mode);
-        if (report.applied)
-          await audit(admin, c.get('actor'), 'directory.import', null, {
-            entries: report.imported,
-            mode,
-            rejected: report.rejected.length,
-          });
+        const report = await importDirectory(
+          { store: deps.store, admin, actor: c.get('actor') },
+          csv,
+          mode,
+        );
         // A file with no acceptable row is still an answer the admin needs line by line: 200 with
         // `applied: false`, the directory unchanged.
         const result: DirectoryImportResult = {

@@ -1,10 +1,13 @@
-// What an admin can change — agents, their keys and lines, webhook endpoints — with its audit entry.
+// What an admin can change — agents, their keys and lines, webhook endpoints, the company
+// directory — with its audit entry.
 // The console's routes and the CLI (backend/admin.ts) both call these, so both behave and log alike.
 import type { AdminAgent, AgentPatch, NewAgentInput } from '../../src/contract/admin';
 import { addAgent, rotateAgentKey } from '../agents';
 import type { Dispositions } from '../../src/contract/call';
 import { listDispositions, setDispositions, setRequireOutcome } from '../calls/dispositions';
 import type { AgentRow } from '../db/schema';
+import type { DirectoryImportMode } from '../../src/contract/directory';
+import { importDirectoryCsv, type ImportReport } from '../directory/store';
 import type { Store } from '../db/store';
 import { addLine, parseLineAddress, removeLine } from '../lines';
 import {
@@ -32,6 +35,22 @@ export interface AdminContext {
   store: Store;
   admin: AdminStore;
   actor: Actor;
+}
+
+/** Imports a company directory CSV (merge or replace); an import that changed it is audited. */
+export async function importDirectory(
+  ctx: AdminContext,
+  csv: string,
+  mode: DirectoryImportMode,
+): Promise<ImportReport> {
+  const report = await importDirectoryCsv(ctx.store.db, csv, mode);
+  if (report.applied)
+    await audit(ctx.admin, ctx.actor, 'directory.import', null, {
+      entries: report.imported,
+      mode,
+      rejected: report.rejected.length,
+    });
+  return report;
 }
 
 export function adminContext(store: Store, actor: Actor): AdminContext {

@@ -49,6 +49,18 @@ forEachEngine((engine) => {
         'Nothing imported (0 rejected); the directory is unchanged.',
       ]);
       expect((await lookupDirectory(t.store.db, '+447400123456'))?.name).toBe('Zoe');
+      // The two imports that changed the directory are in the audit log (as the console's are);
+      // the one that changed nothing is not.
+      const audited = await t.store.db
+        .selectFrom('audit_log')
+        .select(['source', 'action', 'detail'])
+        .where('action', '=', 'directory.import')
+        .orderBy('id')
+        .execute();
+      expect(audited.map((row) => [row.source, JSON.parse(row.detail ?? '{}')])).toEqual([
+        ['cli', { entries: 1, mode: 'merge', rejected: 1 }],
+        ['cli', { entries: 1, mode: 'replace', rejected: 0 }],
+      ]);
       await expect(runAdmin(t.store, ['directory', 'import'])).rejects.toBeInstanceOf(UsageError);
       await expect(runAdmin(t.store, ['directory', 'export', file])).rejects.toThrow(
         /Unknown command/,
