@@ -14,6 +14,7 @@ export default defineConfig({
     environment: 'node',
     // Prints one line when the PostgreSQL tests are skipped, and how to run them.
     globalSetup: ['test/globalSetup.ts'],
+    setupFiles: ['test/setupNumberTypes.ts'],
     testTimeout: 20_000,
     mockReset: true,
     restoreMocks: true,

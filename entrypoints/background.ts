@@ -1,3 +1,5 @@
+// Full number validity (the content script gets the types from the background instead).
+import '../src/detect/numberTypesFull';
 import { defineBackground } from '#imports';
 import { startBackground } from '../src/background/main';
 

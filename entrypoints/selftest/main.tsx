@@ -1,3 +1,5 @@
+// Full number validity (the content script gets the types from the background instead).
+import '../../src/detect/numberTypesFull';
 import { render } from 'preact';
 import { App } from '../../src/ui/selftest/App';
 import { mountPage } from '../../src/ui/page';

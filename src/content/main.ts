@@ -3,6 +3,7 @@
 import { CallFailure } from '../call/provider';
 import { readSettingsEarly, sameSettings, stillValid, type EarlySettings } from '../settings/read';
 import { background } from '../messaging/background';
+import { hasNumberTypes, provideNumberTypes } from '../detect/phoneMetadata';
 import { t } from '../ui/i18n';
 import { HOST_TAG, startDecorating, type DecorateOptions } from './decorate';
 import { probes } from './decorate/probes';
@@ -18,8 +19,11 @@ export async function startContentScript(signal: AbortSignal): Promise<void> {
   }
   // From the background: storage.local (which holds the session token) is closed to content
   // scripts where the browser allows it; elsewhere it can still be read directly. Buttons come
-  // with what is known now; policy may still be on its way (settings/read.ts).
+  // with what is known now; policy may still be on its way (settings/read.ts). The number types come
+  // from the background too (asked at the same time): without them no number is valid.
+  const types = loadNumberTypes(signal);
   const early = await earlySettings();
+  await types;
   if (signal.aborted) return;
   await bodyReady(signal);
   // A whole page can opt out (the softphone page does: it is someone else's phone).
@@ -79,6 +83,29 @@ async function earlySettings(): Promise<EarlySettings> {
     return { settings, confirmed, final };
   } catch {
     return readSettingsEarly();
+  }
+}
+
+/** Retries while the background starts (a first install, an update); waits at most ~5 s in all. */
+const NUMBER_TYPES_RETRIES_MS = [100, 400, 1500, 3000];
+
+async function loadNumberTypes(signal: AbortSignal): Promise<void> {
+  for (let attempt = 0; !hasNumberTypes() && !signal.aborted; attempt++) {
+    try {
+      provideNumberTypes(await background.send('getNumberTypes', {}));
+      return;
+    } catch (error) {
+      const wait = NUMBER_TYPES_RETRIES_MS[attempt];
+      if (wait === undefined) {
+        // Phone numbers get no buttons on this page (contact IDs still do): better than a wrong number.
+        console.warn(
+          'click-to-call: number metadata unavailable, phone numbers not detected',
+          error,
+        );
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
 }
 

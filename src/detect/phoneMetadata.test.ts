@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   getCountries,
   getExampleNumber,
@@ -102,5 +102,24 @@ describe('validatePhone', () => {
         mismatches.push(`${formatInternational(ours)} ≠ ${theirs}`);
     }
     expect(mismatches).toEqual([]);
+  });
+});
+
+describe('number types provided at start', () => {
+  it('accepts no number of a plan min lacks types for before provideNumberTypes, full validity after', async () => {
+    vi.resetModules();
+    // A fresh module, as the content script has it before the background answers.
+    const fresh = await import('./phoneMetadata');
+    expect(fresh.hasNumberTypes()).toBe(false);
+    expect(fresh.validatePhone('030901820', false, 'DE')).toBeNull();
+    expect(fresh.validatePhone('81312345678', true, 'US')).toBeNull();
+    const { NUMBER_TYPES } = await import('./numberTypes');
+    fresh.provideNumberTypes(NUMBER_TYPES);
+    expect(fresh.hasNumberTypes()).toBe(true);
+    expect(fresh.validatePhone('030901820', false, 'DE')?.e164).toBe('+4930901820');
+    expect(fresh.validatePhone('81312345678', true, 'US')?.e164).toBe('+81312345678');
+    // max validity, not min's: +62 39945926 is outside Indonesia's number types.
+    expect(fresh.validatePhone('6239945926', true, 'US')).toBeNull();
+    vi.resetModules();
   });
 });

@@ -1,6 +1,9 @@
 // Fast phone-number validation and formatting with libphonenumber-js's "max" validity: its "min"
 // metadata (shared with the UI's formatting) plus the number-type patterns min leaves out
 // (numberTypes.ts, generated from "max"), so "+1 800 123 4567" or "+62 39945926" are rejected.
+// The number types are provided at start (provideNumberTypes): extension pages and the background
+// import them (numberTypesFull.ts), the content script gets them from the background, which keeps
+// their ~22 KB gzip out of the script every CRM page loads. Until then no number is valid.
 //
 // libphonenumber-js's own parse/isValid costs ~10 µs per call (it rebuilds its metadata wrapper and
 // regexps each time). A CRM list has thousands of numbers, so we read the same metadata through its
@@ -9,7 +12,6 @@
 import { Metadata } from 'libphonenumber-js/core';
 import metadataJson from 'libphonenumber-js/min/metadata';
 import { METADATA_NUMBER_TYPES } from '../contract/numberTypes';
-import { NUMBER_TYPES } from './numberTypes';
 
 /** The parts of libphonenumber-js's (untyped) numbering-plan API we use. */
 interface FormatApi {
@@ -47,8 +49,11 @@ interface Plan {
   prefix: RegExp | null;
   transform: string | null;
   leading: RegExp | null;
-  /** Number types (fixed line, mobile, …) where the metadata keeps them: then one must match. */
-  types: { pattern: RegExp; lengths: number[] | undefined }[] | null;
+  /**
+   * Number types (fixed line, mobile, …) where the metadata keeps them: then one must match. False
+   * while the generated ones have not been provided: then nothing is valid (no button beats a wrong one).
+   */
+  types: { pattern: RegExp; lengths: number[] | undefined }[] | null | false;
   formats: { leading: RegExp | null; pattern: RegExp; full: RegExp; format: string }[] | null;
 }
 
@@ -63,8 +68,26 @@ function compileTypes(np: NumberingPlanApi): Plan['types'] {
   return out;
 }
 
+/** Number-type patterns per plan, as numberTypes.ts holds them: [pattern, possible lengths]. */
+export type NumberTypesData = Record<string, [string, number[]][]>;
+
+let numberTypes: NumberTypesData | null = null;
+
+/** Provides the generated number types (numberTypes.ts); plans read before are read again. */
+export function provideNumberTypes(data: NumberTypesData): void {
+  numberTypes = data;
+  plans.clear();
+  callingCodePlans.clear();
+}
+
+/** Whether provideNumberTypes has run: before, no number is valid. */
+export function hasNumberTypes(): boolean {
+  return numberTypes !== null;
+}
+
 function generatedTypes(key: string): Plan['types'] {
-  const types = NUMBER_TYPES[key];
+  if (!numberTypes) return false;
+  const types = numberTypes[key];
   return types
     ? types.map(([pattern, lengths]) => ({ pattern: new RegExp(`^(?:${pattern})$`), lengths }))
     : null;
@@ -72,7 +95,7 @@ function generatedTypes(key: string): Plan['types'] {
 
 /** libphonenumber-js's validity: the plan's pattern and, where types are known, one type's. */
 function isValidFor(p: Plan, national: string): boolean {
-  if (!p.valid.test(national)) return false;
+  if (p.types === false || !p.valid.test(national)) return false;
   if (!p.types) return true;
   return p.types.some(
     (t) => (!t.lengths || t.lengths.includes(national.length)) && t.pattern.test(national),
