@@ -3,6 +3,8 @@ import preact from '@preact/preset-vite';
 import { EXTENSION_PUBLIC_KEY, FIREFOX_EXTENSION_ID } from './src/extensionKey';
 import { CRM_MATCHES, DEMO_MATCHES } from './src/settings/sites';
 import { mergeAll } from './src/locales/merge';
+import { NUMBER_TYPES } from './src/detect/numberTypes';
+import { NUMBER_TYPES_FILE } from './src/detect/numberTypesFile';
 
 // `--mode demo` and `--mode test` builds also run on the local demo CRM page.
 export default defineConfig({
@@ -59,13 +61,23 @@ export default defineConfig({
       // No suggested key: Chrome suggests four at most, and the call controls matter more.
       'cycle-presence': { description: '__MSG_commandCyclePresence__' },
     },
-    web_accessible_resources: [],
+    // Only the number types the content script fetches (public libphonenumber data). Chrome serves it
+    // at a per-session dynamic URL only runtime.getURL knows, so pages cannot probe for the extension;
+    // Firefox's moz-extension origin is already random per install.
+    web_accessible_resources: [
+      {
+        resources: [NUMBER_TYPES_FILE],
+        matches: ['https://*/*', 'http://*/*'],
+        ...(browser === 'firefox' ? {} : { use_dynamic_url: true }),
+      },
+    ],
     content_security_policy: {
       extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",
     },
   }),
   hooks: {
     'build:publicAssets': (_wxt, files) => {
+      files.push({ relativeDest: NUMBER_TYPES_FILE, contents: JSON.stringify(NUMBER_TYPES) });
       for (const [lang, messages] of Object.entries(mergeAll('src/locales'))) {
         files.push({
           relativeDest: `_locales/${lang}/messages.json`,

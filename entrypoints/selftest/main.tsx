@@ -1,4 +1,4 @@
-// Full number validity (the content script gets the types from the background instead).
+// Full number validity (the content script fetches the number types instead).
 import '../../src/detect/numberTypesFull';
 import { render } from 'preact';
 import { App } from '../../src/ui/selftest/App';

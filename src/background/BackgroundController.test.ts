@@ -8,7 +8,6 @@ import { CallSession, sessionHandlers } from '../offscreen/CallSession';
 import { BackgroundController } from './BackgroundController';
 import type { CallHost } from './callHost';
 import { privateSessionStore, type KeyValueArea, type SessionStore } from './sessionStore';
-import { NUMBER_TYPES } from '../detect/numberTypes';
 
 class FakeProvider implements CallProvider {
   readonly name = 'builtin' as const;
@@ -118,7 +117,6 @@ describe('BackgroundController', () => {
     ['a content script may start a call', contentScript, 'startCall', true],
     ['a content script may not sign in', contentScript, 'signIn', false],
     ['a content script may read early settings', contentScript, 'getEarlySettings', true],
-    ['a content script may read the number types', contentScript, 'getNumberTypes', true],
     ['a content script may not read diagnostics', contentScript, 'getDiagnostics', false],
     ['an extension page may sign in', page, 'signIn', true],
     ['another extension may do nothing', { ...page, id: 'someone-else' }, 'startCall', false],
@@ -415,12 +413,5 @@ describe('BackgroundController', () => {
       settings: { defaultCountry: 'SG' },
     });
     expect(read).toHaveBeenCalledOnce();
-  });
-
-  it('gives content scripts the number types their validation needs, as plain data', async () => {
-    const h = setup().make().handlers();
-    const types = await h.getNumberTypes({} as Record<string, never>, contentScript);
-    // What the message carries (structured clone) is what numberTypes.ts holds.
-    expect(structuredClone(types)).toEqual(NUMBER_TYPES);
   });
 });

@@ -13,7 +13,6 @@ import {
   type AppState,
   type BackgroundProtocol,
 } from '../messaging/background';
-import { NUMBER_TYPES } from '../detect/numberTypesFull';
 import { backgroundChannel } from '../messaging/background.schemas';
 import {
   offscreenChannel,
@@ -265,7 +264,21 @@ export class BackgroundController {
         this.tabs.register(tabId, Boolean((sender.tab as { active?: boolean }).active));
         return this.tabs.tabState(await this.appState(), tabId);
       },
-      ...this.pageSetupHandlers(),
+      getSettings: async () => (await this.readEarly()).final,
+      getEarlySettings: async () => {
+        const { settings, confirmed, final } = await this.readEarly();
+        final.catch(() => undefined);
+        return { settings, confirmed };
+      },
+      callBarPosition: async ({ position }, sender) => {
+        const site = siteOf(sender);
+        const stored =
+          ((await browser.storage.local.get(POSITION_KEY))[POSITION_KEY] as
+            Record<string, unknown> | undefined) ?? {};
+        if (!position) return parsePosition(stored[site]);
+        await browser.storage.local.set({ [POSITION_KEY]: { ...stored, [site]: position } });
+        return position;
+      },
       signIn: async ({ backendUrl, accessKey }) => {
         const { settings, locked } = await loadSettings();
         const url = backendUrl && !locked.includes('backendUrl') ? backendUrl : settings.backendUrl;
@@ -321,31 +334,6 @@ export class BackgroundController {
       },
       ...this.presence.handlers(),
       ...this.wrapupHandlers(),
-    };
-  }
-
-  /** What a content script reads to set up its page: settings, number types, the bar's position. */
-  private pageSetupHandlers(): Pick<
-    Handlers<BackgroundProtocol>,
-    'getSettings' | 'getEarlySettings' | 'getNumberTypes' | 'callBarPosition'
-  > {
-    return {
-      getSettings: async () => (await this.readEarly()).final,
-      getEarlySettings: async () => {
-        const { settings, confirmed, final } = await this.readEarly();
-        final.catch(() => undefined);
-        return { settings, confirmed };
-      },
-      getNumberTypes: async () => NUMBER_TYPES,
-      callBarPosition: async ({ position }, sender) => {
-        const site = siteOf(sender);
-        const stored =
-          ((await browser.storage.local.get(POSITION_KEY))[POSITION_KEY] as
-            Record<string, unknown> | undefined) ?? {};
-        if (!position) return parsePosition(stored[site]);
-        await browser.storage.local.set({ [POSITION_KEY]: { ...stored, [site]: position } });
-        return position;
-      },
     };
   }
 

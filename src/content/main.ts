@@ -3,7 +3,9 @@
 import { CallFailure } from '../call/provider';
 import { readSettingsEarly, sameSettings, stillValid, type EarlySettings } from '../settings/read';
 import { background } from '../messaging/background';
-import { hasNumberTypes, provideNumberTypes } from '../detect/phoneMetadata';
+import { browser } from 'wxt/browser';
+import { NUMBER_TYPES_FILE } from '../detect/numberTypesFile';
+import { hasNumberTypes, provideNumberTypes, type NumberTypesData } from '../detect/phoneMetadata';
 import { t } from '../ui/i18n';
 import { HOST_TAG, startDecorating, type DecorateOptions } from './decorate';
 import { probes } from './decorate/probes';
@@ -19,8 +21,8 @@ export async function startContentScript(signal: AbortSignal): Promise<void> {
   }
   // From the background: storage.local (which holds the session token) is closed to content
   // scripts where the browser allows it; elsewhere it can still be read directly. Buttons come
-  // with what is known now; policy may still be on its way (settings/read.ts). The number types come
-  // from the background too (asked at the same time): without them no number is valid.
+  // with what is known now; policy may still be on its way (settings/read.ts). The number types are
+  // fetched meanwhile (without them no number is valid).
   const types = loadNumberTypes(signal);
   const early = await earlySettings();
   await types;
@@ -86,26 +88,22 @@ async function earlySettings(): Promise<EarlySettings> {
   }
 }
 
-/** Retries while the background starts (a first install, an update); waits at most ~5 s in all. */
-const NUMBER_TYPES_RETRIES_MS = [100, 400, 1500, 3000];
+/** WXT types only public/ files for getURL; the number types are written by the build (wxt.config.ts). */
+const extensionUrl = (path: string): string =>
+  (browser.runtime.getURL as (path: string) => string)(path);
 
+/** The number types, packaged with the extension (detect/numberTypesFile.ts). */
 async function loadNumberTypes(signal: AbortSignal): Promise<void> {
-  for (let attempt = 0; !hasNumberTypes() && !signal.aborted; attempt++) {
-    try {
-      provideNumberTypes(await background.send('getNumberTypes', {}));
-      return;
-    } catch (error) {
-      const wait = NUMBER_TYPES_RETRIES_MS[attempt];
-      if (wait === undefined) {
-        // Phone numbers get no buttons on this page (contact IDs still do): better than a wrong number.
-        console.warn(
-          'click-to-call: number metadata unavailable, phone numbers not detected',
-          error,
-        );
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
+  if (hasNumberTypes()) return;
+  try {
+    const response = await fetch(extensionUrl(`/${NUMBER_TYPES_FILE}`), { signal });
+    const data = (await response.json()) as unknown;
+    if (!data || typeof data !== 'object' || Array.isArray(data)) throw new Error('not an object');
+    provideNumberTypes(data as NumberTypesData);
+  } catch (error) {
+    // Phone numbers get no buttons on this page (contact IDs still do): better than a wrong number.
+    if (!signal.aborted)
+      console.warn('click-to-call: number metadata unavailable, phone numbers not detected', error);
   }
 }
 

@@ -9,7 +9,6 @@ import type { Settings } from '../contract/settings';
 import type { Target } from '../contract/target';
 import type { CallStats } from '../call/provider';
 import type { CallError, CallSnapshot, ProviderStatus } from '../call/state';
-import type { NumberTypesData } from '../detect/phoneMetadata';
 import { createClient } from './client';
 
 export const BACKGROUND_CHANNEL = 'c2c/background';
@@ -122,11 +121,6 @@ export interface BackgroundProtocol {
    * settings alone; a content script decorates with them and dials only after `getSettings` agrees.
    */
   getEarlySettings(data: Record<string, never>): { settings: Settings; confirmed: boolean };
-  /**
-   * For content scripts: libphonenumber's number-type patterns (public metadata), which the content
-   * script does not carry (see detect/phoneMetadata.ts); no number is valid there before they come.
-   */
-  getNumberTypes(data: Record<string, never>): NumberTypesData;
   /** The agent sets their presence (`next`: the keyboard command's cycle). */
   setPresence(data: { presence: PresenceChoice | 'next' }): { choice: PresenceChoice };
   /** The agent has seen their missed calls (popup opened): the badge count and notifications clear. */
@@ -160,7 +154,6 @@ export const CONTENT_SCRIPT_METHODS: ReadonlySet<keyof BackgroundProtocol> = new
   'getState',
   'getSettings',
   'getEarlySettings',
-  'getNumberTypes',
   'callBarPosition',
   'dispositions',
   'wrapupDraft',

@@ -7,6 +7,7 @@ import {
   agentClickAt,
   appState,
   endAnyCall,
+  EXTENSION_ORIGIN,
   evaluateInContentScript,
   launchBrowser,
   openSoftphone,
@@ -293,6 +294,25 @@ describe('the call bar: closed to the page, details only where the agent needs t
       15_000,
       'the call answered',
     );
+    await page.close();
+  });
+});
+
+describe('a page cannot tell the extension is installed', () => {
+  it('6. the one web-accessible file (the number types) answers no page at its static URL', async () => {
+    const page = await crmPage();
+    // A page probing for extensions fetches their well-known resources by the fixed id.
+    const probed = await page.evaluate(async (url) => {
+      try {
+        const res = await fetch(url);
+        return `answered ${res.status}`;
+      } catch (error) {
+        return `refused: ${String(error)}`;
+      }
+    }, `${EXTENSION_ORIGIN}/number-types.json`);
+    expect(probed).toMatch(/^refused/);
+    // The content script reaches it (its dynamic URL): the numbers on the page have buttons.
+    await expect.poll(() => page.locator(BUTTON).count()).toBeGreaterThan(0);
     await page.close();
   });
 });
