@@ -11,6 +11,8 @@ import { HOST_TAG, startDecorating, type DecorateOptions } from './decorate';
 import { probes } from './decorate/probes';
 import * as callBar from './features/callBar';
 
+const LABEL_MARK = '\u0001';
+
 export async function startContentScript(signal: AbortSignal): Promise<void> {
   // Test builds mark the end of the first pass for the benchmark (test/bench/detect.bench.ts).
   if (import.meta.env.MODE === 'test') {
@@ -53,7 +55,15 @@ export async function startContentScript(signal: AbortSignal): Promise<void> {
             .catch((error: unknown) => bar.showError(CallFailure.from(error).toCallError()));
         });
     };
-  const labels = { call: (formatted: string) => t('callButtonLabel', formatted) };
+  // The label's template read once: the browser's getMessage costs ~10 µs a call, 0.2 s on 20,000
+  // buttons. The marker stands for the number wherever the translation puts it.
+  const template = t('callButtonLabel', LABEL_MARK);
+  const labels = {
+    call: (formatted: string) =>
+      template.includes(LABEL_MARK)
+        ? template.split(LABEL_MARK).join(formatted)
+        : t('callButtonLabel', formatted),
+  };
   // Phone-number and contact-ID buttons (decorate/index.ts lists the features).
   const first = new AbortController();
   signal.addEventListener('abort', () => first.abort(), { once: true });

@@ -138,4 +138,56 @@ describe('visible first', () => {
     expect(count('[data-c2c-target]')).toBe(400);
     expect(count('[data-c2c-pending]')).toBe(0);
   });
+
+  it('reads the layout for the first batch of a long first pass only, once it went below the screen', () => {
+    (window as unknown as { IntersectionObserver: unknown }).IntersectionObserver =
+      FakeIntersectionObserver;
+    page(3000, 0, 0);
+    // A laid-out page: row i at 20 px × i, a 600 px viewport. Every read after our writes would
+    // re-lay out the whole list in a browser: count them.
+    let reads = 0;
+    const rowTop = (el: Element) => {
+      const tr = el.closest('tr');
+      return tr ? Array.prototype.indexOf.call(tr.parentElement!.children, tr) * 20 : 0;
+    };
+    const original = Element.prototype.getBoundingClientRect;
+    Element.prototype.getBoundingClientRect = function (this: Element) {
+      reads++;
+      const top = rowTop(this);
+      return { top, bottom: top + 20, left: 0, right: 800, width: 800, height: 20 } as DOMRect;
+    };
+    Object.defineProperty(window, 'innerHeight', { value: 600, configurable: true });
+    Object.defineProperty(window, 'innerWidth', { value: 1000, configurable: true });
+    try {
+      // The clock advances on every reading: the walk takes several frames (batches).
+      const scheduler = manualScheduler({ tick: 3 });
+      startDecorating({
+        document,
+        settings: { ...DEFAULT_SETTINGS, defaultCountry: 'US' },
+        signal: new AbortController().signal,
+        onCall: () => undefined,
+        scheduler,
+        visibleFirst: true,
+      });
+      let frames = 0;
+      while (scheduler.pending('frame')) {
+        scheduler.runOne('frame');
+        frames++;
+      }
+      expect(frames).toBeGreaterThan(1); // the first pass came in several batches
+      // The first split read rows up to the run below the screen (256 of them); later batches none
+      // (reading them too made about 790 reads here).
+      expect(reads).toBeGreaterThan(0);
+      expect(reads).toBeLessThan(400);
+      // Rows near the top (on screen and the margin) are decorated; the rest waits for idle time.
+      expect(document.querySelector('tr:nth-child(5) [data-c2c-target]')).not.toBeNull();
+      expect(document.querySelector('tr:nth-child(2000) [data-c2c-target]')).toBeNull();
+      scheduler.flush();
+      expect(count('[data-c2c-target]')).toBe(3000);
+      expect(count('[data-c2c-pending]')).toBe(0);
+      expect(reads).toBeLessThan(400);
+    } finally {
+      Element.prototype.getBoundingClientRect = original;
+    }
+  });
 });

@@ -12,6 +12,8 @@ import { createPhoneSearch, type PhoneSearch } from './phoneSearch';
 import { splitByObserver, splitByRects, type Split } from './visibleFirst';
 
 const VISIBLE_BUDGET_MS = 20;
+/** Reading the layout to split a batch (a few hundred rows; each read ~1 µs once laid out). */
+const SPLIT_BUDGET_MS = 10;
 /** Batches with more containers than this are decorated on-screen first, the rest when idle. */
 const VISIBLE_FIRST_THRESHOLD = 150;
 const VISIBLE_FIRST_THRESHOLD_CHANGES = 3000;
@@ -31,6 +33,8 @@ interface Phones {
   offscreen: OffscreenWrites;
   /** Containers found by the page's walk, not yet decorated or split. */
   search: PhoneSearch;
+  /** The first pass's split reached the run below the screen: the rest of that pass is off-screen. */
+  restBelow: boolean;
 }
 
 export function init(signal: AbortSignal, page: Page): void {
@@ -74,6 +78,7 @@ function createPhones(page: Page): Phones {
       skip: (c) => urgent.has(c),
     }),
     search: createPhoneSearch((el) => removeButtonsIn(page, el)),
+    restBelow: false,
   };
 }
 
@@ -95,8 +100,11 @@ function run(phones: Phones, kind: 'frame' | 'idle', deadline: number) {
   // The first pass over a page goes on-screen first; changes (appended rows, edits) are decorated
   // in the next frame wherever they are, unless a change replaces most of a huge page.
   const threshold = initial ? VISIBLE_FIRST_THRESHOLD : VISIBLE_FIRST_THRESHOLD_CHANGES;
-  if (found.size > threshold && page.visibleFirst)
-    splitByVisibility(phones, Array.from(found), deadline);
+  // Later batches of a first pass that already went below the screen: no layout read (our writes
+  // of the frames since dirtied it: each read would re-lay out the whole page, 0.1–1 s on a long list).
+  if (initial && phones.restBelow && page.visibleFirst) phones.offscreen.add(Array.from(found));
+  else if (found.size > threshold && page.visibleFirst)
+    splitByVisibility(phones, Array.from(found));
   else for (const c of found) urgent.add(c);
   for (const c of urgent) {
     if (now() >= deadline) break;
@@ -106,12 +114,15 @@ function run(phones: Phones, kind: 'frame' | 'idle', deadline: number) {
   if (kind === 'idle') phones.offscreen.run(deadline);
 }
 
-function splitByVisibility(phones: Phones, found: Element[], deadline: number) {
+function splitByVisibility(phones: Phones, found: Element[]) {
   const { page, urgent } = phones;
-  const split = splitByRects(page.win, found, deadline, page.loop.now);
+  // Its own small budget: the walk before it in this task has usually used the task's, and a split
+  // cut short does not learn where the screen ends (reads on a clean layout are cheap).
+  const split = splitByRects(page.win, found, page.loop.now() + SPLIT_BUDGET_MS, page.loop.now);
   if (split) {
     split.onScreen.forEach((c) => urgent.add(c));
     phones.offscreen.add(split.offScreen);
+    if (split.restBelow) phones.restBelow = true;
     return;
   }
   const cancel = splitByObserver(page.win, found, page.loop.nextFrame, (part: Split, last) => {

@@ -9,6 +9,11 @@ const OBSERVE_CHUNK = 4000;
 export interface Split {
   onScreen: Element[];
   offScreen: Element[];
+  /**
+   * The batch ended in a long run below the screen: what comes later in document order is below too
+   * (later batches of the same pass need not read the layout, which our writes have dirtied since).
+   */
+  restBelow?: boolean;
 }
 
 /**
@@ -54,6 +59,7 @@ export function splitByRects(
     else split.offScreen.push(el);
   }
   if (!laidOut) return null; // nothing to go by: let the observer decide
+  if (below >= BELOW_RUN) split.restBelow = true;
   for (; i < found.length; i++) split.offScreen.push(found[i]!);
   return split;
 }
