@@ -48,11 +48,16 @@ const count = (sel: string) => document.querySelectorAll(sel).length;
  * on our buttons inside their shadow roots.)
  */
 function rowObserver(): FakeIntersectionObserver {
-  const io = FakeIntersectionObserver.instances.find(
-    (o) => o.targets.length > 0 && o.targets.every((t) => t.getRootNode() === document),
-  );
+  const io = rowObservers()[0];
   if (!io) throw new Error('no observer watches the page’s rows');
   return io;
+}
+
+/** Every such observer: a first pass cut by the clock (a busy machine) splits in several batches. */
+function rowObservers(): FakeIntersectionObserver[] {
+  return FakeIntersectionObserver.instances.filter(
+    (o) => o.targets.length > 0 && o.targets.every((t) => t.getRootNode() === document),
+  );
 }
 
 afterEach(() => {
@@ -79,15 +84,15 @@ describe('visible first', () => {
     expect(top).toBeGreaterThan(0);
     expect(top).toBeLessThan(100);
     scheduler.flush('frame');
-    const io = rowObserver();
-    expect(io.targets.length).toBeGreaterThan(300);
-    io.fire();
+    const observers = rowObservers();
+    expect(observers.reduce((n, o) => n + o.targets.length, 0)).toBeGreaterThan(300);
+    for (const o of observers) o.fire();
     scheduler.flush('frame');
     // On-screen rows now have buttons; nothing off-screen below them yet.
     const visibleRows = Array.from(document.querySelectorAll('tr[data-visible]'));
     expect(visibleRows.every((tr) => tr.querySelector('[data-c2c-target]'))).toBe(true);
     expect(document.querySelector('tr:last-child [data-c2c-target]')).toBeNull();
-    expect(io.targets).toHaveLength(0);
+    for (const o of observers) expect(o.targets).toHaveLength(0);
     scheduler.flush();
     expect(count('[data-c2c-target]')).toBe(400);
     expect(count('[data-c2c-pending]')).toBe(0);

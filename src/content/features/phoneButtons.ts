@@ -41,6 +41,8 @@ interface Phones {
   search: PhoneSearch;
   /** The first pass's split reached the run below the screen: the rest of that pass is off-screen. */
   restBelow: boolean;
+  /** The first pass has been split by visibility (so its later batches are too). */
+  firstPassSplit: boolean;
 }
 
 export function init(signal: AbortSignal, page: Page): void {
@@ -85,6 +87,7 @@ function createPhones(page: Page): Phones {
     }),
     search: createPhoneSearch((el) => removeButtonsIn(page, el)),
     restBelow: false,
+    firstPassSplit: false,
   };
 }
 
@@ -108,10 +111,14 @@ function run(phones: Phones, kind: 'frame' | 'idle', deadline: number) {
   const threshold = initial ? VISIBLE_FIRST_THRESHOLD : VISIBLE_FIRST_THRESHOLD_CHANGES;
   // Later batches of a first pass that already went below the screen: no layout read (our writes
   // of the frames since dirtied it: each read would re-lay out the whole page, 0.1–1 s on a long list).
+  // A first pass that went visible-first stays so: its last, smaller batch is not decorated in one
+  // frame wherever it is.
+  const split = found.size > threshold || (initial && phones.firstPassSplit);
   if (initial && phones.restBelow && page.visibleFirst) phones.offscreen.add(Array.from(found));
-  else if (found.size > threshold && page.visibleFirst)
+  else if (split && found.size > 0 && page.visibleFirst) {
+    phones.firstPassSplit ||= initial;
     splitByVisibility(phones, Array.from(found));
-  else for (const c of found) urgent.add(c);
+  } else for (const c of found) urgent.add(c);
   for (const c of urgent) {
     if (now() >= deadline) break;
     urgent.delete(c);
