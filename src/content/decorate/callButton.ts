@@ -10,23 +10,34 @@ export const TARGET_ATTRIBUTE = 'data-c2c-target';
  */
 export const PENDING_ATTRIBUTE = 'data-c2c-pending';
 
-// A phone handset, drawn as a mask so it follows the button's colour (and forced colours).
-const ICON =
-  "url(\"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 24 24'%3E%3Cpath d='M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z'/%3E%3C/svg%3E\")";
+// A phone handset. On screen it is one picture per state (a blue disc, the handset in white): no
+// mask and no positioned pseudo-element, so each button is a single box that paints as an image
+// (a masked layer per button made scrolling long lists repaint slowly). In forced colours it is a mask
+// again, so it takes the system's colours.
+const HANDSET =
+  "%3Cpath d='M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z'/%3E";
+const svg = (body: string) =>
+  `url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 24 24'%3E${body}%3C/svg%3E")`;
+/** The handset in the middle two thirds of a disc of `fill` (an escaped colour). */
+const disc = (fill: string) =>
+  svg(
+    `%3Ccircle cx='12' cy='12' r='12' fill='${fill}'/%3E%3Cg fill='%23fff' transform='translate(4 4) scale(.6667)'%3E${HANDSET}%3C/g%3E`,
+  );
+const ICON = svg(HANDSET);
 
 // `!important` in :host outranks the page's rules, `!important` and inline ones included (the shadow
 // tree's important rules win), so the host keeps its own box; clickGuard checks what CSS cannot pin.
 const CSS = `
 :host{all:initial!important;display:inline-block!important;vertical-align:middle!important;margin:0 0 0 .3em!important;line-height:0!important;
 width:18px!important;height:18px!important;contain:strict!important;position:static!important;opacity:1!important;visibility:visible!important}
-button{all:unset;box-sizing:border-box;display:inline-block;width:18px;height:18px;border-radius:50%;cursor:pointer;
-background:#0b6bcb;position:relative}
-button::before{content:"";position:absolute;inset:3px;background:#fff;-webkit-mask:${ICON} center/contain no-repeat;mask:${ICON} center/contain no-repeat}
-button:hover{background:#084f96}
+button{all:unset;box-sizing:border-box;display:block;width:18px;height:18px;border-radius:50%;cursor:pointer;
+background:${disc('%230b6bcb')} center/contain no-repeat}
+button:hover{background-image:${disc('%23084f96')}}
 button:focus-visible{outline:2px solid #0b6bcb;outline-offset:2px}
 :host([data-c2c-pending]){display:none!important}
 @media print{:host{display:none!important}}
-@media (forced-colors:active){button{border:1px solid ButtonText;background:ButtonFace}button::before{background:ButtonText}}
+@media (forced-colors:active){button{border:1px solid ButtonText;background:ButtonFace;position:relative}
+button::before{content:"";position:absolute;inset:3px;background:ButtonText;-webkit-mask:${ICON} center/contain no-repeat;mask:${ICON} center/contain no-repeat}}
 `;
 
 export interface HostInfo {
