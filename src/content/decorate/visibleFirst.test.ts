@@ -3,7 +3,7 @@
 // time and written hidden, then revealed together.
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../settings/schema';
-import { startDecorating } from './index';
+import { startDecorating, type Scheduler } from './index';
 import { manualScheduler } from './testing';
 
 /** A stand-in IntersectionObserver: elements inside `[data-visible]` intersect. */
@@ -43,6 +43,18 @@ function page(rows: number, visibleFrom: number, visibleTo: number) {
 
 const count = (sel: string) => document.querySelectorAll(sel).length;
 
+/** Starts the decorator on the page, visible-first, with a test scheduler. */
+function decorate(scheduler: Scheduler) {
+  startDecorating({
+    document,
+    settings: { ...DEFAULT_SETTINGS, defaultCountry: 'US' },
+    signal: new AbortController().signal,
+    onCall: () => undefined,
+    scheduler,
+    visibleFirst: true,
+  });
+}
+
 /**
  * The decorator's visibility observer, which watches the page's rows. (The click guard has its own,
  * on our buttons inside their shadow roots.)
@@ -71,14 +83,7 @@ describe('visible first', () => {
       FakeIntersectionObserver;
     page(400, 300, 320); // scrolled down: rows 300–319 are on screen
     const scheduler = manualScheduler();
-    startDecorating({
-      document,
-      settings: { ...DEFAULT_SETTINGS, defaultCountry: 'US' },
-      signal: new AbortController().signal,
-      onCall: () => undefined,
-      scheduler,
-      visibleFirst: true,
-    });
+    decorate(scheduler);
     // The start task decorated the top of the page.
     const top = count('[data-c2c-target]');
     expect(top).toBeGreaterThan(0);
@@ -111,14 +116,7 @@ describe('visible first', () => {
     page(400, 0, 10);
     // One clock ms per reading: idle slices read a few dozen containers each.
     const scheduler = manualScheduler({ tick: 1 });
-    startDecorating({
-      document,
-      settings: { ...DEFAULT_SETTINGS, defaultCountry: 'US' },
-      signal: new AbortController().signal,
-      onCall: () => undefined,
-      scheduler,
-      visibleFirst: true,
-    });
+    decorate(scheduler);
     scheduler.flush('frame');
     rowObserver().fire();
     scheduler.flush('frame');
@@ -166,14 +164,7 @@ describe('visible first', () => {
     try {
       // The clock advances on every reading: the walk takes several frames (batches).
       const scheduler = manualScheduler({ tick: 3 });
-      startDecorating({
-        document,
-        settings: { ...DEFAULT_SETTINGS, defaultCountry: 'US' },
-        signal: new AbortController().signal,
-        onCall: () => undefined,
-        scheduler,
-        visibleFirst: true,
-      });
+      decorate(scheduler);
       let frames = 0;
       while (scheduler.pending('frame')) {
         scheduler.runOne('frame');
