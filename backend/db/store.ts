@@ -118,6 +118,9 @@ export class Store {
     this.group = new GroupCommit(
       (job) => this.tx(job, { sync: false }),
       () => this.handle.sync(),
+      // better-sqlite3 blocks the event loop for a whole transaction: keep each one short. On
+      // PostgreSQL the queries wait on the network, not the loop: batches are cut by size only.
+      { sliceMs: handle.dialect === 'sqlite' ? 3 : Infinity },
     );
   }
 
