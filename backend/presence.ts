@@ -90,6 +90,8 @@ export async function setPresence(
  * HTTP heartbeat's 90 s timeout.
  */
 export const PRESENCE_LINK_GRACE_MS = 15_000;
+/** Agents per heartbeat write. */
+const REFRESH_CHUNK = 200;
 
 /** What the signalling relay reports: an agent's connection authenticated, or closed. */
 export interface PresenceLink {
@@ -160,16 +162,23 @@ export class ConnectionPresence implements PresenceLink {
 
   private async refresh(names: string[]): Promise<void> {
     if (names.length === 0 || this.stopped) return;
-    try {
-      await this.store.write(
-        async (trx, notify) => {
-          if ((await markLinked(trx, names, Date.now())).length > 0) notify.add(PRESENCE_TOPIC);
-        },
-        { durable: false },
-      );
-    } catch (error) {
-      this.log.warn('presence heartbeat write failed', { error });
-    }
+    // A write of its own per chunk: one write is never split, and the heartbeat of thousands of
+    // agents in one would hold the event loop (SQLite is synchronous) ahead of an urgent webhook.
+    const chunks: string[][] = [];
+    for (let i = 0; i < names.length; i += REFRESH_CHUNK)
+      chunks.push(names.slice(i, i + REFRESH_CHUNK));
+    const results = await Promise.allSettled(
+      chunks.map((chunk) =>
+        this.store.write(
+          async (trx, notify) => {
+            if ((await markLinked(trx, chunk, Date.now())).length > 0) notify.add(PRESENCE_TOPIC);
+          },
+          { durable: false },
+        ),
+      ),
+    );
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) this.log.warn('presence heartbeat write failed', { error: failed.reason });
   }
 
   private async expire(agent: string, closedAt: number): Promise<void> {

@@ -37,6 +37,19 @@ const job = (name: string) => async (trx: Transaction<Database>) => {
   return name;
 };
 
+/** A clock that only the writes move: each takes `ms` (no real time is measured). */
+function writeClock(ms = 1) {
+  let now = 0;
+  return {
+    now: () => now,
+    job: (name: string, then?: () => void) => async (trx: Transaction<Database>) => {
+      now += ms;
+      then?.();
+      return job(name)(trx);
+    },
+  };
+}
+
 describe('group commit', () => {
   it('commits writes that arrive together in one transaction, in order', async () => {
     const run = recordingRunner();
@@ -70,5 +83,75 @@ describe('group commit', () => {
       ['bulk-1', 'bulk-2', 'bulk-3', 'bulk-4', 'bulk-5'],
     ]);
     expect(order[0]).toBe('urgent');
+  });
+
+  it('ends a transaction once its writes have run for a slice; the rest go in the next ones', async () => {
+    const run = recordingRunner();
+    const clock = writeClock();
+    const group = new GroupCommit(run.runner, () => Promise.resolve(), {
+      sliceMs: 2,
+      now: clock.now,
+    });
+    const names = ['a', 'b', 'c', 'd', 'e'];
+    expect(await Promise.all(names.map((n) => group.write(clock.job(n))))).toEqual(names);
+    expect(run.batches).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+  });
+
+  it('lets an urgent write that arrives on I/O during a long queue in after one slice', async () => {
+    const run = recordingRunner();
+    const clock = writeClock();
+    const group = new GroupCommit(run.runner, () => Promise.resolve(), {
+      sliceMs: 2,
+      now: clock.now,
+    });
+    let urgent: Promise<string> | undefined;
+    // The webhook's request is read by an I/O callback while the first transaction runs.
+    const arrives = () =>
+      setImmediate(() => (urgent = group.write(job('urgent'), { urgent: true })));
+    const bulk = Array.from({ length: 6 }, (_, i) =>
+      group.write(clock.job(`bulk-${i}`, i === 0 ? arrives : undefined)),
+    );
+    await Promise.all(bulk);
+    expect(await urgent).toBe('urgent');
+    expect(run.batches).toEqual([
+      ['bulk-0', 'bulk-1'],
+      ['urgent'],
+      ['bulk-2', 'bulk-3'],
+      ['bulk-4', 'bulk-5'],
+    ]);
+  });
+
+  it('stops taking queued writes once an urgent one is waiting', async () => {
+    const run = recordingRunner();
+    const group = new GroupCommit(run.runner, () => Promise.resolve());
+    let urgent: Promise<string> | undefined;
+    const first = group.write(async (trx) => {
+      urgent = group.write(job('urgent'), { urgent: true });
+      return job('bulk-0')(trx);
+    });
+    const rest = ['bulk-1', 'bulk-2'].map((n) => group.write(job(n)));
+    await Promise.all([first, ...rest, urgent]);
+    expect(run.batches).toEqual([['bulk-0'], ['urgent'], ['bulk-1', 'bulk-2']]);
+  });
+
+  it('a bad write fails alone: its neighbours are redone one by one and commit', async () => {
+    const run = recordingRunner();
+    const group = new GroupCommit(run.runner, () => Promise.resolve());
+    const a = group.write(job('a'));
+    const bad = group.write(() => Promise.reject(new Error('constraint')));
+    const c = group.write(job('c'));
+    await expect(bad).rejects.toThrow('constraint');
+    expect(await Promise.all([a, c])).toEqual(['a', 'c']);
+    // a's transaction rolled back with the bad write: a is redone alone; c was not taken yet.
+    expect(run.batches).toEqual([['a'], ['c']]);
+  });
+
+  it('rejects the next write when a transaction fails before taking any (no endless retry)', async () => {
+    const group = new GroupCommit(
+      () => Promise.reject(new Error('database is locked')),
+      () => Promise.resolve(),
+    );
+    await expect(group.write(job('a'))).rejects.toThrow('database is locked');
+    await group.flush();
   });
 });

@@ -1,7 +1,10 @@
 // Group commit: writers that arrive together share one durable transaction (one fsync); each is
 // resolved only after the transaction holding its write has committed. Urgent writers (a webhook
 // Vonage waits on) skip the queue: the next transaction is theirs alone, however many bulk writes
-// (call records of the signalling relay) are waiting.
+// (call records of the signalling relay) are waiting. A transaction runs on the event loop without
+// yielding (better-sqlite3 is synchronous), so each takes jobs for one time slice at most and the
+// loop yields to I/O between transactions: an urgent write arriving meanwhile waits one slice, not
+// the whole queue.
 import type { Transaction } from 'kysely';
 import type { Database } from './schema';
 
@@ -16,18 +19,39 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+export interface GroupCommitOptions {
+  /** At most this many writes in one transaction. */
+  maxBatch?: number;
+  /**
+   * A transaction takes no further writes once its writes have run this long (the first one always
+   * runs): the event loop is blocked for about this long plus the commit.
+   */
+  sliceMs?: number;
+  /** The clock the slice is measured with (tests). */
+  now?: () => number;
+}
+
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export class GroupCommit {
-  private queue: Pending[] = [];
-  private urgent: Pending[] = [];
+  private readonly queue: Pending[] = [];
+  private readonly urgent: Pending[] = [];
   private running: Promise<void> | undefined;
+  private readonly maxBatch: number;
+  private readonly sliceMs: number;
+  private readonly now: () => number;
 
   constructor(
     /** Runs one transaction; commits without waiting for durability. */
     private readonly runTransaction: Runner,
     /** Makes everything committed so far durable. */
     private readonly sync: () => Promise<void>,
-    private readonly maxBatch = 500,
-  ) {}
+    opts: GroupCommitOptions = {},
+  ) {
+    this.maxBatch = opts.maxBatch ?? 500;
+    this.sliceMs = opts.sliceMs ?? 3;
+    this.now = opts.now ?? (() => performance.now());
+  }
 
   write<T>(job: WriteJob<T>, opts: { durable?: boolean; urgent?: boolean } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -65,20 +89,37 @@ export class GroupCommit {
     void synced.finally(() => this.syncing.delete(synced));
   }
 
+  /** Whether the batch being built takes `source`'s next write. */
+  private takesMore(source: Pending[], batch: Pending[], started: number): boolean {
+    if (source.length === 0 || batch.length >= this.maxBatch) return false;
+    if (batch.length === 0) return true;
+    // An urgent write that arrived meanwhile goes next, in a transaction of its own.
+    if (source !== this.urgent && this.urgent.length) return false;
+    return this.now() - started < this.sliceMs;
+  }
+
   private async drain(): Promise<void> {
     // Let writers arriving in the same tick join the first batch.
-    await new Promise((resolve) => setImmediate(resolve));
+    await yieldToIo();
     while (this.urgent.length || this.queue.length) {
-      const batch = (this.urgent.length ? this.urgent : this.queue).splice(0, this.maxBatch);
+      const source = this.urgent.length ? this.urgent : this.queue;
+      const batch: Pending[] = [];
       let results: unknown[] | undefined;
       try {
         results = await this.runTransaction(async (trx, notify) => {
           const out: unknown[] = [];
-          for (const p of batch) out.push(await p.job(trx, notify));
+          const started = this.now();
+          while (this.takesMore(source, batch, started)) {
+            const p = source.shift()!;
+            batch.push(p);
+            out.push(await p.job(trx, notify));
+          }
           return out;
         });
       } catch {
-        // The batch rolled back. One bad write must not fail its neighbours: redo them one by one.
+        // The batch rolled back. One bad write must not fail its neighbours: redo them one by one
+        // (at least the first queued one, if the transaction failed before taking any).
+        if (batch.length === 0) batch.push(source.shift()!);
         for (const p of batch) {
           try {
             this.settle([p], [await this.runTransaction(p.job)]);
@@ -86,9 +127,12 @@ export class GroupCommit {
             p.reject(single);
           }
         }
+        await yieldToIo();
         continue;
       }
       this.settle(batch, results);
+      // Requests that arrived meanwhile (an urgent webhook) get in before the next transaction.
+      await yieldToIo();
     }
     this.running = undefined;
   }

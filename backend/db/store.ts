@@ -118,6 +118,9 @@ export class Store {
     this.group = new GroupCommit(
       (job) => this.tx(job, { sync: false }),
       () => this.handle.sync(),
+      // better-sqlite3 blocks the event loop for a whole transaction: keep each one short. On
+      // PostgreSQL the queries wait on the network, not the loop: batches are cut by size only.
+      { sliceMs: handle.dialect === 'sqlite' ? 3 : Infinity },
     );
   }
 
@@ -300,16 +303,19 @@ export class Store {
   }
 
   async getSession(tokenHash: string, now: number): Promise<AgentSession | undefined> {
-    const row = await this.db
-      .selectFrom('sessions')
-      .innerJoin('agents', 'agents.id', 'sessions.agent_id')
-      .selectAll('agents')
-      .select(['sessions.expires_at as session_expires_at'])
-      .where('sessions.token_hash', '=', tokenHash)
-      .where('sessions.revoked_at', 'is', null)
-      .where('sessions.expires_at', '>', now)
-      .where('agents.disabled', '=', 0)
-      .executeTakeFirst();
+    // Hot: every SSE keep-alive and the relay's periodic recheck of each socket run it.
+    const result = await this.hot(this.db, 'getSession', [tokenHash, now, 0], () =>
+      this.db
+        .selectFrom('sessions')
+        .innerJoin('agents', 'agents.id', 'sessions.agent_id')
+        .selectAll('agents')
+        .select(['sessions.expires_at as session_expires_at'])
+        .where('sessions.token_hash', '=', tokenHash)
+        .where('sessions.revoked_at', 'is', null)
+        .where('sessions.expires_at', '>', now)
+        .where('agents.disabled', '=', 0),
+    );
+    const row = result.rows[0];
     if (!row) return undefined;
     const { session_expires_at, ...agent } = row;
     return { agent, expiresAt: session_expires_at };

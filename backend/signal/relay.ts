@@ -27,6 +27,8 @@ export const AUTH_TIMEOUT_MS = 10_000;
 export const RING_TIMEOUT_MS = 60_000;
 /** How often live sockets' sessions are checked again. */
 export const SESSION_RECHECK_MS = 30_000;
+/** The session recheck yields to I/O after this long. */
+const RECHECK_SLICE_MS = 2;
 /**
  * After a backend restart, an answered call resumed by one side waits this long for the other side
  * to resume too (its signalling reconnects with backoff); then it ends as `disconnected`.
@@ -117,7 +119,14 @@ export class SignalRelay {
 
   private async recheckSessions(): Promise<void> {
     const now = Date.now();
+    let slice = performance.now();
     for (const conn of [...this.conns]) {
+      // SQLite answers synchronously: thousands of sockets checked in one go would hold the event
+      // loop (a webhook waiting behind them) for a hundred milliseconds or more. Let I/O in often.
+      if (performance.now() - slice > RECHECK_SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
       if (!conn.tokenHash || conn.closed) continue;
       try {
         if (!(await this.store.getSession(conn.tokenHash, now))) {

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
 import { hashToken } from '../../backend/agents';
 import { Bus } from '../../backend/bus';
@@ -30,6 +30,8 @@ const AGENTS = 2000;
 const CALLS_PER_SEC = 100;
 const CALL_SECONDS = 10;
 const PING_EVERY_MS = 5000;
+/** Pings go out every this often, to the agents whose turn it is. */
+const PING_SLOT_MS = 50;
 const ANSWER_RATE = 50;
 const CONNECT_CONCURRENCY = 100;
 /** Inside the project (the bundle loads better-sqlite3 and pg from node_modules), git-ignored. */
@@ -172,6 +174,8 @@ interface Figures {
   mbPerAgent: number;
   idleCores: number;
   loadCores: number;
+  /** The load generator's own (this process's) CPU under calls: it shares the cores with the server. */
+  generatorCores: number;
   p50: number;
   p99: number;
   failed: number;
@@ -183,9 +187,16 @@ async function measure(server: ChildServer, agents: Agent[], webhooks: boolean):
   const sseAgent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
   const before = rssMb(server.child.pid);
   await connectAll(server.url, agents, sseAgent);
+  // Each agent pings every PING_EVERY_MS at its own phase, as extensions that connected at different
+  // times do (BENCH_ALIGNED_PINGS=1: all 2,000 in one tick, the worst case).
+  const aligned = process.env.BENCH_ALIGNED_PINGS === '1';
+  const slots = aligned ? 1 : PING_EVERY_MS / PING_SLOT_MS;
+  let slot = 0;
   const pinger = setInterval(() => {
-    for (const a of agents) a.ws?.send(JSON.stringify({ t: 'ping', id: 1 }));
-  }, PING_EVERY_MS);
+    for (let i = slot; i < agents.length; i += slots)
+      agents[i]!.ws?.send(JSON.stringify({ t: 'ping', id: 1 }));
+    slot = (slot + 1) % slots;
+  }, PING_EVERY_MS / slots);
   try {
     await new Promise((r) => setTimeout(r, 2000));
     const mbPerAgent = (rssMb(server.child.pid) - before) / agents.length;
@@ -203,18 +214,23 @@ async function measure(server: ChildServer, agents: Agent[], webhooks: boolean):
     } else await new Promise((r) => setTimeout(r, 4000));
     const idleCores = (cpuSeconds(server.child.pid) - cpu) / ((performance.now() - t) / 1000);
     cpu = cpuSeconds(server.child.pid);
+    const ownCpu = process.cpuUsage();
     t = performance.now();
     const answers = webhooks
       ? openLoop(server.url, await answerRequests(ANSWER_RATE * CALL_SECONDS), ANSWER_RATE, http1)
       : Promise.resolve([]);
     const calls = await callLoad(agents);
     const answered = await answers;
-    const loadCores = (cpuSeconds(server.child.pid) - cpu) / ((performance.now() - t) / 1000);
+    const seconds = (performance.now() - t) / 1000;
+    const loadCores = (cpuSeconds(server.child.pid) - cpu) / seconds;
+    const own = process.cpuUsage(ownCpu);
+    const generatorCores = (own.user + own.system) / 1e6 / seconds;
     http1.destroy();
     const figures: Figures = {
       mbPerAgent,
       idleCores,
       loadCores,
+      generatorCores,
       p50: percentile(calls.latencies, 50),
       p99: percentile(calls.latencies, 99),
       failed: calls.failed,
@@ -296,13 +312,16 @@ export default async function run(): Promise<void> {
   const prof = process.env.BENCH_CPU_PROF;
   // What production runs (`npm run backend`): the bundle, built from this checkout, not tsx (its
   // transpiling loader thread and source-mapped stack traces cost the event loop at run time).
-  execFileSync(process.execPath, [join(ROOT, 'scripts/build-backend.mjs'), BUNDLE_DIR], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
+  // BENCH_BUNDLE=<dir>: a bundle built elsewhere instead (an A/B against another commit's build).
+  const bundle = process.env.BENCH_BUNDLE ?? BUNDLE_DIR;
+  if (!process.env.BENCH_BUNDLE)
+    execFileSync(process.execPath, [join(ROOT, 'scripts/build-backend.mjs'), BUNDLE_DIR], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
   const backend = await spawnServer(
     env,
-    join(ROOT, BUNDLE_DIR, 'backend/server.js'),
+    resolve(ROOT, bundle, 'backend/server.js'),
     prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [],
   );
   const bare = await spawnServer({}, join(ROOT, 'test/bench/backend-bare-ws.ts'));
@@ -326,7 +345,8 @@ export default async function run(): Promise<void> {
     console.log(
       `  server CPU (cores busy): idle-heartbeating backend ${real.idleCores.toFixed(2)} (with ${ANSWER_RATE} answers/s), ` +
         `bare ${base.idleCores.toFixed(2)}; under calls backend ${real.loadCores.toFixed(2)} ` +
-        `(incl. answers), bare ${base.loadCores.toFixed(2)}`,
+        `(incl. answers), bare ${base.loadCores.toFixed(2)}; load generator meanwhile ` +
+        `${real.generatorCores.toFixed(2)} (bare run ${base.generatorCores.toFixed(2)})`,
     );
     console.log(
       `  answer webhook p99: ${ms(real.answerP99!)} under the call load (target ≤ 10 ms: ${
