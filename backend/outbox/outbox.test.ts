@@ -85,6 +85,12 @@ forEachEngine((engine) => {
       change(record(id, 'completed', { ended_at: Date.now(), duration: 12, ...extra }));
     const forCall = (id: string) =>
       receiver.received.filter((r) => (JSON.parse(r.body) as CallEventBody).data.call.uuid === id);
+    /** The endpoint's summary once nothing is pending (the worker's own write may trail the answer). */
+    const deliveredSummary = () =>
+      eventually(async () => {
+        const [s] = (await listEndpoints(store)).filter((e) => e.id === endpointId);
+        return s!.pending === 0 && s;
+      });
 
     beforeAll(async () => {
       dir = tempDir();
@@ -150,7 +156,8 @@ forEachEngine((engine) => {
           notes: null,
         },
       });
-      const [summary] = (await listEndpoints(store)).filter((e) => e.id === endpointId);
+      // The receiver answered; the worker records it once the answer is back (a write of its own).
+      const summary = await deliveredSummary();
       expect(summary).toMatchObject({ delivered: 1, failed: 0, pending: 0, lastError: null });
     });
 
@@ -168,7 +175,7 @@ forEachEngine((engine) => {
       expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3, 4]);
       // Backoff: each wait is at least half the doubled base.
       expect(attempts[2]!.at - attempts[1]!.at).toBeGreaterThanOrEqual(FAST.retryBaseMs!);
-      const [summary] = (await listEndpoints(store)).filter((e) => e.id === endpointId);
+      const summary = await deliveredSummary();
       expect(summary).toMatchObject({ delivered: 1, failed: 0, pending: 0, failedAttempts: 3 });
       expect(summary!.lastError).toMatch(/no response within 1000 ms/);
     });
