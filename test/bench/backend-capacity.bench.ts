@@ -2,7 +2,7 @@
 // with its signalling WebSocket and SSE stream open and heartbeating, 100 calls a second set up across
 // them; memory per agent, relay latency, CPU and the answer webhook's p99 under that load, against a
 // bare WebSocket relay + SSE server on the same machine. Loopback only; every loop is bounded.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -16,15 +16,15 @@ import { Store } from '../../backend/db/store';
 import {
   ROOT,
   cpuSeconds,
-  makeAgent,
-  openLoop,
   percentile,
   signBody,
   spawnServer,
   vonageEnv,
   type ChildServer,
   type PreparedRequest,
+  type Response,
 } from './backend-harness';
+import type { ProbeJob } from './answer-prober';
 
 const AGENTS = 2000;
 const CALLS_PER_SEC = 100;
@@ -36,6 +36,39 @@ const ANSWER_RATE = 50;
 const CONNECT_CONCURRENCY = 100;
 /** Inside the project (the bundle loads better-sqlite3 and pg from node_modules), git-ignored. */
 const BUNDLE_DIR = '.output/bench';
+
+/**
+ * A client in a process of its own (test/bench/answer-prober.ts): the latency it measures is the
+ * server's and the loopback's, not this process's event loop, busy with 2,000 agents. Resolves once
+ * the process is ready; `run` sends one batch open-loop.
+ */
+interface Prober {
+  run(job: ProbeJob): Promise<Response[]>;
+  stop(): void;
+}
+
+async function startProber(): Promise<Prober> {
+  const child = fork(join(ROOT, 'test/bench/answer-prober.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`answer prober exited with ${code}`))),
+  );
+  exited.catch(() => {});
+  await Promise.race([new Promise((r) => child.once('message', r)), exited]);
+  return {
+    run: (job) =>
+      Promise.race([
+        new Promise<Response[]>((resolve) => {
+          child.once('message', (m) => resolve(m as Response[]));
+          child.send(job);
+        }),
+        exited,
+      ]),
+    stop: () => child.connected && child.disconnect(),
+  };
+}
 
 const ms = (n: number) => `${n.toFixed(2)} ms`;
 
@@ -197,16 +230,19 @@ async function measure(server: ChildServer, agents: Agent[], webhooks: boolean):
       agents[i]!.ws?.send(JSON.stringify({ t: 'ping', id: 1 }));
     slot = (slot + 1) % slots;
   }, PING_EVERY_MS / slots);
+  let prober: Prober | undefined;
   try {
     await new Promise((r) => setTimeout(r, 2000));
     const mbPerAgent = (rssMb(server.child.pid) - before) / agents.length;
+    prober = webhooks ? await startProber() : undefined;
     let cpu = cpuSeconds(server.child.pid);
     let t = performance.now();
     let answerIdleP99: number | undefined;
-    const http1 = makeAgent(64);
+    const probe = (requests: PreparedRequest[]) =>
+      prober!.run({ url: server.url, requests, ratePerSec: ANSWER_RATE });
     if (webhooks) {
-      await openLoop(server.url, await answerRequests(200), ANSWER_RATE, http1); // warm-up
-      const idle = await openLoop(server.url, await answerRequests(200), ANSWER_RATE, http1);
+      await probe(await answerRequests(200)); // warm-up
+      const idle = await probe(await answerRequests(200));
       answerIdleP99 = percentile(
         idle.map((r) => r.latencyMs),
         99,
@@ -217,7 +253,7 @@ async function measure(server: ChildServer, agents: Agent[], webhooks: boolean):
     const ownCpu = process.cpuUsage();
     t = performance.now();
     const answers = webhooks
-      ? openLoop(server.url, await answerRequests(ANSWER_RATE * CALL_SECONDS), ANSWER_RATE, http1)
+      ? probe(await answerRequests(ANSWER_RATE * CALL_SECONDS))
       : Promise.resolve([]);
     const calls = await callLoad(agents);
     const answered = await answers;
@@ -225,7 +261,6 @@ async function measure(server: ChildServer, agents: Agent[], webhooks: boolean):
     const loadCores = (cpuSeconds(server.child.pid) - cpu) / seconds;
     const own = process.cpuUsage(ownCpu);
     const generatorCores = (own.user + own.system) / 1e6 / seconds;
-    http1.destroy();
     const figures: Figures = {
       mbPerAgent,
       idleCores,
@@ -253,6 +288,7 @@ async function measure(server: ChildServer, agents: Agent[], webhooks: boolean):
     }
     return figures;
   } finally {
+    prober?.stop();
     clearInterval(pinger);
     for (const a of agents) {
       a.ws?.terminate();
