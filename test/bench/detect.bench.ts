@@ -403,7 +403,7 @@ function contentScriptSize(): void {
   const sdk = ['VonageClient', 'vonage.com', 'signedcall', 'wzrk', 'RTCPeerConnection'].filter(
     (s) => text.includes(s.toLowerCase()),
   );
-  // The number-type patterns come from the background (src/detect/numberTypesFull.ts), not with it.
+  // The number-type patterns come as a packaged file (src/detect/numberTypesFile.ts), not with it.
   const types = text.includes(NUMBER_TYPES.AG![0]![0].slice(0, 24).toLowerCase());
   console.log(
     `content script ${CONTENT_SCRIPT}: ${fmt(cs.length / 1024)} KB, ${fmt(gzipSync(cs).length / 1024)} KB gzip (target ≤ 80 KB); call-SDK markers: ${sdk.length ? sdk.join(', ') : 'none'}; number-type metadata in it: ${types ? 'yes' : 'no'}`,

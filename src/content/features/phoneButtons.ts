@@ -117,7 +117,7 @@ function run(phones: Phones, kind: 'frame' | 'idle', deadline: number) {
   if (initial && phones.restBelow && page.visibleFirst) phones.offscreen.add(Array.from(found));
   else if (split && found.size > 0 && page.visibleFirst) {
     phones.firstPassSplit ||= initial;
-    splitByVisibility(phones, Array.from(found));
+    splitByVisibility(phones, Array.from(found), initial);
   } else for (const c of found) urgent.add(c);
   for (const c of urgent) {
     if (now() >= deadline) break;
@@ -127,7 +127,7 @@ function run(phones: Phones, kind: 'frame' | 'idle', deadline: number) {
   if (kind === 'idle') phones.offscreen.run(deadline);
 }
 
-function splitByVisibility(phones: Phones, found: Element[]) {
+function splitByVisibility(phones: Phones, found: Element[], initial: boolean) {
   const { page, urgent } = phones;
   // Its own small budget: the walk before it in this task has usually used the task's, and a split
   // cut short does not learn where the screen ends (reads on a clean layout are cheap).
@@ -135,7 +135,9 @@ function splitByVisibility(phones: Phones, found: Element[]) {
   if (split) {
     split.onScreen.forEach((c) => urgent.add(c));
     phones.offscreen.add(split.offScreen);
-    if (split.restBelow) phones.restBelow = true;
+    // Only the first pass's own split says where the rest of that pass lies: a change's batch (rows
+    // replaced elsewhere on the page meanwhile) says nothing about the first pass's later batches.
+    if (split.restBelow && initial) phones.restBelow = true;
     return;
   }
   const cancel = splitByObserver(page.win, found, page.loop.nextFrame, (part: Split, last) => {
