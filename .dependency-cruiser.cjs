@@ -10,6 +10,14 @@ module.exports = {
       from: {},
       to: { circular: true },
     },
+    {
+      name: 'content-script-without-number-types',
+      severity: 'error',
+      comment:
+        'The content script fetches the number types as a packaged file (numberTypesFile.ts): bundling them adds ~22 KB gzip to every CRM page.',
+      from: { path: '^entrypoints/crm\\.content\\.ts$' },
+      to: { path: '^src/detect/numberTypes(Full)?\\.ts$', reachable: true },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

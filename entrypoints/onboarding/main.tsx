@@ -1,5 +1,3 @@
-// Full number validity (the content script fetches the number types instead).
-import '../../src/detect/numberTypesFull';
 import { render } from 'preact';
 import { App } from '../../src/ui/onboarding/App';
 import { chooseMicrophonePrompt } from '../../src/ui/microphoneAccess';

@@ -2,7 +2,8 @@
 // metadata (shared with the UI's formatting) plus the number-type patterns min leaves out
 // (numberTypes.ts, generated from "max"), so "+1 800 123 4567" or "+62 39945926" are rejected.
 // The number types are provided at start (provideNumberTypes): extension pages and the background
-// import them (numberTypesFull.ts), the content script fetches them as a packaged file, which keeps
+// import them (numberTypesFull.ts, from the two validators they use: ui/dialTarget.ts and
+// detect/selectionToTarget.ts), the content script fetches them as a packaged file, which keeps
 // their ~22 KB gzip out of the script every CRM page loads. Until then no number is valid.
 //
 // libphonenumber-js's own parse/isValid costs ~10 µs per call (it rebuilds its metadata wrapper and

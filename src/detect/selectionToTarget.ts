@@ -4,6 +4,9 @@ import { findPhoneNumbers } from './findPhoneNumbers';
 import { phoneFromHref } from './phoneFromHref';
 import { resolveDefaultCountry } from './defaultCountry';
 import { validatePhone } from './phoneMetadata';
+// Full (max) validity here: the background validates the selection the agent asked to call. (The
+// content script fetches the number types as a file instead: see numberTypesFile.ts.)
+import './numberTypesFull';
 
 /**
  * The number in a selection: the first valid number found in it, or the whole selection read

@@ -3,6 +3,8 @@
 import { validatePhoneNumberLength, type CountryCode } from 'libphonenumber-js/min';
 import { parseTargetUri, type Target } from '../contract/target';
 import { formatInternational, validatePhone } from '../detect/phoneMetadata';
+// Full (max) validity here: the popup validates what the agent types.
+import '../detect/numberTypesFull';
 
 /** Why a typed value cannot be dialled; each has a message `popupDialReason_<problem>`. */
 export const DIAL_PROBLEMS = [
