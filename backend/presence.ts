@@ -162,6 +162,9 @@ export class ConnectionPresence implements PresenceLink {
 
   private async refresh(names: string[]): Promise<void> {
     if (names.length === 0 || this.stopped) return;
+    // Heard from now, while the connections are open: the write may run later (queued behind others),
+    // after one of them closed, and must not stamp the agent as heard from after that close.
+    const heardAt = Date.now();
     // A write of its own per chunk: one write is never split, and the heartbeat of thousands of
     // agents in one would hold the event loop (SQLite is synchronous) ahead of an urgent webhook.
     const chunks: string[][] = [];
@@ -171,7 +174,7 @@ export class ConnectionPresence implements PresenceLink {
       chunks.map((chunk) =>
         this.store.write(
           async (trx, notify) => {
-            if ((await markLinked(trx, chunk, Date.now())).length > 0) notify.add(PRESENCE_TOPIC);
+            if ((await markLinked(trx, chunk, heardAt)).length > 0) notify.add(PRESENCE_TOPIC);
           },
           { durable: false },
         ),

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addAgent, checkAccessKey, createSession } from './agents';
 import { PRESENCE_TOPIC } from './bus';
-import { claimLongestIdle } from './db/presenceStore';
+import { claimLongestIdle, markGone, markLinked } from './db/presenceStore';
 import { createLogger } from './log';
 import { ConnectionPresence, getOwnPresence, listPresence, setPresence } from './presence';
 import { PgSignalBus } from './signal/crossInstance';
@@ -31,6 +31,62 @@ async function socket(relay: SignalRelay, auth: string) {
 }
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+forEachEngine((engine) => {
+  describe('heartbeats written late', () => {
+    let t: TestApp;
+    beforeEach(async () => {
+      t = await makeTestApp(engine);
+    });
+    afterEach(() => t.close());
+    const write = <T>(
+      fn: (trx: Parameters<Parameters<TestApp['store']['write']>[0]>[0]) => Promise<T>,
+    ) => t.store.write((trx) => fn(trx));
+
+    it('a heartbeat heard before the close but written after it lets the close mark the agent gone', async () => {
+      await addAgent(t.store, 'late');
+      const t0 = Date.now();
+      await write((trx) => markLinked(trx, ['late'], t0));
+      // The connection closes at t0 + 10; the beat of t0 + 5 was queued and lands only now.
+      await write((trx) => markLinked(trx, ['late'], t0 + 5));
+      expect(await write((trx) => markGone(trx, 'late', t0 + 10))).toBe(true);
+    });
+
+    it('a connection that closes while its heartbeat waits in the write queue goes offline after the grace', async () => {
+      await addAgent(t.store, 'queued');
+      // Every write of this presence waits 100 ms before it runs (a busy write queue).
+      const slow = Object.create(t.store) as TestApp['store'];
+      slow.write = (job, opts) =>
+        new Promise((r) => setTimeout(r, 100)).then(() => t.store.write(job, opts));
+      const presence = new ConnectionPresence(slow, log, { graceMs: 50, beatMs: 60_000 });
+      try {
+        presence.opened('queued');
+        presence.closed('queued', false);
+        await eventually(async () => {
+          const row = await t.store.getAgentByName('queued');
+          return row?.gone_at != null;
+        });
+      } finally {
+        presence.stop();
+      }
+    });
+
+    it('a heartbeat older than the gone mark does not bring the agent back; a newer one does', async () => {
+      await addAgent(t.store, 'stale');
+      const t0 = Date.now();
+      await write((trx) => markLinked(trx, ['stale'], t0));
+      expect(await write((trx) => markGone(trx, 'stale', t0 + 10))).toBe(true);
+      expect(await write((trx) => markLinked(trx, ['stale'], t0 + 5))).toEqual([]);
+      const row = await t.store.getAgentByName('stale');
+      expect(row).toMatchObject({ gone_at: t0 + 10, seen_at: t0 });
+      expect(await write((trx) => markLinked(trx, ['stale'], t0 + 20))).toEqual(['stale']);
+      expect(await t.store.getAgentByName('stale')).toMatchObject({
+        gone_at: null,
+        seen_at: t0 + 20,
+      });
+    });
+  });
+});
 
 forEachEngine((engine) => {
   describe('presence through the signalling connection', () => {

@@ -1,6 +1,13 @@
 // Presence queries (one section of the store, kept apart so the store file stays one table per
 // section): the agent's choice and heartbeat, everyone's presence for admins, and the routing order.
-import { sql, type Kysely, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
+import {
+  sql,
+  type ExpressionBuilder,
+  type Kysely,
+  type RawBuilder,
+  type SqlBool,
+  type Transaction,
+} from 'kysely';
 import { PRESENCE_OFFLINE_AFTER_MS, type PresenceChoice } from '../../src/contract/presence';
 import { ACTIVE_STATUSES } from '../calls/status';
 import type { Dialect } from './dialect';
@@ -152,15 +159,23 @@ export async function claimLongestIdle(
 }
 
 /**
- * The agent's signalling connection opened (or is still open: `names`): a heartbeat for each.
- * Returns the agents that were offline until now (gone, or silent past the heartbeat timeout).
+ * The agent's signalling connection opened (or is still open: `names`) at `now`: a heartbeat for
+ * each. A heartbeat older than what is stored (a write that waited its turn while the connection
+ * closed and was marked gone, or while a newer heartbeat landed) changes nothing. Returns the agents
+ * that were offline until now (gone, or silent past the heartbeat timeout).
  */
 export async function markLinked(db: Q, names: string[], now: number): Promise<string[]> {
   if (names.length === 0) return [];
+  const current = (eb: ExpressionBuilder<Database, 'agents'>) =>
+    eb.and([
+      eb.or([eb('gone_at', 'is', null), eb('gone_at', '<=', now)]),
+      eb.or([eb('seen_at', 'is', null), eb('seen_at', '<=', now)]),
+    ]);
   const revived = await db
     .selectFrom('agents')
     .select('name')
     .where('name', 'in', names)
+    .where(current)
     .where((eb) =>
       eb.or([eb('gone_at', 'is not', null), eb('seen_at', '<=', now - PRESENCE_OFFLINE_AFTER_MS)]),
     )
@@ -169,6 +184,7 @@ export async function markLinked(db: Q, names: string[], now: number): Promise<s
     .updateTable('agents')
     .set({ seen_at: now, gone_at: null })
     .where('name', 'in', names)
+    .where(current)
     .execute();
   return revived.map((r) => r.name);
 }
