@@ -330,15 +330,17 @@ export class Store {
     now: number,
     trx: Trx | Kysely<Database> = this.db,
   ): Promise<boolean> {
-    const row = await trx
-      .selectFrom('sessions')
-      .select('token_hash')
-      .where('agent_id', '=', agentId)
-      .where('revoked_at', 'is', null)
-      .where('expires_at', '>', now)
-      .limit(1)
-      .executeTakeFirst();
-    return !!row;
+    // Every outbound answer webhook asks: precompiled, as the other queries of the answer path.
+    const result = await this.hot(trx, 'has-live-session', [agentId, now, 1], () =>
+      trx
+        .selectFrom('sessions')
+        .select('token_hash')
+        .where('agent_id', '=', agentId)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now)
+        .limit(1),
+    );
+    return result.rows.length > 0;
   }
 
   async revokeSession(tokenHash: string, now: number): Promise<void> {
@@ -492,7 +494,11 @@ export class Store {
   ): Promise<NewCall | CallRow | undefined> {
     const prev = known
       ? known.prev
-      : await trx.selectFrom('calls').selectAll().where('uuid', '=', uuid).executeTakeFirst();
+      : (
+          await this.hot<CallRow>(trx, 'call-by-uuid', [uuid], () =>
+            trx.selectFrom('calls').selectAll().where('uuid', '=', uuid),
+          )
+        ).rows[0];
     const next = change(prev);
     if (!next) return prev;
     if (prev) {
