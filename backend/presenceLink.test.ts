@@ -39,17 +39,14 @@ forEachEngine((engine) => {
       t = await makeTestApp(engine);
     });
     afterEach(() => t.close());
-    const write = <T>(
-      fn: (trx: Parameters<Parameters<TestApp['store']['write']>[0]>[0]) => Promise<T>,
-    ) => t.store.write((trx) => fn(trx));
 
     it('a heartbeat heard before the close but written after it lets the close mark the agent gone', async () => {
       await addAgent(t.store, 'late');
       const t0 = Date.now();
-      await write((trx) => markLinked(trx, ['late'], t0));
+      await t.store.write((trx) => markLinked(trx, ['late'], t0));
       // The connection closes at t0 + 10; the beat of t0 + 5 was queued and lands only now.
-      await write((trx) => markLinked(trx, ['late'], t0 + 5));
-      expect(await write((trx) => markGone(trx, 'late', t0 + 10))).toBe(true);
+      await t.store.write((trx) => markLinked(trx, ['late'], t0 + 5));
+      expect(await t.store.write((trx) => markGone(trx, 'late', t0 + 10))).toBe(true);
     });
 
     it('a connection that closes while its heartbeat waits in the write queue goes offline after the grace', async () => {
@@ -74,12 +71,12 @@ forEachEngine((engine) => {
     it('a heartbeat older than the gone mark does not bring the agent back; a newer one does', async () => {
       await addAgent(t.store, 'stale');
       const t0 = Date.now();
-      await write((trx) => markLinked(trx, ['stale'], t0));
-      expect(await write((trx) => markGone(trx, 'stale', t0 + 10))).toBe(true);
-      expect(await write((trx) => markLinked(trx, ['stale'], t0 + 5))).toEqual([]);
+      await t.store.write((trx) => markLinked(trx, ['stale'], t0));
+      expect(await t.store.write((trx) => markGone(trx, 'stale', t0 + 10))).toBe(true);
+      expect(await t.store.write((trx) => markLinked(trx, ['stale'], t0 + 5))).toEqual([]);
       const row = await t.store.getAgentByName('stale');
       expect(row).toMatchObject({ gone_at: t0 + 10, seen_at: t0 });
-      expect(await write((trx) => markLinked(trx, ['stale'], t0 + 20))).toEqual(['stale']);
+      expect(await t.store.write((trx) => markLinked(trx, ['stale'], t0 + 20))).toEqual(['stale']);
       expect(await t.store.getAgentByName('stale')).toMatchObject({
         gone_at: null,
         seen_at: t0 + 20,

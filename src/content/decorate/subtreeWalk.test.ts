@@ -1,8 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_SETTINGS } from '../../settings/schema';
-import { startDecorating } from './index';
-import { manualScheduler } from './testing';
+import { decorateForTest, manualScheduler } from './testing';
 import { createSubtreeWalk } from './subtreeWalk';
 
 afterEach(() => {
@@ -19,14 +17,7 @@ describe('one walk of each added subtree', () => {
   it('feeds the phone and the contact feature from one text walk and one query', async () => {
     document.body.innerHTML = '<table><tbody id="rows"></tbody></table>';
     const scheduler = manualScheduler();
-    startDecorating({
-      document,
-      settings: { ...DEFAULT_SETTINGS, defaultCountry: 'US' },
-      signal: new AbortController().signal,
-      onCall: () => undefined,
-      scheduler,
-      visibleFirst: false,
-    });
+    decorateForTest(scheduler);
     scheduler.flush();
     const row = document.createElement('tr');
     row.innerHTML =

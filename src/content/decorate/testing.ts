@@ -1,5 +1,24 @@
-// Test helper: a scheduler that runs queued work only when the test says so.
+// Test helpers: a scheduler that runs queued work only when the test says so, and the decorator
+// started on the test's document with it.
+import { DEFAULT_SETTINGS } from '../../settings/schema';
+import { startDecorating, type DecorateOptions } from './index';
 import type { Scheduler } from './scheduler';
+
+/** Starts the decorator on `document` with US numbers, `scheduler` and no call handler. */
+export function decorateForTest(
+  scheduler: Scheduler,
+  options: Partial<DecorateOptions> = {},
+): void {
+  startDecorating({
+    document,
+    settings: { ...DEFAULT_SETTINGS, defaultCountry: 'US' },
+    signal: new AbortController().signal,
+    onCall: () => undefined,
+    scheduler,
+    visibleFirst: false,
+    ...options,
+  });
+}
 
 type Kind = 'frame' | 'idle';
 

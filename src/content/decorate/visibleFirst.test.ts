@@ -2,9 +2,8 @@
 // The large-page path: on-screen containers first (IntersectionObserver), the rest read in idle
 // time and written hidden, then revealed together.
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '../../settings/schema';
-import { startDecorating, type Scheduler } from './index';
-import { manualScheduler } from './testing';
+import type { Scheduler } from './index';
+import { decorateForTest, manualScheduler } from './testing';
 
 /** A stand-in IntersectionObserver: elements inside `[data-visible]` intersect. */
 class FakeIntersectionObserver {
@@ -44,16 +43,7 @@ function page(rows: number, visibleFrom: number, visibleTo: number) {
 const count = (sel: string) => document.querySelectorAll(sel).length;
 
 /** Starts the decorator on the page, visible-first, with a test scheduler. */
-function decorate(scheduler: Scheduler) {
-  startDecorating({
-    document,
-    settings: { ...DEFAULT_SETTINGS, defaultCountry: 'US' },
-    signal: new AbortController().signal,
-    onCall: () => undefined,
-    scheduler,
-    visibleFirst: true,
-  });
-}
+const decorate = (scheduler: Scheduler) => decorateForTest(scheduler, { visibleFirst: true });
 
 /**
  * The decorator's visibility observer, which watches the page's rows. (The click guard has its own,
