@@ -5,6 +5,7 @@
 // yielding (better-sqlite3 is synchronous), so each takes jobs for one time slice at most and the
 // loop yields to I/O between transactions: an urgent write arriving meanwhile waits one slice, not
 // the whole queue.
+import { setImmediate as yieldToIo } from 'node:timers/promises';
 import type { Transaction } from 'kysely';
 import type { Database } from './schema';
 
@@ -30,8 +31,6 @@ export interface GroupCommitOptions {
   /** The clock the slice is measured with (tests). */
   now?: () => number;
 }
-
-const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class GroupCommit {
   private readonly queue: Pending[] = [];

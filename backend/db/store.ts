@@ -1,5 +1,6 @@
 /* eslint-disable max-lines -- every query lives here (STYLE.md: SQL in the store), one section per table */
 // The query layer: agents, sessions, call records, the Vonage event log and per-agent call updates.
+import { setImmediate as yieldToIo } from 'node:timers/promises';
 import {
   CompiledQuery,
   sql,
@@ -371,7 +372,7 @@ export class Store {
   async liveSessionHashes(tokenHashes: string[], now: number): Promise<Set<string>> {
     const live = new Set<string>();
     for (let i = 0; i < tokenHashes.length; i += LIVE_CHUNK) {
-      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (i > 0) await yieldToIo();
       const chunk = tokenHashes.slice(i, i + LIVE_CHUNK);
       while (chunk.length < LIVE_CHUNK) chunk.push(chunk[chunk.length - 1]!);
       const result = await this.hot<{ token_hash: string }>(

@@ -2,6 +2,7 @@
 // The built-in provider's signalling relay: authenticates sockets, routes invites to line addresses
 // and agents, relays call messages between the two parties of a call, and records every call.
 import { randomUUID } from 'node:crypto';
+import { setImmediate as yieldToIo } from 'node:timers/promises';
 import {
   CLOSE_REPLACED,
   CLOSE_UNAUTHORIZED,
@@ -124,7 +125,7 @@ export class SignalRelay {
       // SQLite answers synchronously: thousands of sockets checked in one go would hold the event
       // loop (a webhook waiting behind them) for a hundred milliseconds or more. Let I/O in often.
       if (performance.now() - slice > RECHECK_SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
+        await yieldToIo();
         slice = performance.now();
       }
       if (!conn.tokenHash || conn.closed) continue;
