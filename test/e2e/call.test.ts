@@ -353,7 +353,8 @@ describe('call path on the built-in provider', () => {
     );
 
     await backend.restart();
-    softphone = await openSoftphone(browser, backend.url, lineKey);
+    // The softphone page reconnects by itself, as the call host does. (A second softphone page
+    // opened here would race it for the line: whichever reconnects last holds it.)
     await waitFor(
       async () => {
         const state = await appState(await browser.extensionPage());
