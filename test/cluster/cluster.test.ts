@@ -96,6 +96,19 @@ async function exchange(
   );
 }
 
+/** `exchange`, failing with which instance each side is on and what each heard last. */
+async function exchangeTold(a: Phone, b: Phone, callId: string, tag: string): Promise<void> {
+  try {
+    await exchange(a, b, callId, tag);
+  } catch (error) {
+    const heard = (p: Phone) =>
+      `${p.servedBy} heard ${JSON.stringify(p.client.messages.slice(-4)).slice(0, 600)}`;
+    throw new Error(`${(error as Error).message} (call ${callId}: ${heard(a)}; ${heard(b)})`, {
+      cause: error,
+    });
+  }
+}
+
 /**
  * `exchange`, tried again until it crosses both ways within `withinMs`: a side still talking to a
  * dead instance loses what it sends until the cluster notices the death (heartbeat expiry).
@@ -337,7 +350,7 @@ describe('three backend instances on one PostgreSQL behind HAProxy', () => {
             await callee.reconnect();
             caller.send({ t: 'resume', callId });
             callee.send({ t: 'resume', callId });
-            await exchange(callee, caller, callId, `r${round}`);
+            await exchangeTold(callee, caller, callId, `r${round}`);
             expect(hungUp(caller, callId) || hungUp(callee, callId)).toBe(false);
             resumed.push(callId);
             return;
@@ -358,7 +371,7 @@ describe('three backend instances on one PostgreSQL behind HAProxy', () => {
                 m.t === 'ice' &&
                 (m.candidate as { candidate: string }).candidate === `held-${round}`,
             );
-            await exchange(caller, callee, callId, `r${round}`);
+            await exchangeTold(caller, callee, callId, `r${round}`);
             expect(hungUp(caller, callId) || hungUp(callee, callId)).toBe(false);
             splitResumed.push(callId);
             return;
