@@ -460,8 +460,12 @@ export class Store {
 
   // ---- calls ----
 
-  getCall(uuid: string, trx: Trx | Kysely<Database> = this.db): Promise<CallRow | undefined> {
-    return trx.selectFrom('calls').selectAll().where('uuid', '=', uuid).executeTakeFirst();
+  /** A call record by its uuid: read on every webhook and call change, so precompiled. */
+  async getCall(uuid: string, trx: Trx | Kysely<Database> = this.db): Promise<CallRow | undefined> {
+    const result = await this.hot<CallRow>(trx, 'call-by-uuid', [uuid], () =>
+      trx.selectFrom('calls').selectAll().where('uuid', '=', uuid),
+    );
+    return result.rows[0];
   }
 
   /** The agent's call the extension knows by its own id (a Vonage call's record has Vonage's uuid). */
@@ -493,13 +497,7 @@ export class Store {
     /** The current row, when the caller has just read it in this transaction. */
     known?: { prev: CallRow | undefined },
   ): Promise<NewCall | CallRow | undefined> {
-    const prev = known
-      ? known.prev
-      : (
-          await this.hot<CallRow>(trx, 'call-by-uuid', [uuid], () =>
-            trx.selectFrom('calls').selectAll().where('uuid', '=', uuid),
-          )
-        ).rows[0];
+    const prev = known ? known.prev : await this.getCall(uuid, trx);
     const next = change(prev);
     if (!next) return prev;
     if (prev) {
@@ -701,11 +699,7 @@ export class Store {
     const uuid = str(body.uuid);
     if (!uuid || !str(body.status)) return; // record/input/transfer events: stored, no call change
     const conversation = str(body.conversation_uuid);
-    const existing = (
-      await this.hot(trx, 'select-call', [uuid], () =>
-        trx.selectFrom('calls').selectAll().where('uuid', '=', uuid),
-      )
-    ).rows[0];
+    const existing = await this.getCall(uuid, trx);
     const prevLeg = (await this.getLeg(trx, uuid)) ?? existing;
     let parent: CallRow | undefined;
     if (!prevLeg && conversation) {
