@@ -155,6 +155,7 @@ export class PgSignalBus implements SignalBus {
     if (this.local.get(party.id) !== party || !party.identity) return false;
     const owner = await this.held.holder(callId);
     if (!owner || party.closed) return false;
+    this.log.debug('resuming a call another instance holds', { callId, owner });
     this.forwards.set(callId, { owner, party, answered: true });
     party.calls.add(callId);
     this.publish(owner, {
@@ -309,6 +310,10 @@ export class PgSignalBus implements SignalBus {
       case 'h': {
         const forward = this.forwards.get(envelope.i);
         if (!forward || forward.owner !== envelope.f || forward.party.id !== envelope.c) return;
+        this.log.debug('call handed over by its stopping instance', {
+          callId: envelope.i,
+          owner: envelope.f,
+        });
         this.forwards.delete(envelope.i);
         if (!forward.party.closed) this.hooks?.adopt(forward.party, envelope.i);
         return;
@@ -408,6 +413,10 @@ export class PgSignalBus implements SignalBus {
    * from now on (rebuilt from its record), and the other side resumes it on any instance.
    */
   private adoptOrphan(callId: string, forward: Forward): void {
+    this.log.debug('instance holding an answered call is gone: adopting it', {
+      callId,
+      owner: forward.owner,
+    });
     this.forwards.delete(callId);
     // Rebuilding puts the call back on the party, unless its record says it is gone.
     forward.party.calls.delete(callId);
@@ -416,6 +425,10 @@ export class PgSignalBus implements SignalBus {
 
   /** The instance holding an unanswered call died: end it for the side here, close its record. */
   private async orphaned(callId: string, forward: Forward): Promise<void> {
+    this.log.debug('instance holding an unanswered call is gone: ending it', {
+      callId,
+      owner: forward.owner,
+    });
     this.forwards.delete(callId);
     forward.party.calls.delete(callId);
     forward.party.socket.send(

@@ -26,6 +26,8 @@ import type { Party, SignalBus } from './signalBus';
 export const AUTH_TIMEOUT_MS = 10_000;
 /** An invite nobody answers is ended by the relay after this long. */
 export const RING_TIMEOUT_MS = 60_000;
+/** At shutdown, how many rounds of pending record writes are awaited before sockets close. */
+const CLOSE_FLUSH_ROUNDS = 5;
 /** How often live sockets' sessions are checked again. */
 export const SESSION_RECHECK_MS = 30_000;
 /** The session recheck yields to I/O after this long. */
@@ -190,8 +192,15 @@ export class SignalRelay {
    * Resolves when call records are written.
    */
   async close(): Promise<void> {
-    this.closing = true;
     clearInterval(this.recheck);
+    // The records first. A side that reconnects elsewhere, and the instance a call is handed over
+    // to, rebuild the call from its record: they must read what this instance knows. An answer just
+    // relayed, still on its way to the database, read back as ringing: the rebuilt call ended as
+    // never answered. Sockets close only once no write is pending (a few rounds at most: on a busy
+    // instance new ones keep coming; the handovers below wait for their own call's writes too).
+    for (let round = 0; round < CLOSE_FLUSH_ROUNDS && this.pendingWrites.size > 0; round++)
+      await Promise.all([...this.pendingWrites]);
+    this.closing = true;
     for (const conn of [...this.conns]) {
       try {
         conn.socket.close(1001, 'server shutting down');
@@ -513,6 +522,11 @@ export class SignalRelay {
     reason: Extract<ClientMessage, { t: 'hangup' }>['reason'],
   ): void {
     if (!this.calls.has(call.id)) return;
+    this.log.debug('call ended', {
+      callId: call.id,
+      reason,
+      by: by ? (by === call.caller ? 'caller' : 'callee') : 'relay',
+    });
     this.calls.delete(call.id);
     clearTimeout(call.ringTimer);
     clearTimeout(call.graceTimer);
@@ -640,6 +654,7 @@ export class SignalRelay {
     const to = row.to_addr as Address;
     if (FINAL_STATUSES.has(row.status)) {
       // It ended while this side was away: tell it now.
+      this.log.debug('resumed call had ended', { callId, side, status: row.status });
       conn.calls.delete(callId);
       this.send(conn, {
         t: 'hangup',
@@ -670,6 +685,7 @@ export class SignalRelay {
     };
     this.calls.set(callId, call);
     conn.calls.add(callId);
+    this.log.debug('call rebuilt from its record', { callId, side, status: row.status, claimed });
     if (!call.answered) {
       this.end(call, undefined, 'disconnected');
       return;
@@ -726,6 +742,7 @@ export class SignalRelay {
     for (const callId of [...party.calls]) {
       const call = this.calls.get(callId);
       if (!call || !call.answered || this.closing) continue;
+      this.log.debug('holding a call for a side whose instance stopped', { callId });
       party.calls.delete(callId);
       if (call.caller === party) call.caller = this.away(callId, call.from);
       else call.callee = this.away(callId, call.to);
@@ -755,7 +772,9 @@ export class SignalRelay {
       if (call && this.closing && call.answered) {
         // The other side on a live instance holds the call from now on.
         const other = call.caller === conn ? call.callee : call.caller;
-        if (!other.closed && !this.conns.has(other)) this.bus?.handover(other, call.id);
+        // After this call's record writes: the other instance rebuilds the call from the record.
+        if (!other.closed && !this.conns.has(other))
+          this.track(call.writes.then(() => this.bus?.handover(other, call.id)));
         this.forget(call);
       } else if (call) this.end(call, conn, 'disconnected');
     }

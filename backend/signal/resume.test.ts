@@ -42,6 +42,22 @@ async function database(engine: 'sqlite' | 'pg') {
   };
 }
 
+/** The agent ava and the softphone line's owner, signed in; the line added. */
+async function agentAndLine(server: RunningServer) {
+  const agentToken = await signIn(server.url, (await addAgent(server.store, 'ava')).accessKey);
+  const lineToken = await signIn(server.url, (await addAgent(server.store, 'line')).accessKey);
+  await addLine(server.store, LINE, 'line');
+  return { agentToken, lineToken };
+}
+
+/** Ava calls the line and the line answers. */
+async function answeredCall(before: { agent: SignalClient; line: SignalClient }, callId: string) {
+  before.agent.send({ t: 'invite', callId, to: LINE, sdp: SDP });
+  await before.line.next((m) => m.t === 'invite');
+  before.line.send({ t: 'answer', callId, sdp: SDP });
+  await before.agent.next((m) => m.t === 'answer');
+}
+
 /** Both sides signed in, the line registered. */
 async function sides(url: string, agentToken: string, lineToken: string) {
   const agent = await SignalClient.signedIn(url, agentToken);
@@ -57,21 +73,10 @@ forEachEngine((engine) =>
       const db = await database(engine);
       let server = await db.start();
       try {
-        const agentToken = await signIn(
-          server.url,
-          (await addAgent(server.store, 'ava')).accessKey,
-        );
-        const lineToken = await signIn(
-          server.url,
-          (await addAgent(server.store, 'line')).accessKey,
-        );
-        await addLine(server.store, LINE, 'line');
+        const { agentToken, lineToken } = await agentAndLine(server);
         const before = await sides(server.url, agentToken, lineToken);
         const callId = `call-${Date.now()}`;
-        before.agent.send({ t: 'invite', callId, to: LINE, sdp: SDP });
-        await before.line.next((m) => m.t === 'invite');
-        before.line.send({ t: 'answer', callId, sdp: SDP });
-        await before.agent.next((m) => m.t === 'answer');
+        await answeredCall(before, callId);
         await eventually(async () => (await server.store.getCall(callId))?.status === 'answered');
 
         await server.close();
@@ -108,26 +113,57 @@ forEachEngine((engine) =>
       }
     });
 
+    it('writes an answer it has just relayed before it tells the sides to reconnect', async () => {
+      // Another instance rebuilds the call from its record as soon as a side reconnects there: a
+      // record still saying "ringing" made it end the call as never answered (a rolling restart).
+      const db = await database(engine);
+      let server = await db.start();
+      try {
+        const { agentToken, lineToken } = await agentAndLine(server);
+        const before = await sides(server.url, agentToken, lineToken);
+        const callId = `call-${Date.now()}`;
+        // A slow database: every write waits 150 ms, so the answer's is still pending at the stop.
+        const store = server.store;
+        const write = store.write.bind(store);
+        let answeredAt = Infinity;
+        store.write = (async (job, opts) => {
+          await new Promise((r) => setTimeout(r, 150));
+          const value = await write(job, opts);
+          if (answeredAt === Infinity && (await store.getCall(callId))?.status === 'answered')
+            answeredAt = performance.now();
+          return value;
+        }) as typeof store.write;
+        await answeredCall(before, callId);
+        const stopped = server.close();
+        expect(await before.agent.closed()).toBe(1001);
+        const toldAt = performance.now();
+        await stopped;
+        expect(answeredAt).toBeLessThan(toldAt);
+
+        server = await db.start();
+        expect((await server.store.getCall(callId))?.status).toBe('answered');
+        const after = await sides(server.url, agentToken, lineToken);
+        after.agent.send({ t: 'resume', callId });
+        after.line.send({ t: 'resume', callId });
+        after.line.send({ t: 'dtmf', callId, digits: '5' });
+        expect(await after.agent.next((m) => m.t === 'dtmf')).toMatchObject({ callId });
+        after.agent.close();
+        after.line.close();
+      } finally {
+        await server.close();
+        await db.remove();
+      }
+    });
+
     it('reconciles a call that ended while a side was away, and refuses strangers', async () => {
       const db = await database(engine);
       let server = await db.start();
       try {
-        const agentToken = await signIn(
-          server.url,
-          (await addAgent(server.store, 'ava')).accessKey,
-        );
-        const lineToken = await signIn(
-          server.url,
-          (await addAgent(server.store, 'line')).accessKey,
-        );
-        await addLine(server.store, LINE, 'line');
+        const { agentToken, lineToken } = await agentAndLine(server);
         const otherToken = await signIn(server.url, (await addAgent(server.store, 'bo')).accessKey);
         const before = await sides(server.url, agentToken, lineToken);
         const callId = `call-${Date.now()}`;
-        before.agent.send({ t: 'invite', callId, to: LINE, sdp: SDP });
-        await before.line.next((m) => m.t === 'invite');
-        before.line.send({ t: 'answer', callId, sdp: SDP });
-        await before.agent.next((m) => m.t === 'answer');
+        await answeredCall(before, callId);
         await server.close();
 
         server = await db.start();

@@ -44,6 +44,7 @@ export interface ChildServer {
   url: string;
   port: number;
   child: ChildProcess;
+  /** What it wrote to stderr (and its log on stdout, with `logs`). */
   stderr: () => string;
   /** SIGTERM and wait for exit. */
   stop(): Promise<void>;
@@ -59,6 +60,8 @@ export async function spawnServer(
   env: Record<string, string>,
   script = join(ROOT, 'backend/server.ts'),
   nodeArgs: string[] = [],
+  /** Keep its log (stdout) with its stderr, for a failing test to print. */
+  logs = false,
 ): Promise<ChildServer> {
   const port = Number(env.PORT) || (await freePort());
   const loader = script.endsWith('.js') ? [] : ['--import', 'tsx'];
@@ -71,10 +74,11 @@ export async function spawnServer(
       PORT: String(port),
       HOST: '127.0.0.1',
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', logs ? 'pipe' : 'ignore', 'pipe'],
   });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout?.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;

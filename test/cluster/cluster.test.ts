@@ -96,16 +96,45 @@ async function exchange(
   );
 }
 
-/** `exchange`, failing with which instance each side is on and what each heard last. */
-async function exchangeTold(a: Phone, b: Phone, callId: string, tag: string): Promise<void> {
+/** The logs of instances this file stopped (`told` reads them with the running ones'). */
+const stoppedLogs: string[] = [];
+
+/**
+ * Runs one step of a call's test; a failure says which instance each side is on, what each heard
+ * last, what the call's record says and what the instances logged (a rare failure is then readable).
+ */
+async function told(
+  cluster: Cluster,
+  a: Phone,
+  b: Phone,
+  callId: string,
+  step: () => Promise<void>,
+) {
   try {
-    await exchange(a, b, callId, tag);
+    await step();
   } catch (error) {
     const heard = (p: Phone) =>
       `${p.servedBy} heard ${JSON.stringify(p.client.messages.slice(-4)).slice(0, 600)}`;
-    throw new Error(`${(error as Error).message} (call ${callId}: ${heard(a)}; ${heard(b)})`, {
-      cause: error,
-    });
+    const row = await cluster.store.getCall(callId).catch(() => undefined);
+    const record = row
+      ? `record ${row.status} (${row.reason ?? 'no reason'}), ended ${row.ended_at ?? '-'}, updated ${row.updated_at}`
+      : 'no record';
+    const logs = [
+      ...stoppedLogs,
+      ...cluster.instances.map((s, i) => (s ? `s${i}\n${s.stderr()}` : '')),
+    ]
+      .flatMap((text) => {
+        const [name, ...lines] = text.split('\n');
+        return lines
+          .filter((l) => l.includes(callId) || /"level":"(warn|error)"/.test(l))
+          .map((l) => `${name}: ${l}`);
+      })
+      .slice(-40)
+      .join('\n');
+    throw new Error(
+      `${(error as Error).message} (call ${callId} at ${Date.now()}: ${heard(a)}; ${heard(b)}; ${record})${logs ? `\n${logs}` : ''}`,
+      { cause: error },
+    );
   }
 }
 
@@ -350,7 +379,9 @@ describe('three backend instances on one PostgreSQL behind HAProxy', () => {
             await callee.reconnect();
             caller.send({ t: 'resume', callId });
             callee.send({ t: 'resume', callId });
-            await exchangeTold(callee, caller, callId, `r${round}`);
+            await told(cluster, callee, caller, callId, () =>
+              exchange(callee, caller, callId, `r${round}`),
+            );
             expect(hungUp(caller, callId) || hungUp(callee, callId)).toBe(false);
             resumed.push(callId);
             return;
@@ -366,12 +397,14 @@ describe('three backend instances on one PostgreSQL behind HAProxy', () => {
             });
             await away.reconnect();
             away.send({ t: 'resume', callId });
-            await away.next(
-              (m) =>
-                m.t === 'ice' &&
-                (m.candidate as { candidate: string }).candidate === `held-${round}`,
-            );
-            await exchangeTold(caller, callee, callId, `r${round}`);
+            await told(cluster, caller, callee, callId, async () => {
+              await away.next(
+                (m) =>
+                  m.t === 'ice' &&
+                  (m.candidate as { candidate: string }).candidate === `held-${round}`,
+              );
+              await exchange(caller, callee, callId, `r${round}`);
+            });
             expect(hungUp(caller, callId) || hungUp(callee, callId)).toBe(false);
             splitResumed.push(callId);
             return;
@@ -384,6 +417,7 @@ describe('three backend instances on one PostgreSQL behind HAProxy', () => {
     let round = 0;
     for (let i = 0; i < 3; i++) {
       await cluster.instances[i]!.stop();
+      stoppedLogs.push(`s${i} (stopped)\n${cluster.instances[i]!.stderr()}`);
       cluster.instances[i] = undefined;
       await cluster.start(i);
       await cluster.settled();

@@ -77,7 +77,8 @@ export async function startCluster(count = 3): Promise<Cluster> {
   const env: Record<string, string> = {
     DATABASE_URL: pgDb.url,
     DATA_DIR: dir,
-    LOG_LEVEL: 'warn',
+    // Debug: the relay says how each call ended, was held and resumed (a failure prints a call's lines).
+    LOG_LEVEL: 'debug',
     ...vonageEnv(dir),
   };
   const ports: number[] = [];
@@ -87,7 +88,7 @@ export async function startCluster(count = 3): Promise<Cluster> {
   writeFileSync(configPath, haproxyConfig(proxyPort, ports));
   const instances: (ChildServer | undefined)[] = new Array<ChildServer | undefined>(count);
   const start = async (i: number) => {
-    const server = await spawnServer({ ...env, PORT: String(ports[i]) });
+    const server = await spawnServer({ ...env, PORT: String(ports[i]) }, undefined, [], true);
     instances[i] = server;
     return server;
   };
