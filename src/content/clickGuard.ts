@@ -107,6 +107,8 @@ function visibilityTracker(
 const NEAR_TRACKED = 40;
 
 type Engage = (control: Element, state: Watched, bit: number, on: boolean) => void;
+/** A followed control's state (made on first need for one followed lazily); undefined for others. */
+type StateOf = (node: Element) => Watched | undefined;
 
 /**
  * Visibility (v2) is tracked for a control while it is engaged: near the viewport while few are
@@ -135,12 +137,12 @@ function engagement(
 }
 
 /** The pointer or focus arriving on or leaving a control (listeners on our shadow roots). */
-function onAgent(watched: WeakMap<Element, Watched>, engage: Engage): (event: Event) => void {
+function onAgent(stateOf: StateOf, engage: Engage): (event: Event) => void {
   return (event: Event) => {
     const { type } = event;
     const on = type.endsWith('over') || type.endsWith('in');
     for (const node of event.composedPath()) {
-      const state = watched.get(node as Element);
+      const state = stateOf(node as Element);
       if (!state) continue;
       // Moving within the control changes nothing.
       const related = (event as FocusEvent).relatedTarget as Node | null;
@@ -154,7 +156,7 @@ function onAgent(watched: WeakMap<Element, Watched>, engage: Engage): (event: Ev
 /** Notices a watched control moving or changing size, which restarts its stable spell. */
 function movementTracker(
   view: Window & typeof globalThis,
-  watched: WeakMap<Element, Watched>,
+  stateOf: StateOf,
 ): { resizes: ResizeObserver | null; onPointer(event: Event): void } {
   // A control that changes size (a new label, a page's restyling) starts a new stable spell then,
   // not when the pointer next notices it.
@@ -163,7 +165,7 @@ function movementTracker(
       ? new view.ResizeObserver((entries) => {
           const at = view.performance.now();
           for (const entry of entries) {
-            const state = watched.get(entry.target);
+            const state = stateOf(entry.target);
             if (state) look(state, boxOf(entry.target), at);
           }
         })
@@ -173,7 +175,7 @@ function movementTracker(
   // page sliding it under the pointer): the agent's click then comes after it has stood still.
   const onPointer = (event: Event) => {
     for (const node of event.composedPath()) {
-      const state = watched.get(node as Element);
+      const state = stateOf(node as Element);
       if (state) {
         look(state, boxOf(node as Element), event.timeStamp);
         return;
@@ -254,28 +256,58 @@ function nearTracker(
   };
 }
 
+/**
+ * The followed controls' states. Once a page has many controls they are followed lazily: no state
+ * until the pointer or focus first comes to one (or a click does), the only moments it is needed
+ * then. 20,000 buttons' states were a fifth of the content script's memory on a 10,000-row list.
+ */
+function controlStates() {
+  const watched = new WeakMap<Element, Watched>();
+  /** Controls followed lazily, without state yet. */
+  const unseen = new WeakSet<Element>();
+  /** Controls with state (for the sweeps that forget removed ones, so observing stays cheap). */
+  const all = new Set<Element>();
+  const fresh = (): Watched => ({
+    visible: false,
+    visibleSince: 0,
+    box: null,
+    stableSince: -Infinity,
+    engaged: 0,
+  });
+  const stateOf: StateOf = (node) => {
+    const known = watched.get(node);
+    if (known || !unseen.has(node)) return known;
+    unseen.delete(node);
+    const state = fresh();
+    watched.set(node, state);
+    all.add(node);
+    return state;
+  };
+  return { watched, unseen, all, fresh, stateOf };
+}
+
 export function createClickGuard(
   view: Window & typeof globalThis = window,
   signal?: AbortSignal,
 ): ClickGuard {
-  const watched = new WeakMap<Element, Watched>();
+  const { watched, unseen, all, fresh, stateOf } = controlStates();
   const tracking = supportsVisibilityTracking(view);
 
   const observer = tracking ? visibilityTracker(view, watched) : null;
-  const { resizes, onPointer } = movementTracker(view, watched);
+  const { resizes, onPointer } = movementTracker(view, stateOf);
   /** Whether nearness is followed (until the page has had NEAR_FOLLOWED_MAX controls). */
   const observesNearness = typeof view.IntersectionObserver === 'function';
   let following = observesNearness;
   const engage = engagement(observer, resizes, () => observesNearness && !following);
   const { io: near, forget, release } = nearTracker(view, watched, resizes, engage);
-  const onEngage = onAgent(watched, engage);
+  const onEngage = onAgent(stateOf, engage);
   const roots = rootListeners(view, (event) => {
     if (event.type === 'pointerover' || event.type === 'pointerdown') onPointer(event);
     if (event.type !== 'pointerdown') onEngage(event);
   });
   signal?.addEventListener('abort', roots.stop, { once: true });
-  // Controls of hosts the page (or we) removed: forgotten in sweeps, so observing stays cheap.
-  const all = new Set<Element>();
+  /** Controls this guard was ever given. */
+  let made = 0;
   let sweepAt = 256;
 
   return {
@@ -286,21 +318,21 @@ export function createClickGuard(
         look(known, boxOf(control), view.performance.now());
         return;
       }
-      watched.set(control, {
-        visible: false,
-        visibleSince: 0,
-        box: null,
-        stableSince: -Infinity,
-        engaged: 0,
-      });
-      all.add(control);
-      if (following && all.size > NEAR_FOLLOWED_MAX) {
+      if (unseen.has(control)) return;
+      made += 1;
+      if (following && made > NEAR_FOLLOWED_MAX) {
         following = false;
         release();
       }
-      if (following) near!.observe(control);
-      else if (!near) resizes?.observe(control);
       roots.add(root);
+      if (!following && near) {
+        unseen.add(control);
+        return;
+      }
+      watched.set(control, fresh());
+      all.add(control);
+      if (following) near!.observe(control);
+      else resizes?.observe(control);
       if (all.size > sweepAt) {
         sweepAt = Infinity;
         // After this task: controls made in it are inserted by then.
@@ -311,6 +343,7 @@ export function createClickGuard(
       }
     },
     unwatch(control) {
+      unseen.delete(control);
       if (!watched.has(control)) return;
       watched.delete(control);
       all.delete(control);
@@ -322,7 +355,7 @@ export function createClickGuard(
     allows(event, control, root, host) {
       // A page script's click() or dispatchEvent is never the agent's.
       if (!event.isTrusted || !(event instanceof view.MouseEvent)) return false;
-      const state = watched.get(control);
+      const state = stateOf(control);
       if (!state) return false;
       // The click must land on our control itself: the page cannot see into our closed shadow root,
       // and a click on the host's own box (page CSS made it large) has the host as its origin.

@@ -13,6 +13,7 @@ import {
   type NumberType,
 } from 'libphonenumber-js/max';
 import maxJson from 'libphonenumber-js/max/metadata';
+import { parseTargetUri, targetToUri } from '../contract/target';
 import { findPhoneNumbers } from './findPhoneNumbers';
 
 /** Small deterministic PRNG (LCG) so every run sees the same corpus. */
@@ -307,6 +308,8 @@ interface Outcome {
   notWritten: string[];
   extOnly: string[];
   oursOnly: number;
+  /** Targets whose URI does not read back as the same target. */
+  notRoundTripped: string[];
 }
 
 type NumberFound = ReturnType<typeof findPhoneNumbersInText>[number];
@@ -322,14 +325,19 @@ function compare(corpus: Snippet[]): Outcome {
     notWritten: [],
     extOnly: [],
     oursOnly: 0,
+    notRoundTripped: [],
   };
   for (const { text, country, planted } of corpus) {
     const ours = findPhoneNumbers(text, country);
     const theirs = findPhoneNumbersInText(text, { defaultCountry: country });
     const used = new Set<number>();
-    for (const m of ours)
+    for (const m of ours) {
       if (!planted.includes(m.target.e164))
         o.notWritten.push(`${JSON.stringify(text)} (${country}) ours ${m.target.e164}`);
+      // A button keeps only its URI (src/content/decorate/callButton.ts): it must read back whole.
+      if (JSON.stringify(parseTargetUri(targetToUri(m.target))) !== JSON.stringify(m.target))
+        o.notRoundTripped.push(JSON.stringify(m.target));
+    }
     for (const t of theirs) {
       o.libFound++;
       const k = ours.findIndex((m) => m.start < t.endsAt && t.startsAt < m.end);
@@ -389,6 +397,7 @@ describe('differential: findPhoneNumbers vs libphonenumber-js max findPhoneNumbe
     // a number that is not written.
     expect(o.conflicts).toEqual([]);
     expect(o.notWritten).toEqual([]);
+    expect(o.notRoundTripped).toEqual([]);
     expect(agreement).toBeGreaterThanOrEqual(0.99);
     // The exclusions stay exclusions, not a place for regressions to hide.
     expect(raw).toBeGreaterThanOrEqual(0.96);

@@ -3,7 +3,9 @@
 // trusted click places a call (a page script's synthetic click does not).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { crmListPage } from '../fixtures/crmList';
 import {
+  agentClickAt,
   appState,
   backgroundRequest,
   launchBrowser,
@@ -174,6 +176,51 @@ describe('detection on a React-rendered list', () => {
     await backgroundRequest(ext, 'hangup').catch(() => undefined);
     await waitFor(async () => (await appState(ext)).call === null, 15_000, 'call ended');
     await softphone.close();
+  });
+
+  it('on a long list (no click-guard state until the pointer comes) a real click far down calls; a script click does not', async () => {
+    // More than 200 buttons: the guard keeps no state for a button until the pointer or focus
+    // first comes to it (src/content/clickGuard.ts). The line's number is the last row's.
+    const long = await browser.context.newPage();
+    const url = new URL('/long-list', pageUrl).href;
+    const last = `<tr><td>Softphone Line</td><td class="phone">(415) 555-2671</td></tr>`;
+    await long.route(url, (route) =>
+      route.fulfill({
+        contentType: 'text/html; charset=utf-8',
+        body: crmListPage(150).replace('</tbody>', `${last}</tbody>`),
+      }),
+    );
+    const softphone = await openSoftphone(browser, backend.url, lineKey);
+    const ext = await browser.extensionPage();
+    try {
+      await long.goto(url);
+      await long.bringToFront();
+      const selector = `[data-c2c-target="${SOFTPHONE_LINE}"]`;
+      await waitFor(
+        async () =>
+          (await long.locator('c2c-call').count()) > 250 &&
+          (await long.locator(selector).count()) === 1,
+        20_000,
+        'the long list decorated',
+      );
+      await long.evaluate((sel) => (document.querySelector(sel) as HTMLElement).click(), selector);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect((await appState(ext)).call).toBeNull();
+
+      const host = long.locator(selector);
+      await host.scrollIntoViewIfNeeded();
+      const box = (await host.boundingBox())!;
+      await agentClickAt(long, box.x + box.width / 2, box.y + box.height / 2);
+      await softphone
+        .locator('[data-testid=softphone][data-phase=incoming]')
+        .waitFor({ timeout: 15_000 });
+      await waitFor(async () => (await appState(ext)).call, 10_000, 'a call');
+      await backgroundRequest(ext, 'hangup').catch(() => undefined);
+      await waitFor(async () => (await appState(ext)).call === null, 15_000, 'call ended');
+    } finally {
+      await softphone.close();
+      await long.close();
+    }
   });
 
   it('logged no console errors', () => {

@@ -1,5 +1,5 @@
 // Our call button: a `<c2c-call>` host with a closed shadow root, so page CSS cannot reach inside.
-import { targetToUri, type Target } from '../../contract/target';
+import { parseTargetUri, targetToUri, type Target } from '../../contract/target';
 import { createClickGuard } from '../clickGuard';
 
 export const HOST_TAG = 'c2c-call';
@@ -40,25 +40,56 @@ button:focus-visible{outline:2px solid #0b6bcb;outline-offset:2px}
 button::before{content:"";position:absolute;inset:3px;background:ButtonText;-webkit-mask:${ICON} center/contain no-repeat;mask:${ICON} center/contain no-repeat}}
 `;
 
-export interface HostInfo {
+/** What a button is made from (the decorator's match). */
+export interface ButtonSpec {
   target: Target;
-  uri: string;
   /** Node the button was inserted after (a text node, link or contact element). */
   anchor: Node;
   kind: 'phone' | 'contact';
   /** Name to announce: formatted number or contact name. */
   formatted: string;
-  /** The anchor's text when the button was made: a click counts only while the button still follows it. */
-  anchorText: string | null;
 }
 
-const hostInfo = new WeakMap<Element, HostInfo>();
-// The closed shadow root's button, for the click check and our tests (pages cannot reach it).
-const innerButtons = new WeakMap<Element, HTMLButtonElement>();
+export interface HostInfo {
+  readonly target: Target;
+  readonly uri: string;
+  readonly anchor: Node;
+  readonly kind: 'phone' | 'contact';
+  /** A contact's name, to announce and to call under; '' for a phone number (its row names it). */
+  readonly formatted: string;
+  /** The anchor's text when the button was made: a click counts only while the button still follows it. */
+  readonly anchorText: string | null;
+  /** The button in the host's closed shadow root. */
+  readonly button: HTMLButtonElement;
+}
+
+/**
+ * One per button, so as small as it can be (a 10,000-row list has 20,000): a phone number's target
+ * is read back from its URI when asked for (a click, the learned directory), its formatted text is
+ * not kept (the button's label and title have it), and the inner button is a field, not a map entry.
+ * A contact keeps its target (its label is not in the URI).
+ */
+class ButtonRecord implements HostInfo {
+  constructor(
+    private readonly contact: Target | null,
+    readonly uri: string,
+    readonly anchor: Node,
+    readonly kind: 'phone' | 'contact',
+    readonly formatted: string,
+    readonly anchorText: string | null,
+    readonly button: HTMLButtonElement,
+  ) {}
+
+  get target(): Target {
+    return this.contact ?? parseTargetUri(this.uri)!;
+  }
+}
+
+const hostInfo = new WeakMap<Element, ButtonRecord>();
 
 /** Test helper: the button inside a host's closed shadow root. */
 export function innerButtonOf(host: Element): HTMLButtonElement | undefined {
-  return innerButtons.get(host);
+  return hostInfo.get(host)?.button;
 }
 
 export function infoOf(host: Element): HostInfo | undefined {
@@ -114,8 +145,8 @@ export function createButtonFactory(
     if (!listening || !hostInfo.has(host)) return;
     // Only the agent's own click on our visible, unoccluded button places a call: synthetic
     // clicks, clicks on a host the page blew up or hid, and covered buttons are ignored.
-    if (!guard.allows(event, innerButtons.get(host)!, root, host)) return;
     const info = hostInfo.get(host)!;
+    if (!guard.allows(event, info.button, root, host)) return;
     if (!followsAnchor(host, info)) {
       // Moved by the page: drop it; the decorator sees a button removed and decorates that part of
       // the page again, so each number gets its own button back.
@@ -149,7 +180,7 @@ export function createButtonFactory(
     );
   }
 
-  function create(info: Omit<HostInfo, 'uri' | 'anchorText'>): HTMLElement {
+  function create(info: ButtonSpec): HTMLElement {
     const uri = targetToUri(info.target);
     const host = doc.createElement(HOST_TAG);
     host.setAttribute(TARGET_ATTRIBUTE, uri);
@@ -173,8 +204,18 @@ export function createButtonFactory(
     button.setAttribute('aria-label', label(info.formatted));
     button.title = info.kind === 'phone' ? info.formatted : label(info.formatted);
     root.append(button);
-    innerButtons.set(host, button);
-    hostInfo.set(host, { ...info, uri, anchorText: info.anchor.textContent });
+    hostInfo.set(
+      host,
+      new ButtonRecord(
+        info.kind === 'contact' ? info.target : null,
+        uri,
+        info.anchor,
+        info.kind,
+        info.kind === 'contact' ? info.formatted : '',
+        info.anchor.textContent,
+        button,
+      ),
+    );
     root.addEventListener('click', onClick, { capture: true });
     guard.watch(button, root);
     return host;

@@ -1,7 +1,7 @@
 // What the decorating features of one document share: the observer, the scheduler, the buttons.
 import type { Settings } from '../../settings/schema';
 import type { Target } from '../../contract/target';
-import { HOST_TAG, createButtonFactory, infoOf, type HostInfo } from './callButton';
+import { HOST_TAG, createButtonFactory, infoOf, type ButtonSpec } from './callButton';
 import { matchesExcluded } from './containers';
 import { findDisplayName } from './displayName';
 import { createObserver, type PageObserver } from './observer';
@@ -37,7 +37,7 @@ export interface Page {
   walk: SubtreeWalk;
   /** Whether large batches go on-screen first. */
   visibleFirst: boolean;
-  createButton(info: Omit<HostInfo, 'uri' | 'anchorText'>): HTMLElement;
+  createButton(info: ButtonSpec): HTMLElement;
   /** Removes one of our buttons (not counted as the page removing it). */
   removeButton(host: Element): void;
   /** Whether `el` is in a subtree we never decorate, memoised for one task (rows share ancestors). */
