@@ -70,17 +70,17 @@ export function init(
   };
   const learn = (host: Element, rows: RowCells, urls: Map<Element | null, string>) => {
     seen.add(host);
-    const info = infoOf(host);
-    if (!info || info.target.kind !== 'phone' || info.target.ext || !host.isConnected) return;
+    const target = infoOf(host)?.target; // read back from the button's URI: once
+    if (!target || target.kind !== 'phone' || target.ext || !host.isConnected) return;
     const name = findDisplayName(host, rows);
     if (!name) return;
     const row = host.closest(ROW);
     let url = urls.get(row);
     if (url === undefined) urls.set(row, (url = recordUrlOf(host, doc, row)));
-    const key = `${info.target.e164}\n${name}\n${url}`;
+    const key = `${target.e164}\n${name}\n${url}`;
     if (sent.has(key)) return;
     sent.add(key);
-    queue.push({ number: info.target.e164, name, url, title: doc.title.slice(0, 300) });
+    queue.push({ number: target.e164, name, url, title: doc.title.slice(0, 300) });
   };
   const flush = () => {
     if (queue.length === 0 || sendTimer !== undefined || signal.aborted) return;
