@@ -648,15 +648,22 @@ export class Store {
     return Number(result.numDeletedRows);
   }
 
-  updatesSince(agent: string, afterId: number, limit = 500) {
-    return this.db
-      .selectFrom('call_updates')
-      .select(['id', 'data'])
-      .where('agent', '=', agent)
-      .where('id', '>', afterId)
-      .orderBy('id')
-      .limit(limit)
-      .execute();
+  /** An agent's call updates after `afterId`: each live stream's read on every wake, so precompiled. */
+  async updatesSince(agent: string, afterId: number, limit = 500) {
+    const result = await this.hot<{ id: number; data: string }>(
+      this.db,
+      'updates-since',
+      [agent, afterId, limit],
+      () =>
+        this.db
+          .selectFrom('call_updates')
+          .select(['id', 'data'])
+          .where('agent', '=', agent)
+          .where('id', '>', afterId)
+          .orderBy('id')
+          .limit(limit),
+    );
+    return result.rows;
   }
 
   // ---- Vonage events ----
