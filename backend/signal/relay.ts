@@ -108,16 +108,31 @@ export class SignalRelay {
       message: (party, message) => {
         const { t } = message;
         if (t === 'auth' || t === 'register' || t === 'invite' || t === 'ping') return;
-        this.relay(party as Conn, message);
+        this.inOrder(party, () => this.relay(party as Conn, message));
       },
-      gone: (party, away) => (away ? this.hold(party as Conn) : this.drop(party as Conn)),
-      resume: (party, callId) => void this.resume(party as Conn, callId),
+      gone: (party, away) =>
+        this.inOrder(party, () => (away ? this.hold(party as Conn) : this.drop(party as Conn))),
+      resume: (party, callId) => this.inOrder(party, () => this.resume(party as Conn, callId)),
       adopt: (party, callId) => void this.adopt(party as Conn, callId),
       kick: (party, code, reason) => this.kick(party as Conn, code, reason),
     });
     // Sessions end elsewhere too (another instance, the admin CLI disabling an agent or rotating a key).
     this.recheck = setInterval(() => void this.recheckSessions(), recheckMs);
     this.recheck.unref();
+  }
+
+  /**
+   * What a party on another instance sends is handled in the order it came, as a local socket's is:
+   * its `resume` (which may rebuild the call, with database round trips) before the ICE it sent
+   * right after, which otherwise found it not yet in the call ("unknown-call") and was lost.
+   */
+  private readonly remoteQueues = new WeakMap<Party, Promise<void>>();
+
+  private inOrder(party: Party, work: () => void | Promise<void>): void {
+    const next = (this.remoteQueues.get(party) ?? Promise.resolve()).then(work).catch((error) => {
+      this.log.error('signalling handler failed', { error, conn: party.id });
+    });
+    this.remoteQueues.set(party, next);
   }
 
   private async recheckSessions(): Promise<void> {

@@ -15,6 +15,7 @@ import {
   tempDir,
 } from '../testing/support';
 import { SignalRelay } from './relay';
+import type { Party, RelayHooks, SignalBus } from './signalBus';
 
 const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n';
 const LINE = 'tel:+14155552671';
@@ -192,36 +193,46 @@ forEachEngine((engine) =>
   }),
 );
 
+/** A store with ava and the line's owner signed in, the line added, and sockets on any relay. */
+async function relayWorld() {
+  const t = await makeTestApp();
+  const log = createLogger('silent');
+  const { accessKey: agentKey } = await addAgent(t.store, 'ava');
+  const { accessKey: lineKey } = await addAgent(t.store, 'line');
+  const token = async (key: string) =>
+    (await createSession(t.store, (await checkAccessKey(t.store, key))!, 3600)).token;
+  const socket = (relay: SignalRelay, auth: string) => {
+    const sent: Record<string, unknown>[] = [];
+    const conn = relay.connect({ send: (d) => sent.push(JSON.parse(d)), close: () => {} });
+    conn.onMessage(JSON.stringify({ t: 'auth', token: auth }));
+    return { sent, send: (m: object) => conn.onMessage(JSON.stringify(m)) };
+  };
+  const [agentToken, lineToken] = [await token(agentKey), await token(lineKey)];
+  await addLine(t.store, LINE, 'line');
+  /** Ava calls the line on `relay`, the line answers, the record says so; then `relay` stops. */
+  const answeredThenStopped = async (relay: SignalRelay) => {
+    const agent = socket(relay, agentToken);
+    const line = socket(relay, lineToken);
+    line.send({ t: 'register', address: LINE });
+    await eventually(() => line.sent.some((m) => m.t === 'registered'));
+    const callId = `call-${Date.now()}`;
+    agent.send({ t: 'invite', callId, to: LINE, sdp: SDP });
+    await eventually(() => line.sent.some((m) => m.t === 'invite'));
+    line.send({ t: 'answer', callId, sdp: SDP });
+    await eventually(async () => (await t.store.getCall(callId))?.status === 'answered');
+    await relay.close();
+    return callId;
+  };
+  return { t, log, socket, agentToken, lineToken, answeredThenStopped };
+}
+
 describe('the resume grace period', () => {
   it('ends a resumed call as disconnected when the other side never comes back', async () => {
-    const t = await makeTestApp();
-    const log = createLogger('silent');
-    const token = async (name: string) => {
-      const { accessKey } = await addAgent(t.store, name);
-      return (await createSession(t.store, (await checkAccessKey(t.store, accessKey))!, 3600))
-        .token;
-    };
-    const socket = (relay: SignalRelay, auth: string) => {
-      const sent: Record<string, unknown>[] = [];
-      const conn = relay.connect({ send: (d) => sent.push(JSON.parse(d)), close: () => {} });
-      conn.onMessage(JSON.stringify({ t: 'auth', token: auth }));
-      return { sent, send: (m: object) => conn.onMessage(JSON.stringify(m)) };
-    };
-    const [agentToken, lineToken] = [await token('ava'), await token('line')];
-    await addLine(t.store, LINE, 'line');
+    const { t, log, socket, agentToken, answeredThenStopped } = await relayWorld();
     const first = new SignalRelay(t.store, log, 60_000, 200);
     const second = new SignalRelay(t.store, log, 60_000, 200);
     try {
-      const agent = socket(first, agentToken);
-      const line = socket(first, lineToken);
-      line.send({ t: 'register', address: LINE });
-      await eventually(() => line.sent.some((m) => m.t === 'registered'));
-      const callId = `call-${Date.now()}`;
-      agent.send({ t: 'invite', callId, to: LINE, sdp: SDP });
-      await eventually(() => line.sent.some((m) => m.t === 'invite'));
-      line.send({ t: 'answer', callId, sdp: SDP });
-      await eventually(async () => (await t.store.getCall(callId))?.status === 'answered');
-      await first.close();
+      const callId = await answeredThenStopped(first);
 
       const back = socket(second, agentToken);
       await eventually(() => back.sent.some((m) => m.t === 'ready'));
@@ -244,33 +255,11 @@ describe('the resume grace period', () => {
   });
 
   it('keeps what one side sends before the other has resumed, and delivers it on resume', async () => {
-    const t = await makeTestApp();
-    const log = createLogger('silent');
-    const { accessKey: agentKey } = await addAgent(t.store, 'ava');
-    const { accessKey: lineKey } = await addAgent(t.store, 'line');
-    const token = async (key: string) =>
-      (await createSession(t.store, (await checkAccessKey(t.store, key))!, 3600)).token;
-    const socket = (relay: SignalRelay, auth: string) => {
-      const sent: Record<string, unknown>[] = [];
-      const conn = relay.connect({ send: (d) => sent.push(JSON.parse(d)), close: () => {} });
-      conn.onMessage(JSON.stringify({ t: 'auth', token: auth }));
-      return { sent, send: (m: object) => conn.onMessage(JSON.stringify(m)) };
-    };
-    const [agentToken, lineToken] = [await token(agentKey), await token(lineKey)];
-    await addLine(t.store, LINE, 'line');
+    const { t, log, socket, agentToken, lineToken, answeredThenStopped } = await relayWorld();
     const first = new SignalRelay(t.store, log);
     const second = new SignalRelay(t.store, log);
     try {
-      const agent = socket(first, agentToken);
-      const line = socket(first, lineToken);
-      line.send({ t: 'register', address: LINE });
-      await eventually(() => line.sent.some((m) => m.t === 'registered'));
-      const callId = `call-${Date.now()}`;
-      agent.send({ t: 'invite', callId, to: LINE, sdp: SDP });
-      await eventually(() => line.sent.some((m) => m.t === 'invite'));
-      line.send({ t: 'answer', callId, sdp: SDP });
-      await eventually(async () => (await t.store.getCall(callId))?.status === 'answered');
-      await first.close();
+      const callId = await answeredThenStopped(first);
 
       const agentBack = socket(second, agentToken);
       const lineBack = socket(second, lineToken);
@@ -290,6 +279,65 @@ describe('the resume grace period', () => {
         { t: 'dtmf', callId, digits: '7', from: 'agent:ava' },
         { t: 'ice', callId, candidate: { candidate: 'c1' }, from: 'agent:ava' },
       ]);
+    } finally {
+      await second.close();
+      await t.close();
+    }
+  });
+
+  it('handles a remote side’s resume before the ICE it sent right after (no message overtakes it)', async () => {
+    // Seen in the three-instance rolling restart: the instance holding the call got the other
+    // instance's side's `resume` (a rebuild with database round trips) and its ICE just after; the
+    // ICE was handled first, found that side not yet in the call and was lost ("unknown-call").
+    const { t, log, socket, lineToken, answeredThenStopped } = await relayWorld();
+    // The other instances, as this one sees them: holding a call takes 100 ms (a slow database).
+    let hooks: RelayHooks | undefined;
+    const bus: SignalBus = {
+      attach: (h) => void (hooks = h),
+      online: async () => {},
+      registered: async () => {},
+      released: async () => {},
+      offline: () => {},
+      find: async () => undefined,
+      freeAgents: async () => [],
+      forward: () => false,
+      hold: () => new Promise((r) => setTimeout(() => r(true), 100)),
+      release: () => {},
+      resume: async () => false,
+      handover: () => {},
+      close: async () => {},
+    };
+    const first = new SignalRelay(t.store, log);
+    const second = new SignalRelay(t.store, log, 60_000, 5_000, bus);
+    try {
+      const callId = await answeredThenStopped(first);
+
+      // The line resumes here; the agent resumed on another instance, which forwards its resume
+      // and, at once, its ICE.
+      const lineBack = socket(second, lineToken);
+      await eventually(() => lineBack.sent.some((m) => m.t === 'ready'));
+      lineBack.send({ t: 'register', address: LINE });
+      await eventually(() => lineBack.sent.some((m) => m.t === 'registered'));
+      lineBack.send({ t: 'resume', callId });
+      const toAgent: Record<string, unknown>[] = [];
+      const agentThere: Party = {
+        id: 'remote-ava',
+        socket: { send: (d) => toAgent.push(JSON.parse(d)), close: () => {} },
+        agent: 'ava',
+        identity: 'agent:ava',
+        lines: new Set(),
+        calls: new Set(),
+        closed: false,
+      };
+      await new Promise((r) => setTimeout(r, 20)); // the line's rebuild waits on its hold
+      hooks!.resume(agentThere, callId);
+      hooks!.message(agentThere, { t: 'ice', callId, candidate: { candidate: 'c1', sdpMid: '0' } });
+      await eventually(() =>
+        lineBack.sent.some(
+          (m) => m.t === 'ice' && (m.candidate as { candidate: string }).candidate === 'c1',
+        ),
+      );
+      expect(toAgent.filter((m) => m.t === 'error')).toEqual([]);
     } finally {
       await second.close();
       await t.close();
