@@ -68,6 +68,16 @@ async function sides(url: string, agentToken: string, lineToken: string) {
   return { agent, line };
 }
 
+/** After a restart: both sides sign in again and resume the call; a keypad digit crosses it. */
+async function resumedBoth(url: string, agentToken: string, lineToken: string, callId: string) {
+  const after = await sides(url, agentToken, lineToken);
+  after.agent.send({ t: 'resume', callId });
+  after.line.send({ t: 'resume', callId });
+  after.line.send({ t: 'dtmf', callId, digits: '5' });
+  expect(await after.agent.next((m) => m.t === 'dtmf')).toMatchObject({ callId, digits: '5' });
+  return after;
+}
+
 forEachEngine((engine) =>
   describe('a backend restart mid-call (built-in provider)', () => {
     it('keeps an answered call: the stop ends nothing, both sides resume, a later hangup is normal', async () => {
@@ -89,15 +99,8 @@ forEachEngine((engine) =>
 
         server = await db.start();
         expect((await server.store.getCall(callId))?.status).toBe('answered');
-        const after = await sides(server.url, agentToken, lineToken);
-        after.agent.send({ t: 'resume', callId });
-        after.line.send({ t: 'resume', callId });
         // Signalling for the call flows again on the new connections...
-        after.line.send({ t: 'dtmf', callId, digits: '5' });
-        expect(await after.agent.next((m) => m.t === 'dtmf')).toMatchObject({
-          callId,
-          digits: '5',
-        });
+        const after = await resumedBoth(server.url, agentToken, lineToken, callId);
         // ...and a hangup reaches the other side and completes the record.
         after.agent.send({ t: 'hangup', callId, reason: 'hangup' });
         expect(await after.line.next((m) => m.t === 'hangup')).toMatchObject({
@@ -143,11 +146,7 @@ forEachEngine((engine) =>
 
         server = await db.start();
         expect((await server.store.getCall(callId))?.status).toBe('answered');
-        const after = await sides(server.url, agentToken, lineToken);
-        after.agent.send({ t: 'resume', callId });
-        after.line.send({ t: 'resume', callId });
-        after.line.send({ t: 'dtmf', callId, digits: '5' });
-        expect(await after.agent.next((m) => m.t === 'dtmf')).toMatchObject({ callId });
+        const after = await resumedBoth(server.url, agentToken, lineToken, callId);
         after.agent.close();
         after.line.close();
       } finally {
