@@ -7,7 +7,17 @@ export const NOTIFY_CHANNEL = 'c2c_call_updates';
 /** The bus topic for presence changes (not an agent name: those never start with `#`). */
 export const PRESENCE_TOPIC = '#presence';
 
-type Listener = () => void;
+/** A call update as committed: what an agent's live stream sends. */
+export interface CallUpdate {
+  id: number;
+  data: string;
+}
+
+/**
+ * `updates`: everything this agent's streams have not seen from this commit, in id order, when the
+ * committer knows it is all (SQLite: one writer, ids in commit order); absent, read from the cursor.
+ */
+type Listener = (updates?: readonly CallUpdate[]) => void;
 
 export class Bus {
   private readonly listeners = new Map<string, Set<Listener>>();
@@ -29,8 +39,8 @@ export class Bus {
     return () => this.everyone.delete(listener);
   }
 
-  wake(agent: string): void {
-    for (const listener of this.listeners.get(agent) ?? []) listener();
+  wake(agent: string, updates?: readonly CallUpdate[]): void {
+    for (const listener of this.listeners.get(agent) ?? []) listener(updates);
     for (const listener of this.everyone) listener();
   }
 

@@ -134,6 +134,57 @@ describe('group commit', () => {
     expect(run.batches).toEqual([['bulk-0'], ['urgent'], ['bulk-1', 'bulk-2']]);
   });
 
+  it('runs an urgent write at once: I/O already waiting does not go first', async () => {
+    const run = recordingRunner();
+    const group = new GroupCommit(run.runner, () => Promise.resolve(), { lingerMs: 1000 });
+    const order: string[] = [];
+    const io = new Promise<void>((resolve) =>
+      setImmediate(() => {
+        order.push('io');
+        resolve();
+      }),
+    );
+    await Promise.all([
+      group.write(job('urgent'), { urgent: true }).then((n) => order.push(n)),
+      io,
+    ]);
+    expect(order).toEqual(['urgent', 'io']);
+  });
+
+  it('holds bulk writes up to lingerMs so that later ones share their transaction', async () => {
+    const run = recordingRunner();
+    const group = new GroupCommit(run.runner, () => Promise.resolve(), { lingerMs: 150 });
+    const a = group.write(job('a'));
+    await new Promise((r) => setTimeout(r, 20));
+    const b = group.write(job('b'));
+    expect(await Promise.all([a, b])).toEqual(['a', 'b']);
+    expect(run.batches).toEqual([['a', 'b']]);
+    // The wait counts from the oldest write: one queued long enough goes at the next turn.
+    const c = group.write(job('c'));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await c).toBe('c');
+    expect(run.batches).toEqual([['a', 'b'], ['c']]);
+  });
+
+  it('an urgent write cuts the bulk writes’ wait short and goes first', async () => {
+    const run = recordingRunner();
+    // The wait is 60 s by this clock (and in real time): only the urgent write can end it.
+    let clock = 0;
+    const group = new GroupCommit(run.runner, () => Promise.resolve(), {
+      lingerMs: 60_000,
+      now: () => clock,
+    });
+    let bulkDone = false;
+    const bulk = group.write(job('bulk')).then((n) => ((bulkDone = true), n));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(await group.write(job('urgent'), { urgent: true })).toBe('urgent');
+    expect(bulkDone).toBe(false);
+    expect(run.batches).toEqual([['urgent']]);
+    clock = 60_000; // the bulk write has now waited its time: it goes at the next turn
+    expect(await bulk).toBe('bulk');
+    expect(run.batches).toEqual([['urgent'], ['bulk']]);
+  });
+
   it('a bad write fails alone: its neighbours are redone one by one and commit', async () => {
     const run = recordingRunner();
     const group = new GroupCommit(run.runner, () => Promise.resolve());

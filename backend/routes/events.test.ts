@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addAgent, createSession, disableAgent, rotateAgentKey } from '../agents';
 import { createApp } from '../app';
 import { Bus } from '../bus';
+import { newCallRecord } from '../calls/records';
 import { defaultConfig } from '../config';
 import { openDatabase } from '../db/connect';
 import { Store } from '../db/store';
@@ -83,6 +84,71 @@ forEachEngine((engine) => {
       bobStream.close();
       agent.close();
       line.close();
+    });
+
+    /** Writes `count` status changes of one call of `agent`'s, each in its own transaction. */
+    async function changeStatuses(agent: string, uuid: string, statuses: string[]) {
+      for (const [i, status] of statuses.entries()) {
+        const now = Date.now() + i;
+        await backend.store.write((trx, notify) =>
+          backend.store.changeCall(trx, notify, uuid, () => ({
+            ...newCallRecord({
+              uuid,
+              provider: 'builtin',
+              agent,
+              direction: 'outbound',
+              from: 'agent:' + agent,
+              to: 'tel:+14155552671',
+              status: 'ringing',
+              now,
+            }),
+            status,
+          })),
+        );
+      }
+    }
+
+    it('sends what a commit hands over without reading it back, on SQLite', async () => {
+      const { token } = await backend.agent('handed');
+      const sse = await SseClient.open(backend.url, token);
+      await eventually(() => sse.events.some((e) => e.event === 'hello'));
+      const reads = vi.spyOn(backend.store, 'updatesSince');
+      const uuid = `handed-${engine}-${Date.now()}`;
+      await changeStatuses('handed', uuid, ['ringing', 'answered', 'completed']);
+      const updates = await sse.calls(3);
+      expect(updates.map((u) => u.call.status)).toEqual(['ringing', 'answered', 'completed']);
+      // PostgreSQL: other instances commit too, so every wake reads from the cursor.
+      if (engine === 'sqlite') expect(reads).not.toHaveBeenCalled();
+      else expect(reads).toHaveBeenCalled();
+      reads.mockRestore();
+      sse.close();
+    });
+
+    it('loses and repeats nothing when updates commit while the stream reads', async () => {
+      const { token } = await backend.agent('racer');
+      const uuid = `race-${engine}-${Date.now()}`;
+      await changeStatuses('racer', uuid, ['ringing']);
+      // The first read (at connect) is slow on both sides of the query: updates committed before
+      // it runs are in it and handed over too; those committed after it ran are only handed over.
+      const real = backend.store.updatesSince.bind(backend.store);
+      const reads = vi.spyOn(backend.store, 'updatesSince').mockImplementation(async (...args) => {
+        if (reads.mock.calls.length > 1) return real(...args);
+        await changeStatuses('racer', uuid, ['answered']);
+        const rows = await real(...args);
+        await changeStatuses('racer', uuid, ['on-hold', 'completed']);
+        return rows;
+      });
+      const sse = await SseClient.open(backend.url, token);
+      const updates = await sse.calls(4);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(
+        sse.events.filter((e) => e.event === 'call').map((e) => JSON.parse(e.data).status),
+      ).toEqual(['ringing', 'answered', 'on-hold', 'completed']);
+      const ids = updates.map((u) => Number(u.id));
+      expect(new Set(ids).size).toBe(4);
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      reads.mockRestore();
+      sse.close();
     });
 
     it.each(['sign-out', 'rotate-key', 'disable'] as const)(

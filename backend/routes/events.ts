@@ -1,15 +1,35 @@
 // Live call status for the signed-in agent as Server-Sent Events, resumable with Last-Event-ID; a few
 // streams per session, ended when the session is. Admins' streams also carry everyone's presence.
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
+import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { hashToken } from '../agents';
 import { bearerToken } from '../auth';
 import type { AppDeps, AppEnv } from '../context';
 import { LiveSessions } from '../liveSessions';
-import { PRESENCE_TOPIC } from '../bus';
+import { PRESENCE_TOPIC, type CallUpdate } from '../bus';
 import { listPresence } from '../presence';
 
 const HEARTBEAT_MS = 15_000;
+
+/**
+ * A call update as one SSE event, as `writeSSE` writes it: the data is stored JSON (one line) and
+ * the id a number, so neither needs splitting or escaping.
+ */
+const callEvent = (row: CallUpdate) => `event: call\ndata: ${row.data}\nid: ${row.id}\n\n`;
+
+/**
+ * Sends the updates after `cursor` in one write (the changes of a call often commit, or are read,
+ * together); returns the new cursor.
+ */
+async function sendUpdates(
+  stream: SSEStreamingApi,
+  rows: readonly CallUpdate[],
+  cursor: number,
+): Promise<number> {
+  const fresh = rows.filter((row) => row.id > cursor);
+  if (fresh.length) await stream.write(fresh.map(callEvent).join(''));
+  return fresh.at(-1)?.id ?? cursor;
+}
 
 /**
  * The open streams' wake-ups at shutdown, behind ONE listener on the signal: a stream joins and
@@ -61,8 +81,13 @@ export function eventsRoutes(deps: AppDeps) {
     c.header('X-Accel-Buffering', 'no');
     return streamSSE(c, async (stream) => {
       let pending = true; // read once at start
-      const unsubscribe = deps.store.bus.subscribe(agent, () => {
-        pending = true;
+      // Updates handed over with a wake (this instance's SQLite commits): sent without a read. A
+      // read from the cursor covers whatever was handed over before it started; the ones handed
+      // over while it ran are sent after it, skipping what it already sent.
+      const handed: CallUpdate[] = [];
+      const unsubscribe = deps.store.bus.subscribe(agent, (updates) => {
+        if (updates && !pending) handed.push(...updates);
+        else pending = true;
         wake?.();
       });
       // Admins: every agent's presence, sent whole at start, on each change and with each keep-alive
@@ -94,25 +119,27 @@ export function eventsRoutes(deps: AppDeps) {
           }
           if (pending) {
             pending = false;
+            handed.length = 0;
             for (;;) {
               const rows = await deps.store.updatesSince(agent, cursor);
-              for (const row of rows) {
-                await stream.writeSSE({ id: String(row.id), event: 'call', data: row.data });
-                cursor = row.id;
-              }
+              cursor = await sendUpdates(stream, rows, cursor);
               if (rows.length < 500) break;
             }
             continue;
           }
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, HEARTBEAT_MS);
+          if (handed.length) {
+            cursor = await sendUpdates(stream, handed.splice(0), cursor);
+            continue;
+          }
+          const quiet = await new Promise<boolean>((resolve) => {
+            const timer = setTimeout(() => resolve(true), HEARTBEAT_MS);
             wake = () => {
               clearTimeout(timer);
-              resolve();
+              resolve(false);
             };
           });
           wake = undefined;
-          if (!pending && !stream.aborted) {
+          if (quiet && !stream.aborted) {
             // Quiet for a while: check the session still stands (sign-out, key rotation, disabling).
             if (!(await deps.store.getSession(tokenHash, Date.now()))) {
               await stream.writeSSE({ event: 'expired', data: '{}' });
