@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addAgent, createSession, disableAgent, rotateAgentKey } from '../agents';
 import { createApp } from '../app';
 import { Bus } from '../bus';
+import { saveCallRecord } from '../calls/builtin';
 import { newCallRecord } from '../calls/records';
 import { defaultConfig } from '../config';
 import { openDatabase } from '../db/connect';
@@ -86,25 +87,20 @@ forEachEngine((engine) => {
       line.close();
     });
 
-    /** Writes `count` status changes of one call of `agent`'s, each in its own transaction. */
+    /** Writes these statuses of one call of `agent`'s, each in its own transaction. */
     async function changeStatuses(agent: string, uuid: string, statuses: string[]) {
       for (const [i, status] of statuses.entries()) {
-        const now = Date.now() + i;
-        await backend.store.write((trx, notify) =>
-          backend.store.changeCall(trx, notify, uuid, () => ({
-            ...newCallRecord({
-              uuid,
-              provider: 'builtin',
-              agent,
-              direction: 'outbound',
-              from: 'agent:' + agent,
-              to: 'tel:+14155552671',
-              status: 'ringing',
-              now,
-            }),
-            status,
-          })),
-        );
+        const record = newCallRecord({
+          uuid,
+          provider: 'builtin',
+          agent,
+          direction: 'outbound',
+          from: 'agent:' + agent,
+          to: 'tel:+14155552671',
+          status,
+          now: Date.now() + i,
+        });
+        await saveCallRecord(backend.store, record, []);
       }
     }
 
