@@ -7,6 +7,7 @@ import { offscreenChannel } from '../messaging/offscreen';
 import { CallSession, sessionHandlers } from '../offscreen/CallSession';
 import { BackgroundController } from './BackgroundController';
 import type { CallHost } from './callHost';
+import { NUMBER_TYPES } from '../detect/numberTypes';
 import { privateSessionStore, type KeyValueArea, type SessionStore } from './sessionStore';
 
 class FakeProvider implements CallProvider {
@@ -117,6 +118,7 @@ describe('BackgroundController', () => {
     ['a content script may start a call', contentScript, 'startCall', true],
     ['a content script may not sign in', contentScript, 'signIn', false],
     ['a content script may read early settings', contentScript, 'getEarlySettings', true],
+    ['a content script may read the number types', contentScript, 'numberTypes', true],
     ['a content script may not read diagnostics', contentScript, 'getDiagnostics', false],
     ['an extension page may sign in', page, 'signIn', true],
     ['another extension may do nothing', { ...page, id: 'someone-else' }, 'startCall', false],
@@ -413,5 +415,11 @@ describe('BackgroundController', () => {
       settings: { defaultCountry: 'SG' },
     });
     expect(read).toHaveBeenCalledOnce();
+  });
+  it('gives a content script the number types (what the packaged file holds), as JSON', async () => {
+    const h = setup().make().handlers();
+    const types = await h.numberTypes({} as Record<string, never>, contentScript);
+    expect(JSON.parse(JSON.stringify(types))).toEqual(NUMBER_TYPES);
+    expect(Object.keys(types).length).toBeGreaterThan(200);
   });
 });

@@ -40,6 +40,7 @@ import { createPresenceTracker, type RingingCall } from './presence';
 import { Directory } from './directory';
 import { contentTabOf, CRM_TABS_KEY, TabStates } from './tabStates';
 import { readDraft, writeDraft } from './wrapupDrafts';
+import { NUMBER_TYPES } from '../detect/numberTypes';
 
 const MIRROR_KEY = 'offscreenState';
 
@@ -216,9 +217,26 @@ export class BackgroundController {
     await this.withOffscreen(async () => undefined).catch(() => undefined);
   }
 
+  /** What a content script asks for before it decorates a page. */
+  private contentSetupHandlers(): Pick<
+    Handlers<BackgroundProtocol>,
+    'getSettings' | 'getEarlySettings' | 'numberTypes'
+  > {
+    return {
+      getSettings: async () => (await this.readEarly()).final,
+      getEarlySettings: async () => {
+        const { settings, confirmed, final } = await this.readEarly();
+        final.catch(() => undefined);
+        return { settings, confirmed };
+      },
+      numberTypes: async () => NUMBER_TYPES,
+    };
+  }
+
   handlers(): Handlers<BackgroundProtocol> {
     return {
       ...this.directory.handlers(),
+      ...this.contentSetupHandlers(),
       startCall: async ({ target, displayName, pageTitle, clickedAt }, sender) => {
         await this.restored;
         const callId = crypto.randomUUID();
@@ -263,12 +281,6 @@ export class BackgroundController {
         if (tabId === null) return this.appState();
         this.tabs.register(tabId, Boolean((sender.tab as { active?: boolean }).active));
         return this.tabs.tabState(await this.appState(), tabId);
-      },
-      getSettings: async () => (await this.readEarly()).final,
-      getEarlySettings: async () => {
-        const { settings, confirmed, final } = await this.readEarly();
-        final.catch(() => undefined);
-        return { settings, confirmed };
       },
       callBarPosition: async ({ position }, sender) => {
         const site = siteOf(sender);

@@ -3,13 +3,11 @@
 import { CallFailure } from '../call/provider';
 import { readSettingsEarly, sameSettings, stillValid, type EarlySettings } from '../settings/read';
 import { background } from '../messaging/background';
-import { browser } from 'wxt/browser';
-import { NUMBER_TYPES_FILE } from '../detect/numberTypesFile';
-import { hasNumberTypes, provideNumberTypes, type NumberTypesData } from '../detect/phoneMetadata';
 import { t } from '../ui/i18n';
 import { HOST_TAG, startDecorating, type DecorateOptions } from './decorate';
 import { probes } from './decorate/probes';
 import * as callBar from './features/callBar';
+import { loadNumberTypes } from './numberTypes';
 
 const LABEL_MARK = '\u0001';
 
@@ -95,25 +93,6 @@ async function earlySettings(): Promise<EarlySettings> {
     return { settings, confirmed, final };
   } catch {
     return readSettingsEarly();
-  }
-}
-
-/** WXT types only public/ files for getURL; the number types are written by the build (wxt.config.ts). */
-const extensionUrl = (path: string): string =>
-  (browser.runtime.getURL as (path: string) => string)(path);
-
-/** The number types, packaged with the extension (detect/numberTypesFile.ts). */
-async function loadNumberTypes(signal: AbortSignal): Promise<void> {
-  if (hasNumberTypes()) return;
-  try {
-    const response = await fetch(extensionUrl(`/${NUMBER_TYPES_FILE}`), { signal });
-    const data = (await response.json()) as unknown;
-    if (!data || typeof data !== 'object' || Array.isArray(data)) throw new Error('not an object');
-    provideNumberTypes(data as NumberTypesData);
-  } catch (error) {
-    // Phone numbers get no buttons on this page (contact IDs still do): better than a wrong number.
-    if (!signal.aborted)
-      console.warn('click-to-call: number metadata unavailable, phone numbers not detected', error);
   }
 }
 

@@ -59,6 +59,7 @@ const backgroundSchemas: Schemas<BackgroundProtocol> = {
   saveWrapup: z.object({ callId: z.string().min(8).max(100), wrapup: wrapupSchema }).strict(),
   getSettings: empty,
   getEarlySettings: empty,
+  numberTypes: empty,
   setPresence: z.object({ presence: z.enum([...PRESENCE_CHOICES, 'next']) }).strict(),
   seenMissed: empty,
   callBarPosition: z

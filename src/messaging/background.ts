@@ -9,6 +9,7 @@ import type { Settings } from '../contract/settings';
 import type { Target } from '../contract/target';
 import type { CallStats } from '../call/provider';
 import type { CallError, CallSnapshot, ProviderStatus } from '../call/state';
+import type { NumberTypesData } from '../detect/phoneMetadata';
 import { createClient } from './client';
 
 export const BACKGROUND_CHANNEL = 'c2c/background';
@@ -121,6 +122,11 @@ export interface BackgroundProtocol {
    * settings alone; a content script decorates with them and dials only after `getSettings` agrees.
    */
   getEarlySettings(data: Record<string, never>): { settings: Settings; confirmed: boolean };
+  /**
+   * The number types (full validity) for a content script: one message arrives while a large page
+   * is still parsing, where the packaged file's body can take seconds (content/main.ts).
+   */
+  numberTypes(data: Record<string, never>): NumberTypesData;
   /** The agent sets their presence (`next`: the keyboard command's cycle). */
   setPresence(data: { presence: PresenceChoice | 'next' }): { choice: PresenceChoice };
   /** The agent has seen their missed calls (popup opened): the badge count and notifications clear. */
@@ -154,6 +160,7 @@ export const CONTENT_SCRIPT_METHODS: ReadonlySet<keyof BackgroundProtocol> = new
   'getState',
   'getSettings',
   'getEarlySettings',
+  'numberTypes',
   'callBarPosition',
   'dispositions',
   'wrapupDraft',
