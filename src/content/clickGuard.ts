@@ -3,7 +3,16 @@
 // The page owns the CSS and scripts around our elements, so each check covers one way a page can
 // steer a click onto our control that the agent meant for something else (docs/security.md).
 
+import {
+  controlStates,
+  type Box,
+  type ControlOf,
+  type StateOf,
+  type Watched,
+} from './controlStates';
 import { rootListeners } from './rootListeners';
+
+export type { ControlOf } from './controlStates';
 
 /** How long a control must have been reported visible and unoccluded before a click on it counts. */
 export const MIN_VISIBLE_MS = 100;
@@ -11,25 +20,6 @@ export const MIN_VISIBLE_MS = 100;
 export const MIN_STABLE_MS = 120;
 /** IntersectionObserver v2 reports visibility at most this often; the spec asks for ≥ 100 ms. */
 const VISIBILITY_DELAY_MS = 100;
-
-interface Box {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
-
-interface Watched {
-  /** Whether the last visibility report said visible (intersecting and unoccluded). */
-  visible: boolean;
-  /** When that report's visible spell began (event time base, ms). */
-  visibleSince: number;
-  /** The control's box when last looked at, and since when it has been there. */
-  box: Box | null;
-  stableSince: number;
-  /** 1: the pointer is over it, 2: it has the focus; only then is its visibility tracked. */
-  engaged: number;
-}
 
 export interface ClickGuard {
   /**
@@ -107,8 +97,6 @@ function visibilityTracker(
 const NEAR_TRACKED = 40;
 
 type Engage = (control: Element, state: Watched, bit: number, on: boolean) => void;
-/** A followed control's state (made on first need for one followed lazily); undefined for others. */
-type StateOf = (node: Element) => Watched | undefined;
 
 /**
  * Visibility (v2) is tracked for a control while it is engaged: near the viewport while few are
@@ -256,41 +244,13 @@ function nearTracker(
   };
 }
 
-/**
- * The followed controls' states. Once a page has many controls they are followed lazily: no state
- * until the pointer or focus first comes to one (or a click does), the only moments it is needed
- * then. 20,000 buttons' states were a fifth of the content script's memory on a 10,000-row list.
- */
-function controlStates() {
-  const watched = new WeakMap<Element, Watched>();
-  /** Controls followed lazily, without state yet. */
-  const unseen = new WeakSet<Element>();
-  /** Controls with state (for the sweeps that forget removed ones, so observing stays cheap). */
-  const all = new Set<Element>();
-  const fresh = (): Watched => ({
-    visible: false,
-    visibleSince: 0,
-    box: null,
-    stableSince: -Infinity,
-    engaged: 0,
-  });
-  const stateOf: StateOf = (node) => {
-    const known = watched.get(node);
-    if (known || !unseen.has(node)) return known;
-    unseen.delete(node);
-    const state = fresh();
-    watched.set(node, state);
-    all.add(node);
-    return state;
-  };
-  return { watched, unseen, all, fresh, stateOf };
-}
-
 export function createClickGuard(
   view: Window & typeof globalThis = window,
   signal?: AbortSignal,
+  controlOf?: ControlOf,
 ): ClickGuard {
-  const { watched, unseen, all, fresh, stateOf } = controlStates();
+  const states = controlStates(controlOf);
+  const { watched, unseen, all, fresh, stateOf } = states;
   const tracking = supportsVisibilityTracking(view);
 
   const observer = tracking ? visibilityTracker(view, watched) : null;
@@ -301,10 +261,14 @@ export function createClickGuard(
   const engage = engagement(observer, resizes, () => observesNearness && !following);
   const { io: near, forget, release } = nearTracker(view, watched, resizes, engage);
   const onEngage = onAgent(stateOf, engage);
-  const roots = rootListeners(view, (event) => {
-    if (event.type === 'pointerover' || event.type === 'pointerdown') onPointer(event);
-    if (event.type !== 'pointerdown') onEngage(event);
-  });
+  const roots = rootListeners(
+    view,
+    (event) => {
+      if (event.type === 'pointerover' || event.type === 'pointerdown') onPointer(event);
+      if (event.type !== 'pointerdown') onEngage(event);
+    },
+    states.rootOf,
+  );
   signal?.addEventListener('abort', roots.stop, { once: true });
   /** Controls this guard was ever given. */
   let made = 0;
@@ -322,13 +286,14 @@ export function createClickGuard(
       made += 1;
       if (following && made > NEAR_FOLLOWED_MAX) {
         following = false;
+        states.followLazily();
         release();
       }
-      roots.add(root);
-      if (!following && near) {
-        unseen.add(control);
+      if (states.lazily()) {
+        if (states.awaitLazily(control, root)) roots.add(root);
         return;
       }
+      roots.add(root);
       watched.set(control, fresh());
       all.add(control);
       if (following) near!.observe(control);

@@ -10,6 +10,8 @@
 export function rootListeners(
   view: Window & typeof globalThis,
   handle: (event: Event) => void,
+  /** A root waiting that was not added: found from its host (one of our hosts) instead. */
+  rootOf: (host: Element) => ShadowRoot | undefined = () => undefined,
 ): { add(root: ShadowRoot): void; stop(): void } {
   let stopped = false;
   const listening = new WeakSet<ShadowRoot>();
@@ -28,10 +30,12 @@ export function rootListeners(
   };
   const arrive = (event: Event) => {
     for (const node of event.composedPath()) {
-      const root = waiting.get(node as Element);
+      if (node === view.document) return;
+      const el = node as Element;
+      const root = waiting.get(el) ?? (el.nodeType === 1 ? rootOf(el) : undefined);
       if (!root) continue;
-      waiting.delete(node as Element);
-      listen(root);
+      waiting.delete(el);
+      if (!listening.has(root)) listen(root);
       return;
     }
   };

@@ -178,7 +178,7 @@ describe('detection on a React-rendered list', () => {
     await softphone.close();
   });
 
-  it('on a long list (no click-guard state until the pointer comes) a real click far down calls; a script click does not', async () => {
+  it('on a long list (no click-guard state until the pointer comes) a real click far down calls; a script click and a covered one do not', async () => {
     // More than 200 buttons: the guard keeps no state for a button until the pointer or focus
     // first comes to it (src/content/clickGuard.ts). The line's number is the last row's.
     const long = await browser.context.newPage();
@@ -210,7 +210,23 @@ describe('detection on a React-rendered list', () => {
       const host = long.locator(selector);
       await host.scrollIntoViewIfNeeded();
       const box = (await host.boundingBox())!;
-      await agentClickAt(long, box.x + box.width / 2, box.y + box.height / 2);
+      const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+      // Such a button is found from its host when the pointer comes (no entry of its own): the
+      // occlusion check still holds for it. A look-alike box over it lets the click through.
+      await long.evaluate(
+        ({ x, y }) => {
+          const fake = document.createElement('div');
+          fake.id = 'fake';
+          fake.style.cssText = `position:fixed;left:${x - 30}px;top:${y - 15}px;width:60px;height:30px;background:#0b6bcb;pointer-events:none;z-index:2147483647`;
+          document.body.append(fake);
+        },
+        { x, y },
+      );
+      await agentClickAt(long, x, y);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect((await appState(ext)).call).toBeNull();
+      await long.evaluate(() => document.getElementById('fake')!.remove());
+      await agentClickAt(long, x, y);
       await softphone
         .locator('[data-testid=softphone][data-phase=incoming]')
         .waitFor({ timeout: 15_000 });

@@ -133,7 +133,12 @@ export function createButtonFactory(
     const target = event.target as Node | null;
     return target && isHost(target) && hostInfo.has(target) ? target : null;
   };
-  const guard = createClickGuard((doc.defaultView ?? window) as Window & typeof globalThis);
+  // The guard finds a lazily followed button from its host here: no entry of its own per button.
+  const guard = createClickGuard(
+    (doc.defaultView ?? window) as Window & typeof globalThis,
+    undefined,
+    (host) => hostInfo.get(host)?.button,
+  );
   let listening = false;
   // On each closed root (capture), where the event's composed path shows what inside was hit.
   const onClick = (event: Event) => {

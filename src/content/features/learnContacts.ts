@@ -24,7 +24,6 @@ export function init(
 ): void {
   if (signal.aborted) return;
   const { win, doc } = page;
-  const seen = new WeakSet<Element>();
   const sent = new Set<string>();
   const queue: LearnedContact[] = [];
   let scanTimer: number | undefined;
@@ -55,7 +54,9 @@ export function init(
     // list each appended batch would cost a query and a filter over thousands of buttons.
     const candidates = made ?? Array.from(doc.querySelectorAll(HOST_TAG));
     made = [];
-    const hosts = candidates.filter((h) => !seen.has(h));
+    // Each button is a candidate once (the first scan's query, or the list since it), so no set of
+    // buttons read: 20,000 entries of one were a share of a long list's heap.
+    const hosts = candidates;
     let i = 0;
     const slice = (timeLeft: () => number) => {
       if (signal.aborted) return;
@@ -69,7 +70,6 @@ export function init(
     if (hosts.length) idle(slice);
   };
   const learn = (host: Element, rows: RowCells, urls: Map<Element | null, string>) => {
-    seen.add(host);
     const target = infoOf(host)?.target; // read back from the button's URI: once
     if (!target || target.kind !== 'phone' || target.ext || !host.isConnected) return;
     const name = findDisplayName(host, rows);
