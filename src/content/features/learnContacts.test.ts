@@ -99,6 +99,70 @@ describe('learnContacts', () => {
     expect(new Set(t.batches.flat().map((e) => e.number)).size).toBe(decorated + 1);
   });
 
+  it('a row the page renders again is not sent again; the same number under another name is', async () => {
+    const row = (name: string) => `<tr><td>${name}</td><td>+1 415 555 2671</td></tr>`;
+    const t = setup(`<table><tbody id="t">${row('Ava Thompson')}</tbody></table>`);
+    stop = t.controller;
+    await until(() => t.batches.length === 1);
+    const rerender = async (html: string) => {
+      document.getElementById('t')!.innerHTML = html;
+      await wait(0);
+      t.scheduler.flush();
+      await wait(50);
+    };
+    await rerender(row('Ava Thompson'));
+    expect(document.querySelectorAll('c2c-call').length).toBe(1);
+    expect(t.batches.flat().map((e) => e.name)).toEqual(['Ava Thompson']);
+    await rerender(row('Ava Thompson-Reyes'));
+    await until(() => t.batches.length === 2);
+    expect(t.batches.flat().map((e) => e.name)).toEqual(['Ava Thompson', 'Ava Thompson-Reyes']);
+  });
+
+  it('reads the buttons one batch ahead of sending, not the whole list at once', async () => {
+    const rows = Array.from(
+      { length: 250 },
+      (_, i) =>
+        `<tr><td class="n">Person ${String.fromCharCode(97 + (i % 26), 97 + (Math.floor(i / 26) % 26))}</td><td>+1 415 555 ${String(i).padStart(4, '0')}</td></tr>`,
+    ).join('');
+    const t = setup(`<table>${rows}</table>`, 400);
+    stop = t.controller;
+    await until(() => t.batches.length === 1);
+    // Rows renamed after the first batch went out: those not read yet are sent as they are now.
+    for (const cell of document.querySelectorAll('td.n'))
+      cell.textContent = `Renamed ${cell.textContent}`;
+    await until(() => t.batches.flat().length === 250, 10_000);
+    const first = t.batches[0]!;
+    const unrenamed = t.batches.flat().filter((e) => e.name.startsWith('Person'));
+    expect(first.every((e) => e.name.startsWith('Person'))).toBe(true);
+    // At most one batch more was read while the first waited to go out; the rest only later.
+    expect(unrenamed.length).toBeLessThanOrEqual(first.length + 100);
+    expect(t.batches.flat().filter((e) => e.name.startsWith('Renamed Person')).length).toBe(
+      250 - unrenamed.length,
+    );
+    expect(t.batches.every((b) => b.length <= 100)).toBe(true);
+  });
+
+  it('keys what it sent by number, name and record: equal for equal, apart for any other', () => {
+    const { learnedKey } = learnContacts;
+    const key = learnedKey('+14155552671', 'Ava Thompson', 'https://crm.example.com/r/1');
+    expect(learnedKey('+14155552671', 'Ava Thompson', 'https://crm.example.com/r/1')).toBe(key);
+    expect(Number.isSafeInteger(key)).toBe(true);
+    const others = [
+      learnedKey('+14155552672', 'Ava Thompson', 'https://crm.example.com/r/1'),
+      learnedKey('+14155552671', 'Ava Thompso', 'nhttps://crm.example.com/r/1'),
+      learnedKey('+14155552671', 'Ava Thompson', 'https://crm.example.com/r/2'),
+      learnedKey('+14155552671Ava Thompson', '', 'https://crm.example.com/r/1'),
+    ];
+    expect(new Set([key, ...others]).size).toBe(5);
+    // 20,000 rows' keys, all apart.
+    const many = new Set<number>();
+    for (let i = 0; i < 20_000; i++)
+      many.add(
+        learnedKey(`+1415555${String(i).padStart(4, '0')}`, `Person ${i % 977}`, `u${i % 31}`),
+      );
+    expect(many.size).toBe(20_000);
+  });
+
   it('sends nothing after the signal aborts', async () => {
     const t = setup('<p><b>Ava Thompson</b> +1 415 555 2671</p>');
     t.controller.abort();
