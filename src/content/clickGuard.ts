@@ -249,16 +249,18 @@ export function createClickGuard(
   signal?: AbortSignal,
   controlOf?: ControlOf,
 ): ClickGuard {
-  const states = controlStates(controlOf);
+  /** Whether nearness is followed (until the page has had NEAR_FOLLOWED_MAX controls). */
+  const observesNearness = typeof view.IntersectionObserver === 'function';
+  let following = observesNearness;
+  /** Once nearness is no longer followed, controls are followed lazily. */
+  const lazily = () => observesNearness && !following;
+  const states = controlStates(controlOf, lazily);
   const { watched, unseen, all, fresh, stateOf } = states;
   const tracking = supportsVisibilityTracking(view);
 
   const observer = tracking ? visibilityTracker(view, watched) : null;
   const { resizes, onPointer } = movementTracker(view, stateOf);
-  /** Whether nearness is followed (until the page has had NEAR_FOLLOWED_MAX controls). */
-  const observesNearness = typeof view.IntersectionObserver === 'function';
-  let following = observesNearness;
-  const engage = engagement(observer, resizes, () => observesNearness && !following);
+  const engage = engagement(observer, resizes, lazily);
   const { io: near, forget, release } = nearTracker(view, watched, resizes, engage);
   const onEngage = onAgent(stateOf, engage);
   const roots = rootListeners(
@@ -286,10 +288,9 @@ export function createClickGuard(
       made += 1;
       if (following && made > NEAR_FOLLOWED_MAX) {
         following = false;
-        states.followLazily();
         release();
       }
-      if (states.lazily()) {
+      if (lazily()) {
         if (states.awaitLazily(control, root)) roots.add(root);
         return;
       }

@@ -31,22 +31,21 @@ export type StateOf = (node: Element) => Watched | undefined;
 export type ControlOf = (host: Element) => Element | undefined;
 
 /**
- * The followed controls' states. Once a page has many controls they are followed lazily
- * (`followLazily`): no state until the pointer or focus first comes to one (or a click does), the
+ * The followed controls' states. Once a page has many controls they are followed lazily (while
+ * `lazily()` says so): no state until the pointer or focus first comes to one (or a click does), the
  * only moments it is needed then. 20,000 buttons' states were a fifth of the content script's
  * memory on a 10,000-row list. A control `controlOf` leads to from its host is not even listed as
  * waiting (`unseen`, and its root in rootListeners): it is found when needed.
  */
-export function controlStates(controlOf?: ControlOf) {
+export function controlStates(controlOf: ControlOf | undefined, lazily: () => boolean) {
   const watched = new WeakMap<Element, Watched>();
   /** Controls followed lazily, without state yet (those `controlOf` does not lead to). */
   const unseen = new WeakSet<Element>();
   /** Controls with state (for the sweeps that forget removed ones, so observing stays cheap). */
   const all = new Set<Element>();
-  let lazily = false;
   /** The root of a lazily followed control `controlOf` leads to (from its root's host). */
   const foundLazily = (node: Element): ShadowRoot | undefined => {
-    if (!lazily || !controlOf) return undefined;
+    if (!controlOf || !lazily()) return undefined;
     const root = node.parentNode;
     if (!root || root.nodeType !== 11 || !('host' in root)) return undefined;
     return controlOf((root as ShadowRoot).host) === node ? (root as ShadowRoot) : undefined;
@@ -75,8 +74,8 @@ export function controlStates(controlOf?: ControlOf) {
     stateOf,
     /** The root of the lazily followed control of `host`, for its listeners. */
     rootOf: (host: Element): ShadowRoot | undefined => {
-      const control = lazily && controlOf?.(host);
-      return control ? foundLazily(control) : undefined;
+      const root = controlOf && lazily() ? controlOf(host)?.parentNode : undefined;
+      return root && (root as ShadowRoot).host === host ? (root as ShadowRoot) : undefined;
     },
     /**
      * Follows `control` (in `root`) lazily; whether its root is to be listed for its listeners. One
@@ -88,9 +87,5 @@ export function controlStates(controlOf?: ControlOf) {
       unseen.add(control);
       return true;
     },
-    followLazily: () => {
-      lazily = true;
-    },
-    lazily: () => lazily,
   };
 }
