@@ -9,8 +9,13 @@ export type Target =
 const TEL_URI = new RegExp(`^tel:(${ID_SOURCES.e164})(?:;ext=(${ID_SOURCES.ext}))?$`);
 
 export function targetToUri(target: Target): string {
-  if (target.kind === 'contact') return `contact:${target.id}`;
-  return target.ext ? `tel:${target.e164};ext=${target.ext}` : `tel:${target.e164}`;
+  // Joined, not concatenated: V8 keeps a concatenation of 13 characters or more as a pair of its
+  // parts (20 bytes more, and the parts kept too), and every call button keeps its URI (20,000 on a
+  // 10,000-row list). A join is one flat string.
+  if (target.kind === 'contact') return ['contact:', target.id].join('');
+  return target.ext
+    ? ['tel:', target.e164, ';ext=', target.ext].join('')
+    : ['tel:', target.e164].join('');
 }
 
 /** Parses the `data-c2c-target` / signalling address form; returns null for anything else. */

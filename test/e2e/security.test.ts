@@ -224,6 +224,52 @@ describe('a hostile CRM page cannot use the agent’s click', () => {
     );
     await expectGenuineClickCalls(page);
   });
+
+  it('4. a number rewritten beside its button as the agent clicks places no call', async () => {
+    const page = await crmPage();
+    const before = await lastCallId();
+    // The page rewrites one digit group of Ava's number in its own click listener, which runs before
+    // ours: the button would dial the number the text no longer shows.
+    await page.evaluate(() => {
+      const cell = [...document.querySelectorAll('td.phone')].find(
+        (td) => td.firstChild?.textContent === '+1 415 555 2671',
+      )!;
+      addEventListener(
+        'click',
+        () => {
+          (cell.firstChild as Text).data = '+1 415 555 2699';
+        },
+        { capture: true, once: true },
+      );
+    });
+    const { x, y } = await center(page, BUTTON);
+    await agentClickAt(page, x, y);
+    await expectNoCall(before);
+    // The rewritten number gets its own button; written back, Ava's number gets hers, which calls.
+    await waitFor(
+      async () =>
+        page.evaluate(
+          () =>
+            document.querySelectorAll('[data-c2c-target="tel:+14155552699"]').length === 1 &&
+            !document.querySelector('[data-c2c-target="tel:+14155552671"]'),
+        ),
+      5_000,
+      'the rewritten number decorated',
+    );
+    await page.evaluate(() => {
+      const host = document.querySelector('[data-c2c-target="tel:+14155552699"]')!;
+      (host.previousSibling as Text).data = '+1 415 555 2671';
+    });
+    await waitFor(
+      async () =>
+        page.evaluate(
+          () => document.querySelectorAll('[data-c2c-target="tel:+14155552671"]').length === 1,
+        ),
+      5_000,
+      'the number written back decorated',
+    );
+    await expectGenuineClickCalls(page);
+  });
 });
 
 describe('the call bar: closed to the page, details only where the agent needs them', () => {

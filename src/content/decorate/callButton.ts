@@ -61,35 +61,63 @@ export interface HostInfo {
   readonly kind: 'phone' | 'contact';
   /** A contact's name, to announce and to call under; '' for a phone number (its row names it). */
   readonly formatted: string;
-  /** The anchor's text when the button was made: a click counts only while the button still follows it. */
+  /**
+   * A contact's anchor text when the button was made: a click counts only while the button still
+   * follows it. null for a phone number: its text is read again at the click (`StillWritten`).
+   */
   readonly anchorText: string | null;
   /** The button in the host's closed shadow root. */
   readonly button: HTMLButtonElement;
 }
 
 /**
- * One per button, so as small as it can be (a 10,000-row list has 20,000): a phone number's target
- * is read back from its URI when asked for (a click, the learned directory), its formatted text is
- * not kept (the button's label and title have it), and the inner button is a field, not a map entry.
- * A contact keeps its target (its label is not in the URI).
+ * Whether the page still writes, at `anchor`, the number `uri` was found in: the decorator would
+ * make this button there now. Read at a click, instead of a copy of each number's text kept per
+ * button (about 0.9 MB on a 10,000-row list).
  */
-class ButtonRecord implements HostInfo {
+export type StillWritten = (anchor: Node, uri: string) => boolean;
+
+/**
+ * A phone number's button, one per number, so as small as it can be (a 10,000-row list has 20,000):
+ * three fields. Its target is read back from its URI when asked for (a click, the learned
+ * directory); its formatted text is not kept (the button's label and title have it), nor its text
+ * (read again at a click); the inner button is a field, not a map entry.
+ */
+class PhoneRecord implements HostInfo {
   constructor(
-    private readonly contact: Target | null,
     readonly uri: string,
     readonly anchor: Node,
-    readonly kind: 'phone' | 'contact',
-    readonly formatted: string,
-    readonly anchorText: string | null,
     readonly button: HTMLButtonElement,
   ) {}
 
   get target(): Target {
-    return this.contact ?? parseTargetUri(this.uri)!;
+    return parseTargetUri(this.uri)!;
+  }
+  get kind(): 'phone' {
+    return 'phone';
+  }
+  get formatted(): string {
+    return '';
+  }
+  get anchorText(): null {
+    return null;
   }
 }
 
-const hostInfo = new WeakMap<Element, ButtonRecord>();
+/** A contact's button keeps its target (its label is not in the URI) and its anchor's text. */
+class ContactRecord implements HostInfo {
+  readonly kind = 'contact';
+  constructor(
+    readonly target: Target,
+    readonly uri: string,
+    readonly anchor: Node,
+    readonly formatted: string,
+    readonly anchorText: string | null,
+    readonly button: HTMLButtonElement,
+  ) {}
+}
+
+const hostInfo = new WeakMap<Element, PhoneRecord | ContactRecord>();
 
 /** Test helper: the button inside a host's closed shadow root. */
 export function innerButtonOf(host: Element): HTMLButtonElement | undefined {
@@ -108,11 +136,18 @@ export type Activate = (host: HTMLElement, info: HostInfo) => void;
 
 /**
  * Whether the host still sits right after the text it was made for (a page can move our button next
- * to another number: the call would go to the first number under the other row's name).
+ * to another number: the call would go to the first number under the other row's name), and that
+ * text still says what the button dials (a page can rewrite the number beside our button).
  */
-export function followsAnchor(host: Element, info: HostInfo): boolean {
+export function followsAnchor(host: Element, info: HostInfo, stillWritten: StillWritten): boolean {
   const { anchor } = info;
-  if (!anchor.isConnected || anchor.textContent !== info.anchorText) return false;
+  if (!anchor.isConnected) return false;
+  if (
+    info.anchorText === null
+      ? !stillWritten(anchor, info.uri)
+      : anchor.textContent !== info.anchorText
+  )
+    return false;
   let node = host.previousSibling;
   while (node && node !== anchor && isHost(node)) node = node.previousSibling;
   return node === anchor;
@@ -123,6 +158,7 @@ export function createButtonFactory(
   doc: Document,
   label: (formatted: string) => string,
   activate: Activate,
+  stillWritten: StillWritten,
 ) {
   let sheet: CSSStyleSheet | null = null;
   try {
@@ -156,7 +192,7 @@ export function createButtonFactory(
     // clicks, clicks on a host the page blew up or hid, and covered buttons are ignored.
     const info = hostInfo.get(host)!;
     if (!guard.allows(event, info.button, root, host)) return;
-    if (!followsAnchor(host, info)) {
+    if (!followsAnchor(host, info, stillWritten)) {
       // Moved by the page: drop it; the decorator sees a button removed and decorates that part of
       // the page again, so each number gets its own button back.
       host.remove();
@@ -215,15 +251,16 @@ export function createButtonFactory(
     root.append(button);
     hostInfo.set(
       host,
-      new ButtonRecord(
-        info.kind === 'contact' ? info.target : null,
-        uri,
-        info.anchor,
-        info.kind,
-        info.kind === 'contact' ? info.formatted : '',
-        info.anchor.textContent,
-        button,
-      ),
+      info.kind === 'phone'
+        ? new PhoneRecord(uri, info.anchor, button)
+        : new ContactRecord(
+            info.target,
+            uri,
+            info.anchor,
+            info.formatted,
+            info.anchor.textContent,
+            button,
+          ),
     );
     root.addEventListener('click', onClick, { capture: true });
     guard.watch(button, root);

@@ -1,6 +1,7 @@
 // Maps page text to "containers" (nearest block-level ancestor) and finds the numbers in each.
 import { findPhoneNumbers, type PhoneTarget } from '../../detect/findPhoneNumbers';
 import { isPhoneHref, phoneFromHref } from '../../detect/phoneFromHref';
+import { targetToUri } from '../../contract/target';
 import { HOST_TAG, isHost } from './callButton';
 
 /** Subtrees we never decorate: form fields, code, editors, hidden content, opted-out, our own UI. */
@@ -175,6 +176,26 @@ export function scanContainer(
   }
   wanted.sort((a, b) => a.at - b.at);
   return wanted.map((w) => w.want);
+}
+
+/**
+ * Whether the page still writes, at `anchor`, the number a phone button was made for with `uri`:
+ * its container, read again, wants that button there. An element anchor (a call link, or a button
+ * wrapping the number) must also not show another number than the one dialled: a link's text is
+ * not read for numbers, only its href, and the page could rewrite the one and keep the other.
+ */
+export function stillWritten(anchor: Node, uri: string, country: string): boolean {
+  const container = containerOf(anchor);
+  if (!container) return false;
+  if (
+    !scanContainer(container, country, []).some(
+      (w) => w.anchor === anchor && targetToUri(w.target) === uri,
+    )
+  )
+    return false;
+  if (anchor.nodeType !== 1) return true;
+  const shown = findPhoneNumbers(anchor.textContent ?? '', country);
+  return !shown.length || shown.some((m) => targetToUri(m.target) === uri);
 }
 
 function segmentAt(segments: Segment[], offset: number): Segment | undefined {

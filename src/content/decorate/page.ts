@@ -2,7 +2,8 @@
 import type { Settings } from '../../settings/schema';
 import type { Target } from '../../contract/target';
 import { HOST_TAG, createButtonFactory, infoOf, type ButtonSpec } from './callButton';
-import { matchesExcluded } from './containers';
+import { resolveDefaultCountry } from '../../detect/defaultCountry';
+import { matchesExcluded, stillWritten } from './containers';
 import { findDisplayName } from './displayName';
 import { createObserver, type PageObserver } from './observer';
 import { browserScheduler, type Scheduler } from './scheduler';
@@ -28,6 +29,8 @@ export interface Page {
   doc: Document;
   win: Window & typeof globalThis;
   settings: Settings;
+  /** The region numbers written without a country code are read in (settings, else the browser's). */
+  country: string;
   observer: PageObserver;
   loop: WorkLoop;
   /**
@@ -64,11 +67,17 @@ export function createPage(opts: PageOptions): Page | null {
   const signal = opts.signal;
   if (signal.aborted || !win) return null;
   const label = opts.labels?.call ?? ((formatted: string) => `Call ${formatted}`);
-  const buttons = createButtonFactory(doc, label, (host, info) => {
-    const displayName =
-      info.kind === 'contact' ? info.formatted || findDisplayName(host) : findDisplayName(host);
-    opts.onCall(info.target, displayName ? { displayName, element: host } : { element: host });
-  });
+  const country = resolveDefaultCountry(opts.settings.defaultCountry);
+  const buttons = createButtonFactory(
+    doc,
+    label,
+    (host, info) => {
+      const displayName =
+        info.kind === 'contact' ? info.formatted || findDisplayName(host) : findDisplayName(host);
+      opts.onCall(info.target, displayName ? { displayName, element: host } : { element: host });
+    },
+    (anchor, uri) => stillWritten(anchor, uri, country),
+  );
   buttons.listen(signal);
   const loop = createWorkLoop(opts.scheduler ?? browserScheduler(win), signal);
   const observer = createObserver(doc, win, signal, loop.update);
@@ -111,6 +120,7 @@ export function createPage(opts: PageOptions): Page | null {
     doc,
     win,
     settings: opts.settings,
+    country,
     observer,
     loop,
     walk,

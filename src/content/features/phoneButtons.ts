@@ -2,7 +2,6 @@
 // Takes containers from the page's walk of added subtrees and observes changed text; decorates
 // changes in the next frame, a large first pass on-screen first and the rest in idle time (see
 // offscreenWrites.ts).
-import { resolveDefaultCountry } from '../../detect/defaultCountry';
 import { HOST_TAG, infoOf } from '../decorate/callButton';
 import { containerOf, scanContainer } from '../decorate/containers';
 import type { Page } from '../decorate/page';
@@ -74,7 +73,7 @@ export function init(signal: AbortSignal, page: Page): void {
 function createPhones(page: Page): Phones {
   const versions = new WeakMap<Element, number>();
   const urgent = new Set<Element>();
-  const country = resolveDefaultCountry(page.settings.defaultCountry);
+  const { country } = page;
   return {
     page,
     country,
