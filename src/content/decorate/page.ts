@@ -35,7 +35,7 @@ export interface Page {
   loop: WorkLoop;
   /**
    * The one walk of the page and of every subtree added to it (features subscribe to what they
-   * want from it); it runs first in each task of the loop.
+   * want from it); it runs first in each task of the loop, briefly while on-screen work waits.
    */
   walk: SubtreeWalk;
   /** Whether large batches go on-screen first. */
@@ -54,6 +54,8 @@ export interface Feature {
 
 /** Elements whose exclusion `isExcluded` remembers within a task: a deep page's ancestors, twice. */
 const MEMO_SIZE = 32;
+/** The walk's slice of a frame while on-screen work waits (a frame task's budget is 40 ms). */
+const URGENT_WALK_MS = 8;
 
 /** Runs `start` once the document is parsed (now, if it already is). */
 export function whenParsed(doc: Document, signal: AbortSignal, start: () => void): void {
@@ -116,7 +118,9 @@ export function createPage(opts: PageOptions): Page | null {
   const walk = createSubtreeWalk(doc, loop.now, isExcluded);
   loop.add(
     {
-      run: (_kind, deadline) => walk.run(deadline),
+      // On-screen work waiting: a short slice, the rest of the frame is the features'.
+      run: (_kind, deadline) =>
+        walk.run(loop.urgent ? Math.min(deadline, loop.now() + URGENT_WALK_MS) : deadline),
       remaining: () => ({ frame: walk.pending(), idle: false }),
     },
     signal,

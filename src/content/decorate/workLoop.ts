@@ -14,6 +14,11 @@ export interface Remaining {
   idle: boolean;
   /** Work that waits for an answer from elsewhere (an IntersectionObserver). */
   waiting?: boolean;
+  /**
+   * Part of the frame work is what the agent sees now (on-screen containers of a first pass): the
+   * page's walk takes only a short slice of each frame until it is done (see `WorkLoop.urgent`).
+   */
+  urgent?: boolean;
 }
 
 /** One feature's share of the loop. */
@@ -27,6 +32,13 @@ export interface WorkLoop {
   now(): number;
   /** Counts tasks: memos that hold for one task key on it. */
   readonly task: number;
+  /**
+   * A job said, as this task began, that some of its frame work is on screen (`Remaining.urgent`):
+   * the walk, which runs first, leaves it most of the task. Otherwise the walk of a long page took
+   * every frame's budget, and the first screen's buttons waited for the whole walk (1-1.5 s after
+   * the first paint on 10,000 rows).
+   */
+  readonly urgent: boolean;
   /** Adds a job; it takes part in every task until `signal` aborts. */
   add(job: Job, signal: AbortSignal): void;
   /** Runs `work` now as one task of ours, then schedules what the jobs have left. */
@@ -42,10 +54,13 @@ export function createWorkLoop(scheduler: Scheduler, signal: AbortSignal): WorkL
   let frameCancel: (() => void) | null = null;
   let idleCancel: (() => void) | null = null;
   let task = 0;
+  let urgent = false;
 
   function runTask(kind: TaskKind, budgetMs: number, work: (deadline: number) => void) {
     if (signal.aborted) return;
     task++;
+    urgent = false;
+    for (const job of jobs) urgent ||= !!job.remaining().urgent;
     const start = scheduler.now();
     work(start + Math.max(1, budgetMs));
     probes.task?.(kind, scheduler.now() - start);
@@ -100,6 +115,9 @@ export function createWorkLoop(scheduler: Scheduler, signal: AbortSignal): WorkL
     now: () => scheduler.now(),
     get task() {
       return task;
+    },
+    get urgent() {
+      return urgent;
     },
     add(job, jobSignal) {
       if (jobSignal.aborted || signal.aborted) return;

@@ -63,6 +63,8 @@ export function init(signal: AbortSignal, page: Page): void {
         frame: phones.search.size > 0 || phones.urgent.size > 0,
         idle: phones.offscreen.pending(),
         waiting: phones.splits.size > 0,
+        // On screen or changed: what the agent is looking at.
+        urgent: phones.urgent.size > 0,
       }),
     },
     signal,
