@@ -45,7 +45,9 @@ export const PROBE = `(() => {
       }, 0));
       return true;
     };
-    if (seen()) return;
+    // No search now: this capture listener on the window runs before the content script's on the
+    // document, so none of ours is there yet (a search of the whole page here added 3 ms to the
+    // figure on 10,000 rows).
     const mo = new MutationObserver(() => { if (seen()) mo.disconnect(); });
     mo.observe(document, { childList: true, subtree: true });
   }, { capture: true });

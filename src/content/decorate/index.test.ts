@@ -226,3 +226,42 @@ describe('startDecorating: live changes', () => {
     expect(targets()).toEqual([]);
   });
 });
+
+describe('buttons of an earlier instance', () => {
+  // A dead host: our tag, none of our state (its instance went with a reload of the extension).
+  const deadHost = '<c2c-call data-c2c-target="tel:+14155550000"></c2c-call>';
+
+  it('removes them when started on a page already open', () => {
+    setup(`<p>(415) 555-2671${deadHost}</p>`);
+    expect(targets()).toEqual(['tel:+14155552671']);
+  });
+
+  it('does not search the whole page for them when started while it was loading', () => {
+    document.body.innerHTML = '<p>(415) 555-2671</p>';
+    const state = vi.spyOn(document, 'readyState', 'get').mockReturnValue('loading');
+    const queried: string[] = [];
+    const original = document.querySelectorAll.bind(document);
+    const query = vi.spyOn(document, 'querySelectorAll').mockImplementation(((selector: string) => {
+      queried.push(selector);
+      return original(selector);
+    }) as typeof document.querySelectorAll);
+    const scheduler = manualScheduler();
+    try {
+      startDecorating({
+        document,
+        settings,
+        signal: new AbortController().signal,
+        onCall: vi.fn(),
+        scheduler,
+        visibleFirst: false,
+      });
+      state.mockReturnValue('interactive');
+      document.dispatchEvent(new Event('DOMContentLoaded'));
+      expect(targets()).toEqual(['tel:+14155552671']);
+      expect(queried).not.toContain('c2c-call');
+    } finally {
+      query.mockRestore();
+      state.mockRestore();
+    }
+  });
+});

@@ -19,8 +19,8 @@ export const DECORATING_FEATURES: readonly Feature[] = [
 /** Starts every decorating feature once the document is parsed; all stop when `signal` aborts. */
 export function startDecorating(opts: PageOptions): void {
   const doc = opts.document ?? document;
-  whenParsed(doc, opts.signal, () => {
-    const page = createPage(opts);
+  whenParsed(doc, opts.signal, (late) => {
+    const page = createPage(opts, late);
     if (page) for (const feature of DECORATING_FEATURES) feature.init(opts.signal, page);
   });
 }
