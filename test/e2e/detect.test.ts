@@ -1,6 +1,8 @@
 // Detection in Chromium with the built extension: a React (preact/compat) list that re-renders,
 // reorders and edits rows after decoration; buttons stay right, no console errors, and only a
 // trusted click places a call (a page script's synthetic click does not).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { crmListPage } from '../fixtures/crmList';
@@ -61,6 +63,16 @@ async function expectButtons(page: Page, rows: Row[]) {
   ).catch(async (error: unknown) => {
     expect(await buttons(page), String(error)).toEqual(want);
   });
+}
+
+/** The softphone line rings and the agent has a call; it is hung up and gone. */
+async function ringsThenHangUp(softphone: Page, ext: Page) {
+  await softphone
+    .locator('[data-testid=softphone][data-phase=incoming]')
+    .waitFor({ timeout: 15_000 });
+  await waitFor(async () => (await appState(ext)).call, 10_000, 'a call');
+  await backgroundRequest(ext, 'hangup').catch(() => undefined);
+  await waitFor(async () => (await appState(ext)).call === null, 15_000, 'call ended');
 }
 
 describe('detection on a React-rendered list', () => {
@@ -227,15 +239,59 @@ describe('detection on a React-rendered list', () => {
       expect((await appState(ext)).call).toBeNull();
       await long.evaluate(() => document.getElementById('fake')!.remove());
       await agentClickAt(long, x, y);
-      await softphone
-        .locator('[data-testid=softphone][data-phase=incoming]')
-        .waitFor({ timeout: 15_000 });
-      await waitFor(async () => (await appState(ext)).call, 10_000, 'a call');
-      await backgroundRequest(ext, 'hangup').catch(() => undefined);
-      await waitFor(async () => (await appState(ext)).call === null, 15_000, 'call ended');
+      await ringsThenHangUp(softphone, ext);
     } finally {
       await softphone.close();
       await long.close();
+    }
+  });
+
+  it('a long list still loading has buttons at its top, and a real click on one calls', async () => {
+    // The server sends the top of the list and holds the rest back: the page stays loading (no
+    // DOMContentLoaded) until it is let go (features/earlyTop.ts).
+    const line = `<tr><td>Softphone Line</td><td class="phone">(415) 555-2671</td></tr>`;
+    const html = crmListPage(400).replace('<tbody id="rows">', `<tbody id="rows">${line}`);
+    let cut = 0;
+    for (let i = 0; i < 120; i++) cut = html.indexOf('<tr>', cut + 1);
+    let release = () => undefined as void;
+    const released = new Promise<void>((r) => (release = r));
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.write(html.slice(0, cut));
+      void released.then(() => res.end(html.slice(cut)));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://localhost:${(server.address() as AddressInfo).port}/streamed-list`;
+    const streamed = await browser.context.newPage();
+    const softphone = await openSoftphone(browser, backend.url, lineKey);
+    const ext = await browser.extensionPage();
+    const selector = `[data-c2c-target="${SOFTPHONE_LINE}"]`;
+    try {
+      await streamed.goto(url, { waitUntil: 'commit' });
+      await streamed.bringToFront();
+      await waitFor(
+        async () => (await streamed.locator(selector).count()) === 1,
+        20_000,
+        'a button at the top while the page loads',
+      );
+      expect(await streamed.evaluate(() => document.readyState)).toBe('loading');
+      const box = (await streamed.locator(selector).boundingBox())!;
+      await agentClickAt(streamed, box.x + box.width / 2, box.y + box.height / 2);
+      await ringsThenHangUp(softphone, ext);
+      // Let the rest come: the decorator takes the early buttons over (one each, not two).
+      release();
+      await streamed.waitForLoadState('load');
+      await waitFor(
+        async () => (await streamed.locator('c2c-call').count()) === 2 * 400 + 1,
+        20_000,
+        'every number of the list decorated once',
+      );
+      expect(await streamed.locator(selector).count()).toBe(1);
+    } finally {
+      release();
+      await softphone.close();
+      await streamed.close();
+      server.close();
     }
   });
 

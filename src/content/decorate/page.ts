@@ -72,16 +72,20 @@ export function whenParsed(
   } else start(true);
 }
 
-/**
- * The shared machinery for one parsed document; null when it has no window or `signal` aborted.
- * `late`: started on a page already parsed (see whenParsed), which may hold an earlier instance's
- * buttons.
- */
-export function createPage(opts: PageOptions, late = true): Page | null {
+/** What makes and reads our buttons in one document: made before the page, for the early pass too. */
+export interface ButtonMaker {
+  doc: Document;
+  win: Window & typeof globalThis;
+  /** The region numbers written without a country code are read in. */
+  country: string;
+  createButton(info: ButtonSpec): HTMLElement;
+}
+
+/** The buttons' factory for `opts`' document (its listeners stop when `opts.signal` aborts). */
+export function createButtonMaker(opts: PageOptions): ButtonMaker | null {
   const doc = opts.document ?? document;
   const win = doc.defaultView as (Window & typeof globalThis) | null;
-  const signal = opts.signal;
-  if (signal.aborted || !win) return null;
+  if (opts.signal.aborted || !win) return null;
   const label = opts.labels?.call ?? ((formatted: string) => `Call ${formatted}`);
   const country = resolveDefaultCountry(opts.settings.defaultCountry);
   const buttons = createButtonFactory(
@@ -94,7 +98,23 @@ export function createPage(opts: PageOptions, late = true): Page | null {
     },
     (anchor, uri) => stillWritten(anchor, uri, country),
   );
-  buttons.listen(signal);
+  buttons.listen(opts.signal);
+  return { doc, win, country, createButton: buttons.create };
+}
+
+/**
+ * The shared machinery for one parsed document; null when it has no window or `signal` aborted.
+ * `late`: started on a page already parsed (see whenParsed), which may hold an earlier instance's
+ * buttons. `maker`: the one the early pass made its buttons with (so they are this page's).
+ */
+export function createPage(
+  opts: PageOptions,
+  late = true,
+  maker = createButtonMaker(opts),
+): Page | null {
+  const signal = opts.signal;
+  if (signal.aborted || !maker) return null;
+  const { doc, win, country } = maker;
   const loop = createWorkLoop(opts.scheduler ?? browserScheduler(win), signal);
   const observer = createObserver(doc, win, signal, loop.update);
 
@@ -155,7 +175,7 @@ export function createPage(opts: PageOptions, late = true): Page | null {
     loop,
     walk,
     visibleFirst: opts.visibleFirst ?? typeof win.IntersectionObserver === 'function',
-    createButton: buttons.create,
+    createButton: maker.createButton,
     removeButton: observer.removeButton,
     isExcluded,
   };

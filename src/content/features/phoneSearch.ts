@@ -8,6 +8,13 @@ const PHONE_LINKS =
   'a[href^="tel:" i], a[href^="callto:" i], a[href^="sip:" i], a[href^="sips:" i]';
 const HAS_DIGIT = /[0-9\uff10-\uff19]/;
 
+/** A number needs 7 digits in one text, or a digit in an inline piece of a split number. */
+export function mayHoldNumber(node: Text, parent: Element): boolean {
+  return isInline(parent)
+    ? HAS_DIGIT.test(node.data)
+    : mayContainPhoneRun(node.data, node.previousSibling !== null, node.nextSibling !== null);
+}
+
 export interface PhoneSearch extends WalkInterest {
   /** How many containers were found since the last `take`. */
   readonly size: number;
@@ -41,14 +48,7 @@ export function createPhoneSearch(excluded: (el: Element) => void): PhoneSearch 
     text(node, first) {
       initial ||= first;
       const parent = node.parentElement;
-      // A number needs 7 digits in one text, or a digit in an inline piece of a split number.
-      if (
-        parent &&
-        (isInline(parent)
-          ? HAS_DIGIT.test(node.data)
-          : mayContainPhoneRun(node.data, node.previousSibling !== null, node.nextSibling !== null))
-      )
-        found.add(containerOf(node) ?? parent);
+      if (parent && mayHoldNumber(node, parent)) found.add(containerOf(node) ?? parent);
     },
     selector: PHONE_LINKS,
     element(link, first) {

@@ -9,7 +9,7 @@ import { targetToUri as targetUri } from '../../contract/target';
  * (PENDING_ATTRIBUTE) and collected there, for the caller to reveal together.
  */
 export function reconcilePhoneButtons(
-  page: Page,
+  page: Pick<Page, 'createButton' | 'removeButton'>,
   wanted: Wanted[],
   existing: HTMLElement[],
   hold?: HTMLElement[],
