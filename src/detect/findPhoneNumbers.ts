@@ -17,7 +17,8 @@ export interface PhoneMatch {
   country: string;
 }
 
-const MIN_DIGITS = 7;
+/** The fewest digits the finder reads as a number. */
+export const MIN_DIGITS = 7;
 // An IDD prefix (up to 4 digits) and 15 digits of E.164.
 const MAX_DIGITS = 19;
 /** Cheap pre-check: does the text hold enough digits (ASCII, full-width, Arabic-Indic) to contain a number? */

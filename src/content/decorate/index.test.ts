@@ -70,6 +70,15 @@ describe('startDecorating', () => {
     ['<p>Call\n  (415)\n  555-2671\n</p>', ['tel:+14155552671']],
     ['<p>Fax 415 555 2671<br>2024</p>', ['tel:+14155552671']],
     ['<p>+1<br>415 555 2671</p>', ['tel:+14155552671']],
+    // Arabic-Indic and Extended Arabic-Indic (Persian) digits, whole or split, in inline elements.
+    [
+      '<td><span>+\u0669\u0667\u0661 \u0665\u0660 \u0661\u0662\u0663 \u0664\u0665\u0666\u0667</span></td>',
+      ['tel:+971501234567'],
+    ],
+    [
+      '<td><b>+\u06f9\u06f8</b> <b>\u06f9\u06f1\u06f2 \u06f3\u06f4\u06f5 \u06f6\u06f7\u06f8\u06f9</b></td>',
+      ['tel:+989123456789'],
+    ],
   ])('%s', (html, expected) => {
     setup(html);
     expect(targets()).toEqual(expected);

@@ -1,18 +1,21 @@
 // Where phone numbers may be: takes, from the page's walk of added or changed subtrees, the
 // containers worth scanning.
-import { mayContainPhoneRun } from '../../detect/findPhoneNumbers';
+import { MIN_DIGITS, mayContainPhoneRun } from '../../detect/findPhoneNumbers';
 import { containerOf, isInline } from '../decorate/containers';
 import type { WalkInterest } from '../decorate/subtreeWalk';
 
 const PHONE_LINKS =
   'a[href^="tel:" i], a[href^="callto:" i], a[href^="sip:" i], a[href^="sips:" i]';
-const HAS_DIGIT = /[0-9\uff10-\uff19]/;
+/** The digits the finder reads (textChars.ts): ASCII, full-width, Arabic-Indic, Extended Arabic-Indic. */
+const HAS_DIGIT = /[0-9\uff10-\uff19\u0660-\u0669\u06f0-\u06f9]/;
 
 /** A number needs 7 digits in one text, or a digit in an inline piece of a split number. */
 export function mayHoldNumber(node: Text, parent: Element): boolean {
-  return isInline(parent)
-    ? HAS_DIGIT.test(node.data)
-    : mayContainPhoneRun(node.data, node.previousSibling !== null, node.nextSibling !== null);
+  if (isInline(parent)) return HAS_DIGIT.test(node.data);
+  // Each digit is one UTF-16 unit: a shorter text cannot hold 7, and its length is read without
+  // copying its text out of the DOM (most text nodes of a list are the whitespace between cells).
+  if (node.length < MIN_DIGITS) return false;
+  return mayContainPhoneRun(node.data, node.previousSibling !== null, node.nextSibling !== null);
 }
 
 export interface PhoneSearch extends WalkInterest {
