@@ -37,25 +37,24 @@ export function mayContainPhoneNumber(text: string): boolean {
  * Stricter pre-check for one text node of a larger text: a number is one run of digits and
  * separators (ASCII or full-width) holding 7+ digits, so `$123,456.00` or `10:30, 4,999` cannot
  * hold one. A run reaching an edge where the text goes on in a sibling node (`openStart`,
- * `openEnd`) may continue there: then the node's digit count decides, as in mayContainPhoneNumber.
+ * `openEnd`) may continue there, whatever its digits: a page framework writes `(415) 555-2671` as
+ * `(`, `415`, `) `, `555`, `-`, `2671` (adjacent text nodes, or split by comments), no piece with 7.
  */
 export function mayContainPhoneRun(text: string, openStart: boolean, openEnd: boolean): boolean {
   let run = 0;
-  let total = 0;
   let edge = openStart; // the current run began at an open edge
   for (let i = 0; i < text.length; i++) {
     let c = asciiDigit(text.charCodeAt(i));
     if (c >= 0xff01 && c <= 0xff5e) c -= 0xfee0;
     if (c >= 48 && c <= 57) {
       if (++run >= MIN_DIGITS) return true;
-      total++;
     } else if (!isSeparator(c) && c !== 43 /* + */) {
-      if (edge && run > 0 && total >= MIN_DIGITS) return true;
+      if (edge && run > 0) return true;
       run = 0;
       edge = false;
     }
   }
-  return (openEnd || edge) && run > 0 && total >= MIN_DIGITS;
+  return run > 0 && (openEnd || edge);
 }
 
 const EXTENSION =

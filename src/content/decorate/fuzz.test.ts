@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../settings/schema';
 import { findPhoneNumbers } from '../../detect/findPhoneNumbers';
 import { startDecorating } from './index';
-import { manualScheduler } from './testing';
+import { decorateForTest, manualScheduler } from './testing';
+import { targetToUri } from '../../contract/target';
 
 function rng(seed: number) {
   return () => {
@@ -199,6 +200,47 @@ async function settle(flush: () => void, pending: () => number) {
   expect(pending()).toBe(0);
 }
 
+// However a cell's text is cut into nodes (inline elements, as CRMs wrap highlights, formatting or
+// search hits; adjacent text nodes and comments, as React and Vue write `({area}) {prefix}-{line}`),
+// the buttons are the numbers the finder reads in the cell's text.
+const TEXTS = [
+  'Call (415) 555-2671 today',
+  '+1 415 555 2671',
+  '415.555.2672 x12',
+  'Tel ４１５－５５５－２６７１ 内線 12',
+  '+\u0669\u0667\u0661 \u0665\u0660 \u0661\u0662\u0663 \u0664\u0665\u0666\u0667',
+  '+\u06f9\u06f8 \u06f9\u06f1\u06f2 \u06f3\u06f4\u06f5 \u06f6\u06f7\u06f8\u06f9',
+  '+44 20 7946 0958 / +33 1 42 68 53 00',
+  'Order #4155552671, 2024-03-15, $4155552671',
+  '651-234-2345/332-445-1234',
+  'Phone: 415-555-2671/Fax: 650-253-0000',
+  '(212) 555 0199 ext. 7',
+  '+81 3-1234-5678',
+];
+const INLINE_TAGS = ['span', 'b', 'i', 'em', 'strong', 'small', 'mark', 'font'];
+
+/** `text` in a cell, cut at random points: each piece bare, after a comment or in an inline element. */
+function splitCell(r: () => number, text: string): HTMLTableCellElement {
+  const td = document.createElement('td');
+  const cuts = new Set<number>();
+  const n = 1 + Math.floor(r() * 10);
+  for (let i = 0; i < n; i++) cuts.add(Math.floor(r() * text.length));
+  const at = [0, ...[...cuts].sort((a, b) => a - b), text.length];
+  for (let i = 0; i + 1 < at.length; i++) {
+    const piece = text.slice(at[i], at[i + 1]);
+    if (!piece) continue;
+    const roll = r();
+    if (roll < 0.35) td.append(piece);
+    else if (roll < 0.5) td.append(document.createComment(''), piece);
+    else {
+      const el = document.createElement(INLINE_TAGS[Math.floor(r() * INLINE_TAGS.length)]!);
+      el.textContent = piece;
+      td.append(el);
+    }
+  }
+  return td;
+}
+
 let fuzzButtons = 0;
 
 describe('fuzz', () => {
@@ -220,6 +262,29 @@ describe('fuzz', () => {
         expect(m.target.e164).toMatch(/^\+[1-9]\d{6,14}$/);
         last = m.end;
       }
+    }
+  });
+
+  it('a number cut into text nodes, comments and inline elements: the buttons the finder reads in the whole text', () => {
+    const r = rng(4242);
+    for (let k = 0; k < 600; k++) {
+      const text = TEXTS[k % TEXTS.length]!;
+      document.body.innerHTML = '';
+      const table = document.createElement('table');
+      const td = splitCell(r, text);
+      table.append(document.createElement('tr'));
+      table.rows[0]!.append(td);
+      document.body.append(table);
+      const scheduler = manualScheduler();
+      const controller = new AbortController();
+      decorateForTest(scheduler, { signal: controller.signal });
+      scheduler.flush();
+      const found = Array.from(td.querySelectorAll('c2c-call')).map((h) =>
+        h.getAttribute('data-c2c-target'),
+      );
+      const expected = findPhoneNumbers(text, 'US').map((m) => targetToUri(m.target));
+      expect(found, td.innerHTML).toEqual(expected);
+      controller.abort();
     }
   });
 

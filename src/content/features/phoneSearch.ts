@@ -9,13 +9,18 @@ const PHONE_LINKS =
 /** The digits the finder reads (textChars.ts): ASCII, full-width, Arabic-Indic, Extended Arabic-Indic. */
 const HAS_DIGIT = /[0-9\uff10-\uff19\u0660-\u0669\u06f0-\u06f9]/;
 
-/** A number needs 7 digits in one text, or a digit in an inline piece of a split number. */
+/**
+ * A number needs 7 digits in one text, or a digit in an inline piece of a split number, or a digit
+ * at an edge where the text goes on in a sibling (adjacent text nodes, comments: mayContainPhoneRun).
+ */
 export function mayHoldNumber(node: Text, parent: Element): boolean {
   if (isInline(parent)) return HAS_DIGIT.test(node.data);
-  // Each digit is one UTF-16 unit: a shorter text cannot hold 7, and its length is read without
-  // copying its text out of the DOM (most text nodes of a list are the whitespace between cells).
-  if (node.length < MIN_DIGITS) return false;
-  return mayContainPhoneRun(node.data, node.previousSibling !== null, node.nextSibling !== null);
+  const openStart = node.previousSibling !== null;
+  const openEnd = node.nextSibling !== null;
+  // A whole text under 7 characters cannot hold 7 digits (each is one UTF-16 unit): its length is
+  // read without copying its text out of the DOM.
+  if (!openStart && !openEnd && node.length < MIN_DIGITS) return false;
+  return mayContainPhoneRun(node.data, openStart, openEnd);
 }
 
 export interface PhoneSearch extends WalkInterest {
