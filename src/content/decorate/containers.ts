@@ -70,6 +70,8 @@ const INLINE = new Set([
   'tt',
   'u',
   'var',
+  // A line-break opportunity inside long text (`+1 415-555-<wbr>2671`): not the end of a number.
+  'wbr',
 ]);
 const INTERACTIVE = new Set(['a', 'button', 'label', 'summary']);
 

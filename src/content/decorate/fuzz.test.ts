@@ -200,9 +200,9 @@ async function settle(flush: () => void, pending: () => number) {
   expect(pending()).toBe(0);
 }
 
-// However a cell's text is cut into nodes (inline elements, as CRMs wrap highlights, formatting or
-// search hits; adjacent text nodes and comments, as React and Vue write `({area}) {prefix}-{line}`),
-// the buttons are the numbers the finder reads in the cell's text.
+// However a cell's text is cut into nodes (inline elements and `<wbr>`, as CRMs wrap highlights,
+// formatting or search hits; adjacent text nodes and comments, as React and Vue write
+// `({area}) {prefix}-{line}`), the buttons are the numbers the finder reads in the cell's text.
 const TEXTS = [
   'Call (415) 555-2671 today',
   '+1 415 555 2671',
@@ -219,7 +219,7 @@ const TEXTS = [
 ];
 const INLINE_TAGS = ['span', 'b', 'i', 'em', 'strong', 'small', 'mark', 'font'];
 
-/** `text` in a cell, cut at random points: each piece bare, after a comment or in an inline element. */
+/** `text` in a cell, cut at random points: each piece bare, after a comment or `<wbr>`, or in an inline element. */
 function splitCell(r: () => number, text: string): HTMLTableCellElement {
   const td = document.createElement('td');
   const cuts = new Set<number>();
@@ -230,8 +230,9 @@ function splitCell(r: () => number, text: string): HTMLTableCellElement {
     const piece = text.slice(at[i], at[i + 1]);
     if (!piece) continue;
     const roll = r();
-    if (roll < 0.35) td.append(piece);
-    else if (roll < 0.5) td.append(document.createComment(''), piece);
+    if (roll < 0.3) td.append(piece);
+    else if (roll < 0.42) td.append(document.createComment(''), piece);
+    else if (roll < 0.5) td.append(document.createElement('wbr'), piece);
     else {
       const el = document.createElement(INLINE_TAGS[Math.floor(r() * INLINE_TAGS.length)]!);
       el.textContent = piece;

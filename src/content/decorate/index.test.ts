@@ -70,6 +70,7 @@ describe('startDecorating', () => {
     ['<p>Call\n  (415)\n  555-2671\n</p>', ['tel:+14155552671']],
     ['<p>Fax 415 555 2671<br>2024</p>', ['tel:+14155552671']],
     ['<p>+1<br>415 555 2671</p>', ['tel:+14155552671']],
+    ['<p>Tel. +1 415-555-<wbr>2671</p>', ['tel:+14155552671']],
     // Split by a framework's comments (Vue, Angular, React's server markup), no piece with 7 digits.
     ['<p>(415<!---->) 555<!---->-<!---->2671</p>', ['tel:+14155552671']],
     // Arabic-Indic and Extended Arabic-Indic (Persian) digits, whole or split, in inline elements.
