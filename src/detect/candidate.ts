@@ -12,6 +12,9 @@ export interface Candidate {
   seps: string[];
 }
 
+/** A slash or dash with a space before it: it may take one after it too ("030 / 1234567", "030 - 1234567"). */
+const SPACED_MARK = /^\s[/\-\u2010-\u2013]$/;
+
 export function readCandidate(s: string, i: number): Candidate {
   const start = i;
   let plus = false;
@@ -51,7 +54,9 @@ export function readCandidate(s: string, i: number): Candidate {
     }
     // `~` waits for a second dial tone after a prefix ("0~0 1 650 …"); later it is a range (10~20).
     const dialWait = c === 126 && digits > 0 && digits <= 4 && !sep.includes('~');
-    if ((isSeparator(c) || dialWait) && sep.length < 3 && !(isSpace(s[i]!) && /\s/.test(sep))) {
+    // One space in a separator, or a slash or dash with one on each side ("030 / 1234567").
+    const secondSpace = isSpace(s[i]!) && /\s/.test(sep) && !SPACED_MARK.test(sep);
+    if ((isSeparator(c) || dialWait) && sep.length < 3 && !secondSpace) {
       sep += s[i];
       i++;
       continue;

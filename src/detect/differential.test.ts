@@ -185,6 +185,9 @@ function written(r: Random, n: Sampled): { text: string; country: CountryCode; e
   if (sep < 0.15) text = text.replace(/ /g, '-');
   else if (sep < 0.25 && !text.includes('(')) text = text.replace(/ /g, '.');
   else if (sep < 0.3) text = text.replace(/[ -]/g, '');
+  // The area code set off by " / " or " - " (the old German style, "030 / 1234567").
+  else if (sep < 0.36 && style < 0.4 && !text.includes('(') && text.includes(' '))
+    text = text.replace(' ', pick(r, [' / ', ' - ']));
   if (r() < 0.08) text += pick(r, [' ext. 12', ' x204', ' #3', ', ext 4471', ' int. 3456']);
   // What the text means (a few plans read one national form two ways, "03 02 48 11" in Gabon).
   const e164 = parsePhoneNumberFromString(text, country)?.number ?? n.e164;

@@ -129,7 +129,8 @@ function bracketsBalanced(text: string): boolean {
 }
 
 const PURE_SPACE = /^\s+$/;
-const LIST_SLASH = /\s\/|\/\s/;
+/** " / ", " - ": between the numbers of a list, or between an area code and the rest of one. */
+const LIST_SEP = /\s\/|\/\s|\s[-\u2010-\u2013]\s/;
 
 /** Groups of a date ("… 2671 03/15/2024") or an amount ("… 12%"): no number takes them. */
 function blockedGroups(s: string, cand: Candidate): boolean[] {
@@ -164,8 +165,11 @@ function blockedGroups(s: string, cand: Candidate): boolean[] {
  */
 function isCut(cand: Candidate, from: number, to: number, blocked: boolean[]): boolean {
   for (let g = from; g < to; g++) if (blocked[g]) return false;
-  // " / " separates numbers of a list, never digits of one.
-  for (let g = from + 1; g < to; g++) if (LIST_SLASH.test(cand.seps[g]!)) return false;
+  // " / " or " - " separates the numbers of a list, or an area code from the rest of one
+  // ("030 / 1234567", the German and Austrian way): a list only when a number's worth of digits
+  // comes before it.
+  for (let g = from + 1; g < to; g++)
+    if (LIST_SEP.test(cand.seps[g]!) && digitsOf(cand, from, g).length >= MIN_DIGITS) return false;
   const cuts: string[] = [];
   // Next to a date or an amount, and at an opening bracket ("Zimmer 4 (02717 956 137)"), a run
   // starts or ends anyway.
@@ -175,11 +179,13 @@ function isCut(cand: Candidate, from: number, to: number, blocked: boolean[]): b
   if (cuts.length === 0) return true;
   let spaced = false;
   for (let g = from + 1; g < to; g++) if (PURE_SPACE.test(cand.seps[g]!)) spaced = true;
-  // A group starting with 0 before the run is a trunk or international prefix of it ("0 1800 …").
+  // A group starting with 0 before the run is a trunk or international prefix of it ("0 1800 …"),
+  // and so is an area code before " / " or " - " ("0664 / 123 45 67": never the tail alone).
   if (
     from > 0 &&
     !blocked[from - 1] &&
-    !cand.seps[from]!.includes('/') &&
+    (!cand.seps[from]!.includes('/') ||
+      (LIST_SEP.test(cand.seps[from]!) && digitsOf(cand, 0, from).length < MIN_DIGITS)) &&
     cand.groups[from - 1]![0] === '0'
   )
     return false;
