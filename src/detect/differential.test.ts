@@ -188,6 +188,9 @@ function written(r: Random, n: Sampled): { text: string; country: CountryCode; e
   // The area code set off by " / " or " - " (the old German style, "030 / 1234567").
   else if (sep < 0.36 && style < 0.4 && !text.includes('(') && text.includes(' '))
     text = text.replace(' ', pick(r, [' / ', ' - ']));
+  // Typographic dashes, the minus sign, Japanese input's ー, invisible separators (pasted text).
+  else if (sep < 0.4 && !text.includes('('))
+    text = text.replace(/[ -]/g, pick(r, ['\u2013', '\u2014', '\u2212', '\u30fc', '\u200b']));
   if (r() < 0.08) text += pick(r, [' ext. 12', ' x204', ' #3', ', ext 4471', ' int. 3456']);
   // What the text means (a few plans read one national form two ways, "03 02 48 11" in Gabon).
   const e164 = parsePhoneNumberFromString(text, country)?.number ?? n.e164;

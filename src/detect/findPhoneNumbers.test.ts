@@ -149,7 +149,9 @@ describe('findPhoneNumbers: dials exactly what is written (issue 13)', () => {
     ['Room 12 415-555-2671', 'US', ['+14155552671']],
     ['12 (415) 555-2671', 'US', ['+14155552671']],
     ['415-555-2671 2 times', 'US', ['+14155552671']],
-    ['Room 12 415 555 2671', 'US', []],
+    ['Room 12 415 555 2671', 'US', ['+14155552671']], // the room's number is not the phone's
+    ['Zimmer 4 901 35 904', 'LU', ['+35290135904']],
+    ['Office 415 555 2671', 'US', ['+14155552671']],
     // Slashes between numbers and before extensions.
     ['Call 1-650-333-6000/x12', 'US', ['+16503336000;ext=12']],
     ['Phone: 415-555-2671/Fax: 650-253-0000', 'US', ['+14155552671', '+16502530000']],
@@ -176,6 +178,15 @@ describe('findPhoneNumbers: dials exactly what is written (issue 13)', () => {
       'US',
       ['+971501234567'],
     ],
+    // Dashes, the minus sign, Japanese input's ー and invisible separators between groups.
+    ['03ー1234ー5678', 'JP', ['+81312345678']],
+    ['０３ー１２３４ー５６７８', 'JP', ['+81312345678']],
+    ['Tel 06\u22121234\u22125678', 'JP', ['+81612345678']],
+    ['Call 415\u2014555\u20142671 now', 'US', ['+14155552671']],
+    ['Call 415\u200b555\u200b2671', 'US', ['+14155552671']],
+    ['+44 20\u00ad7946\u00ad0958', 'US', ['+442079460958']],
+    ['+44\u206020\u20607946\u20600958', 'US', ['+442079460958']],
+    ['2024\u201303\u201315 415 555 2671', 'US', ['+14155552671']], // an en-dash date still is one
     // Brackets that pair up.
     ['(415-555-2671)', 'US', ['+14155552671']],
     ['(415 555-2671', 'US', ['+14155552671']], // an opening bracket alone is left out
@@ -252,6 +263,9 @@ describe('mayContainPhoneRun', () => {
       true,
     ],
     ['$123,456.00', false, false, false],
+    ['415\u2212555\u22122671', false, false, true],
+    ['03ー1234ー5678', false, false, true],
+    ['415\u200b555\u200b2671', false, false, true],
     ['Score 12%, 10:30, 4,999', false, false, false],
     ['a1b2c3d4e5f6g7', false, false, false],
     // A run at an edge where the text goes on in the next node (`415 555` + `<!---->` + `2671`,

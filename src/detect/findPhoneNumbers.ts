@@ -1,7 +1,13 @@
 // Finds valid phone numbers in plain text and rejects look-alikes (dates, money, IPs, labelled ids…).
 import type { Target } from '../contract/target';
 import { readCandidate, type Candidate } from './candidate';
-import { CURRENCY_AFTER, isLookAlikeContext, isLookAlikeShape, plausibleDate } from './lookAlikes';
+import {
+  CURRENCY_AFTER,
+  isLookAlikeContext,
+  isLookAlikeShape,
+  PLACE_LABEL,
+  plausibleDate,
+} from './lookAlikes';
 import { fitsE164, formatInternational, readPhone, type ValidNumber } from './phoneMetadata';
 import { asciiDigit, isDigit, isSeparator, isSpace, normalizeWidth } from './textChars';
 
@@ -151,6 +157,15 @@ function blockedGroups(s: string, cand: Candidate): boolean[] {
     )
       blocked[g] = blocked[g + 1] = blocked[g + 2] = true;
   }
+  // "Zimmer 4 901 35 904": the first group is the room's number (LU would read 4901 35904).
+  if (
+    !cand.plus &&
+    groups.length > 1 &&
+    groups[0]!.length <= 4 &&
+    PURE_SPACE.test(seps[1]!) &&
+    PLACE_LABEL.test(s.slice(Math.max(0, cand.start - 24), cand.start))
+  )
+    blocked[0] = true;
   // "… 6701) 12%": the last group is an amount.
   const last = groups.length - 1;
   if (last > 0 && CURRENCY_AFTER.test(s.slice(cand.ends[last]!, cand.ends[last]! + 5)))
@@ -163,13 +178,18 @@ function blockedGroups(s: string, cand: Candidate): boolean[] {
  * for: it is cut off at a slash ("…2345/332-…"), or at a space when its own groups are not
  * space-separated ("Room 12 415-555-2671", not the tail "7493 524" of "0 1800 7493 524").
  */
-function isCut(cand: Candidate, from: number, to: number, blocked: boolean[]): boolean {
+function isCut(
+  cand: Candidate,
+  from: number,
+  to: number,
+  blocked: boolean[],
+  isNumber: (from: number, to: number) => boolean,
+): boolean {
   for (let g = from; g < to; g++) if (blocked[g]) return false;
   // " / " or " - " separates the numbers of a list, or an area code from the rest of one
-  // ("030 / 1234567", the German and Austrian way): a list only when a number's worth of digits
-  // comes before it.
+  // ("030 / 1234567", the German and Austrian way): a list only when a number comes before it.
   for (let g = from + 1; g < to; g++)
-    if (LIST_SEP.test(cand.seps[g]!) && digitsOf(cand, from, g).length >= MIN_DIGITS) return false;
+    if (LIST_SEP.test(cand.seps[g]!) && isNumber(from, g)) return false;
   const cuts: string[] = [];
   // Next to a date or an amount, and at an opening bracket ("Zimmer 4 (02717 956 137)"), a run
   // starts or ends anyway.
@@ -184,8 +204,7 @@ function isCut(cand: Candidate, from: number, to: number, blocked: boolean[]): b
   if (
     from > 0 &&
     !blocked[from - 1] &&
-    (!cand.seps[from]!.includes('/') ||
-      (LIST_SEP.test(cand.seps[from]!) && digitsOf(cand, 0, from).length < MIN_DIGITS)) &&
+    (!cand.seps[from]!.includes('/') || (LIST_SEP.test(cand.seps[from]!) && !isNumber(0, from))) &&
     cand.groups[from - 1]![0] === '0'
   )
     return false;
@@ -195,10 +214,18 @@ function isCut(cand: Candidate, from: number, to: number, blocked: boolean[]): b
 function matchCandidate(s: string, cand: Candidate, country: string): { match: PhoneMatch } | null {
   const total = cand.groups.length;
   const blocked = blockedGroups(s, cand);
+  const isNumber = (a: number, b: number) => {
+    const digits = digitsOf(cand, a, b);
+    return (
+      digits.length >= MIN_DIGITS &&
+      digits.length <= MAX_DIGITS &&
+      readPhone(digits, a === 0 && cand.plus, country) !== null
+    );
+  };
   // Longest run of groups first; shorter runs only where no digit is left unaccounted for.
   for (let from = 0; from < total; from++) {
     for (let to = total; to > from; to--) {
-      if (!isCut(cand, from, to, blocked)) continue;
+      if (!isCut(cand, from, to, blocked, isNumber)) continue;
       const digits = digitsOf(cand, from, to);
       if (digits.length < MIN_DIGITS || digits.length > MAX_DIGITS) continue;
       const plus = from === 0 && cand.plus;

@@ -13,6 +13,10 @@ export function hasIdLabel(before: string): boolean {
   const m = ID_LABEL.exec(before);
   return m !== null && !(m[1] && PHONE_WORD.test(m[1]));
 }
+// "Room 12 415 555 2671": the group after a room, floor or box label is that place's number. Not
+// "office" or "Büro": those label the office's phone.
+export const PLACE_LABEL =
+  /\b(?:room|rm|suite|ste|apt|apartment|unit|floor|fl|bldg|building|box|zimmer|raum|etage|stock|salle|chambre|habitación|piso|planta)\.?\s*(?:no\.?|nr\.?|#)?\s*$/iu;
 export const VERSION_LABEL = /\b(?:v|ver|version|build|release|rev|revision)\.?\s*$/i;
 export const CURRENCY_BEFORE =
   /(?:[$€£¥₹₩₽¢]|\b(?:USD|EUR|GBP|JPY|CNY|RMB|CHF|CAD|AUD|INR|MXN|BRL)\b)\s?$/i;

@@ -34,7 +34,12 @@ export function isSeparator(c: number): boolean {
     c === 0x202f ||
     c === 0x3000 ||
     c === 45 || // -
-    (c >= 0x2010 && c <= 0x2013) ||
+    (c >= 0x2010 && c <= 0x2015) || // hyphens and dashes
+    c === 0x2212 || // minus sign
+    c === 0x30fc || // ー, what Japanese input often writes for a hyphen (03ー1234ー5678)
+    c === 0xad || // soft hyphen, zero-width space, word joiner: invisible, pasted from the web
+    c === 0x200b ||
+    c === 0x2060 ||
     c === 46 || // .
     c === 47 || // /
     c === 40 || // (
@@ -61,11 +66,22 @@ export function asciiDigit(c: number): number {
   return c;
 }
 
-/** Full-width ASCII variants (０-９, ＋, （） …) and Arabic-Indic digits to ASCII, keeping every offset. */
+const TO_ASCII =
+  /[\uff01-\uff5e\u0660-\u0669\u06f0-\u06f9\u2010-\u2015\u2212\u30fc\u00ad\u200b\u2060]/;
+const TO_ASCII_ALL = new RegExp(TO_ASCII.source, 'g');
+
+/**
+ * Full-width ASCII variants (０-９, ＋, （） …) and Arabic-Indic digits to ASCII, every dash and
+ * minus to `-`, keeping every offset. Invisible separators stay: neither a space nor a dash, they
+ * say nothing of how the number is grouped.
+ */
 export function normalizeWidth(text: string): string {
-  if (!/[\uff01-\uff5e\u0660-\u0669\u06f0-\u06f9]/.test(text)) return text;
-  return text.replace(/[\uff01-\uff5e\u0660-\u0669\u06f0-\u06f9]/g, (ch) => {
+  if (!TO_ASCII.test(text)) return text;
+  return text.replace(TO_ASCII_ALL, (ch) => {
     const c = ch.charCodeAt(0);
-    return String.fromCharCode(c >= 0xff01 ? c - 0xfee0 : asciiDigit(c));
+    if (c >= 0xff01) return String.fromCharCode(c - 0xfee0);
+    if (c >= 0x2010 && c <= 0x2015) return '-';
+    if (c === 0x2212 || c === 0x30fc) return '-';
+    return String.fromCharCode(asciiDigit(c));
   });
 }
