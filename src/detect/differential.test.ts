@@ -170,6 +170,8 @@ function written(r: Random, n: Sampled): { text: string; country: CountryCode; e
   } else if (style < 0.75) {
     text = number.formatInternational();
     country = pick(r, OTHER_COUNTRIES);
+    // The country code in brackets, "(+33) 1 42 68 53 00".
+    if (style > 0.7) text = text.replace(/^\+(\d+) /, '(+$1) ');
   } else if (style < 0.85) {
     text = number.number;
     country = pick(r, OTHER_COUNTRIES);

@@ -187,7 +187,10 @@ describe('findPhoneNumbers: dials exactly what is written (issue 13)', () => {
     ['+44 20\u00ad7946\u00ad0958', 'US', ['+442079460958']],
     ['+44\u206020\u20607946\u20600958', 'US', ['+442079460958']],
     ['2024\u201303\u201315 415 555 2671', 'US', ['+14155552671']], // an en-dash date still is one
-    // Brackets that pair up.
+    // Brackets that pair up, around the country code too.
+    ['Tel (+33) 1 42 68 53 00', 'FR', ['+33142685300']],
+    ['(+49) 30 1234567', 'US', ['+49301234567']],
+    ['(+44)20 7946 0958', 'US', ['+442079460958']],
     ['(415-555-2671)', 'US', ['+14155552671']],
     ['(415 555-2671', 'US', ['+14155552671']], // an opening bracket alone is left out
     ['(415) 555.2671', 'US', ['+14155552671']],

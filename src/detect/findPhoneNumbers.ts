@@ -236,6 +236,8 @@ function matchCandidate(s: string, cand: Candidate, country: string): { match: P
       const start = from === 0 ? cand.start : cand.starts[from]!;
       // "(415) 555-2671": the opening parenthesis belongs to the number.
       let realStart = from > 0 && cand.seps[from]!.endsWith('(') ? cand.starts[from]! - 1 : start;
+      // "(+33) 1 42 68 53 00": the country code in brackets.
+      if (plus && s[start - 1] === '(' && cand.seps[1]?.startsWith(')')) realStart = start - 1;
       const end = cand.ends[to - 1]!;
       const span = s.slice(realStart, end);
       if (!bracketsBalanced(span) && !(s[end] === ')' && bracketsBalanced(`${span})`))) {
