@@ -135,7 +135,7 @@ function bracketsBalanced(text: string): boolean {
 }
 
 const PURE_SPACE = /^\s+$/;
-/** " / ", " - ": between the numbers of a list, or between an area code and the rest of one. */
+/** A slash with a space beside it, or a dash with one on each side: a list, or after an area code. */
 const LIST_SEP = /\s\/|\/\s|\s[-\u2010-\u2013]\s/;
 
 /** Groups of a date ("… 2671 03/15/2024") or an amount ("… 12%"): no number takes them. */

@@ -66,8 +66,7 @@ export function asciiDigit(c: number): number {
   return c;
 }
 
-const TO_ASCII =
-  /[\uff01-\uff5e\u0660-\u0669\u06f0-\u06f9\u2010-\u2015\u2212\u30fc\u00ad\u200b\u2060]/;
+const TO_ASCII = /[\uff01-\uff5e\u0660-\u0669\u06f0-\u06f9\u2010-\u2015\u2212\u30fc]/;
 const TO_ASCII_ALL = new RegExp(TO_ASCII.source, 'g');
 
 /**
