@@ -12,8 +12,11 @@ export interface Candidate {
   seps: string[];
 }
 
-/** A slash or dash with a space before it: it may take one after it too ("030 / 1234567", "030 - 1234567"). */
-const SPACED_MARK = /^\s[/\-\u2010-\u2013]$/;
+/**
+ * A slash or dash with a space before it: it may take one after it too ("030 / 1234567",
+ * "030 - 1234567"). The text is normalized (normalizeWidth): every dash is `-`.
+ */
+const SPACED_MARK = /^\s[/-]$/;
 
 export function readCandidate(s: string, i: number): Candidate {
   const start = i;

@@ -135,8 +135,11 @@ function bracketsBalanced(text: string): boolean {
 }
 
 const PURE_SPACE = /^\s+$/;
-/** A slash with a space beside it, or a dash with one on each side: a list, or after an area code. */
-const LIST_SEP = /\s\/|\/\s|\s[-\u2010-\u2013]\s/;
+/**
+ * A slash with a space beside it, or a dash with one on each side (every dash is `-` once the text
+ * is normalized): between the numbers of a list, or after an area code.
+ */
+const LIST_SEP = /\s\/|\/\s|\s-\s/;
 
 /** Groups of a date ("… 2671 03/15/2024") or an amount ("… 12%"): no number takes them. */
 function blockedGroups(s: string, cand: Candidate): boolean[] {
@@ -183,13 +186,9 @@ function isCut(
   from: number,
   to: number,
   blocked: boolean[],
-  isNumber: (from: number, to: number) => boolean,
+  afterAreaCode: boolean,
 ): boolean {
   for (let g = from; g < to; g++) if (blocked[g]) return false;
-  // " / " or " - " separates the numbers of a list, or an area code from the rest of one
-  // ("030 / 1234567", the German and Austrian way): a list only when a number comes before it.
-  for (let g = from + 1; g < to; g++)
-    if (LIST_SEP.test(cand.seps[g]!) && isNumber(from, g)) return false;
   const cuts: string[] = [];
   // Next to a date or an amount, and at an opening bracket ("Zimmer 4 (02717 956 137)"), a run
   // starts or ends anyway.
@@ -204,28 +203,38 @@ function isCut(
   if (
     from > 0 &&
     !blocked[from - 1] &&
-    (!cand.seps[from]!.includes('/') || (LIST_SEP.test(cand.seps[from]!) && !isNumber(0, from))) &&
+    (!cand.seps[from]!.includes('/') || afterAreaCode) &&
     cand.groups[from - 1]![0] === '0'
   )
     return false;
   return cuts.every((x) => x.includes('/') || (/\s/.test(x) && !spaced));
 }
 
+/** Whether groups [from, to) alone are a valid number. */
+function isNumberOf(cand: Candidate, from: number, to: number, country: string): boolean {
+  const digits = digitsOf(cand, from, to);
+  return (
+    digits.length >= MIN_DIGITS &&
+    digits.length <= MAX_DIGITS &&
+    readPhone(digits, from === 0 && cand.plus, country) !== null
+  );
+}
+
 function matchCandidate(s: string, cand: Candidate, country: string): { match: PhoneMatch } | null {
   const total = cand.groups.length;
   const blocked = blockedGroups(s, cand);
-  const isNumber = (a: number, b: number) => {
-    const digits = digitsOf(cand, a, b);
-    return (
-      digits.length >= MIN_DIGITS &&
-      digits.length <= MAX_DIGITS &&
-      readPhone(digits, a === 0 && cand.plus, country) !== null
-    );
-  };
   // Longest run of groups first; shorter runs only where no digit is left unaccounted for.
   for (let from = 0; from < total; from++) {
-    for (let to = total; to > from; to--) {
-      if (!isCut(cand, from, to, blocked, isNumber)) continue;
+    // " / " or " - " separates the numbers of a list, or an area code from the rest of one
+    // ("030 / 1234567", the German and Austrian way): a list only when a number comes before it,
+    // and no run from here goes past the first such list separator.
+    let listAt = total;
+    for (let g = from + 1; g < total && listAt === total; g++)
+      if (LIST_SEP.test(cand.seps[g]!) && isNumberOf(cand, from, g, country)) listAt = g;
+    const afterAreaCode =
+      from > 0 && LIST_SEP.test(cand.seps[from]!) && !isNumberOf(cand, 0, from, country);
+    for (let to = listAt; to > from; to--) {
+      if (!isCut(cand, from, to, blocked, afterAreaCode)) continue;
       const digits = digitsOf(cand, from, to);
       if (digits.length < MIN_DIGITS || digits.length > MAX_DIGITS) continue;
       const plus = from === 0 && cand.plus;

@@ -22,6 +22,10 @@ export function isWordAt(s: string, i: number): boolean {
   const ch = String.fromCodePoint(cp);
   return WORD_CHAR.test(ch) && !UNSPACED_SCRIPT.test(ch);
 }
+/** Hyphens and dashes, the minus sign, and ー (what Japanese input often writes for a hyphen). */
+function isDashLike(c: number): boolean {
+  return (c >= 0x2010 && c <= 0x2015) || c === 0x2212 || c === 0x30fc;
+}
 /** Separators allowed between digit groups of one number (source newlines render as spaces). */
 export function isSeparator(c: number): boolean {
   return (
@@ -34,9 +38,7 @@ export function isSeparator(c: number): boolean {
     c === 0x202f ||
     c === 0x3000 ||
     c === 45 || // -
-    (c >= 0x2010 && c <= 0x2015) || // hyphens and dashes
-    c === 0x2212 || // minus sign
-    c === 0x30fc || // ー, what Japanese input often writes for a hyphen (03ー1234ー5678)
+    isDashLike(c) ||
     c === 0xad || // soft hyphen, zero-width space, word joiner: invisible, pasted from the web
     c === 0x200b ||
     c === 0x2060 ||
@@ -79,8 +81,7 @@ export function normalizeWidth(text: string): string {
   return text.replace(TO_ASCII_ALL, (ch) => {
     const c = ch.charCodeAt(0);
     if (c >= 0xff01) return String.fromCharCode(c - 0xfee0);
-    if (c >= 0x2010 && c <= 0x2015) return '-';
-    if (c === 0x2212 || c === 0x30fc) return '-';
+    if (isDashLike(c)) return '-';
     return String.fromCharCode(asciiDigit(c));
   });
 }
