@@ -193,6 +193,9 @@ function written(r: Random, n: Sampled): { text: string; country: CountryCode; e
   // Typographic dashes, the minus sign, Japanese input's ー, invisible separators (pasted text).
   else if (sep < 0.4 && !text.includes('('))
     text = text.replace(/[ -]/g, pick(r, ['\u2013', '\u2014', '\u2212', '\u30fc', '\u200b']));
+  // Square brackets for round ones ("[415] 555-2671", "[+33] 1 42 68 53 00"), as some write them;
+  // chosen by `style`, so that the corpus is otherwise the one without them.
+  if (style < 0.1 || style > 0.73) text = text.replace(/\((\+?\d+)\)/, '[$1]');
   if (r() < 0.08) text += pick(r, [' ext. 12', ' x204', ' #3', ', ext 4471', ' int. 3456']);
   // What the text means (a few plans read one national form two ways, "03 02 48 11" in Gabon).
   const e164 = parsePhoneNumberFromString(text, country)?.number ?? n.e164;

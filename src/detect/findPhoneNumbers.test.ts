@@ -194,6 +194,9 @@ describe('findPhoneNumbers: dials exactly what is written (issue 13)', () => {
     ['(415-555-2671)', 'US', ['+14155552671']],
     ['(415 555-2671', 'US', ['+14155552671']], // an opening bracket alone is left out
     ['(415) 555.2671', 'US', ['+14155552671']],
+    // Square ones as well (below): these were read as +1 207 946 0958.
+    ['+44 [0]20 7946 0958', 'US', ['+442079460958']],
+    ['[+44]20 7946 0958', 'US', ['+442079460958']],
     // Found by the differential test (differential.test.ts).
     ['(268) 406-6439 € 99,00', 'US', ['+12684066439']], // the next amount's symbol
     ['$1,234.56 +1 264 498 5064', 'IN', ['+12644985064']],
@@ -225,6 +228,9 @@ describe('findPhoneNumbers: dials exactly what is written (issue 13)', () => {
     ['decimals', '80.585 (79.964)'],
     ['decimals', '(80).(585) (79).(9)64'],
     ['unbalanced brackets', '213(3734253'],
+    ['mismatched brackets', '(415] 555-2671'],
+    ['mismatched brackets', '[415) 555-2671'],
+    ['decimals', '[80].[585] [79].[9]64'],
     ['identifiers', 'A415-666-7777'],
     ['identifiers', '\u00c9415-666-7777'],
     ['identifiers', 'R\u00e9415-555-2671'],
@@ -235,6 +241,36 @@ describe('findPhoneNumbers: dials exactly what is written (issue 13)', () => {
     ['ranges', '1000~2000'],
   ])('rejects %s: %s', (_kind, text) => {
     expect(uris(text)).toEqual([]);
+  });
+
+  // libphonenumber reads an area code in square brackets as in round ones (but not "12 [415] …"):
+  // so do we, with the same spans and the same look-alike guards.
+  const squared = (text: string) => text.replace(/\(/g, '[').replace(/\)/g, ']');
+  it.each([
+    ['(415) 555-2671', 'US', ['+14155552671']],
+    ['(415)555-2671', 'US', ['+14155552671']],
+    ['+1 (415) 555-2671', 'US', ['+14155552671']],
+    ['Tel: (415) 555-2671 x12 today', 'US', ['+14155552671;ext=12']],
+    ['see (415) 555-2671, (650) 253-0000', 'US', ['+14155552671', '+16502530000']],
+    ['12 (415) 555-2671', 'US', ['+14155552671']],
+    ['(+33) 1 42 68 53 00', 'FR', ['+33142685300']],
+    ['(+49) 30 1234567', 'US', ['+49301234567']],
+    ['+44 (0)20 7946 0958', 'US', ['+442079460958']],
+    ['(11) 91234-5678', 'BR', ['+5511912345678']],
+    ['(8 240) 8-16-13', 'TM', ['+99324081613']],
+    ['Zimmer 4 (02717 956 137)', 'IN', ['+912717956137']],
+    ['(415-555-2671)', 'US', ['+14155552671']],
+    ['(8 (751) 929 7567)', 'KZ', ['+77519297567']],
+    ['(415 555-2671', 'US', ['+14155552671']],
+    ['(0800 871089) 2024-03-15', 'FI', ['+358800871089']], // the date was taken for groups
+    ['415) 555-2671', 'US', []],
+    ['213(3734253', 'US', []],
+  ])('reads square brackets as round ones: %s (%s)', (round, country, expected) => {
+    const spans = (text: string) =>
+      findPhoneNumbers(text, country).map((m) => text.slice(m.start, m.end));
+    expect(uris(round, country)).toEqual(expected);
+    expect(uris(squared(round), country)).toEqual(expected);
+    expect(spans(squared(round))).toEqual(spans(round).map(squared));
   });
 
   it('keeps numbers run into Japanese text', () => {
@@ -278,6 +314,8 @@ describe('mayContainPhoneRun', () => {
     ['2671', true, false, true],
     ['(', true, true, false],
     [') ', true, true, false],
+    ['] ', true, true, false],
+    ['[8 240] 8-16-13', false, false, true],
     ['555 2671, ref 1', true, false, true],
     ['$123,456.00', true, true, true],
     // …but not a run that ends before the edge.

@@ -9,7 +9,16 @@ import {
   plausibleDate,
 } from './lookAlikes';
 import { fitsE164, formatInternational, readPhone, type ValidNumber } from './phoneMetadata';
-import { asciiDigit, isDigit, isSeparator, isSpace, normalizeWidth } from './textChars';
+import {
+  asciiDigit,
+  hasOpeningBracket,
+  isClosingBracket,
+  isDigit,
+  isOpeningBracket,
+  isSeparator,
+  isSpace,
+  normalizeWidth,
+} from './textChars';
 
 export type PhoneTarget = Extract<Target, { kind: 'phone' }>;
 
@@ -74,7 +83,7 @@ function toTarget(valid: ValidNumber, ext: string | undefined): PhoneTarget {
 function digitsOf(c: Candidate, from: number, to: number): string {
   let out = '';
   for (let g = from; g < to; g++) {
-    if (c.plus && g === from + 1 && c.groups[g] === '0' && c.seps[g]!.includes('(')) continue;
+    if (c.plus && g === from + 1 && c.groups[g] === '0' && hasOpeningBracket(c.seps[g]!)) continue;
     out += c.groups[g];
   }
   return out;
@@ -96,7 +105,7 @@ export function findPhoneNumbers(text: string, country: string): PhoneMatch[] {
       (c === 43 /* + */ &&
         (isDigit(s.charCodeAt(i + 1)) ||
           (isSpace(s[i + 1] ?? '') && isDigit(s.charCodeAt(i + 2))))) ||
-      (c === 40 /* ( */ && isDigit(s.charCodeAt(i + 1)));
+      (isOpeningBracket(s[i]) && isDigit(s.charCodeAt(i + 1)));
     if (!startsNumber) {
       i++;
       continue;
@@ -122,16 +131,23 @@ export function findPhoneNumbers(text: string, country: string): PhoneMatch[] {
   return out;
 }
 
-/** Whether the brackets of `text` pair up ("(415) 555-2671"; not "213(3734253"). */
+/**
+ * Whether the brackets of `text` pair up, each with its own kind ("(415) 555-2671",
+ * "[415] 555-2671"; not "213(3734253" or "(415] 555-2671").
+ */
 function bracketsBalanced(text: string): boolean {
-  let depth = 0;
+  let open = ''; // the bracket not yet closed
   for (let k = 0; k < text.length; k++) {
-    const ch = text[k];
-    if (ch === '(') {
-      if (++depth > 1) return false;
-    } else if (ch === ')' && --depth < 0) return false;
+    const ch = text[k]!;
+    if (isOpeningBracket(ch)) {
+      if (open) return false;
+      open = ch;
+    } else if (isClosingBracket(ch)) {
+      if (open !== (ch === ')' ? '(' : '[')) return false;
+      open = '';
+    }
   }
-  return depth === 0;
+  return open === '';
 }
 
 const PURE_SPACE = /^\s+$/;
@@ -151,10 +167,12 @@ function blockedGroups(s: string, cand: Candidate): boolean[] {
       (sep === '/' || sep === '-' || sep === '.') &&
       seps[g + 2] === sep &&
       plausibleDate(groups[g]!, groups[g + 1]!, groups[g + 2]!) &&
-      // A date of its own, not groups of a number ("(8 240) 8-16-13", Turkmenistan) …
+      // A date of its own, not groups of a number ("(8 240) 8-16-13", Turkmenistan): after a
+      // bracket and a space, a slash or a 4-digit year says so ("(0800 871089) 2024-03-15") …
       (g === 0 ||
         PURE_SPACE.test(seps[g]!) ||
-        (/\s/.test(seps[g]!) && (sep === '/' || groups[g + 2]!.length === 4))) &&
+        (/\s/.test(seps[g]!) &&
+          (sep === '/' || groups[g]!.length === 4 || groups[g + 2]!.length === 4))) &&
       // … nor the start of a longer run of groups ("0800-12-12-12").
       (g + 3 >= groups.length || seps[g + 3] !== sep)
     )
@@ -192,7 +210,7 @@ function isCut(
   const cuts: string[] = [];
   // Next to a date or an amount, and at an opening bracket ("Zimmer 4 (02717 956 137)"), a run
   // starts or ends anyway.
-  if (from > 0 && !blocked[from - 1] && !cand.seps[from]!.includes('('))
+  if (from > 0 && !blocked[from - 1] && !hasOpeningBracket(cand.seps[from]!))
     cuts.push(cand.seps[from]!);
   if (to < cand.groups.length && !blocked[to]) cuts.push(cand.seps[to]!);
   if (cuts.length === 0) return true;
@@ -243,15 +261,20 @@ function matchCandidate(s: string, cand: Candidate, country: string): { match: P
       // Longer than E.164 allows: these digits are one number we cannot dial, not several.
       if (!fitsE164(valid)) return null;
       const start = from === 0 ? cand.start : cand.starts[from]!;
-      // "(415) 555-2671": the opening parenthesis belongs to the number.
-      let realStart = from > 0 && cand.seps[from]!.endsWith('(') ? cand.starts[from]! - 1 : start;
+      // "(415) 555-2671", "[415] 555-2671": the opening bracket belongs to the number.
+      let realStart =
+        from > 0 && isOpeningBracket(cand.seps[from]!.at(-1)) ? cand.starts[from]! - 1 : start;
       // "(+33) 1 42 68 53 00": the country code in brackets.
-      if (plus && s[start - 1] === '(' && cand.seps[1]?.startsWith(')')) realStart = start - 1;
+      if (plus && isOpeningBracket(s[start - 1]) && isClosingBracket(cand.seps[1]?.[0]))
+        realStart = start - 1;
       const end = cand.ends[to - 1]!;
       const span = s.slice(realStart, end);
-      if (!bracketsBalanced(span) && !(s[end] === ')' && bracketsBalanced(`${span})`))) {
+      if (
+        !bracketsBalanced(span) &&
+        !(isClosingBracket(s[end]) && bracketsBalanced(span + s[end]))
+      ) {
         // "(415-555-2671)", "(8 (751) 929 7567)": the brackets enclose the number.
-        if (span[0] === '(' && bracketsBalanced(span.slice(1))) realStart++;
+        if (isOpeningBracket(span[0]) && bracketsBalanced(span.slice(1))) realStart++;
         else continue;
       }
       const shapeCand = plus ? cand : { ...cand, plus: false };

@@ -1,7 +1,7 @@
 // Look-alikes of phone numbers: dates, decimals, thousands, versions, IPs, postal codes, labelled ids.
 import type { Candidate } from './candidate';
 import { formatInternational, nationalLengths, type ValidNumber } from './phoneMetadata';
-import { isDigit, isSpace, isWordAt } from './textChars';
+import { hasOpeningBracket, isDigit, isSpace, isWordAt } from './textChars';
 
 // One word may sit between label and digits ("Réf. client 01…") unless it says phone.
 export const ID_LABEL =
@@ -94,7 +94,7 @@ export function isLookAlikeShape(
   }
   // Unseparated national digits shorter than 8 are more often counts or ids than numbers, except
   // where the plan has no longer numbers or writes this one so.
-  if (groups.length === 1 && !lead.includes('(') && groups[0]!.length < 8) {
+  if (groups.length === 1 && !hasOpeningBracket(lead) && groups[0]!.length < 8) {
     const lengths = nationalLengths(country);
     if (lengths && lengths.max <= 7 && valid.country === country) return false;
     return !groupedAsPlan(groups, valid);
@@ -121,7 +121,7 @@ export function groupingShape(
   }
   if (
     uniform === ' ' &&
-    !lead.includes('(') &&
+    !hasOpeningBracket(lead) &&
     groups[0]!.length <= 2 &&
     groups.length >= 3 &&
     groups.slice(1).every((g) => g.length === 3)

@@ -45,8 +45,21 @@ export function isSeparator(c: number): boolean {
     c === 46 || // .
     c === 47 || // /
     c === 40 || // (
-    c === 41 // )
+    c === 41 || // )
+    c === 91 || // [
+    c === 93 // ]
   );
+}
+/** Brackets around an area or country code: round or square ones, as libphonenumber reads them. */
+export function isOpeningBracket(ch: string | undefined): boolean {
+  return ch === '(' || ch === '[';
+}
+export function isClosingBracket(ch: string | undefined): boolean {
+  return ch === ')' || ch === ']';
+}
+/** Whether a separator holds an opening bracket ("(", " (", ") ("…). */
+export function hasOpeningBracket(sep: string): boolean {
+  return sep.includes('(') || sep.includes('[');
 }
 export function isSpace(ch: string): boolean {
   return (
