@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { crmListPage } from '../fixtures/crmList';
+import { buttonsInComponents, serveComponentList, COMPONENT_ROWS } from '../fixtures/componentList';
 import {
   agentClickAt,
   appState,
@@ -291,6 +292,66 @@ describe('detection on a React-rendered list', () => {
       release();
       await softphone.close();
       await streamed.close();
+      server.close();
+    }
+  });
+
+  it("numbers in the page's web components (open shadow roots, defined late) get buttons that follow the component; a real click calls, a covered one does not", async () => {
+    const server = await serveComponentList();
+    const components = await browser.context.newPage();
+    const softphone = await openSoftphone(browser, backend.url, lineKey);
+    const ext = await browser.extensionPage();
+    const want = COMPONENT_ROWS.map((r) => r.uri);
+    try {
+      await components.goto(server.url);
+      await components.bringToFront();
+      await waitFor(
+        async () =>
+          JSON.stringify(await components.evaluate(buttonsInComponents)) === JSON.stringify(want),
+        15_000,
+        `buttons ${JSON.stringify(want)} in the components`,
+      );
+      // A row the component adds later, inside its own root.
+      await components.evaluate(() =>
+        (window as unknown as { addContact(n: string, p: string): void }).addContact(
+          'Late Row',
+          '(646) 555-0199',
+        ),
+      );
+      await waitFor(
+        async () => (await components.evaluate(buttonsInComponents)).length === want.length + 1,
+        10_000,
+        'a button for the row added inside the component',
+      );
+      expect((await components.evaluate(buttonsInComponents)).at(-1)).toBe('tel:+16465550199');
+
+      // Playwright's CSS locators go through open shadow roots.
+      const host = components.locator(`[data-c2c-target="${SOFTPHONE_LINE}"]`);
+      const box = (await host.boundingBox())!;
+      const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+      // A look-alike box the component draws over the button inside the same root: the click
+      // passes through it (pointer-events: none) and must not call.
+      await components.evaluate(
+        ({ x, y }) => {
+          const row = document.querySelector('c-contact-list')!.shadowRoot!;
+          const fake = document.createElement('div');
+          fake.id = 'fake';
+          fake.style.cssText = `position:fixed;left:${x - 30}px;top:${y - 15}px;width:60px;height:30px;background:#0b6bcb;pointer-events:none;z-index:2147483647`;
+          row.append(fake);
+        },
+        { x, y },
+      );
+      await agentClickAt(components, x, y);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect((await appState(ext)).call).toBeNull();
+      await components.evaluate(() =>
+        document.querySelector('c-contact-list')!.shadowRoot!.getElementById('fake')!.remove(),
+      );
+      await agentClickAt(components, x, y);
+      await ringsThenHangUp(softphone, ext);
+    } finally {
+      await softphone.close();
+      await components.close();
       server.close();
     }
   });

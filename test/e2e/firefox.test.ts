@@ -17,6 +17,7 @@ import {
   serveReactList,
   type Row,
 } from '../fixtures/reactList';
+import { buttonsInComponents, serveComponentList, COMPONENT_ROWS } from '../fixtures/componentList';
 import { startBackend, waitFor, SOFTPHONE_LINE, type Backend } from './harness';
 import {
   backgroundRunning,
@@ -390,6 +391,37 @@ describe('Firefox: detection on a React-rendered list', () => {
     await setRows(page, ROWS);
     await expectButtons(page, ROWS);
     await page.close();
+  });
+});
+
+describe("Firefox: detection in the page's web components", () => {
+  it('decorates numbers in open shadow roots of components defined late, and rows they add', async () => {
+    const server = await serveComponentList();
+    const page = await newTab(ff);
+    try {
+      await page.goto(server.url);
+      const want = COMPONENT_ROWS.map((r) => r.uri);
+      await waitFor(
+        async () =>
+          JSON.stringify(await page.evaluate(buttonsInComponents)) === JSON.stringify(want),
+        15_000,
+        `buttons ${JSON.stringify(want)} in the components`,
+      );
+      await page.evaluate(() =>
+        (window as unknown as { addContact(n: string, p: string): void }).addContact(
+          'Late Row',
+          '(646) 555-0199',
+        ),
+      );
+      await waitFor(
+        async () => (await page.evaluate(buttonsInComponents)).at(-1) === 'tel:+16465550199',
+        10_000,
+        'a button for the row added inside the component',
+      );
+    } finally {
+      await page.close();
+      server.close();
+    }
   });
 });
 

@@ -4,6 +4,10 @@ import { isPhoneHref, phoneFromHref } from '../../detect/phoneFromHref';
 import { targetToUri } from '../../contract/target';
 import { HOST_TAG, isHost } from './callButton';
 
+/** Our own UI's elements: custom-element names the page never defines. */
+const OWN_TAGS = new Set(['c2c-call-bar', HOST_TAG]);
+export const isOwnElement = (el: Element): boolean => OWN_TAGS.has(el.localName);
+
 /** Subtrees we never decorate: form fields, code, editors, hidden content, opted-out, our own UI. */
 const EXCLUDED_TAG_LIST = [
   'script',
@@ -23,8 +27,7 @@ const EXCLUDED_TAG_LIST = [
   'iframe',
   'object',
   'canvas',
-  'c2c-call-bar',
-  HOST_TAG,
+  ...OWN_TAGS,
 ];
 export const EXCLUDED =
   EXCLUDED_TAG_LIST.join(', ') +

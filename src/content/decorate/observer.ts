@@ -18,6 +18,11 @@ export interface PageObserver {
   subscribe(changes: Changes, signal: AbortSignal, attributes?: readonly string[]): void;
   /** Removes one of our buttons without it counting as the page removing it. */
   removeButton(host: Element): void;
+  /**
+   * Observes a component's open shadow root as well (its changes are not the document's); again
+   * is harmless.
+   */
+  observeRoot(root: ShadowRoot): void;
 }
 
 /** Attributes that opt a subtree in or out (see containers.ts EXCLUDED). */
@@ -28,12 +33,14 @@ const MAX_REINSERTS = 3;
 /**
  * `afterBatch` runs after each batch of records has been reported (to schedule the work the
  * features queued). The observer starts with the first subscription and stops when `signal` aborts.
+ * `shadowRoots` are the components' roots observed so far (observed again when the options change).
  */
 export function createObserver(
   doc: Document,
   win: Window & typeof globalThis,
   signal: AbortSignal,
   afterBatch: () => void,
+  shadowRoots: () => Iterable<ShadowRoot> = () => [],
 ): PageObserver {
   const listeners = new Set<Changes>();
   const attributeFilter = new Set(EXCLUSION_ATTRIBUTES);
@@ -89,6 +96,13 @@ export function createObserver(
 
   const observer = new win.MutationObserver(onRecords);
   let observing = false;
+  const options = (): MutationObserverInit => ({
+    childList: true,
+    subtree: true,
+    characterData: true,
+    attributes: true,
+    attributeFilter: [...attributeFilter],
+  });
   function observe() {
     if (observing) {
       // Observing again should replace the options (the spec says so; happy-dom keeps the old
@@ -98,13 +112,8 @@ export function createObserver(
       if (pending.length) queueMicrotask(() => signal.aborted || onRecords(pending));
     }
     observing = true;
-    observer.observe(doc, {
-      childList: true,
-      subtree: true,
-      characterData: true,
-      attributes: true,
-      attributeFilter: [...attributeFilter],
-    });
+    observer.observe(doc, options());
+    for (const root of shadowRoots()) observer.observe(root, options());
   }
   signal.addEventListener(
     'abort',
@@ -128,6 +137,10 @@ export function createObserver(
     removeButton(host) {
       removedByUs.add(host);
       host.remove();
+    },
+    observeRoot(root) {
+      if (signal.aborted) return;
+      if (observing) observer.observe(root, options());
     },
   };
 }

@@ -7,6 +7,7 @@ import { matchesExcluded, stillWritten } from './containers';
 import { findDisplayName } from './displayName';
 import { createObserver, type PageObserver } from './observer';
 import { browserScheduler, type Scheduler } from './scheduler';
+import { createShadowRoots, hostOf, type ShadowRoots } from './shadowRoots';
 import { createSubtreeWalk, type SubtreeWalk } from './subtreeWalk';
 import { createWorkLoop, type WorkLoop } from './workLoop';
 
@@ -40,6 +41,8 @@ export interface Page {
   walk: SubtreeWalk;
   /** Whether large batches go on-screen first. */
   visibleFirst: boolean;
+  /** The open shadow roots of the page's components that the walk and the observer follow. */
+  shadows: ShadowRoots;
   createButton(info: ButtonSpec): HTMLElement;
   /** Removes one of our buttons (not counted as the page removing it). */
   removeButton(host: Element): void;
@@ -116,17 +119,22 @@ export function createPage(
   if (signal.aborted || !maker) return null;
   const { doc, win, country } = maker;
   const loop = createWorkLoop(opts.scheduler ?? browserScheduler(win), signal);
-  const observer = createObserver(doc, win, signal, loop.update);
+  const shadows = createShadowRoots(win, signal, (root) => {
+    followRoot(root, false);
+    loop.update();
+  });
+  const observer = createObserver(doc, win, signal, loop.update, shadows.all);
 
   // Buttons left by an earlier instance of the content script are dead: after a reload of the
   // extension, Firefox runs the new one in pages already open. An instance makes buttons from
   // DOMContentLoaded on, so a page still loading when we started holds none: no search of the whole
   // document before its first buttons there (3 ms on the 10,000-row list).
-  if (late) {
-    for (const stale of Array.from(doc.querySelectorAll(HOST_TAG))) {
+  const removeStale = (root: ParentNode) => {
+    for (const stale of Array.from(root.querySelectorAll(HOST_TAG))) {
       if (!infoOf(stale)) stale.remove();
     }
-  }
+  };
+  if (late) removeStale(doc);
 
   // The last few elements' answers, for this task only (the page may change between tasks): rows
   // share their ancestors, and the walk goes in document order. Not a map of every element asked
@@ -144,14 +152,25 @@ export function createPage(
     }
     const at = memoEls.indexOf(el);
     if (at >= 0) return memoResults[at]!;
-    const result = matchesExcluded(el) || isExcluded(el.parentElement);
+    // A component's content is excluded with its host's ancestors.
+    const result = matchesExcluded(el) || isExcluded(el.parentElement ?? hostOf(el));
     memoEls[memoNext] = el;
     memoResults[memoNext] = result;
     memoNext = (memoNext + 1) % MEMO_SIZE;
     return result;
   }
 
-  const walk = createSubtreeWalk(doc, loop.now, isExcluded);
+  // A component's root, once reported, is observed like the document and walked like an added
+  // subtree (again whenever its host is: the host may have been in an excluded subtree before).
+  function followRoot(root: ShadowRoot, first: boolean) {
+    if (shadows.add(root) && late) removeStale(root);
+    observer.observeRoot(root);
+    walk.add(root, first);
+  }
+  const walk = createSubtreeWalk(doc, loop.now, isExcluded, {
+    root: followRoot,
+    undefinedElement: (el) => shadows.watchUpgrade(el),
+  });
   loop.add(
     {
       // On-screen work waiting: a short slice, the rest of the frame is the features'.
@@ -175,6 +194,7 @@ export function createPage(
     loop,
     walk,
     visibleFirst: opts.visibleFirst ?? typeof win.IntersectionObserver === 'function',
+    shadows,
     createButton: maker.createButton,
     removeButton: observer.removeButton,
     isExcluded,

@@ -61,4 +61,27 @@ describe('one walk of each added subtree', () => {
     walk.run(10);
     expect(walk.pending()).toBe(true); // past the deadline: nothing walked
   });
+
+  it("reports the components' open roots and the custom elements not defined yet, not our own", () => {
+    document.body.innerHTML =
+      '<x-card></x-card><p>a<c2c-call></c2c-call></p><c2c-call-bar></c2c-call-bar><div id="h"></div>';
+    const open = document.getElementById('h')!.attachShadow({ mode: 'open' });
+    document.createElement('div').attachShadow({ mode: 'closed' });
+    const roots: ShadowRoot[] = [];
+    const waiting: string[] = [];
+    const walk = createSubtreeWalk(
+      document,
+      () => 0,
+      () => false,
+      { root: (r) => roots.push(r), undefinedElement: (el) => waiting.push(el.localName) },
+    );
+    const texts: string[] = [];
+    walk.subscribe({ text: (t) => texts.push(t.data) }, new AbortController().signal);
+    walk.add(document.body, true);
+    walk.run(10);
+    expect(roots).toEqual([open]);
+    expect(waiting).toEqual(['x-card']);
+    // Passing the elements leaves the text walk as it was.
+    expect(texts).toEqual(['a']);
+  });
 });

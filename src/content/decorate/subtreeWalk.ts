@@ -1,6 +1,7 @@
 // The one walk of each added subtree: every feature says what it wants (text nodes, elements that
 // match a selector) and gets it from a single pass over the text and one query for all selectors,
 // instead of each feature searching the subtree again.
+import { isOwnElement } from './containers';
 
 /** What a feature takes from the walk; every part is optional. */
 export interface WalkInterest {
@@ -33,11 +34,33 @@ export interface SubtreeWalk {
   clear(): void;
 }
 
+/** What the walk tells about the page's web components it passes. */
+export interface ShadowHosts {
+  /** An element of the walked subtree (or its root) hosts an open shadow root. */
+  root(root: ShadowRoot, first: boolean): void;
+  /** A custom element not defined yet (its shadow root, if any, comes when it is). */
+  undefinedElement(el: Element): void;
+}
+
+/** Reports `el`'s open shadow root, or that it is a custom element still to be defined. */
+function lookForShadow(el: Element, first: boolean, shadows: ShadowHosts) {
+  const root = el.shadowRoot;
+  if (root) shadows.root(root, first);
+  else if (el.localName.includes('-') && !isOwnElement(el) && !el.matches(':defined'))
+    shadows.undefinedElement(el);
+}
+
+/**
+ * With `shadows`, the walk also passes the subtree's elements, to report the web components in it
+ * (a shadow root's content is not in the tree the walker follows).
+ */
 export function createSubtreeWalk(
   doc: Document,
   now: () => number,
   isExcluded: (el: Element) => boolean,
+  shadows?: ShadowHosts,
 ): SubtreeWalk {
+  const show = shadows ? 5 /* NodeFilter.SHOW_ELEMENT | SHOW_TEXT */ : 4; /* SHOW_TEXT */
   const interests = new Set<WalkInterest>();
   // Copies of the interests by what they want, rebuilt when one comes or goes.
   let texts: WalkInterest[] = [];
@@ -86,8 +109,14 @@ export function createSubtreeWalk(
       }
       for (const i of roots) i.root!(el, job.first);
       if (elements.length) matchElement(el, job.first);
-    } else for (const i of roots) i.root!(root, job.first);
-    job.walker = doc.createTreeWalker(root, 4 /* NodeFilter.SHOW_TEXT */);
+      if (shadows) lookForShadow(el, job.first, shadows);
+    } else {
+      // A component's shadow root in a subtree we never decorate (its host's ancestors say so).
+      const host = (root as ShadowRoot).host as Element | undefined;
+      if (host && isExcluded(host)) return false;
+      for (const i of roots) i.root!(root, job.first);
+    }
+    job.walker = doc.createTreeWalker(root, show);
     return true;
   }
 
@@ -97,8 +126,11 @@ export function createSubtreeWalk(
     const { first } = job;
     let n = 0;
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      for (const i of texts) i.text!(node as Text, first);
-      if (enough?.()) return false;
+      if (node.nodeType === 1) lookForShadow(node as Element, first, shadows!);
+      else {
+        for (const i of texts) i.text!(node as Text, first);
+        if (enough?.()) return false;
+      }
       if ((++n & 255) === 0 && now() > deadline) return false;
     }
     matchElementsIn(job.root, first);

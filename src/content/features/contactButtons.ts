@@ -6,7 +6,7 @@ import {
   contactTargetOf,
   type CompiledContactRule,
 } from '../../detect/contactRules';
-import { HOST_TAG, infoOf, isHost } from '../decorate/callButton';
+import { infoOf, isHost } from '../decorate/callButton';
 import type { Page } from '../decorate/page';
 import { targetToUri as targetUri } from '../../contract/target';
 
@@ -22,7 +22,7 @@ export function init(signal: AbortSignal, page: Page): void {
   let prune = false;
 
   function removeButtonsIn(root: Element) {
-    for (const host of Array.from(root.querySelectorAll(HOST_TAG))) {
+    for (const host of page.shadows.queryAll(root)) {
       if (infoOf(host)?.kind !== 'contact') continue;
       for (const [el, h] of contacts) if (h === host) contacts.delete(el);
       page.removeButton(host);
@@ -71,7 +71,7 @@ export function init(signal: AbortSignal, page: Page): void {
   }
 
   function stop() {
-    for (const host of Array.from(doc.querySelectorAll(HOST_TAG))) {
+    for (const host of page.shadows.queryAll(doc)) {
       if (infoOf(host)?.kind === 'contact') host.remove();
     }
     for (const host of contacts.values()) host.remove();

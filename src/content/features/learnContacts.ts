@@ -2,7 +2,7 @@
 // record the row links to and the page title, sent to the background in small throttled batches.
 // It reads only our buttons, after the decorator made them, in idle time: detection never waits.
 import { type LearnedContact, LEARN_BATCH_MAX, background } from '../../messaging/background';
-import { HOST_TAG, infoOf } from '../decorate/callButton';
+import { infoOf } from '../decorate/callButton';
 import { findDisplayName, type RowCells } from '../decorate/displayName';
 import type { Page } from '../decorate/page';
 
@@ -57,7 +57,7 @@ export function init(
     scanTimer = undefined;
     // Only the buttons made since the last scan (each is found once, so no set of buttons read):
     // on a long list each appended batch would otherwise cost a query over thousands of buttons.
-    const found = made ?? Array.from(doc.querySelectorAll(HOST_TAG));
+    const found = made ?? page.shadows.queryAll(doc);
     made = [];
     unread = next < unread.length ? unread.slice(next).concat(found) : found;
     next = 0;

@@ -2,7 +2,7 @@
 // Takes containers from the page's walk of added subtrees and observes changed text; decorates
 // changes in the next frame, a large first pass on-screen first and the rest in idle time (see
 // offscreenWrites.ts).
-import { HOST_TAG, infoOf } from '../decorate/callButton';
+import { infoOf } from '../decorate/callButton';
 import { containerOf, scanContainer } from '../decorate/containers';
 import type { Page } from '../decorate/page';
 import { createOffscreenWrites, type OffscreenWrites } from './offscreenWrites';
@@ -176,7 +176,7 @@ function markContainerOf(phones: Phones, node: Node) {
 }
 
 function removeButtonsIn(page: Page, root: Element) {
-  for (const host of Array.from(root.querySelectorAll(HOST_TAG))) {
+  for (const host of page.shadows.queryAll(root)) {
     if (infoOf(host)?.kind === 'phone') page.removeButton(host);
   }
 }
@@ -184,7 +184,7 @@ function removeButtonsIn(page: Page, root: Element) {
 function stop(phones: Phones) {
   for (const cancel of phones.splits) cancel();
   phones.splits.clear();
-  for (const host of Array.from(phones.page.doc.querySelectorAll(HOST_TAG))) {
+  for (const host of phones.page.shadows.queryAll(phones.page.doc)) {
     if (infoOf(host)?.kind === 'phone') host.remove();
   }
   phones.search.take();

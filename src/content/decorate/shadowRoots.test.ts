@@ -1,0 +1,160 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_SETTINGS, type Settings } from '../../settings/schema';
+import { startDecorating } from './index';
+import { manualScheduler } from './testing';
+
+const settings: Settings = { ...DEFAULT_SETTINGS, defaultCountry: 'US' };
+
+/** Lets MutationObserver callbacks (microtasks) and timers run, then the queued frames. */
+async function settle(flush: () => void, wait = 0) {
+  for (let i = 0; i < 5; i++) {
+    await Promise.resolve();
+    await new Promise((r) => setTimeout(r, wait));
+    flush();
+  }
+}
+
+/** A component: an element with an open shadow root holding `html`. */
+function component(html: string, tag = 'div'): HTMLElement {
+  const host = document.createElement(tag);
+  host.attachShadow({ mode: 'open' }).innerHTML = html;
+  return host;
+}
+
+/** Every button's target in `root` and the open shadow roots inside it, in tree order. */
+function targetsIn(root: ParentNode): (string | null)[] {
+  const out: (string | null)[] = [];
+  for (const el of Array.from(root.querySelectorAll('*'))) {
+    if (el.hasAttribute('data-c2c-target')) out.push(el.getAttribute('data-c2c-target'));
+    if (el.shadowRoot) out.push(...targetsIn(el.shadowRoot));
+  }
+  return out;
+}
+
+function start(extra: Partial<Settings> = {}) {
+  const controller = new AbortController();
+  const scheduler = manualScheduler();
+  startDecorating({
+    document,
+    settings: { ...settings, ...extra },
+    signal: controller.signal,
+    onCall: vi.fn(),
+    scheduler,
+    visibleFirst: false,
+  });
+  scheduler.flush();
+  return { controller, settle: (wait = 0) => settle(scheduler.flush, wait) };
+}
+
+afterEach(() => {
+  document.body.innerHTML = '';
+});
+
+describe("numbers in the page's web components (open shadow roots)", () => {
+  it('decorates a component on the page, and one inside another', async () => {
+    const outer = component('<p>Main (415) 555-2671</p><section id="slot"></section>');
+    outer.shadowRoot!.getElementById('slot')!.append(component('<p>Mobile +44 20 7946 0958</p>'));
+    document.body.append(outer);
+    const page = start();
+    await page.settle();
+    expect(targetsIn(document)).toEqual(['tel:+14155552671', 'tel:+442079460958']);
+    // The buttons are in the components' roots, next to the numbers.
+    expect(outer.shadowRoot!.querySelector('p')!.lastElementChild?.localName).toBe('c2c-call');
+  });
+
+  it("follows a component's changes: added rows, edited text, removed numbers", async () => {
+    const list = component('<ul id="rows"></ul>', 'c2c-test-list');
+    document.body.append(list);
+    const page = start();
+    await page.settle();
+    const rows = list.shadowRoot!.getElementById('rows')!;
+    rows.innerHTML = '<li>(415) 555-2671</li><li>(650) 253-0000</li>';
+    await page.settle();
+    expect(targetsIn(document)).toEqual(['tel:+14155552671', 'tel:+16502530000']);
+    rows.firstElementChild!.firstChild!.textContent = '(212) 555-0100';
+    rows.lastElementChild!.remove();
+    await page.settle();
+    expect(targetsIn(document)).toEqual(['tel:+12125550100']);
+  });
+
+  it('decorates a component added later, and its content once it renders', async () => {
+    const page = start();
+    await page.settle();
+    const card = component('<div id="body"></div>');
+    document.body.append(card);
+    await page.settle();
+    card.shadowRoot!.getElementById('body')!.innerHTML = '<p>Call (415) 555-2671</p>';
+    await page.settle();
+    expect(targetsIn(document)).toEqual(['tel:+14155552671']);
+  });
+
+  it('decorates a custom element whose definition comes after the walk passed it', async () => {
+    document.body.innerHTML = '<c2c-late-card></c2c-late-card>';
+    const page = start();
+    await page.settle();
+    expect(targetsIn(document)).toEqual([]);
+    // The page's script loads the definition later: the root is attached at upgrade, no mutation.
+    customElements.define(
+      'c2c-late-card',
+      class extends HTMLElement {
+        constructor() {
+          super();
+          this.attachShadow({ mode: 'open' }).innerHTML = '<p>Call (415) 555-2671</p>';
+        }
+      },
+    );
+    // Checked on a timer (100 ms, then twice as long each time): wait for it, boundedly.
+    for (let waited = 0; waited < 5000 && !targetsIn(document).length; waited += 250)
+      await page.settle(50);
+    expect(targetsIn(document)).toEqual(['tel:+14155552671']);
+  });
+
+  it("leaves alone what the page excludes, through the component's host", async () => {
+    const ignored = document.createElement('div');
+    ignored.setAttribute('data-c2c-ignore', '');
+    ignored.append(component('<p>(415) 555-2671</p>'));
+    const editor = component('<div contenteditable="true"><p>(650) 253-0000</p></div>');
+    const shown = component('<p>(212) 555-0100</p>');
+    document.body.append(ignored, editor, shown);
+    const page = start();
+    await page.settle();
+    expect(targetsIn(document)).toEqual(['tel:+12125550100']);
+    // What the excluded component renders later is still excluded.
+    ignored.firstElementChild!.shadowRoot!.append(component('<p>(646) 555-0199</p>'));
+    ignored.firstElementChild!.shadowRoot!.querySelector('p')!.append(' or (917) 555-0123');
+    await page.settle();
+    expect(targetsIn(document)).toEqual(['tel:+12125550100']);
+    // Excluding a component's ancestor later removes the buttons inside it.
+    document.body.setAttribute('data-c2c-ignore', '');
+    await page.settle();
+    expect(targetsIn(document)).toEqual([]);
+    document.body.removeAttribute('data-c2c-ignore');
+  });
+
+  it("removes the buttons in components' roots when decorating stops", async () => {
+    document.body.append(component('<p>(415) 555-2671</p>'));
+    const page = start();
+    await page.settle();
+    expect(targetsIn(document)).toHaveLength(1);
+    page.controller.abort();
+    expect(targetsIn(document)).toEqual([]);
+  });
+
+  it('finds contact IDs inside components', async () => {
+    document.body.append(component('<span data-cuid="u-7">Jane</span>'));
+    const page = start({
+      contactRules: [
+        {
+          id: 'cuid',
+          label: 'CleverTap',
+          selector: '[data-cuid]',
+          source: { type: 'attribute', name: 'data-cuid' },
+          enabled: true,
+        },
+      ],
+    });
+    await page.settle();
+    expect(targetsIn(document)).toEqual(['contact:u-7']);
+  });
+});
