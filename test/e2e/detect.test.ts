@@ -348,6 +348,9 @@ describe('detection on a React-rendered list', () => {
         document.querySelector('c-contact-list')!.shadowRoot!.getElementById('fake')!.remove(),
       );
       await agentClickAt(components, x, y);
+      // The call is named from the row component's cells, in another root than the button's host.
+      const call = await waitFor(async () => (await appState(ext)).call, 15_000, 'a call');
+      expect(call.displayName).toBe('Softphone Line');
       await ringsThenHangUp(softphone, ext);
     } finally {
       await softphone.close();

@@ -42,4 +42,38 @@ describe('findDisplayName', () => {
     expect(rows.size).toBe(1);
     expect([findDisplayName(a), findDisplayName(b)]).toEqual(['Acme Corp', 'Jane Doe']);
   });
+
+  describe('in web components (open shadow roots)', () => {
+    const shadow = (host: Element, html: string) => {
+      host.attachShadow({ mode: 'open' }).innerHTML = html;
+      return host.shadowRoot!;
+    };
+
+    it('a row component that renders its cells in its own root', () => {
+      document.body.innerHTML = '<div role="row" id="row"></div>';
+      const root = shadow(
+        document.getElementById('row')!,
+        '<div role="gridcell">Jane Doe</div><div role="gridcell"><span id="t">(415) 555-2671</span></div>',
+      );
+      expect(findDisplayName(root.getElementById('t')!)).toBe('Jane Doe');
+    });
+
+    it('cells that are components, the number in one of their roots', () => {
+      document.body.innerHTML =
+        '<div role="row"><c-cell role="gridcell" id="a"></c-cell><c-cell role="gridcell" id="b"></c-cell></div>';
+      shadow(document.getElementById('a')!, '<b>Max Mustermann</b>');
+      const b = shadow(document.getElementById('b')!, '<span id="t">030 901820</span>');
+      expect(findDisplayName(b.getElementById('t')!)).toBe('Max Mustermann');
+    });
+
+    it("a record's heading in the component around the field's", () => {
+      document.body.innerHTML = '<article id="record"></article>';
+      const record = shadow(
+        document.getElementById('record')!,
+        '<h2>Acme Corp — Jane Doe</h2><div><c-field id="f"></c-field></div>',
+      );
+      const field = shadow(record.getElementById('f')!, '<p id="t">(415) 555-2671</p>');
+      expect(findDisplayName(field.getElementById('t')!)).toBe('Acme Corp — Jane Doe');
+    });
+  });
 });

@@ -1,4 +1,7 @@
-// Finds, cheaply, the name shown on the same row or record as a button (for the call bar).
+// Finds, cheaply, the name shown on the same row or record as a button (for the call bar). A row
+// may be a web component: the button, the row and its cells may sit in different shadow roots.
+import { closestAcross, hostOf, shadowIncludingContains } from './shadowRoots';
+
 const CELLS = 'th, td, [role="gridcell"], [role="rowheader"], [role="cell"]';
 const ROW = 'tr, [role="row"], li, [role="listitem"]';
 const HEADING = 'h1, h2, h3, [role="heading"]';
@@ -28,10 +31,20 @@ interface Cell {
 /** A row's cells with their text, read once for the several buttons of one row (see findDisplayName). */
 export type RowCells = Map<Element, Cell[]>;
 
+/** Elements matching `selector` in `el`, and in its own open shadow root (a component's). */
+function queryAllWithin(el: Element, selector: string): Element[] {
+  const found = Array.from(el.querySelectorAll(selector));
+  const shadow = el.shadowRoot;
+  return shadow ? found.concat(Array.from(shadow.querySelectorAll(selector))) : found;
+}
+
+/** The text an element shows: its own, or a component's, rendered in its shadow root. */
+const shownText = (el: Element) => clean(el.textContent) || clean(el.shadowRoot?.textContent ?? '');
+
 function cellsOf(row: Element, rows?: RowCells): Cell[] {
   let cells = rows?.get(row);
   if (!cells) {
-    cells = Array.from(row.querySelectorAll(CELLS)).map((cell) => ({
+    cells = queryAllWithin(row, CELLS).map((cell) => ({
       cell,
       header: cell.matches('th, [role="rowheader"]'),
     }));
@@ -45,12 +58,12 @@ function cellsOf(row: Element, rows?: RowCells): Cell[] {
  * calls made while the page cannot change (one task) share each row's reading.
  */
 export function findDisplayName(element: Element, rows?: RowCells): string | undefined {
-  const row = element.closest(ROW);
+  const row = closestAcross(element, ROW);
   if (row) {
-    const cells = cellsOf(row, rows).filter((c) => !c.cell.contains(element));
+    const cells = cellsOf(row, rows).filter((c) => !shadowIncludingContains(c.cell, element));
     const header = cells.filter((c) => c.header);
     for (const c of [...header, ...cells]) {
-      c.text ??= clean(c.cell.textContent);
+      c.text ??= shownText(c.cell);
       if (looksLikeName(c.text)) return c.text;
     }
     if (!cells.length) {
@@ -59,9 +72,9 @@ export function findDisplayName(element: Element, rows?: RowCells): string | und
       if (heading && !heading.contains(element) && looksLikeName(text)) return text;
     }
   }
-  let node: Element | null = element.parentElement;
-  for (let depth = 0; node && depth < 8; depth++, node = node.parentElement) {
-    const heading = node.querySelector(HEADING);
+  let node: Element | null = element.parentElement ?? hostOf(element);
+  for (let depth = 0; node && depth < 8; depth++, node = node.parentElement ?? hostOf(node)) {
+    const heading = node.querySelector(HEADING) ?? node.shadowRoot?.querySelector(HEADING);
     if (heading) {
       const text = clean(heading.textContent);
       if (looksLikeName(text)) return text;

@@ -22,7 +22,7 @@ const MAX_CHECK_MS = 5000;
 const MAX_WATCHED = 2000;
 
 /** Whether `node` is `ancestor` or inside it, across shadow roots. */
-function shadowIncludingContains(ancestor: Node, node: Node): boolean {
+export function shadowIncludingContains(ancestor: Node, node: Node): boolean {
   for (let n: Node | null = node; n; n = n.parentNode ?? (n as ShadowRoot).host ?? null) {
     if (n === ancestor) return true;
   }
@@ -33,6 +33,17 @@ function shadowIncludingContains(ancestor: Node, node: Node): boolean {
 export function hostOf(el: Element): Element | null {
   const parent = el.parentNode;
   return parent?.nodeType === 11 ? ((parent as ShadowRoot).host ?? null) : null;
+}
+
+/** The nearest inclusive ancestor of `el` matching `selector`, across shadow roots. */
+export function closestAcross(el: Element, selector: string): Element | null {
+  for (let n: Element | null = el; n;) {
+    const found = n.closest(selector);
+    if (found) return found;
+    const root = n.getRootNode();
+    n = root.nodeType === 11 ? ((root as ShadowRoot).host ?? null) : null;
+  }
+  return null;
 }
 
 /**
