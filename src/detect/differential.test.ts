@@ -14,7 +14,7 @@ import {
 } from 'libphonenumber-js/max';
 import maxJson from 'libphonenumber-js/max/metadata';
 import { parseTargetUri, targetToUri } from '../contract/target';
-import { findPhoneNumbers } from './findPhoneNumbers';
+import { findPhoneNumbers, type PhoneMatch } from './findPhoneNumbers';
 
 /** Small deterministic PRNG (LCG) so every run sees the same corpus. */
 function rng(seed: number) {
@@ -160,7 +160,10 @@ function sampleNumbers(r: Random, perType: number): Sampled[] {
 // --- Writing a number as people do, in text.
 const OTHER_COUNTRIES: CountryCode[] = ['US', 'GB', 'DE', 'FR', 'JP', 'IN', 'BR', 'SG', 'AU', 'AE'];
 
-function written(r: Random, n: Sampled): { text: string; country: CountryCode; e164: string } {
+function written(
+  r: Random,
+  n: Sampled,
+): { text: string; bare: string; country: CountryCode; e164: string } {
   const number = parsePhoneNumberFromString(n.e164)!;
   const style = r();
   let text: string;
@@ -196,10 +199,11 @@ function written(r: Random, n: Sampled): { text: string; country: CountryCode; e
   // Square brackets for round ones ("[415] 555-2671", "[+33] 1 42 68 53 00"), as some write them;
   // chosen by `style`, so that the corpus is otherwise the one without them.
   if (style < 0.1 || style > 0.73) text = text.replace(/\((\+?\d+)\)/, '[$1]');
+  const bare = text; // without an extension
   if (r() < 0.08) text += pick(r, [' ext. 12', ' x204', ' #3', ', ext 4471', ' int. 3456']);
   // What the text means (a few plans read one national form two ways, "03 02 48 11" in Gabon).
   const e164 = parsePhoneNumberFromString(text, country)?.number ?? n.e164;
-  return { text, country, e164 };
+  return { text, bare, country, e164 };
 }
 
 const LABELS = [
@@ -258,17 +262,23 @@ interface Snippet {
   country: CountryCode;
   /** The E.164 numbers written into the text. */
   planted: string[];
+  /** Where each number is written in `text` (its extension left out), and what it means there. */
+  written: { start: number; end: number; e164: string }[];
 }
 
 function snippet(r: Random, numbers: Sampled[], n: Sampled): Snippet {
-  const { text: number, country, e164 } = written(r, n);
-  const planted = [n.e164, e164];
+  const first = written(r, n);
+  const { text: number, country } = first;
+  const planted = [n.e164, first.e164];
+  const shown = [first];
   const parts: string[] = [];
   if (r() < 0.5) parts.push(pick(r, NOISE));
   const label = pick(r, LABELS);
   const wrap = r();
   const body =
     wrap < 0.1 ? `(${number})` : wrap < 0.15 ? `[${number}]` : wrap < 0.2 ? `"${number}"` : number;
+  // Where the part holding each number starts: what comes before it in that part has no digits.
+  const from = [parts.join(' ').length];
   parts.push(
     label ? `${label}${r() < 0.15 && /\p{Script=Han}/u.test(label) ? '' : ' '}${body}` : body,
   );
@@ -277,13 +287,20 @@ function snippet(r: Random, numbers: Sampled[], n: Sampled): Snippet {
     // A second number of the same country after a slash or a comma.
     const other = pick(r, numbers);
     const second = written(r, other);
-    if (second.country === country) planted.push(other.e164, second.e164);
-    if (second.country === country)
+    if (second.country === country) {
+      planted.push(other.e164, second.e164);
+      shown.push(second);
+      from.push(parts.join(' ').length);
       parts.push(`${pick(r, ['/', ' / ', ', ', ' or ', '/Fax: '])}${second.text}`.trimStart());
+    }
   } else if (after < 0.5) parts.push(pick(r, NOISE));
   let text = parts.join(' ');
   if (r() < 0.3) text += pick(r, ['.', ',', ';', ')', ' ', '!', '。']);
-  return { text, country, planted };
+  const at = shown.map((w, k) => {
+    const start = text.indexOf(w.bare, from[k]);
+    return { start, end: start + w.bare.length, e164: w.e164 };
+  });
+  return { text, country, planted, written: at };
 }
 
 // --- The comparison.
@@ -291,13 +308,29 @@ function snippet(r: Random, numbers: Sampled[], n: Sampled): Snippet {
  * Why we deliberately do not report a number libphonenumber finds (docs/detection.md, "Accuracy
  * against libphonenumber"), or null when we should have.
  */
-function deliberate(text: string, t: NumberFound, planted: string[]): string | null {
-  if (!planted.includes(t.number.number)) return 'not what is written'; // a date, digits of two things
-  if (t.number.number.length > 16) return 'longer than E.164';
-  const span = text.slice(t.startsAt, t.endsAt);
-  const ext = t.number.ext ?? '';
+function deliberate(s: Snippet, t: NumberFound, ours: PhoneMatch[]): string | null {
+  if (s.planted.includes(t.number.number))
+    return excluded(s.text.slice(t.startsAt, t.endsAt), t.number.number, t.number.ext ?? '');
+  // libphonenumber misreads the text (a date run into the digits, two things read as one). Where
+  // that covers a number as written of which we found nothing, we missed it, unless we exclude it.
+  const w = s.written.find(
+    ({ start, end }) =>
+      start < t.endsAt && t.startsAt < end && !ours.some((m) => m.start < end && start < m.end),
+  );
+  if (!w) return 'not what is written';
+  const number = s.text.slice(w.start, w.end);
+  // "ID A-12345 0137 7 629399": the id's digits and the number's spaced groups are one run, and all
+  // digits of a run belong to one number.
+  if (/\p{L}-?\d+ $/u.test(s.text.slice(0, w.start)) && /\d \d/.test(number))
+    return 'in one run with an id';
+  return excluded(number, w.e164, '');
+}
+
+/** Which of our exclusions a number written as `span` (with extension `ext`) falls under. */
+function excluded(span: string, e164: string, ext: string): string | null {
+  if (e164.length > 16) return 'longer than E.164';
   const digits = span.replace(/\D/g, '').length - ext.length;
-  if (digits < 7 || t.number.number.length < 8) return 'fewer than 7 digits';
+  if (digits < 7 || e164.length < 8) return 'fewer than 7 digits';
   const number = span.slice(0, ext ? span.lastIndexOf(ext) : span.length);
   const core = number.replace(/^[^\d+]+|[^\d]+$/g, '');
   if (/^\d{7}$/.test(core)) return '7 digits unseparated';
@@ -338,7 +371,8 @@ function compare(corpus: Snippet[]): Outcome {
     oursOnly: 0,
     notRoundTripped: [],
   };
-  for (const { text, country, planted } of corpus) {
+  for (const s of corpus) {
+    const { text, country, planted } = s;
     const ours = findPhoneNumbers(text, country);
     const theirs = findPhoneNumbersInText(text, { defaultCountry: country });
     const used = new Set<number>();
@@ -354,7 +388,7 @@ function compare(corpus: Snippet[]): Outcome {
       const k = ours.findIndex((m) => m.start < t.endsAt && t.startsAt < m.end);
       const where = `${JSON.stringify(text)} (${country}) lib ${t.number.number}${t.number.ext ? ` ext ${t.number.ext}` : ''}`;
       if (k < 0) {
-        const reason = deliberate(text, t, planted);
+        const reason = deliberate(s, t, ours);
         if (reason) o.deliberate[reason] = (o.deliberate[reason] ?? 0) + 1;
         else o.missed.push(where);
         continue;
@@ -377,7 +411,7 @@ function compare(corpus: Snippet[]): Outcome {
 }
 
 describe('differential: findPhoneNumbers vs libphonenumber-js max findPhoneNumbersInText', () => {
-  it('agrees on ≥ 99% of the numbers libphonenumber finds, and never reads a different number', () => {
+  it('finds every number libphonenumber finds but our exclusions, and never a different one', () => {
     const r = rng(20261201);
     const numbers = sampleNumbers(r, 4);
     const corpus: Snippet[] = [];
@@ -409,7 +443,8 @@ describe('differential: findPhoneNumbers vs libphonenumber-js max findPhoneNumbe
     expect(o.conflicts).toEqual([]);
     expect(o.notWritten).toEqual([]);
     expect(o.notRoundTripped).toEqual([]);
-    expect(agreement).toBeGreaterThanOrEqual(0.99);
+    // Nothing missed but our exclusions, also where libphonenumber misreads a number as written.
+    expect(o.missed).toEqual([]);
     // The exclusions stay exclusions, not a place for regressions to hide.
     expect(raw).toBeGreaterThanOrEqual(0.96);
   }, 120_000); // ~6 s alone on one core, most of it libphonenumber's matcher; more under load
