@@ -32,8 +32,11 @@ function targetsIn(root: ParentNode): (string | null)[] {
   return out;
 }
 
+const running: AbortController[] = [];
+
 function start(extra: Partial<Settings> = {}) {
   const controller = new AbortController();
+  running.push(controller);
   const scheduler = manualScheduler();
   startDecorating({
     document,
@@ -48,7 +51,9 @@ function start(extra: Partial<Settings> = {}) {
 }
 
 afterEach(() => {
+  for (const c of running.splice(0)) c.abort();
   document.body.innerHTML = '';
+  document.body.removeAttribute('data-c2c-ignore');
 });
 
 describe("numbers in the page's web components (open shadow roots)", () => {
@@ -129,7 +134,20 @@ describe("numbers in the page's web components (open shadow roots)", () => {
     document.body.setAttribute('data-c2c-ignore', '');
     await page.settle();
     expect(targetsIn(document)).toEqual([]);
-    document.body.removeAttribute('data-c2c-ignore');
+  });
+
+  it('removes the buttons of nested components when their ancestor is excluded', async () => {
+    const wrapper = document.createElement('section');
+    const outer = component('<p>(415) 555-2671</p><div id="inner"></div>');
+    outer.shadowRoot!.getElementById('inner')!.append(component('<p>(650) 253-0000</p>'));
+    wrapper.append(outer);
+    document.body.append(wrapper, component('<p>(212) 555-0100</p>'));
+    const page = start();
+    await page.settle();
+    expect(targetsIn(document)).toHaveLength(3);
+    wrapper.setAttribute('hidden', '');
+    await page.settle();
+    expect(targetsIn(document)).toEqual(['tel:+12125550100']);
   });
 
   it("removes the buttons in components' roots when decorating stops", async () => {

@@ -21,6 +21,23 @@ const MAX_CHECK_MS = 5000;
 /** Undefined custom elements watched at once (a page full of them: the rest are not). */
 const MAX_WATCHED = 2000;
 
+/** The open shadow roots inside `root` (its own included), at any depth. */
+function openRootsIn(root: Element | ShadowRoot): ShadowRoot[] {
+  const out: ShadowRoot[] = [];
+  const visit = (from: Element | ShadowRoot) => {
+    const walker = from.ownerDocument.createTreeWalker(from, 1 /* SHOW_ELEMENT */);
+    for (let n: Node | null = walker.currentNode; n; n = walker.nextNode()) {
+      const shadow = n.nodeType === 1 ? (n as Element).shadowRoot : null;
+      if (shadow) {
+        out.push(shadow);
+        visit(shadow);
+      }
+    }
+  };
+  visit(root);
+  return out;
+}
+
 /** Whether `node` is `ancestor` or inside it, across shadow roots. */
 export function shadowIncludingContains(ancestor: Node, node: Node): boolean {
   for (let n: Node | null = node; n; n = n.parentNode ?? (n as ShadowRoot).host ?? null) {
@@ -107,10 +124,13 @@ export function createShadowRoots(
     all,
     queryAll(root, selector = HOST_TAG) {
       const out = Array.from(root.querySelectorAll(selector));
-      for (const shadow of all()) {
-        if (shadowIncludingContains(root, shadow.host))
-          out.push(...Array.from(shadow.querySelectorAll(selector)));
-      }
+      // None followed (a page without components): nothing more to look at. The document: every
+      // followed root. A subtree: the open roots in it, found by walking it down (checking each
+      // followed root's ancestry instead cost every excluded subtree the walk passes, say each
+      // icon's `<svg>`, a loop over all the page's components).
+      if (!roots.length) return out;
+      for (const shadow of root.nodeType === 9 ? all() : openRootsIn(root as Element | ShadowRoot))
+        out.push(...Array.from(shadow.querySelectorAll(selector)));
       return out;
     },
     watchUpgrade(el) {
