@@ -9,7 +9,10 @@ export interface ShadowRoots {
   add(root: ShadowRoot): boolean;
   /** The followed roots the page still holds (some may be out of the document for now). */
   all(): ShadowRoot[];
-  /** Elements matching `selector` in `root` and in the followed roots inside it, at any depth. */
+  /**
+   * Elements matching `selector` (our buttons by default) in `root` and in the open roots inside it
+   * at any depth (in the whole document: the followed ones).
+   */
   queryAll(root: ParentNode, selector?: string): Element[];
   /** `el` is a custom element not yet defined: its root is reported to `found` once it has one. */
   watchUpgrade(el: Element): void;
