@@ -115,6 +115,31 @@ describe("numbers in the page's web components (open shadow roots)", () => {
     expect(targetsIn(document)).toEqual(['tel:+14155552671']);
   });
 
+  it('decorates a whole list of such elements once their tag is defined, the first one gone', async () => {
+    const rows = Array.from(
+      { length: 3000 },
+      (_, i) => `<c2c-late-row data-i="${i}"></c2c-late-row>`,
+    );
+    document.body.innerHTML = `<section>${rows.join('')}</section>`;
+    const page = start();
+    await page.settle();
+    document.querySelector('c2c-late-row')!.remove();
+    customElements.define(
+      'c2c-late-row',
+      class extends HTMLElement {
+        constructor() {
+          super();
+          const i = Number(this.getAttribute('data-i'));
+          this.attachShadow({ mode: 'open' }).innerHTML =
+            `<p>(415) 555-${String(1000 + i).padStart(4, '0')}</p>`;
+        }
+      },
+    );
+    for (let waited = 0; waited < 5000 && targetsIn(document).length < 2999; waited += 250)
+      await page.settle(50);
+    expect(targetsIn(document)).toHaveLength(2999);
+  }, 20_000);
+
   it("leaves alone what the page excludes, through the component's host", async () => {
     const ignored = document.createElement('div');
     ignored.setAttribute('data-c2c-ignore', '');

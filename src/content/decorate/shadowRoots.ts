@@ -14,15 +14,16 @@ export interface ShadowRoots {
    * at any depth (in the whole document: the followed ones).
    */
   queryAll(root: ParentNode, selector?: string): Element[];
-  /** `el` is a custom element not yet defined: its root is reported to `found` once it has one. */
+  /**
+   * `el` is a custom element not yet defined: once its tag is, the roots of the page's elements of
+   * that tag are reported to `found`.
+   */
   watchUpgrade(el: Element): void;
 }
 
 /** Checks of custom elements waiting to be defined: the first after this, then twice as long. */
 const FIRST_CHECK_MS = 100;
 const MAX_CHECK_MS = 5000;
-/** Undefined custom elements watched at once (a page full of them: the rest are not). */
-const MAX_WATCHED = 2000;
 
 /** The open shadow roots inside `root` (its own included), at any depth. */
 function openRootsIn(root: Element | ShadowRoot): ShadowRoot[] {
@@ -67,8 +68,8 @@ export function closestAcross(el: Element, selector: string): Element | null {
 }
 
 /**
- * `found` hears about a watched element's root once it has one; checks run on `win`'s timers until
- * `signal` aborts.
+ * `found` hears about the roots of watched custom elements once they are defined; checks run on
+ * `win`'s timers until `signal` aborts.
  */
 export function createShadowRoots(
   win: Window & typeof globalThis,
@@ -78,10 +79,23 @@ export function createShadowRoots(
   // Weak: a component the page removed takes its root with it.
   let roots: WeakRef<ShadowRoot>[] = [];
   const followed = new WeakSet<ShadowRoot>();
-  let waiting: WeakRef<Element>[] = [];
-  const waitingSet = new WeakSet<Element>();
+  // Custom elements waiting to be defined, by tag: one element of each (a definition upgrades every
+  // element of its tag at once, so a list of 10,000 waits as one entry, and all of it is found).
+  const waiting = new Map<string, WeakRef<Element>>();
   let timer: number | undefined;
   let delay = FIRST_CHECK_MS;
+
+  function queryAll(root: ParentNode, selector = HOST_TAG): Element[] {
+    const out = Array.from(root.querySelectorAll(selector));
+    // None followed (a page without components): nothing more to look at. The document: every
+    // followed root. A subtree: the open roots in it, found by walking it down (checking each
+    // followed root's ancestry instead cost every excluded subtree the walk passes, say each
+    // icon's `<svg>`, a loop over all the page's components).
+    if (!roots.length) return out;
+    for (const shadow of root.nodeType === 9 ? all() : openRootsIn(root as Element | ShadowRoot))
+      out.push(...Array.from(shadow.querySelectorAll(selector)));
+    return out;
+  }
 
   function all(): ShadowRoot[] {
     const out: ShadowRoot[] = [];
@@ -93,26 +107,32 @@ export function createShadowRoots(
     return out;
   }
 
+  /** An element of `tag` in the page, the one we hold if it still is in it. */
+  function sampleOf(tag: string): Element | undefined {
+    const held = waiting.get(tag)?.deref();
+    if (held?.isConnected) return held;
+    const found = queryAll(win.document, win.CSS.escape(tag))[0];
+    if (found) waiting.set(tag, new WeakRef(found));
+    return found;
+  }
+
   function check() {
     timer = undefined;
-    const still: WeakRef<Element>[] = [];
-    for (const ref of waiting) {
-      const el = ref.deref();
-      if (!el?.isConnected) continue;
-      if (el.shadowRoot) found(el.shadowRoot);
-      // Defined without an open root: there is nothing of it to follow.
-      else if (!el.matches(':defined')) {
-        still.push(ref);
-        continue;
-      }
-      waitingSet.delete(el);
+    for (const tag of [...waiting.keys()]) {
+      const sample = sampleOf(tag);
+      // Upgraded (a root is there), or defined without one.
+      if (sample && !sample.shadowRoot && !sample.matches(':defined')) continue;
+      waiting.delete(tag);
+      // Defined (or gone): the roots of its elements, those that have one.
+      if (sample)
+        for (const el of queryAll(win.document, win.CSS.escape(tag)))
+          if (el.shadowRoot) found(el.shadowRoot);
     }
-    waiting = still;
     delay = Math.min(delay * 2, MAX_CHECK_MS);
     schedule();
   }
   function schedule() {
-    if (timer === undefined && waiting.length && !signal.aborted)
+    if (timer === undefined && waiting.size && !signal.aborted)
       timer = win.setTimeout(check, delay);
   }
   signal.addEventListener('abort', () => win.clearTimeout(timer), { once: true });
@@ -125,27 +145,14 @@ export function createShadowRoots(
       return true;
     },
     all,
-    queryAll(root, selector = HOST_TAG) {
-      const out = Array.from(root.querySelectorAll(selector));
-      // None followed (a page without components): nothing more to look at. The document: every
-      // followed root. A subtree: the open roots in it, found by walking it down (checking each
-      // followed root's ancestry instead cost every excluded subtree the walk passes, say each
-      // icon's `<svg>`, a loop over all the page's components).
-      if (!roots.length) return out;
-      for (const shadow of root.nodeType === 9 ? all() : openRootsIn(root as Element | ShadowRoot))
-        out.push(...Array.from(shadow.querySelectorAll(selector)));
-      return out;
-    },
+    queryAll,
     watchUpgrade(el) {
-      if (waitingSet.has(el) || waiting.length >= MAX_WATCHED) return;
-      waitingSet.add(el);
-      waiting.push(new WeakRef(el));
+      if (waiting.has(el.localName)) return;
+      waiting.set(el.localName, new WeakRef(el));
       // Newly watched: look again soon (a definition usually comes with the page's scripts).
       delay = FIRST_CHECK_MS;
-      if (timer !== undefined) {
-        win.clearTimeout(timer);
-        timer = undefined;
-      }
+      win.clearTimeout(timer);
+      timer = undefined;
       schedule();
     },
   };
