@@ -3,6 +3,7 @@ import { findPhoneNumbers, type PhoneTarget } from '../../detect/findPhoneNumber
 import { isPhoneHref, phoneFromHref } from '../../detect/phoneFromHref';
 import { targetToUri } from '../../contract/target';
 import { HOST_TAG, isHost } from './callButton';
+import { parentOrHost } from './shadowRoots';
 
 /** Our own UI's elements: custom-element names the page never defines. */
 const OWN_TAGS = new Set(['c2c-call-bar', HOST_TAG]);
@@ -90,10 +91,22 @@ function isInteractive(el: Element): boolean {
   return role === 'button' || role === 'link';
 }
 
-/** The container of a node: its nearest ancestor (or itself) that is not an inline element. */
+/**
+ * The container of a node: its nearest ancestor (or itself) that is not an inline element, across
+ * the shadow roots of the page's components (a root's container is its host's).
+ */
 export function containerOf(node: Node): Element | null {
-  let el: Element | null = node.nodeType === 1 ? (node as Element) : node.parentElement;
-  while (el && isInline(el) && el.parentElement) el = el.parentElement;
+  let el: Element | null =
+    node.nodeType === 1
+      ? (node as Element)
+      : node.nodeType === 11
+        ? ((node as ShadowRoot).host ?? null)
+        : parentOrHost(node);
+  while (el && isInline(el)) {
+    const up = parentOrHost(el);
+    if (!up) break;
+    el = up;
+  }
   return el;
 }
 
@@ -161,9 +174,16 @@ export function scanContainer(
         continue;
       }
       walk(el);
+      // An inline component's text is in its root (rendered where it stands).
+      if (el.shadowRoot) walk(el.shadowRoot);
     }
   };
   walk(container);
+  // A component's own text, in its root: apart from its light children (those show through slots).
+  if (container.shadowRoot) {
+    text += BOUNDARY;
+    walk(container.shadowRoot);
+  }
 
   if (text.length >= 7) {
     for (const match of findPhoneNumbers(text, country)) {

@@ -1,6 +1,6 @@
 // Finds, cheaply, the name shown on the same row or record as a button (for the call bar). A row
 // may be a web component: the button, the row and its cells may sit in different shadow roots.
-import { closestAcross, hostOf, shadowIncludingContains } from './shadowRoots';
+import { closestAcross, parentOrHost, shadowIncludingContains } from './shadowRoots';
 
 const CELLS = 'th, td, [role="gridcell"], [role="rowheader"], [role="cell"]';
 const ROW = 'tr, [role="row"], li, [role="listitem"]';
@@ -72,8 +72,8 @@ export function findDisplayName(element: Element, rows?: RowCells): string | und
       if (heading && !heading.contains(element) && looksLikeName(text)) return text;
     }
   }
-  let node: Element | null = element.parentElement ?? hostOf(element);
-  for (let depth = 0; node && depth < 8; depth++, node = node.parentElement ?? hostOf(node)) {
+  let node = parentOrHost(element);
+  for (let depth = 0; node && depth < 8; depth++, node = parentOrHost(node)) {
     const heading = node.querySelector(HEADING) ?? node.shadowRoot?.querySelector(HEADING);
     if (heading) {
       const text = clean(heading.textContent);

@@ -7,7 +7,7 @@ import { matchesExcluded, stillWritten } from './containers';
 import { findDisplayName } from './displayName';
 import { createObserver, type PageObserver } from './observer';
 import { browserScheduler, type Scheduler } from './scheduler';
-import { createShadowRoots, hostOf, type ShadowRoots } from './shadowRoots';
+import { createShadowRoots, parentOrHost, type ShadowRoots } from './shadowRoots';
 import { createSubtreeWalk, type SubtreeWalk } from './subtreeWalk';
 import { createWorkLoop, type WorkLoop } from './workLoop';
 
@@ -153,7 +153,7 @@ export function createPage(
     const at = memoEls.indexOf(el);
     if (at >= 0) return memoResults[at]!;
     // A component's content is excluded with its host's ancestors.
-    const result = matchesExcluded(el) || isExcluded(el.parentElement ?? hostOf(el));
+    const result = matchesExcluded(el) || isExcluded(parentOrHost(el));
     memoEls[memoNext] = el;
     memoResults[memoNext] = result;
     memoNext = (memoNext + 1) % MEMO_SIZE;

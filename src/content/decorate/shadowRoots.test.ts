@@ -68,6 +68,28 @@ describe("numbers in the page's web components (open shadow roots)", () => {
     expect(outer.shadowRoot!.querySelector('p')!.lastElementChild?.localName).toBe('c2c-call');
   });
 
+  it("reads a component's own text, at the top of its root, as its host's content", async () => {
+    const cell = document.createElement('td');
+    cell.append(component('(415) 555-2671', 'x-phone'));
+    const split = component('(650) <b>253</b>-0000', 'x-phone');
+    const para = document.createElement('p');
+    para.append('Call ', component('+44 20 7946 0958', 'span'), ' today');
+    document.body.append(cell, split, para);
+    const page = start();
+    await page.settle();
+    expect(targetsIn(document)).toEqual([
+      'tel:+14155552671',
+      'tel:+16502530000',
+      'tel:+442079460958',
+    ]);
+    // The button follows the number in the component's root.
+    const root = cell.firstElementChild!.shadowRoot!;
+    expect(root.lastChild?.nodeName.toLowerCase()).toBe('c2c-call');
+    root.firstChild!.textContent = '(212) 555-0100';
+    await page.settle();
+    expect(targetsIn(cell)).toEqual(['tel:+12125550100']);
+  });
+
   it("follows a component's changes: added rows, edited text, removed numbers", async () => {
     const list = component('<ul id="rows"></ul>', 'c2c-test-list');
     document.body.append(list);

@@ -50,9 +50,13 @@ export function shadowIncludingContains(ancestor: Node, node: Node): boolean {
   return false;
 }
 
-/** The element hosting the shadow root `el` is a top-level child of, if it is one. */
-export function hostOf(el: Element): Element | null {
-  const parent = el.parentNode;
+/**
+ * The element whose content `node` is: its parent, or the host of the web component's shadow root
+ * it sits at the top of (a component's text, `<x-phone>` rendering "(415) 555-2671" in its root).
+ */
+export function parentOrHost(node: Node): Element | null {
+  const parent = node.parentNode;
+  if (parent?.nodeType === 1) return parent as Element;
   return parent?.nodeType === 11 ? ((parent as ShadowRoot).host ?? null) : null;
 }
 

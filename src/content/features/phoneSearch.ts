@@ -2,6 +2,7 @@
 // containers worth scanning.
 import { MIN_DIGITS, mayContainPhoneRun } from '../../detect/findPhoneNumbers';
 import { containerOf, isInline } from '../decorate/containers';
+import { parentOrHost } from '../decorate/shadowRoots';
 import type { WalkInterest } from '../decorate/subtreeWalk';
 
 const PHONE_LINKS =
@@ -55,7 +56,7 @@ export function createPhoneSearch(excluded: (el: Element) => void): PhoneSearch 
     },
     text(node, first) {
       initial ||= first;
-      const parent = node.parentElement;
+      const parent = parentOrHost(node);
       if (parent && mayHoldNumber(node, parent)) found.add(containerOf(node) ?? parent);
     },
     selector: PHONE_LINKS,
