@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SETTINGS, type Settings } from '../../settings/schema';
 import { startDecorating } from './index';
 import { manualScheduler } from './testing';
+import { createSubtreeWalk } from './subtreeWalk';
+import { createPhoneSearch } from '../features/phoneSearch';
 
 const settings: Settings = { ...DEFAULT_SETTINGS, defaultCountry: 'US' };
 
@@ -88,6 +90,24 @@ describe("numbers in the page's web components (open shadow roots)", () => {
     root.firstChild!.textContent = '(212) 555-0100';
     await page.settle();
     expect(targetsIn(cell)).toEqual(['tel:+12125550100']);
+  });
+
+  it('takes a component host for a container only when its root holds a number', () => {
+    document.body.append(
+      component('<div><p>No number here</p></div>'),
+      component('(415) 555-2671'),
+    );
+    const search = createPhoneSearch(() => undefined);
+    const walk = createSubtreeWalk(
+      document,
+      () => 0,
+      () => false,
+      { root: (root) => walk.add(root), undefinedElement: () => undefined },
+    );
+    walk.subscribe(search, new AbortController().signal);
+    walk.add(document.body, true);
+    walk.run(Infinity);
+    expect([...search.take().found]).toEqual([document.body.lastElementChild]);
   });
 
   it("follows a component's changes: added rows, edited text, removed numbers", async () => {

@@ -50,6 +50,8 @@ export function createPhoneSearch(excluded: (el: Element) => void): PhoneSearch 
     },
     root(node, first) {
       initial ||= first;
+      // A component's root: its texts, walked next, say whether its host holds a number.
+      if (node.nodeType === 11) return;
       const c = containerOf(node);
       // A text root is searched whole; an element's own container when the element is inline.
       if (c && (node.nodeType === 3 || c !== node)) found.add(c);
