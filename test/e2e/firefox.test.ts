@@ -17,7 +17,12 @@ import {
   serveReactList,
   type Row,
 } from '../fixtures/reactList';
-import { buttonsInComponents, serveComponentList, COMPONENT_ROWS } from '../fixtures/componentList';
+import {
+  buttonCentreInComponents,
+  buttonsInComponents,
+  serveComponentList,
+  COMPONENT_ROWS,
+} from '../fixtures/componentList';
 import { startBackend, waitFor, SOFTPHONE_LINE, type Backend } from './harness';
 import {
   backgroundRunning,
@@ -395,7 +400,7 @@ describe('Firefox: detection on a React-rendered list', () => {
 });
 
 describe("Firefox: detection in the page's web components", () => {
-  it('decorates numbers in open shadow roots of components defined late, and rows they add', async () => {
+  it('decorates numbers in open shadow roots of components defined late, and rows they add; a trusted click on one calls', async () => {
     const server = await serveComponentList();
     const page = await newTab(ff);
     try {
@@ -418,6 +423,29 @@ describe("Firefox: detection in the page's web components", () => {
         10_000,
         'a button for the row added inside the component',
       );
+      // The softphone line's button sits in a phone component's root, inside a row's root: the
+      // click guard's checks hold there (no occlusion reports in Firefox: hit tests and the rest).
+      const at = (await page.evaluate(buttonCentreInComponents, SOFTPHONE_LINE))!;
+      await page.bringToFront();
+      await page.mouse.move(at.x, at.y);
+      await new Promise((r) => setTimeout(r, 400));
+      await page.mouse.click(at.x, at.y);
+      await waitForSelector(softphone, '[data-testid=softphone][data-phase=incoming]', 20_000);
+      await clickSoftphoneButton(softphone, 'Answer');
+      const call = await waitFor(
+        async () => {
+          const c = (await ffAppState(await ff.extensionPage())).call;
+          return c?.phase === 'active' ? c : null;
+        },
+        20_000,
+        'agent call active',
+      );
+      expect(call).toMatchObject({
+        direction: 'outbound',
+        displayName: 'Softphone Line',
+        target: { e164: '+14155552671' },
+      });
+      await hangUpFromExtension();
     } finally {
       await page.close();
       server.close();
