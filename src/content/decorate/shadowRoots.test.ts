@@ -5,6 +5,7 @@ import { startDecorating } from './index';
 import { manualScheduler } from './testing';
 import { createSubtreeWalk } from './subtreeWalk';
 import { createPhoneSearch } from '../features/phoneSearch';
+import { createShadowRoots } from './shadowRoots';
 
 const settings: Settings = { ...DEFAULT_SETTINGS, defaultCountry: 'US' };
 
@@ -241,5 +242,23 @@ describe("numbers in the page's web components (open shadow roots)", () => {
     });
     await page.settle();
     expect(targetsIn(document)).toEqual(['contact:u-7']);
+  });
+
+  it('forgets the roots of components the page removed, and follows one again if it comes back', () => {
+    const shadows = createShadowRoots(window, new AbortController().signal, () => undefined);
+    const make = () => Array.from({ length: 1024 }, () => component(''));
+    const gone = make();
+    document.body.append(...gone);
+    for (const host of gone) shadows.add(host.shadowRoot!);
+    for (const host of gone) host.remove();
+    const kept = make();
+    document.body.append(...kept);
+    for (const host of kept) shadows.add(host.shadowRoot!);
+    // The list reached its limit with the removed ones in it: they are dropped.
+    expect(shadows.all()).toHaveLength(1024);
+    expect(shadows.all().every((root) => root.host.isConnected)).toBe(true);
+    document.body.append(gone[0]!);
+    expect(shadows.add(gone[0]!.shadowRoot!)).toBe(true);
+    expect(shadows.add(kept[0]!.shadowRoot!)).toBe(false);
   });
 });

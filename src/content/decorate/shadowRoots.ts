@@ -24,6 +24,8 @@ export interface ShadowRoots {
 /** Checks of custom elements waiting to be defined: the first after this, then twice as long. */
 const FIRST_CHECK_MS = 100;
 const MAX_CHECK_MS = 5000;
+/** The followed roots' list is pruned when it reaches this length, then twice what is left. */
+const PRUNE_MIN = 1024;
 
 /** The open shadow roots inside `root` (its own included), at any depth. */
 function openRootsIn(root: Element | ShadowRoot): ShadowRoot[] {
@@ -83,6 +85,8 @@ export function createShadowRoots(
   // Weak: a component the page removed takes its root with it.
   let roots: WeakRef<ShadowRoot>[] = [];
   const followed = new WeakSet<ShadowRoot>();
+  /** When the list is this long, the roots out of the document are dropped from it. */
+  let pruneAt = PRUNE_MIN;
   // Custom elements waiting to be defined, by tag: one element of each (a definition upgrades every
   // element of its tag at once, so a list of 10,000 waits as one entry, and all of it is found).
   const waiting = new Map<string, WeakRef<Element>>();
@@ -109,6 +113,18 @@ export function createShadowRoots(
       return root !== undefined;
     });
     return out;
+  }
+
+  // A long-lived app makes and drops components all day: their references would pile up until the
+  // next full search. A root out of the document is forgotten (followed again if it comes back).
+  function prune() {
+    roots = roots.filter((ref) => {
+      const root = ref.deref();
+      if (root?.host.isConnected) return true;
+      if (root) followed.delete(root);
+      return false;
+    });
+    pruneAt = Math.max(PRUNE_MIN, roots.length * 2);
   }
 
   /** An element of `tag` in the page, the one we hold if it still is in it. */
@@ -144,6 +160,7 @@ export function createShadowRoots(
   return {
     add(root) {
       if (followed.has(root)) return false;
+      if (roots.length >= pruneAt) prune();
       followed.add(root);
       roots.push(new WeakRef(root));
       return true;
