@@ -74,6 +74,9 @@ export function isSpace(ch: string): boolean {
   );
 }
 
+/** Any digit the finder reads: ASCII, full-width, Arabic-Indic, Extended Arabic-Indic. */
+export const HAS_DIGIT = /[0-9\uff10-\uff19\u0660-\u0669\u06f0-\u06f9]/;
+
 /** Arabic-Indic (٠-٩) and Extended Arabic-Indic (۰-۹) digits to ASCII; anything else unchanged. */
 export function asciiDigit(c: number): number {
   if (c >= 0x660 && c <= 0x669) return c - 0x660 + 48;

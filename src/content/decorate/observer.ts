@@ -18,10 +18,7 @@ export interface PageObserver {
   subscribe(changes: Changes, signal: AbortSignal, attributes?: readonly string[]): void;
   /** Removes one of our buttons without it counting as the page removing it. */
   removeButton(host: Element): void;
-  /**
-   * Observes a component's open shadow root as well (its changes are not the document's); again
-   * is harmless.
-   */
+  /** Observes a component's open shadow root as well (its changes are not the document's). */
   observeRoot(root: ShadowRoot): void;
 }
 
@@ -96,13 +93,8 @@ export function createObserver(
 
   const observer = new win.MutationObserver(onRecords);
   let observing = false;
-  const options = (): MutationObserverInit => ({
-    childList: true,
-    subtree: true,
-    characterData: true,
-    attributes: true,
-    attributeFilter: [...attributeFilter],
-  });
+  /** The options in force (built when the watched attributes change, shared by every root). */
+  let options: MutationObserverInit = {};
   function observe() {
     if (observing) {
       // Observing again should replace the options (the spec says so; happy-dom keeps the old
@@ -112,8 +104,15 @@ export function createObserver(
       if (pending.length) queueMicrotask(() => signal.aborted || onRecords(pending));
     }
     observing = true;
-    observer.observe(doc, options());
-    for (const root of shadowRoots()) observer.observe(root, options());
+    options = {
+      childList: true,
+      subtree: true,
+      characterData: true,
+      attributes: true,
+      attributeFilter: [...attributeFilter],
+    };
+    observer.observe(doc, options);
+    for (const root of shadowRoots()) observer.observe(root, options);
   }
   signal.addEventListener(
     'abort',
@@ -139,8 +138,8 @@ export function createObserver(
       host.remove();
     },
     observeRoot(root) {
-      if (signal.aborted) return;
-      if (observing) observer.observe(root, options());
+      // Not observing yet: the first observe() takes it from `shadowRoots`.
+      if (observing && !signal.aborted) observer.observe(root, options);
     },
   };
 }

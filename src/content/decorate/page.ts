@@ -160,11 +160,14 @@ export function createPage(
     return result;
   }
 
-  // A component's root, once reported, is observed like the document and walked like an added
-  // subtree (again whenever its host is: the host may have been in an excluded subtree before).
+  // A component's root, once reported, is observed like the document (once: the registration lasts
+  // as long as the root) and walked like an added subtree (again whenever its host is: the host may
+  // have been in an excluded subtree before).
   function followRoot(root: ShadowRoot, first: boolean) {
-    if (shadows.add(root) && late) removeStale(root);
-    observer.observeRoot(root);
+    if (shadows.add(root)) {
+      if (late) removeStale(root);
+      observer.observeRoot(root);
+    }
     walk.add(root, first);
   }
   const walk = createSubtreeWalk(doc, loop.now, isExcluded, {

@@ -1,14 +1,13 @@
 // Where phone numbers may be: takes, from the page's walk of added or changed subtrees, the
 // containers worth scanning.
 import { MIN_DIGITS, mayContainPhoneRun } from '../../detect/findPhoneNumbers';
+import { HAS_DIGIT } from '../../detect/textChars';
 import { containerOf, isInline } from '../decorate/containers';
 import { parentOrHost } from '../decorate/shadowRoots';
 import type { WalkInterest } from '../decorate/subtreeWalk';
 
 const PHONE_LINKS =
   'a[href^="tel:" i], a[href^="callto:" i], a[href^="sip:" i], a[href^="sips:" i]';
-/** The digits the finder reads (textChars.ts): ASCII, full-width, Arabic-Indic, Extended Arabic-Indic. */
-const HAS_DIGIT = /[0-9\uff10-\uff19\u0660-\u0669\u06f0-\u06f9]/;
 
 /**
  * A number needs 7 digits in one text, or a digit in an inline piece of a split number, or a digit
