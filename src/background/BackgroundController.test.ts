@@ -35,6 +35,13 @@ const contentScript = {
   url: 'https://acme.lightning.force.com/x',
   tab: { id: 7 },
 };
+/** A content script in a frame of the page, of the page's own origin. */
+const frameScript = {
+  id: EXTENSION_ID,
+  url: 'https://acme.crm.dynamics.com/webresources/list.html',
+  tab: { id: 7, url: 'https://acme.crm.dynamics.com/main.aspx?pagetype=entityrecord' },
+  frameId: 12,
+};
 
 /** `sessions` makes each (re)started background's session store; default: storage.local. */
 function setup(sessions?: () => SessionStore) {
@@ -123,6 +130,30 @@ describe('BackgroundController', () => {
     ['an extension page may sign in', page, 'signIn', true],
     ['another extension may do nothing', { ...page, id: 'someone-else' }, 'startCall', false],
     ['a sender without id may do nothing', { url: page.url }, 'getState', false],
+    ["a frame of the page's origin may start a call", frameScript, 'startCall', true],
+    ['a frame may read the settings', frameScript, 'getEarlySettings', true],
+    ['a frame may not answer (the call bar is the top document’s)', frameScript, 'answer', false],
+    ['a frame may not hang up', frameScript, 'hangup', false],
+    ['a frame may not read the state', frameScript, 'getState', false],
+    [
+      'a frame of another origin may not start a call',
+      { ...frameScript, url: 'https://acme--c.vf.force.com/apex/list' },
+      'startCall',
+      false,
+    ],
+    [
+      'a frame whose page address is not told may not start a call',
+      { ...frameScript, tab: { id: 7 } },
+      'startCall',
+      false,
+    ],
+    [
+      'an about:blank frame may not start a call',
+      { ...frameScript, url: 'about:blank', tab: { id: 7, url: 'about:blank' } },
+      'startCall',
+      false,
+    ],
+    ['the top document (frame 0) may hang up', { ...contentScript, frameId: 0 }, 'hangup', true],
   ] as const)('%s', (_name, sender, method, allowed) => {
     expect(setup().make().allow(method, sender)).toBe(allowed);
   });
@@ -133,6 +164,50 @@ describe('BackgroundController', () => {
       bg.handlers().startCall({ target: { kind: 'phone', e164: '+14155552671' } }, contentScript),
     ).rejects.toMatchObject({ code: 'not-signed-in' });
     expect((await bg.appState()).lastError?.code).toBe('not-signed-in');
+  });
+
+  it("tells the page's top document why a frame's click did not call (a frame has no bar)", async () => {
+    const bg = setup().make();
+    const sendMessage = vi.mocked(fakeBrowser.tabs.sendMessage);
+    await expect(
+      bg.handlers().startCall({ target: { kind: 'phone', e164: '+14155552671' } }, frameScript),
+    ).rejects.toMatchObject({ code: 'not-signed-in' });
+    expect(sendMessage).toHaveBeenCalledWith(
+      7,
+      { channel: 'c2c/call-error', error: expect.objectContaining({ code: 'not-signed-in' }) },
+      { frameId: 0 },
+    );
+    // The top document's own failure is its own to show.
+    sendMessage.mockClear();
+    await expect(
+      bg.handlers().startCall({ target: { kind: 'phone', e164: '+14155552671' } }, contentScript),
+    ).rejects.toMatchObject({ code: 'not-signed-in' });
+    expect(
+      sendMessage.mock.calls.filter(
+        ([, m]) => (m as { channel: string }).channel === 'c2c/call-error',
+      ),
+    ).toEqual([]);
+  });
+
+  it("records a frame's call under the page it is in", async () => {
+    mockSessionEndpoint();
+    const { provider, make } = setup();
+    const bg = make();
+    await bg
+      .handlers()
+      .signIn({ backendUrl: 'http://localhost:9999', accessKey: 'k'.repeat(20) }, page);
+    await bg
+      .handlers()
+      .startCall(
+        { target: { kind: 'phone', e164: '+14155552671' }, pageTitle: 'Ava' },
+        frameScript,
+      );
+    expect(provider.startCall).toHaveBeenCalledWith(
+      expect.any(String),
+      { kind: 'phone', e164: '+14155552671' },
+      undefined,
+      { pageUrl: frameScript.tab.url, pageTitle: 'Ava' },
+    );
   });
 
   it('signs in, starts the call host and connects the provider, then calls', async () => {

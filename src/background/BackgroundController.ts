@@ -9,7 +9,9 @@ import { httpUrlSchema } from '../contract/schemas';
 import type { CallError } from '../call/state';
 import {
   APP_STATE_KEY,
+  CALL_ERROR_CHANNEL,
   CONTENT_SCRIPT_METHODS,
+  FRAME_METHODS,
   type AppState,
   type BackgroundProtocol,
 } from '../messaging/background';
@@ -38,7 +40,7 @@ import { offscreenCallHost, type CallHost } from './callHost';
 import { storageLocalSessionStore, type SessionStore } from './sessionStore';
 import { createPresenceTracker, type RingingCall } from './presence';
 import { Directory } from './directory';
-import { contentTabOf, CRM_TABS_KEY, TabStates } from './tabStates';
+import { contentTabOf, CRM_TABS_KEY, frameOfPageOrigin, inFrame, TabStates } from './tabStates';
 import { readDraft, writeDraft } from './wrapupDrafts';
 import { NUMBER_TYPES } from '../detect/numberTypes';
 
@@ -258,6 +260,7 @@ export class BackgroundController {
         } catch (error) {
           const failure = CallFailure.from(error);
           await this.onFailure(failure);
+          if (tabId !== null && inFrame(sender)) await tellTopDocument(tabId, failure);
           throw failure;
         }
         return { callId };
@@ -373,7 +376,9 @@ export class BackgroundController {
     if (sender.id !== browser.runtime.id) return false;
     // Our own pages (popup, options, onboarding), whether in a popup or a tab.
     if (sender.url?.startsWith(this.extensionBase)) return true;
-    // A content script in a web page.
+    // A content script in a web page; in a frame of it, only call buttons, and only in a frame of
+    // the page's own origin.
+    if (inFrame(sender)) return FRAME_METHODS.has(type) && frameOfPageOrigin(sender);
     return Boolean(sender.tab) && CONTENT_SCRIPT_METHODS.has(type);
   }
 
@@ -543,16 +548,30 @@ function siteOf(sender: MessageSender): string {
   }
 }
 
+/** A frame has no call bar: its page's top document shows why the frame's click did not call. */
+async function tellTopDocument(tabId: number, failure: CallFailure): Promise<void> {
+  const message = { channel: CALL_ERROR_CHANNEL, error: failure.toCallError() };
+  // Promise.resolve().then: a sendMessage that throws at once is handled like a rejection.
+  await Promise.resolve()
+    .then(() => browser.tabs.sendMessage(tabId, message, { frameId: 0 }))
+    .catch(() => undefined);
+}
+
 /**
  * Who and where a call was placed from, for its record: the CRM row's name, and the page as the
- * browser reports the sender (its URL is not taken from the message), when it is an http(s) page.
+ * browser reports the sender (its URL is not taken from the message), when it is an http(s) page:
+ * for a frame, the page it is in (the record the agent has open, not the frame's own view).
  */
 export function callContextOf(
   sender: MessageSender,
   contactName?: string,
   pageTitle?: string,
 ): CallContext {
-  const url = sender.tab ? (sender.url ?? sender.tab.url) : undefined;
+  const url = sender.tab
+    ? inFrame(sender)
+      ? sender.tab.url
+      : (sender.url ?? sender.tab.url)
+    : undefined;
   const page = url && httpUrlSchema.safeParse(url).success ? url : undefined;
   return {
     ...(contactName ? { contactName: contactName.replace(/\s+/g, ' ').trim() } : {}),

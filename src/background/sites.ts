@@ -111,7 +111,8 @@ export function syncSiteContentScripts(
       // Never inject twice where the manifest's content script already runs.
       excludeMatches: [...builtin],
       runAt: 'document_start',
-      allFrames: false,
+      // As the manifest's: frames of the page's origin decorate themselves (content/frames.ts).
+      allFrames: true,
       persistAcrossSessions: true,
     };
     if (!current) await api.scripting.registerContentScripts([script]);

@@ -22,6 +22,26 @@ export function contentTabOf(sender: MessageSender, extensionBase: string): numb
   return sender.tab?.id ?? null;
 }
 
+/** A content script in a frame of its tab's page, not in the top document (frame 0). */
+export function inFrame(sender: MessageSender): boolean {
+  return Boolean(sender.tab) && typeof sender.frameId === 'number' && sender.frameId !== 0;
+}
+
+/**
+ * Whether a frame's document is of its page's own origin, as the browser reports both. The content
+ * script decorates only such frames (src/content/frames.ts); a frame of another origin, or of a
+ * page whose address we are not told, is refused whatever its script says.
+ */
+export function frameOfPageOrigin(sender: MessageSender): boolean {
+  try {
+    const frame = new URL(sender.url ?? '');
+    const page = new URL(sender.tab?.url ?? '');
+    return /^https?:$/.test(frame.protocol) && frame.origin === page.origin;
+  } catch {
+    return false;
+  }
+}
+
 export class TabStates {
   private crm: CrmTabs = { tabs: {}, owners: {} };
 

@@ -4,7 +4,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { AppState } from '../messaging/background';
 import type { CallSnapshot } from '../call/state';
 import { mergeAll } from '../locales/merge';
-import { mountCallBar, shadowRootOf } from './callBar';
+import { callErrorOf, mountCallBar, shadowRootOf } from './callBar';
 
 const english = mergeAll('src/locales').en!;
 
@@ -177,5 +177,46 @@ describe('call bar', () => {
     await vi.waitFor(() => expect(bar()).not.toBeNull());
     controller.abort();
     expect(document.querySelector('c2c-call-bar')).toBeNull();
+  });
+
+  it("shows why a click in one of the page's frames did not call, as the background sends it", async () => {
+    await mountWith(state(null));
+    const notice = () => shadow().querySelector('[data-testid=call-bar-notice]');
+    const send = (message: unknown, sender: object) =>
+      fakeBrowser.runtime.onMessage.trigger(message, sender, () => undefined);
+    // Only the background's: not another extension's, nor a content script's.
+    const error = { code: 'not-signed-in' };
+    await send({ channel: 'c2c/call-error', error }, { id: 'someone-else' });
+    await send(
+      { channel: 'c2c/call-error', error },
+      { id: fakeBrowser.runtime.id, tab: { id: 3 } },
+    );
+    await send(
+      { channel: 'c2c/call-error', error: { code: 'Not A Code' } },
+      { id: fakeBrowser.runtime.id },
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    expect(notice()).toBeNull();
+    await send({ channel: 'c2c/call-error', error }, { id: fakeBrowser.runtime.id });
+    await vi.waitFor(() => expect(notice()).not.toBeNull());
+    expect(notice()!.textContent).toContain(english.error_not_signed_in!.message);
+  });
+});
+
+describe('callErrorOf', () => {
+  it.each([
+    [null, null],
+    ['not-signed-in', null],
+    [{ code: 7 }, null],
+    [{ code: 'busy', detail: 3 }, null],
+    [{ code: 'busy', vendorCode: {} }, null],
+    [{ code: '<b>busy</b>' }, null],
+    [{ code: 'busy' }, { code: 'busy' }],
+    [
+      { code: 'failed', detail: 'x'.repeat(600), vendorCode: 'E'.repeat(80), extra: 1 },
+      { code: 'failed', detail: 'x'.repeat(500), vendorCode: 'E'.repeat(64) },
+    ],
+  ])('%j → %j', (value, want) => {
+    expect(callErrorOf(value)).toEqual(want);
   });
 });

@@ -8,6 +8,7 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { createClickGuard, type ClickGuard } from './clickGuard';
 import type { CallError } from '../call/state';
+import { CALL_ERROR_CHANNEL } from '../messaging/background';
 import { BASE_CSS } from '../ui/styles';
 import { Bar, type BarErrors } from './callBar/Bar';
 
@@ -60,7 +61,41 @@ export function mountCallBar(signal: AbortSignal, doc: Document = document): Cal
   void shadowMode().then((mode) => {
     if (!signal.aborted) attach(mode, signal, doc, errors);
   });
+  showFramesErrors(errors, signal);
   return { showError: (error) => errors.show(error) };
+}
+
+/** A call error as the background sends it, or null for anything else. */
+export function callErrorOf(value: unknown): CallError | null {
+  const e = value as Partial<Record<keyof CallError, unknown>> | null;
+  if (typeof e !== 'object' || e === null) return null;
+  if (typeof e.code !== 'string' || !/^[a-z-]{1,40}$/.test(e.code)) return null;
+  if (e.detail !== undefined && typeof e.detail !== 'string') return null;
+  if (e.vendorCode !== undefined && typeof e.vendorCode !== 'string') return null;
+  return {
+    code: e.code as CallError['code'],
+    ...(e.detail ? { detail: e.detail.slice(0, 500) } : {}),
+    ...(e.vendorCode ? { vendorCode: e.vendorCode.slice(0, 64) } : {}),
+  };
+}
+
+/**
+ * Why a click on a button in one of the page's frames did not start a call: frames have no bar of
+ * their own, so the background sends the reason here (only it can: pages cannot message us).
+ */
+function showFramesErrors(errors: BarErrors, signal: AbortSignal) {
+  const listener = (message: unknown, sender: { id?: string; tab?: unknown }) => {
+    const m = message as { channel?: unknown; error?: unknown } | null;
+    if (sender.id !== browser.runtime.id || sender.tab || m?.channel !== CALL_ERROR_CHANNEL)
+      return undefined;
+    const error = callErrorOf(m.error);
+    if (error && !signal.aborted) errors.show(error);
+    return undefined;
+  };
+  browser.runtime.onMessage.addListener(listener);
+  signal.addEventListener('abort', () => browser.runtime.onMessage.removeListener(listener), {
+    once: true,
+  });
 }
 
 /** Our host element with its closed (or, in the test build, open) shadow root and styles. */

@@ -10,6 +10,7 @@ import {
   type StateOf,
   type Watched,
 } from './controlStates';
+import { frameChain, framesShow, offsetInTop } from './frames';
 import { rootListeners } from './rootListeners';
 
 export type { ControlOf } from './controlStates';
@@ -39,10 +40,29 @@ export interface ClickGuard {
   stop(): void;
 }
 
-const boxOf = (el: Element): Box => {
-  const r = el.getBoundingClientRect();
-  return { x: r.left, y: r.top, w: r.width, h: r.height };
-};
+/** A control's box in the top document's viewport, from its box in its own frame's. */
+type Place = (r: DOMRectReadOnly) => Box;
+type BoxOf = (el: Element) => Box;
+
+/**
+ * In a frame, the frame elements up to the top (frames.ts; null when a parent cannot be read, and
+ * then no click counts). Boxes are placed in the top document's viewport: a parent moving the frame
+ * moves the control under the pointer as surely as the frame's own page moving it.
+ */
+function placement(view: Window & typeof globalThis): {
+  chain: readonly Element[] | null;
+  place: Place;
+  boxOf: BoxOf;
+} {
+  const chain = frameChain(view);
+  const place: Place = chain?.length
+    ? (r) => {
+        const { x, y } = offsetInTop(chain);
+        return { x: r.left + x, y: r.top + y, w: r.width, h: r.height };
+      }
+    : (r) => ({ x: r.left, y: r.top, w: r.width, h: r.height });
+  return { chain, place, boxOf: (el) => place(el.getBoundingClientRect()) };
+}
 const sameBox = (a: Box, b: Box) =>
   Math.abs(a.x - b.x) < 1 &&
   Math.abs(a.y - b.y) < 1 &&
@@ -69,6 +89,7 @@ function look(state: Watched, box: Box, at: number): void {
 function visibilityTracker(
   view: Window & typeof globalThis,
   watched: WeakMap<Element, Watched>,
+  place: Place,
 ): IntersectionObserver {
   return new view.IntersectionObserver(
     (entries) => {
@@ -80,8 +101,7 @@ function visibilityTracker(
           (entry as IntersectionObserverEntry & { isVisible?: boolean }).isVisible === true;
         if (visible && !state.visible) state.visibleSince = entry.time;
         state.visible = visible;
-        const r = entry.boundingClientRect;
-        look(state, { x: r.left, y: r.top, w: r.width, h: r.height }, entry.time);
+        look(state, place(entry.boundingClientRect), entry.time);
       }
     },
     // `trackVisibility` and `delay` are IntersectionObserver v2 (not in the DOM typings yet).
@@ -145,6 +165,7 @@ function onAgent(stateOf: StateOf, engage: Engage): (event: Event) => void {
 function movementTracker(
   view: Window & typeof globalThis,
   stateOf: StateOf,
+  boxOf: BoxOf,
 ): { resizes: ResizeObserver | null; onPointer(event: Event): void } {
   // A control that changes size (a new label, a page's restyling) starts a new stable spell then,
   // not when the pointer next notices it.
@@ -257,9 +278,9 @@ export function createClickGuard(
   const states = controlStates(controlOf, lazily);
   const { watched, unseen, all, fresh, stateOf } = states;
   const tracking = supportsVisibilityTracking(view);
-
-  const observer = tracking ? visibilityTracker(view, watched) : null;
-  const { resizes, onPointer } = movementTracker(view, stateOf);
+  const { chain, place, boxOf } = placement(view);
+  const observer = tracking ? visibilityTracker(view, watched, place) : null;
+  const { resizes, onPointer } = movementTracker(view, stateOf, boxOf);
   const engage = engagement(observer, resizes, lazily);
   const { io: near, forget, release } = nearTracker(view, watched, resizes, engage);
   const onEngage = onAgent(stateOf, engage);
@@ -320,7 +341,7 @@ export function createClickGuard(
     },
     allows(event, control, root, host) {
       // A page script's click() or dispatchEvent is never the agent's.
-      if (!event.isTrusted || !(event instanceof view.MouseEvent)) return false;
+      if (!event.isTrusted || !(event instanceof view.MouseEvent) || !chain) return false;
       const state = stateOf(control);
       if (!state) return false;
       // The click must land on our control itself: the page cannot see into our closed shadow root,
@@ -345,6 +366,8 @@ export function createClickGuard(
         const inner = root.elementFromPoint(event.clientX, event.clientY);
         if (!inner || !(inner === control || control.contains(inner))) return false;
       }
+      // … and, in a frame, shown by every parent: unhidden, unscaled and on top at that point.
+      if (chain.length && !framesShow(chain, event.clientX, event.clientY, keyboard)) return false;
       // … where it has stood still for a moment (under a pointer: a page can slide it there) …
       look(state, box, event.timeStamp);
       if (!keyboard && event.timeStamp - state.stableSince < MIN_STABLE_MS) return false;

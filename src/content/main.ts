@@ -7,11 +7,16 @@ import { t } from '../ui/i18n';
 import { HOST_TAG, startDecorating, type DecorateOptions } from './decorate';
 import { probes } from './decorate/probes';
 import * as callBar from './features/callBar';
+import { decoratesFrame, topTitle } from './frames';
 import { loadNumberTypes } from './numberTypes';
 
 const LABEL_MARK = '\u0001';
 
 export async function startContentScript(signal: AbortSignal): Promise<void> {
+  // In a frame, only where every parent is of the same origin: elsewhere nothing tells us what the
+  // agent sees of the frame (frames.ts), so it gets no buttons.
+  if (!decoratesFrame(window)) return;
+  const inTop = window.top === window;
   // Test builds mark the end of the first pass for the benchmark (test/bench/detect.bench.ts).
   if (import.meta.env.MODE === 'test') {
     probes.settled = () => {
@@ -30,7 +35,8 @@ export async function startContentScript(signal: AbortSignal): Promise<void> {
   await bodyReady(signal);
   // A whole page can opt out (the softphone page does: it is someone else's phone).
   if (document.querySelector('meta[name="click-to-call"][content="off"]')) return;
-  const bar = callBar.init(signal);
+  // The bar is the top document's; a frame's failures are shown there (the background sends them).
+  const bar = inTop ? callBar.init(signal) : null;
   // Held until `confirmed` answers: a button made before policy changed the settings (say, the
   // default country) does not dial; the page is decorated again with the confirmed ones below.
   const callWhen =
@@ -50,7 +56,7 @@ export async function startContentScript(signal: AbortSignal): Promise<void> {
               ...(pageTitle() ? { pageTitle: pageTitle() } : {}),
               clickedAt,
             })
-            .catch((error: unknown) => bar.showError(CallFailure.from(error).toCallError()));
+            .catch((error: unknown) => bar?.showError(CallFailure.from(error).toCallError()));
         });
     };
   // The label's template read once: the browser's getMessage costs ~10 µs a call, 0.2 s on 20,000
@@ -110,10 +116,13 @@ function bodyReady(signal: AbortSignal): Promise<void> {
   });
 }
 
-/** The page's title as one clean line (a title with control characters still places the call). */
+/**
+ * The page's title as one clean line (a title with control characters still places the call); in
+ * a frame, its top document's (the record the agent has open).
+ */
 function pageTitle(): string {
   return (
-    document.title
+    topTitle(window)
       // eslint-disable-next-line no-control-regex
       .replace(/[\u0000-\u001f\u007f]+/g, ' ')
       .trim()

@@ -169,6 +169,21 @@ export const CONTENT_SCRIPT_METHODS: ReadonlySet<keyof BackgroundProtocol> = new
   'openRecord',
 ] as const);
 
+/**
+ * What a content script in a frame of its page may ask (src/content/frames.ts): it only has call
+ * buttons. The call bar, with the call's controls and details, is the top document's.
+ */
+export const FRAME_METHODS: ReadonlySet<keyof BackgroundProtocol> = new Set([
+  'startCall',
+  'getSettings',
+  'getEarlySettings',
+  'numberTypes',
+  'learnContacts',
+] as const);
+
+/** Background → a tab's top content script: `{ channel, error }`, why a frame's click did not call. */
+export const CALL_ERROR_CHANNEL = 'c2c/call-error';
+
 /** The client every UI (pages and content scripts) calls the background with. */
 export const background = createClient<BackgroundProtocol>(BACKGROUND_CHANNEL, (m) =>
   browser.runtime.sendMessage(m),

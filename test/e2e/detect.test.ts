@@ -8,6 +8,14 @@ import type { Page } from 'playwright-core';
 import { crmListPage } from '../fixtures/crmList';
 import { buttonsInComponents, serveComponentList, COMPONENT_ROWS } from '../fixtures/componentList';
 import {
+  buttonCentreInFrame,
+  buttonsInFrame,
+  setFrameOpacity,
+  serveFrameList,
+  FRAME_ROWS,
+  TOP_NUMBER,
+} from '../fixtures/frameList';
+import {
   agentClickAt,
   appState,
   backgroundRequest,
@@ -356,6 +364,60 @@ describe('detection on a React-rendered list', () => {
       await softphone.close();
       await components.close();
       server.close();
+    }
+  });
+
+  it("numbers in the page's frames of its own origin get buttons, not in another origin's; a real click calls, one on a frame the page made see-through does not", async () => {
+    const sites = await serveFrameList();
+    const crm = await browser.context.newPage();
+    const prize = await browser.context.newPage();
+    const softphone = await openSoftphone(browser, backend.url, lineKey);
+    const ext = await browser.extensionPage();
+    /** Our buttons in a frame's own document, asked there (another origin's cannot be read from the top). */
+    const countIn = (page: Page, name: string) =>
+      page.frame({ name })!.evaluate(() => document.querySelectorAll('c2c-call').length);
+    try {
+      await crm.goto(sites.crm);
+      await crm.bringToFront();
+      const want = FRAME_ROWS.map((r) => r.uri);
+      await waitFor(
+        async () =>
+          JSON.stringify(await crm.evaluate(buttonsInFrame, 'same')) === JSON.stringify(want),
+        15_000,
+        `buttons ${JSON.stringify(want)} in the frame of the page's origin`,
+      );
+      await crm.locator(`[data-c2c-target="${TOP_NUMBER.uri}"]`).waitFor({ timeout: 10_000 });
+      // The other origin's frame loaded with the page and holds the same list; it stays bare.
+      await crm.frame({ name: 'foreign' })!.waitForLoadState('load');
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await countIn(crm, 'foreign')).toBe(0);
+
+      // The page makes the frame see-through over its own look-alike: the agent's click is for the
+      // page, not a call.
+      const at = (await crm.evaluate(buttonCentreInFrame, ['same', SOFTPHONE_LINE] as [
+        string,
+        string,
+      ]))!;
+      await crm.evaluate(setFrameOpacity, ['same', '0'] as [string, string]);
+      await agentClickAt(crm, at.x, at.y);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect((await appState(ext)).call).toBeNull();
+      await crm.evaluate(setFrameOpacity, ['same', ''] as [string, string]);
+      await agentClickAt(crm, at.x, at.y);
+      const call = await waitFor(async () => (await appState(ext)).call, 15_000, 'a call');
+      expect(call.displayName).toBe('Softphone Line');
+      await ringsThenHangUp(softphone, ext);
+
+      // A page of an origin we do not run on frames the CRM's list: nothing there is ours.
+      await prize.goto(sites.hostile);
+      await prize.frame({ name: 'framed' })!.waitForLoadState('load');
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await countIn(prize, 'framed')).toBe(0);
+    } finally {
+      await softphone.close();
+      await prize.close();
+      await crm.close();
+      sites.close();
     }
   });
 

@@ -23,6 +23,13 @@ import {
   serveComponentList,
   COMPONENT_ROWS,
 } from '../fixtures/componentList';
+import {
+  buttonCentreInFrame,
+  buttonsInFrame,
+  setFrameOpacity,
+  serveFrameList,
+  FRAME_ROWS,
+} from '../fixtures/frameList';
 import { startBackend, waitFor, SOFTPHONE_LINE, type Backend } from './harness';
 import {
   backgroundRunning,
@@ -399,18 +406,43 @@ describe('Firefox: detection on a React-rendered list', () => {
   });
 });
 
+/** Waits until `read` gives exactly the buttons `want` (`where`: for the message). */
+async function waitForButtons(read: () => Promise<string[] | null>, want: string[], where: string) {
+  await waitFor(
+    async () => JSON.stringify(await read()) === JSON.stringify(want),
+    15_000,
+    `buttons ${JSON.stringify(want)} ${where}`,
+  );
+}
+
+/** The agent's trusted click at `at` calls the softphone line, which answers: the active call. */
+async function clickCallsLine(page: Page, at: { x: number; y: number }) {
+  await page.bringToFront();
+  await page.mouse.move(at.x, at.y);
+  await new Promise((r) => setTimeout(r, 400));
+  await page.mouse.click(at.x, at.y);
+  await waitForSelector(softphone, '[data-testid=softphone][data-phase=incoming]', 20_000);
+  await clickSoftphoneButton(softphone, 'Answer');
+  return waitFor(
+    async () => {
+      const c = (await ffAppState(await ff.extensionPage())).call;
+      return c?.phase === 'active' ? c : null;
+    },
+    20_000,
+    'agent call active',
+  );
+}
+
 describe("Firefox: detection in the page's web components", () => {
   it('decorates numbers in open shadow roots of components defined late, and rows they add; a trusted click on one calls', async () => {
     const server = await serveComponentList();
     const page = await newTab(ff);
     try {
       await page.goto(server.url);
-      const want = COMPONENT_ROWS.map((r) => r.uri);
-      await waitFor(
-        async () =>
-          JSON.stringify(await page.evaluate(buttonsInComponents)) === JSON.stringify(want),
-        15_000,
-        `buttons ${JSON.stringify(want)} in the components`,
+      await waitForButtons(
+        () => page.evaluate(buttonsInComponents),
+        COMPONENT_ROWS.map((r) => r.uri),
+        'in the components',
       );
       await page.evaluate(() =>
         (window as unknown as { addContact(n: string, p: string): void }).addContact(
@@ -426,20 +458,7 @@ describe("Firefox: detection in the page's web components", () => {
       // The softphone line's button sits in a phone component's root, inside a row's root: the
       // click guard's checks hold there (no occlusion reports in Firefox: hit tests and the rest).
       const at = (await page.evaluate(buttonCentreInComponents, SOFTPHONE_LINE))!;
-      await page.bringToFront();
-      await page.mouse.move(at.x, at.y);
-      await new Promise((r) => setTimeout(r, 400));
-      await page.mouse.click(at.x, at.y);
-      await waitForSelector(softphone, '[data-testid=softphone][data-phase=incoming]', 20_000);
-      await clickSoftphoneButton(softphone, 'Answer');
-      const call = await waitFor(
-        async () => {
-          const c = (await ffAppState(await ff.extensionPage())).call;
-          return c?.phase === 'active' ? c : null;
-        },
-        20_000,
-        'agent call active',
-      );
+      const call = await clickCallsLine(page, at);
       expect(call).toMatchObject({
         direction: 'outbound',
         displayName: 'Softphone Line',
@@ -449,6 +468,47 @@ describe("Firefox: detection in the page's web components", () => {
     } finally {
       await page.close();
       server.close();
+    }
+  });
+});
+
+describe("Firefox: detection in the page's frames", () => {
+  it("decorates a frame of the page's origin, not another origin's; a trusted click calls, one on the frame made see-through does not", async () => {
+    const sites = await serveFrameList();
+    const page = await newTab(ff);
+    try {
+      await page.goto(sites.crm);
+      await waitForButtons(
+        () => page.evaluate(buttonsInFrame, 'same'),
+        FRAME_ROWS.map((r) => r.uri),
+        "in the frame of the page's origin",
+      );
+      const foreign = page
+        .frames()
+        .find((f) => f.url().endsWith('/list') && f.url() !== sites.list);
+      expect(foreign).toBeDefined();
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await foreign!.evaluate(() => document.querySelectorAll('c2c-call').length)).toBe(0);
+
+      // Firefox reports no occlusion: the frame check itself keeps this click from calling.
+      const at = (await page.evaluate(buttonCentreInFrame, ['same', SOFTPHONE_LINE] as [
+        string,
+        string,
+      ]))!;
+      await page.evaluate(setFrameOpacity, ['same', '0'] as [string, string]);
+      await page.bringToFront();
+      await page.mouse.move(at.x, at.y);
+      await new Promise((r) => setTimeout(r, 400));
+      await page.mouse.click(at.x, at.y);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect((await ffAppState(await ff.extensionPage())).call).toBeNull();
+      await page.evaluate(setFrameOpacity, ['same', ''] as [string, string]);
+      const call = await clickCallsLine(page, { x: at.x + 1, y: at.y });
+      expect(call).toMatchObject({ direction: 'outbound', displayName: 'Softphone Line' });
+      await hangUpFromExtension();
+    } finally {
+      await page.close();
+      sites.close();
     }
   });
 });
