@@ -1,4 +1,6 @@
+// @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
+import { EXCLUDED } from './decorate/containers';
 import { decoratesFrame, frameChain, framesShow, offsetInTop, type FrameView } from './frames';
 
 /** A window: `parent`'s frame element is `element` (null: another origin's). */
@@ -24,7 +26,8 @@ function frameIn(parent: FrameView, x: number, y: number): FakeFrame {
   const state = { visible: true, scale: 1, onTop: true };
   const asked: [number, number][] = [];
   const element = {
-    ownerDocument: { defaultView: parent },
+    ownerDocument: { defaultView: parent, querySelector: () => null },
+    parentNode: null,
     clientLeft: 1,
     clientTop: 1,
     offsetWidth: 200,
@@ -56,23 +59,23 @@ describe('frames', () => {
   it('the top frame has no chain; a frame has its elements up to the top', () => {
     expect(frameChain(top)).toEqual([]);
     expect(frameChain(view)).toEqual([inner.element, outer.element]);
-    expect(decoratesFrame(top)).toBe(true);
-    expect(decoratesFrame(view)).toBe(true);
+    expect(decoratesFrame(top, EXCLUDED)).toBe(true);
+    expect(decoratesFrame(view, EXCLUDED)).toBe(true);
   });
 
   it('a frame under a parent of another origin (no element to read) is not decorated', () => {
     const foreign = win({ view: top, element: null });
     expect(frameChain(foreign)).toBeNull();
-    expect(decoratesFrame(foreign)).toBe(false);
+    expect(decoratesFrame(foreign, EXCLUDED)).toBe(false);
     const below = win({ view: foreign, element: frameIn(foreign, 0, 0).element });
-    expect(decoratesFrame(below)).toBe(false);
+    expect(decoratesFrame(below, EXCLUDED)).toBe(false);
     const throwing = { ...win({ view: top, element: null }) } as FrameView;
     Object.defineProperty(throwing, 'frameElement', {
       get: () => {
         throw new DOMException('Blocked a frame', 'SecurityError');
       },
     });
-    expect(decoratesFrame(throwing)).toBe(false);
+    expect(decoratesFrame(throwing, EXCLUDED)).toBe(false);
   });
 
   it("places the frame's viewport in the top's: each box past its border and padding", () => {
@@ -108,5 +111,42 @@ describe('frames', () => {
     outer.set({ onTop: true, visible: false });
     expect(framesShow([inner.element, outer.element], 0, 0, true)).toBe(false);
     outer.set({ visible: true });
+  });
+
+  it("a frame counts as part of its parent's page: one opted out, or in a part not searched, is left alone", () => {
+    /** The frame element at `html` in this document (`id="f"`; happy-dom loads no frames). */
+    const frameAt = (html: string) => {
+      document.body.innerHTML = html;
+      const element = document.getElementById('f')!;
+      return win({ view: window as unknown as FrameView, element });
+    };
+    try {
+      expect(decoratesFrame(frameAt('<div><i id="f"></i></div>'), EXCLUDED)).toBe(true);
+      for (const html of [
+        '<div data-c2c-ignore><p><i id="f"></i></p></div>',
+        '<div class="c2c-ignore"><i id="f"></i></div>',
+        '<div contenteditable><i id="f"></i></div>',
+        '<section hidden><i id="f"></i></section>',
+      ])
+        expect(decoratesFrame(frameAt(html), EXCLUDED), html).toBe(false);
+      // Inside a web component inside an excluded part.
+      document.body.innerHTML = '<div data-c2c-ignore><x-list></x-list></div>';
+      const root = document.querySelector('x-list')!.attachShadow({ mode: 'open' });
+      root.innerHTML = '<i id="g"></i>';
+      const inComponent = win({
+        view: window as unknown as FrameView,
+        element: root.getElementById('g')!,
+      });
+      expect(decoratesFrame(inComponent, EXCLUDED)).toBe(false);
+      // The whole parent page opted out.
+      const meta = document.createElement('meta');
+      meta.name = 'click-to-call';
+      meta.content = 'off';
+      document.head.append(meta);
+      expect(decoratesFrame(frameAt('<i id="f"></i>'), EXCLUDED)).toBe(false);
+      meta.remove();
+    } finally {
+      document.body.innerHTML = '';
+    }
   });
 });

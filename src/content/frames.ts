@@ -6,6 +6,7 @@
 // cover it (docs/security.md). A frame under another origin (a Visualforce page inside Salesforce,
 // or a CRM page inside someone else's page) is left alone: its parents cannot be read, so nothing
 // tells us what the agent sees there.
+import { parentOrHost } from './tree';
 
 /** What we read of a window (the content script's own, or a parent's). */
 export interface FrameView {
@@ -38,9 +39,23 @@ export function frameChain(view: FrameView): Element[] | null {
   return chain;
 }
 
-/** Whether this frame is one we decorate: the top frame, or one whose parents are all readable. */
-export function decoratesFrame(view: FrameView): boolean {
-  return frameChain(view) !== null;
+/**
+ * Whether this frame is one we decorate: the top frame, or one whose parents are all readable and
+ * have not opted it out. A frame's content counts as part of its parent's page: a parent opted out
+ * as a whole (`<meta name="click-to-call" content="off">`), or a frame element inside a part the
+ * decorator would not search there (`excluded`: `data-c2c-ignore`, an editor, `hidden` …), leaves
+ * the frame alone. Read once, when the frame's script starts.
+ */
+export function decoratesFrame(view: FrameView, excluded: string): boolean {
+  const chain = frameChain(view);
+  if (!chain) return false;
+  for (const element of chain) {
+    if (element.ownerDocument.querySelector('meta[name="click-to-call"][content="off"]'))
+      return false;
+    for (let at = parentOrHost(element); at; at = parentOrHost(at))
+      if (at.matches(excluded)) return false;
+  }
+  return true;
 }
 
 /** The top document's title, for a frame's call record (the agent sees the top page). */

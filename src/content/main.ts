@@ -5,6 +5,7 @@ import { readSettingsEarly, sameSettings, stillValid, type EarlySettings } from 
 import { background } from '../messaging/background';
 import { t } from '../ui/i18n';
 import { HOST_TAG, startDecorating, type DecorateOptions } from './decorate';
+import { EXCLUDED } from './decorate/containers';
 import { probes } from './decorate/probes';
 import * as callBar from './features/callBar';
 import { decoratesFrame, topTitle } from './frames';
@@ -15,7 +16,7 @@ const LABEL_MARK = '\u0001';
 export async function startContentScript(signal: AbortSignal): Promise<void> {
   // In a frame, only where every parent is of the same origin: elsewhere nothing tells us what the
   // agent sees of the frame (frames.ts), so it gets no buttons.
-  if (!decoratesFrame(window)) return;
+  if (!decoratesFrame(window, EXCLUDED)) return;
   const inTop = window.top === window;
   // Test builds mark the end of the first pass for the benchmark (test/bench/detect.bench.ts).
   if (import.meta.env.MODE === 'test') {

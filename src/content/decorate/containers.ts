@@ -3,7 +3,7 @@ import { findPhoneNumbers, type PhoneTarget } from '../../detect/findPhoneNumber
 import { isPhoneHref, phoneFromHref } from '../../detect/phoneFromHref';
 import { targetToUri } from '../../contract/target';
 import { HOST_TAG, isHost } from './callButton';
-import { parentOrHost } from './shadowRoots';
+import { parentOrHost } from '../tree';
 
 /** Our own UI's elements: custom-element names the page never defines. */
 const OWN_TAGS = new Set(['c2c-call-bar', HOST_TAG]);

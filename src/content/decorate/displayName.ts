@@ -1,6 +1,7 @@
 // Finds, cheaply, the name shown on the same row or record as a button (for the call bar). A row
 // may be a web component: the button, the row and its cells may sit in different shadow roots.
-import { closestAcross, parentOrHost, shadowIncludingContains } from './shadowRoots';
+import { parentOrHost } from '../tree';
+import { closestAcross, shadowIncludingContains } from './shadowRoots';
 
 const CELLS = 'th, td, [role="gridcell"], [role="rowheader"], [role="cell"]';
 const ROW = 'tr, [role="row"], li, [role="listitem"]';

@@ -7,7 +7,8 @@ import { matchesExcluded, stillWritten } from './containers';
 import { findDisplayName } from './displayName';
 import { createObserver, type PageObserver } from './observer';
 import { browserScheduler, type Scheduler } from './scheduler';
-import { createShadowRoots, parentOrHost, type ShadowRoots } from './shadowRoots';
+import { parentOrHost } from '../tree';
+import { createShadowRoots, type ShadowRoots } from './shadowRoots';
 import { createSubtreeWalk, type SubtreeWalk } from './subtreeWalk';
 import { createWorkLoop, type WorkLoop } from './workLoop';
 

@@ -3,7 +3,7 @@
 import { MIN_DIGITS, mayContainPhoneRun } from '../../detect/findPhoneNumbers';
 import { HAS_DIGIT } from '../../detect/textChars';
 import { containerOf, isInline } from '../decorate/containers';
-import { parentOrHost } from '../decorate/shadowRoots';
+import { parentOrHost } from '../tree';
 import type { WalkInterest } from '../decorate/subtreeWalk';
 
 const PHONE_LINKS =
