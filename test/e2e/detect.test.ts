@@ -6,7 +6,12 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { crmListPage } from '../fixtures/crmList';
-import { buttonsInComponents, serveComponentList, COMPONENT_ROWS } from '../fixtures/componentList';
+import {
+  buttonCentreInComponents,
+  buttonsInComponents,
+  serveComponentList,
+  COMPONENT_ROWS,
+} from '../fixtures/componentList';
 import {
   buttonCentreInFrame,
   buttonsInFrame,
@@ -304,7 +309,7 @@ describe('detection on a React-rendered list', () => {
     }
   });
 
-  it("numbers in the page's web components (open shadow roots, defined late) get buttons that follow the component; a real click calls, a covered one does not", async () => {
+  it("numbers in the page's web components (open and closed shadow roots, defined late) get buttons that follow the component; a real click calls, a covered one does not", async () => {
     const server = await serveComponentList();
     const components = await browser.context.newPage();
     const softphone = await openSoftphone(browser, backend.url, lineKey);
@@ -333,10 +338,9 @@ describe('detection on a React-rendered list', () => {
       );
       expect((await components.evaluate(buttonsInComponents)).at(-1)).toBe('tel:+16465550199');
 
-      // Playwright's CSS locators go through open shadow roots.
-      const host = components.locator(`[data-c2c-target="${SOFTPHONE_LINE}"]`);
-      const box = (await host.boundingBox())!;
-      const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+      // The line's number is in a phone component's closed root (Playwright's locators only go
+      // through open ones): the page's own helper finds it.
+      const { x, y } = (await components.evaluate(buttonCentreInComponents, SOFTPHONE_LINE))!;
       // A look-alike box the component draws over the button inside the same root: the click
       // passes through it (pointer-events: none) and must not call.
       await components.evaluate(

@@ -434,7 +434,7 @@ async function clickCallsLine(page: Page, at: { x: number; y: number }) {
 }
 
 describe("Firefox: detection in the page's web components", () => {
-  it('decorates numbers in open shadow roots of components defined late, and rows they add; a trusted click on one calls', async () => {
+  it('decorates numbers in open and closed shadow roots of components defined late, and rows they add; a trusted click on one in a closed root calls', async () => {
     const server = await serveComponentList();
     const page = await newTab(ff);
     try {
@@ -455,8 +455,9 @@ describe("Firefox: detection in the page's web components", () => {
         10_000,
         'a button for the row added inside the component',
       );
-      // The softphone line's button sits in a phone component's root, inside a row's root: the
-      // click guard's checks hold there (no occlusion reports in Firefox: hit tests and the rest).
+      // The softphone line's button sits in a phone component's closed root (read through
+      // `openOrClosedShadowRoot`), inside a row's root: the click guard's checks hold there (no
+      // occlusion reports in Firefox: hit tests and the rest).
       const at = (await page.evaluate(buttonCentreInComponents, SOFTPHONE_LINE))!;
       const call = await clickCallsLine(page, at);
       expect(call).toMatchObject({

@@ -3,7 +3,7 @@ import { findPhoneNumbers, type PhoneTarget } from '../../detect/findPhoneNumber
 import { isPhoneHref, phoneFromHref } from '../../detect/phoneFromHref';
 import { targetToUri } from '../../contract/target';
 import { HOST_TAG, isHost } from './callButton';
-import { parentOrHost } from '../tree';
+import { parentOrHost, shadowRootOf } from '../tree';
 
 /** Our own UI's elements: custom-element names the page never defines. */
 const OWN_TAGS = new Set(['c2c-call-bar', HOST_TAG]);
@@ -175,14 +175,16 @@ export function scanContainer(
       }
       walk(el);
       // An inline component's text is in its root (rendered where it stands).
-      if (el.shadowRoot) walk(el.shadowRoot);
+      const inner = shadowRootOf(el);
+      if (inner) walk(inner);
     }
   };
   walk(container);
   // A component's own text, in its root: apart from its light children (those show through slots).
-  if (container.shadowRoot) {
+  const own = shadowRootOf(container);
+  if (own) {
     text += BOUNDARY;
-    walk(container.shadowRoot);
+    walk(own);
   }
 
   if (text.length >= 7) {

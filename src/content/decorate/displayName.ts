@@ -1,6 +1,6 @@
 // Finds, cheaply, the name shown on the same row or record as a button (for the call bar). A row
 // may be a web component: the button, the row and its cells may sit in different shadow roots.
-import { parentOrHost } from '../tree';
+import { parentOrHost, shadowRootOf } from '../tree';
 import { closestAcross, shadowIncludingContains } from './shadowRoots';
 
 const CELLS = 'th, td, [role="gridcell"], [role="rowheader"], [role="cell"]';
@@ -32,15 +32,16 @@ interface Cell {
 /** A row's cells with their text, read once for the several buttons of one row (see findDisplayName). */
 export type RowCells = Map<Element, Cell[]>;
 
-/** Elements matching `selector` in `el`, and in its own open shadow root (a component's). */
+/** Elements matching `selector` in `el`, and in its own shadow root (a component's). */
 function queryAllWithin(el: Element, selector: string): Element[] {
   const found = Array.from(el.querySelectorAll(selector));
-  const shadow = el.shadowRoot;
+  const shadow = shadowRootOf(el);
   return shadow ? found.concat(Array.from(shadow.querySelectorAll(selector))) : found;
 }
 
 /** The text an element shows: its own, or a component's, rendered in its shadow root. */
-const shownText = (el: Element) => clean(el.textContent) || clean(el.shadowRoot?.textContent ?? '');
+const shownText = (el: Element) =>
+  clean(el.textContent) || clean(shadowRootOf(el)?.textContent ?? '');
 
 function cellsOf(row: Element, rows?: RowCells): Cell[] {
   let cells = rows?.get(row);
@@ -75,7 +76,7 @@ export function findDisplayName(element: Element, rows?: RowCells): string | und
   }
   let node = parentOrHost(element);
   for (let depth = 0; node && depth < 8; depth++, node = parentOrHost(node)) {
-    const heading = node.querySelector(HEADING) ?? node.shadowRoot?.querySelector(HEADING);
+    const heading = node.querySelector(HEADING) ?? shadowRootOf(node)?.querySelector(HEADING);
     if (heading) {
       const text = clean(heading.textContent);
       if (looksLikeName(text)) return text;

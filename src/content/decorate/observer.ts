@@ -18,7 +18,7 @@ export interface PageObserver {
   subscribe(changes: Changes, signal: AbortSignal, attributes?: readonly string[]): void;
   /** Removes one of our buttons without it counting as the page removing it. */
   removeButton(host: Element): void;
-  /** Observes a component's open shadow root as well (its changes are not the document's). */
+  /** Observes a component's shadow root as well (its changes are not the document's). */
   observeRoot(root: ShadowRoot): void;
 }
 

@@ -42,7 +42,7 @@ export interface Page {
   walk: SubtreeWalk;
   /** Whether large batches go on-screen first. */
   visibleFirst: boolean;
-  /** The open shadow roots of the page's components that the walk and the observer follow. */
+  /** The shadow roots of the page's components that the walk and the observer follow. */
   shadows: ShadowRoots;
   createButton(info: ButtonSpec): HTMLElement;
   /** Removes one of our buttons (not counted as the page removing it). */

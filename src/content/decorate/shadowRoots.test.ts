@@ -6,6 +6,7 @@ import { manualScheduler } from './testing';
 import { createSubtreeWalk } from './subtreeWalk';
 import { createPhoneSearch } from '../features/phoneSearch';
 import { createShadowRoots } from './shadowRoots';
+import { resetClosedRootReader } from '../tree';
 
 const settings: Settings = { ...DEFAULT_SETTINGS, defaultCountry: 'US' };
 
@@ -260,5 +261,84 @@ describe("numbers in the page's web components (open shadow roots)", () => {
     document.body.append(gone[0]!);
     expect(shadows.add(gone[0]!.shadowRoot!)).toBe(true);
     expect(shadows.add(kept[0]!.shadowRoot!)).toBe(false);
+  });
+});
+
+describe("numbers in the page's web components with closed shadow roots", () => {
+  /** The closed roots the browser would give an extension (chrome.dom.openOrClosedShadowRoot). */
+  const closed = new WeakMap<Element, ShadowRoot>();
+  const ask = vi.fn((el: HTMLElement) => closed.get(el) ?? null);
+  const closedComponent = (html: string, tag: string) => {
+    const host = document.createElement(tag);
+    const root = host.attachShadow({ mode: 'closed' });
+    root.innerHTML = html;
+    closed.set(host, root);
+    return { host, root };
+  };
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    resetClosedRootReader();
+    ask.mockClear();
+  });
+
+  it("decorates a custom element's closed root, read as the browser lets an extension", async () => {
+    vi.stubGlobal('chrome', { dom: { openOrClosedShadowRoot: ask } });
+    resetClosedRootReader();
+    const row = closedComponent('<p>Main (415) 555-2671</p><x-cell></x-cell>', 'x-row');
+    const inner = closedComponent('+44 20 7946 0958', 'x-phone');
+    row.root.querySelector('x-cell')!.append(inner.host);
+    // A built-in element's closed root is not looked for (the browser would be asked for every
+    // element of the page).
+    const div = closedComponent('<p>(650) 253-0000</p>', 'div');
+    document.body.append(row.host, div.host);
+    const page = start();
+    await page.settle();
+    const targets = (root: ParentNode) =>
+      [...root.querySelectorAll('c2c-call')].map((h) => h.getAttribute('data-c2c-target'));
+    expect(targets(row.root)).toEqual(['tel:+14155552671']);
+    expect(targets(inner.root)).toEqual(['tel:+442079460958']);
+    expect(targets(div.root)).toEqual([]);
+    expect(ask.mock.calls.map(([el]) => el.localName)).not.toContain('div');
+    // Our own buttons' closed roots are never entered.
+    expect(ask.mock.calls.map(([el]) => el.localName)).not.toContain('c2c-call');
+  });
+
+  it('asks the browser once per name of rootless elements, and for each element of a name with closed roots', async () => {
+    vi.stubGlobal('chrome', { dom: { openOrClosedShadowRoot: ask } });
+    resetClosedRootReader();
+    // happy-dom never matches `:defined`; a browser does once the element is upgraded.
+    customElements.define(
+      'x-plain',
+      class extends HTMLElement {
+        override matches(selector: string) {
+          return selector === ':defined' || super.matches(selector);
+        }
+      },
+    );
+    for (let i = 0; i < 50; i++) {
+      const plain = document.createElement('x-plain');
+      plain.textContent = `Contact ${i}`;
+      document.body.append(plain);
+    }
+    const phones = [0, 1, 2].map((i) => closedComponent(`(415) 555-267${i}`, 'x-closed-phone'));
+    for (const p of phones) document.body.append(p.host);
+    const page = start();
+    await page.settle();
+    const asked = ask.mock.calls.map(([el]) => el.localName);
+    expect(asked.filter((n) => n === 'x-plain')).toHaveLength(1);
+    expect(asked.filter((n) => n === 'x-closed-phone').length).toBeGreaterThanOrEqual(3);
+    expect(
+      phones.map((p) => p.root.querySelector('c2c-call')?.getAttribute('data-c2c-target')),
+    ).toEqual(['tel:+14155552670', 'tel:+14155552671', 'tel:+14155552672']);
+  });
+
+  it('without the browser API (a page script, happy-dom) closed roots stay unread', async () => {
+    vi.stubGlobal('chrome', undefined);
+    resetClosedRootReader();
+    const row = closedComponent('<p>Main (415) 555-2671</p>', 'x-row');
+    document.body.append(row.host);
+    const page = start();
+    await page.settle();
+    expect(row.root.querySelector('c2c-call')).toBeNull();
   });
 });

@@ -1,7 +1,8 @@
-// The open shadow roots of the page's web components (Salesforce LWC in native shadow, Lit, Stencil,
-// …): their numbers are in trees the document's walk and observer do not reach. The page's walk
+// The shadow roots of the page's web components (Salesforce LWC in native shadow, Lit, Stencil, …;
+// open ones, and custom elements' closed ones: tree.ts): their numbers are in trees the document's walk and observer do not reach. The page's walk
 // reports each root it passes (subtreeWalk.ts); this keeps the ones we follow, and watches custom
 // elements not yet defined, whose root comes when the page defines them (no mutation says so).
+import { shadowRootOf } from '../tree';
 import { HOST_TAG } from './callButton';
 
 export interface ShadowRoots {
@@ -10,7 +11,7 @@ export interface ShadowRoots {
   /** The followed roots the page still holds (some may be out of the document for now). */
   all(): ShadowRoot[];
   /**
-   * Elements matching `selector` (our buttons by default) in `root` and in the open roots inside it
+   * Elements matching `selector` (our buttons by default) in `root` and in the roots inside it
    * at any depth (in the whole document: the followed ones).
    */
   queryAll(root: ParentNode, selector?: string): Element[];
@@ -27,13 +28,13 @@ const MAX_CHECK_MS = 5000;
 /** The followed roots' list is pruned when it reaches this length, then twice what is left. */
 const PRUNE_MIN = 1024;
 
-/** The open shadow roots inside `root` (its own included), at any depth. */
+/** The shadow roots inside `root` (its own included), at any depth. */
 function openRootsIn(root: Element | ShadowRoot): ShadowRoot[] {
   const out: ShadowRoot[] = [];
   const visit = (from: Element | ShadowRoot) => {
     const walker = from.ownerDocument.createTreeWalker(from, 1 /* SHOW_ELEMENT */);
     for (let n: Node | null = walker.currentNode; n; n = walker.nextNode()) {
-      const shadow = n.nodeType === 1 ? (n as Element).shadowRoot : null;
+      const shadow = n.nodeType === 1 ? shadowRootOf(n as Element) : null;
       if (shadow) {
         out.push(shadow);
         visit(shadow);
@@ -51,7 +52,6 @@ export function shadowIncludingContains(ancestor: Node, node: Node): boolean {
   }
   return false;
 }
-
 
 /** The nearest inclusive ancestor of `el` matching `selector`, across shadow roots. */
 export function closestAcross(el: Element, selector: string): Element | null {
@@ -132,12 +132,14 @@ export function createShadowRoots(
     for (const tag of [...waiting.keys()]) {
       const sample = sampleOf(tag);
       // Upgraded (a root is there), or defined without one.
-      if (sample && !sample.shadowRoot && !sample.matches(':defined')) continue;
+      if (sample && !shadowRootOf(sample) && !sample.matches(':defined')) continue;
       waiting.delete(tag);
       // Defined (or gone): the roots of its elements, those that have one.
       if (sample)
-        for (const el of queryAll(win.document, win.CSS.escape(tag)))
-          if (el.shadowRoot) found(el.shadowRoot);
+        for (const el of queryAll(win.document, win.CSS.escape(tag))) {
+          const root = shadowRootOf(el);
+          if (root) found(root);
+        }
     }
     delay = Math.min(delay * 2, MAX_CHECK_MS);
     schedule();

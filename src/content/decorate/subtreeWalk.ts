@@ -1,6 +1,7 @@
 // The one walk of each added subtree: every feature says what it wants (text nodes, elements that
 // match a selector) and gets it from a single pass over the text and one query for all selectors,
 // instead of each feature searching the subtree again.
+import { shadowRootOf } from '../tree';
 import { isOwnElement } from './containers';
 
 /** What a feature takes from the walk; every part is optional. */
@@ -36,15 +37,15 @@ export interface SubtreeWalk {
 
 /** What the walk tells about the page's web components it passes. */
 export interface ShadowHosts {
-  /** An element of the walked subtree (or its root) hosts an open shadow root. */
+  /** An element of the walked subtree (or its root) hosts a shadow root (tree.ts, shadowRootOf). */
   root(root: ShadowRoot, first: boolean): void;
   /** A custom element not defined yet (its shadow root, if any, comes when it is). */
   undefinedElement(el: Element): void;
 }
 
-/** Reports `el`'s open shadow root, or that it is a custom element still to be defined. */
+/** Reports `el`'s shadow root, or that it is a custom element still to be defined. */
 function lookForShadow(el: Element, first: boolean, shadows: ShadowHosts) {
-  const root = el.shadowRoot;
+  const root = shadowRootOf(el);
   if (root) shadows.root(root, first);
   else if (el.localName.includes('-') && !isOwnElement(el) && !el.matches(':defined'))
     shadows.undefinedElement(el);
