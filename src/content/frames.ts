@@ -78,8 +78,8 @@ function contentOrigin(element: Element): { x: number; y: number } {
 }
 
 /**
- * Where this frame's viewport sits in the top document's (0, 0 in the top frame), or null when a
- * parent cannot be read. Part of a control's box: a parent moving the frame moves the control.
+ * Where the viewport of the frame `chain` leads up from sits in the top document's (0, 0 for the
+ * top frame's empty chain). Part of a control's box: a parent moving the frame moves the control.
  */
 export function offsetInTop(chain: readonly Element[]): { x: number; y: number } {
   let x = 0;

@@ -1,5 +1,6 @@
-// The page's tree as the agent sees it: climbing across web components' shadow roots. A leaf, for
-// the decorator and the click guard's frame check alike.
+// The page's tree as the agent sees it, across web components' shadow roots: climbing out of one,
+// and reading a component's root, closed ones included. A leaf, for the decorator and the click
+// guard's frame check alike.
 
 /**
  * The element whose content `node` is: its parent, or the host of the web component's shadow root
