@@ -28,7 +28,8 @@ import {
   buttonsInFrame,
   setFrameOpacity,
   serveFrameList,
-  FRAME_ROWS,
+  ACCOUNT_NAME,
+  FRAME_BUTTONS,
 } from '../fixtures/frameList';
 import { startBackend, waitFor, SOFTPHONE_LINE, type Backend } from './harness';
 import {
@@ -481,7 +482,7 @@ describe("Firefox: detection in the page's frames", () => {
       await page.goto(sites.crm);
       await waitForButtons(
         () => page.evaluate(buttonsInFrame, 'same'),
-        FRAME_ROWS.map((r) => r.uri),
+        FRAME_BUTTONS,
         "in the frame of the page's origin",
       );
       const foreign = page
@@ -505,7 +506,7 @@ describe("Firefox: detection in the page's frames", () => {
       expect((await ffAppState(await ff.extensionPage())).call).toBeNull();
       await page.evaluate(setFrameOpacity, ['same', ''] as [string, string]);
       const call = await clickCallsLine(page, { x: at.x + 1, y: at.y });
-      expect(call).toMatchObject({ direction: 'outbound', displayName: 'Softphone Line' });
+      expect(call).toMatchObject({ direction: 'outbound', displayName: ACCOUNT_NAME });
       await hangUpFromExtension();
     } finally {
       await page.close();

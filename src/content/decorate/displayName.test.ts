@@ -76,4 +76,25 @@ describe('findDisplayName', () => {
       expect(findDisplayName(field.getElementById('t')!)).toBe('Acme Corp — Jane Doe');
     });
   });
+
+  it("names a frame's number with no name there from the page around the frame", () => {
+    // The page: a record heading around the frame element. happy-dom loads no frames: the window
+    // this test runs in stands for the frame, and its frameElement (a div) for the parent's iframe.
+    const parent = document.implementation.createHTMLDocument('Account');
+    parent.body.innerHTML =
+      '<main><section><h2>Acme Corp</h2><div><div id="f"></div></div></section></main>';
+    const frameElement = parent.getElementById('f')!;
+    Object.defineProperty(window, 'frameElement', { configurable: true, get: () => frameElement });
+    try {
+      document.body.innerHTML = '<div><p id="t">Main line (415) 555-2671</p></div>';
+      expect(findDisplayName(document.getElementById('t')!)).toBe('Acme Corp');
+      // A name in the frame itself still comes first.
+      document.body.innerHTML =
+        '<table><tr><th scope="row">Jane Doe</th><td id="t">(415) 555-2671</td></tr></table>';
+      expect(findDisplayName(document.getElementById('t')!)).toBe('Jane Doe');
+    } finally {
+      delete (window as { frameElement?: unknown }).frameElement;
+      document.body.innerHTML = '';
+    }
+  });
 });

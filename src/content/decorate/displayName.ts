@@ -83,5 +83,18 @@ export function findDisplayName(element: Element, rows?: RowCells): string | und
     }
   }
   const h1 = clean(element.ownerDocument.querySelector('h1')?.textContent ?? null);
-  return looksLikeName(h1) ? h1 : undefined;
+  if (looksLikeName(h1)) return h1;
+  // A number in one of the page's frames with no name there: the page around the frame names it (a
+  // record's heading, the row the frame sits in), as if the frame's content were the page's.
+  const frame = frameElementOf(element.ownerDocument);
+  return frame ? findDisplayName(frame, rows) : undefined;
+}
+
+/** The element framing `doc` in a parent of its origin (null in the top or another origin). */
+function frameElementOf(doc: Document): Element | null {
+  try {
+    return doc.defaultView?.frameElement ?? null;
+  } catch {
+    return null;
+  }
 }
